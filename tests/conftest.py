@@ -1,0 +1,47 @@
+"""Shared fixtures: a local HTTP server, the official MNIST folder when available."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:  # keep the test output clean
+        pass
+
+
+@pytest.fixture
+def http_folder(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """Serve a fresh folder over HTTP on 127.0.0.1; yield (base URL, folder).
+
+    Files written into the folder are served under the base URL; a missing file
+    answers 404, which tests use as the server error.
+    """
+    root = tmp_path / "served"
+    root.mkdir()
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", root
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def mnist_data_dir() -> Path:
+    """The folder with the four official MNIST files; skip when it is not set."""
+    folder = os.environ.get("MNIST_DATA_DIR")
+    if not folder:
+        pytest.skip("set MNIST_DATA_DIR to a folder with the official MNIST files")
+    return Path(folder)

@@ -1,0 +1,38 @@
+import pytest
+
+from helpers.atomic import atomic_path
+
+
+def test_replaces_target_on_success(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    with atomic_path(target) as tmp:
+        assert tmp.parent == tmp_path and not tmp.exists()
+        tmp.write_text("new")
+        assert target.read_text() == "old"  # not visible until the block ends
+    assert target.read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_failure_keeps_old_file_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    with pytest.raises(RuntimeError, match="midway"):
+        with atomic_path(target) as tmp:
+            tmp.write_text("half")
+            raise RuntimeError("midway")
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_nothing_written_is_an_error(tmp_path):
+    with pytest.raises(RuntimeError, match="nothing was written"):
+        with atomic_path(tmp_path / "out.txt"):
+            pass
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        with atomic_path(tmp_path / "no" / "out.txt"):
+            pass

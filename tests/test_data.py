@@ -1,0 +1,129 @@
+import hashlib
+import shutil
+
+import numpy as np
+import pytest
+
+from helpers import data
+from helpers.data import DownloadError, fetch_file, load_mnist, load_sample, sample_indices
+
+
+def test_load_sample_shapes_and_classes():
+    images, labels = load_sample()
+    assert images.shape == (5000, 28, 28) and images.dtype == np.uint8
+    assert labels.shape == (5000,) and labels.dtype == np.int64
+    np.testing.assert_array_equal(np.bincount(labels), [500] * 10)
+    np.testing.assert_array_equal(labels, np.repeat(np.arange(10), 500))  # grouped by class
+    assert images.min() == 0 and images.max() == 255
+
+
+def test_load_sample_returns_independent_copies():
+    a, _ = load_sample()
+    a[0, 0, 0] = 99
+    b, _ = load_sample()
+    assert b[0, 0, 0] == 0
+
+
+def test_sample_indices_picks_first_per_class():
+    labels = np.array([1, 0, 1, 0, 0, 1, 2])
+    np.testing.assert_array_equal(sample_indices(labels, per_class=2), [1, 3, 0, 2, 6])
+    with pytest.raises(ValueError, match="1-D"):
+        sample_indices(labels.reshape(1, -1))
+
+
+def test_unknown_split():
+    with pytest.raises(ValueError, match="split must be 'train' or 'test', got 'valid'"):
+        load_mnist("valid")
+
+
+def _serve(root, name, content):
+    (root / name).write_bytes(content)
+    return hashlib.sha256(content).hexdigest()
+
+
+def test_fetch_downloads_and_verifies(http_folder, tmp_path):
+    url, root = http_folder
+    sha = _serve(root, "f.bin", b"digits" * 1000)
+    cache = tmp_path / "cache"
+    path = fetch_file("f.bin", sha, cache, [url], progress=False)
+    assert path == cache / "f.bin" and path.read_bytes() == b"digits" * 1000
+    assert sorted(p.name for p in cache.iterdir()) == ["f.bin"]
+    (root / "f.bin").unlink()  # a second call must not touch the network
+    assert fetch_file("f.bin", sha, cache, [url], progress=False) == path
+
+
+def test_fetch_hash_mismatch_leaves_nothing(http_folder, tmp_path):
+    url, root = http_folder
+    actual = _serve(root, "f.bin", b"not the real file")
+    expected = "0" * 64
+    cache = tmp_path / "cache"
+    with pytest.raises(DownloadError) as info:
+        fetch_file("f.bin", expected, cache, [url], progress=False)
+    message = str(info.value)
+    assert "f.bin" in message and expected in message and actual in message
+    assert list(cache.iterdir()) == []
+
+
+def test_fetch_server_error_leaves_nothing(http_folder, tmp_path):
+    url, _ = http_folder
+    cache = tmp_path / "cache"
+    with pytest.raises(DownloadError, match="could not download missing.bin") as info:
+        fetch_file("missing.bin", "0" * 64, cache, [url], progress=False)
+    assert "404" in str(info.value)
+    assert list(cache.iterdir()) == []
+
+
+def test_fetch_falls_back_to_next_mirror(http_folder, tmp_path):
+    url, root = http_folder
+    (root / "a").mkdir()
+    (root / "b").mkdir()
+    (root / "a" / "f.bin").write_bytes(b"corrupt copy")
+    sha = _serve(root / "b", "f.bin", b"good copy")
+    path = fetch_file("f.bin", sha, tmp_path, [url + "a/", url + "b/"], progress=False)
+    assert path.read_bytes() == b"good copy"
+
+
+def test_present_file_with_wrong_hash_is_reported(tmp_path):
+    (tmp_path / "f.bin").write_bytes(b"tampered")
+    with pytest.raises(ValueError, match=r"corrupt or not the official file.*expected 0{64}"):
+        fetch_file("f.bin", "0" * 64, tmp_path, [], progress=False)
+
+
+def test_no_mirrors_for_a_missing_file(tmp_path):
+    with pytest.raises(DownloadError, match="no mirror was given"):
+        fetch_file("f.bin", "0" * 64, tmp_path, [], progress=False)
+
+
+def test_mnist_dir_precedence(monkeypatch, tmp_path):
+    monkeypatch.setenv("MNIST_DATA_DIR", str(tmp_path / "env"))
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path / "cache"))
+    assert data.mnist_dir(tmp_path / "arg") == tmp_path / "arg"
+    assert data.mnist_dir() == tmp_path / "env"
+    monkeypatch.delenv("MNIST_DATA_DIR")
+    assert data.mnist_dir() == tmp_path / "cache" / "mnist"
+
+
+@pytest.mark.real_mnist
+def test_load_mnist_downloads_real_files_from_a_local_mirror(
+    http_folder, tmp_path, mnist_data_dir, monkeypatch
+):
+    url, root = http_folder
+    for name in data.MNIST_FILES["test"]:
+        shutil.copy(mnist_data_dir / name, root / name)
+    monkeypatch.delenv("MNIST_DATA_DIR")
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path / "cache"))
+    images, labels = load_mnist("test", mirrors=[url], progress=False)
+    assert images.shape == (10000, 28, 28)
+    np.testing.assert_array_equal(labels[:10], [7, 2, 1, 0, 4, 1, 4, 9, 5, 9])
+    cached = sorted(p.name for p in (tmp_path / "cache" / "mnist").iterdir())
+    assert cached == sorted(data.MNIST_FILES["test"])
+
+
+@pytest.mark.real_mnist
+def test_load_mnist_rejects_a_truncated_official_file(tmp_path, mnist_data_dir):
+    for name in data.MNIST_FILES["test"]:
+        shutil.copy(mnist_data_dir / name, tmp_path / name)
+    labels = tmp_path / "t10k-labels-idx1-ubyte.gz"
+    labels.write_bytes(labels.read_bytes()[:-100])
+    with pytest.raises(ValueError, match="t10k-labels-idx1-ubyte.gz is corrupt"):
+        load_mnist("test", tmp_path, mirrors=[])

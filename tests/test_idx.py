@@ -1,0 +1,93 @@
+import gzip
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from helpers.idx import read_idx, write_idx
+
+DTYPES = [np.uint8, np.int8, np.int16, np.int32, np.float32, np.float64]
+
+
+@given(
+    array=hnp.arrays(
+        dtype=st.sampled_from(DTYPES),
+        shape=hnp.array_shapes(min_dims=1, max_dims=4, min_side=0, max_side=6),
+        elements={"allow_nan": False},
+    ),
+    compress=st.booleans(),
+)
+def test_round_trip(tmp_path_factory, array, compress):
+    path = tmp_path_factory.mktemp("idx") / "a.idx"
+    write_idx(path, array, compress=compress)
+    back = read_idx(path)
+    assert back.dtype == array.dtype.newbyteorder("=")
+    assert back.shape == array.shape
+    np.testing.assert_array_equal(back, array)
+
+
+def test_known_header_bytes(tmp_path):
+    path = tmp_path / "labels.idx"
+    write_idx(path, np.array([5, 0, 4], dtype=np.uint8))
+    assert path.read_bytes() == bytes.fromhex("0000080100000003050004")
+
+
+def test_bad_magic(tmp_path):
+    path = tmp_path / "bad.idx"
+    path.write_bytes(bytes.fromhex("01020801000000010a"))
+    with pytest.raises(ValueError, match="bad magic number 01020801"):
+        read_idx(path)
+
+
+def test_unknown_type_code(tmp_path):
+    path = tmp_path / "bad.idx"
+    path.write_bytes(bytes.fromhex("00000701000000010a"))
+    with pytest.raises(ValueError, match="unknown IDX type code 0x07"):
+        read_idx(path)
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_truncated_payload(tmp_path, compress):
+    path = tmp_path / "images.idx"
+    raw = bytes.fromhex("00000803000000020000000200000002") + bytes(7)  # needs 8
+    path.write_bytes(gzip.compress(raw) if compress else raw)
+    with pytest.raises(ValueError, match=r"payload is 7 bytes but shape \(2, 2, 2\)"):
+        read_idx(path)
+
+
+def test_truncated_header(tmp_path):
+    path = tmp_path / "short.idx"
+    path.write_bytes(bytes.fromhex("000008030000"))
+    with pytest.raises(ValueError, match="promises 3 dimensions"):
+        read_idx(path)
+
+
+def test_truncated_gzip(tmp_path):
+    path = tmp_path / "cut.idx.gz"
+    write_idx(path, np.arange(1000, dtype=np.int32), compress=True)
+    path.write_bytes(path.read_bytes()[:-20])
+    with pytest.raises(ValueError, match="truncated or corrupt"):
+        read_idx(path)
+
+
+def test_corrupt_gzip(tmp_path):
+    path = tmp_path / "flipped.idx.gz"
+    write_idx(path, np.arange(1000, dtype=np.int32), compress=True)
+    data = bytearray(path.read_bytes())
+    data[40] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="truncated or corrupt"):
+        read_idx(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no IDX file"):
+        read_idx(tmp_path / "nothing.idx")
+
+
+def test_write_rejects_unsupported_dtype(tmp_path):
+    with pytest.raises(ValueError, match="cannot store dtype complex128"):
+        write_idx(tmp_path / "c.idx", np.zeros(3, dtype=complex))
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,1 @@
+"""Speed measurements: each bench_*.py module has run() -> list of Row (see timing.py)."""

@@ -1,0 +1,1 @@
+"""Figures for the notebooks; each kind of figure lives in its own submodule."""

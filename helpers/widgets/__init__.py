@@ -1,0 +1,1 @@
+"""Interactive ipywidgets explorers; each lives in its own submodule."""

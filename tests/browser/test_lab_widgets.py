@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from lab_ui import open_notebook, press, run_all_cells, slider_handle
+from browser_steps import open_notebook, press, run_all_cells, slider_handle
 from playwright.sync_api import expect
+from widget_checks import drive_covariance_explorer, drive_digit_explorer, drive_prediction
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def run_notebook(lab, page, name: str) -> None:
+    """Open notebook ``name`` in JupyterLab and run all its cells (skip if it does not exist)."""
+    if not (NOTEBOOKS / name).is_file():
+        pytest.skip(f"notebooks/{name} does not exist yet")
+    open_notebook(page, lab.url(f"lab/tree/{name}"))
+    run_all_cells(page)
+
 
 def test_start_here_slider_moves_with_the_keyboard(lab, page, blocked_requests):
-    open_notebook(page, lab.url("lab/tree/00_start_here.ipynb"))
-    run_all_cells(page)
+    run_notebook(lab, page, "00_start_here.ipynb")
     slider = page.locator(".widget-slider").filter(has=page.get_by_text("Drag me", exact=True))
     handle = slider_handle(page.locator(".jp-NotebookPanel"), "Drag me")
     expect(handle).to_have_attribute("aria-valuenow", "3.0")
@@ -21,3 +33,29 @@ def test_start_here_slider_moves_with_the_keyboard(lab, page, blocked_requests):
     press(handle, "Home")
     expect(slider.locator(".widget-readout")).to_have_text("0")
     assert blocked_requests == [], f"JupyterLab asked outside 127.0.0.1: {blocked_requests}"
+
+
+def test_covariance_explorer_in_notebook_01(lab, page):
+    run_notebook(lab, page, "01_covariance_conditioning.ipynb")
+    explorer = page.locator(".covariance-explorer").first
+    explorer.scroll_into_view_if_needed()
+    drive_covariance_explorer(explorer)
+
+
+def test_digit_explorer_in_notebook_03(lab, page):
+    run_notebook(lab, page, "03_mnist_digits.ipynb")
+    plain = page.locator(".digit-explorer").filter(
+        has_not=page.locator(".digit-explorer-prediction")
+    )
+    explorer = plain.first
+    explorer.scroll_into_view_if_needed()
+    drive_digit_explorer(explorer)
+
+
+def test_prediction_widget_in_notebook_05(lab, page):
+    run_notebook(lab, page, "05_batched_forward_pass.ipynb")
+    explorer = page.locator(".digit-explorer").filter(
+        has=page.locator(".digit-explorer-prediction")
+    )
+    explorer.first.scroll_into_view_if_needed()
+    drive_prediction(explorer.first)

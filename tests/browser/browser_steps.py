@@ -9,22 +9,28 @@ from playwright.sync_api import Locator, Page, expect
 #: Executing a notebook's cells may take this long (the course target is ~12 s each).
 RUN_ALL_TIMEOUT_MS = 120_000
 
-_RUN_STATE = """() => {
-    const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
-    const errors = [...panel.querySelectorAll('.jp-OutputArea-output')]
-        .map(o => o.innerText).filter(t => /^\\w*(Error|Exception)\\b|Traceback/m.test(t));
+#: The notebook shown in JupyterLab's main area.
+ACTIVE_NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+#: Given the notebook panel's selector: "done" once every code cell has run, or
+#: "error: ..." with the first error shown (errors are rendered as stderr).
+_RUN_STATE = r"""selector => {
+    const panel = document.querySelector(selector);
+    const stderr = panel.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]');
+    const errors = [...stderr].map(o => o.innerText)
+        .filter(t => /Traceback \(most recent call last\)|^\w*(Error|Exception)\b/m.test(t));
     if (errors.length) return 'error: ' + errors[0].slice(0, 2000);
     const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-    const done = prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+    const done = prompts.length > 0 && prompts.every(p => /\[\d+\]/.test(p.textContent));
     return done ? 'done' : null;
 }"""
 
 
-def open_notebook(page: Page, url: str) -> None:
-    """Open a notebook's JupyterLab URL and wait until its kernel is idle."""
+def open_notebook(page: Page, url: str) -> Locator:
+    """Open a notebook's JupyterLab URL, wait until its kernel is idle; return its panel."""
     page.goto(url)
     idle = page.locator("#jp-main-statusbar").get_by_text(re.compile(r"\| Idle$"))
     expect(idle).to_be_visible(timeout=60_000)
+    return page.locator(ACTIVE_NOTEBOOK)
 
 
 def menu(page: Page, name: str, command: str) -> None:
@@ -40,11 +46,11 @@ def run_all_cells(page: Page) -> None:
     not from the outputs stored in the file.
     """
     menu(page, "Edit", "editmenu:clear-all")
-    expect(
-        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output")
-    ).to_have_count(0)
+    expect(page.locator(f"{ACTIVE_NOTEBOOK} .jp-OutputArea-output")).to_have_count(0)
     menu(page, "Run", "runmenu:run-all")
-    state = page.wait_for_function(_RUN_STATE, timeout=RUN_ALL_TIMEOUT_MS).json_value()
+    state = page.wait_for_function(
+        _RUN_STATE, arg=ACTIVE_NOTEBOOK, timeout=RUN_ALL_TIMEOUT_MS
+    ).json_value()
     assert state == "done", f"a cell failed when running all cells:\n{state}"
 
 

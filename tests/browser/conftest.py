@@ -166,9 +166,11 @@ class Server:
     token: str
     seen: dict[int, psutil.Process] = field(default_factory=dict)
 
-    def url(self, path: str = "") -> str:
-        """The address of ``path`` on this server, with the token."""
-        return f"http://127.0.0.1:{self.port}/{path}?token={self.token}"
+    def url(self, path: str = "", query: str = "") -> str:
+        """The address of ``path`` on this server, with the token (and ``query``, if any)."""
+        return f"http://127.0.0.1:{self.port}/{path}?token={self.token}" + (
+            f"&{query}" if query else ""
+        )
 
     def api(self, method: str, path: str) -> object:
         """Call the server's REST API; the decoded JSON answer (None when empty)."""
@@ -234,14 +236,13 @@ def lab(lab_server: Server) -> Iterator[Server]:
     kernels = {k["id"] for k in lab_server.api("GET", "kernels")}
     processes = {p.pid for p in lab_server.children()}
     yield lab_server
+    started = [p for p in lab_server.children() if p.pid not in processes]
     for session in lab_server.api("GET", "sessions"):
         if session["id"] not in sessions:
             lab_server.api("DELETE", f"sessions/{session['id']}")
     for kernel in lab_server.api("GET", "kernels"):
         if kernel["id"] not in kernels:
             lab_server.api("DELETE", f"kernels/{kernel['id']}")
-    started = [p for pid, p in lab_server.seen.items() if pid not in processes]
-    started += [p for p in lab_server.children() if p.pid not in processes]
     psutil.wait_procs(started, timeout=15)
     left = running(started)
     assert not left, f"kernels still running after their shutdown: {left}"

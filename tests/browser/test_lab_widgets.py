@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from browser_steps import open_notebook, press, run_all_cells, slider_handle
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, expect
 from widget_checks import drive_covariance_explorer, drive_digit_explorer, drive_prediction
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
@@ -14,18 +14,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
-def run_notebook(lab, page, name: str) -> None:
-    """Open notebook ``name`` in JupyterLab and run all its cells (skip if it does not exist)."""
+def run_notebook(lab, page, name: str) -> Locator:
+    """Open notebook ``name`` in JupyterLab and run all its cells; return its panel.
+
+    The workspace is reset, so only this notebook is open. Skips the test if
+    the notebook does not exist (yet).
+    """
     if not (NOTEBOOKS / name).is_file():
         pytest.skip(f"notebooks/{name} does not exist yet")
-    open_notebook(page, lab.url(f"lab/tree/{name}"))
+    notebook = open_notebook(page, lab.url(f"lab/tree/{name}", query="reset"))
     run_all_cells(page)
+    return notebook
 
 
 def test_start_here_slider_moves_with_the_keyboard(lab, page, blocked_requests):
-    run_notebook(lab, page, "00_start_here.ipynb")
-    slider = page.locator(".widget-slider").filter(has=page.get_by_text("Drag me", exact=True))
-    handle = slider_handle(page.locator(".jp-NotebookPanel"), "Drag me")
+    notebook = run_notebook(lab, page, "00_start_here.ipynb")
+    slider = notebook.locator(".widget-slider").filter(has=page.get_by_text("Drag me", exact=True))
+    handle = slider_handle(notebook, "Drag me")
     expect(handle).to_have_attribute("aria-valuenow", "3.0")
     press(handle, "ArrowRight", times=2)
     expect(handle).to_have_attribute("aria-valuenow", "5.0")
@@ -36,15 +41,15 @@ def test_start_here_slider_moves_with_the_keyboard(lab, page, blocked_requests):
 
 
 def test_covariance_explorer_in_notebook_01(lab, page):
-    run_notebook(lab, page, "01_covariance_conditioning.ipynb")
-    explorer = page.locator(".covariance-explorer").first
+    notebook = run_notebook(lab, page, "01_covariance_conditioning.ipynb")
+    explorer = notebook.locator(".covariance-explorer").first
     explorer.scroll_into_view_if_needed()
     drive_covariance_explorer(explorer)
 
 
 def test_digit_explorer_in_notebook_03(lab, page):
-    run_notebook(lab, page, "03_mnist_digits.ipynb")
-    plain = page.locator(".digit-explorer").filter(
+    notebook = run_notebook(lab, page, "03_mnist_digits.ipynb")
+    plain = notebook.locator(".digit-explorer").filter(
         has_not=page.locator(".digit-explorer-prediction")
     )
     explorer = plain.first
@@ -53,8 +58,8 @@ def test_digit_explorer_in_notebook_03(lab, page):
 
 
 def test_prediction_widget_in_notebook_05(lab, page):
-    run_notebook(lab, page, "05_batched_forward_pass.ipynb")
-    explorer = page.locator(".digit-explorer").filter(
+    notebook = run_notebook(lab, page, "05_batched_forward_pass.ipynb")
+    explorer = notebook.locator(".digit-explorer").filter(
         has=page.locator(".digit-explorer-prediction")
     )
     explorer.first.scroll_into_view_if_needed()

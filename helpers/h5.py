@@ -134,7 +134,7 @@ def get_dataset(group: h5py.Group, name: str) -> h5py.Dataset:
 # --------------------------------------------------------------------------- tree
 
 
-def _format_value(value: object, width: int = 70) -> str:
+def _format_value(value: object, width: int = 100) -> str:
     if isinstance(value, bytes):
         value = value.decode("utf-8", errors="replace")
     if isinstance(value, np.ndarray):

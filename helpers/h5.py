@@ -125,7 +125,9 @@ def get_dataset(group: h5py.Group, name: str) -> h5py.Dataset:
     obj = group.get(name)
     if isinstance(obj, h5py.Dataset):
         return obj
-    existing = ", ".join(_datasets_in(group)) or "none"
+    names = _datasets_in(group)
+    existing = ", ".join(names[:20]) + (f", ... ({len(names)} in all)" if len(names) > 20 else "")
+    existing = existing or "none"
     where = f"group {group.name!r} of {Path(group.file.filename).name}"
     problem = "is a group, not a dataset" if obj is not None else "does not exist"
     raise MissingDatasetError(f"dataset {name!r} {problem} in {where}; its datasets: {existing}")
@@ -243,9 +245,9 @@ def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
     h5py only reads a list of rows that is increasing and has no duplicates.
     This function sorts and de-duplicates the indices, reads those rows in one
     call, then puts them back in the order asked for (repeats included). For
-    a chunked dataset it reads one slice per chunk touched instead of using
-    h5py's point selection, which is several times slower on chunked data
-    (see ``benchmarks/bench_h5.py``).
+    a dataset stored in chunks of whole rows it reads one slice per chunk
+    touched instead of using h5py's point selection, which is several times
+    slower on such data (see ``benchmarks/bench_h5.py``).
 
     Parameters
     ----------
@@ -301,14 +303,14 @@ def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
 def _read_sorted(dataset: h5py.Dataset, rows: np.ndarray) -> np.ndarray:
     """``dataset[rows]`` for increasing, distinct ``rows``, reading chunk by chunk.
 
-    A contiguous dataset is read with h5py's own point selection. For a chunked
-    one that selection is slow (HDF5 works out the selection inside every
-    chunk), while HDF5 decompresses whole chunks anyway: so read, per chunk
-    touched, the one slice from its first to its last wanted row, and keep the
-    wanted rows.
+    A contiguous dataset is read with h5py's own point selection. For one
+    stored in chunks of whole rows that selection is slow (HDF5 works out the
+    selection inside every chunk), while HDF5 decompresses whole chunks
+    anyway: so read, per chunk touched, the one slice from its first to its
+    last wanted row, and keep the wanted rows.
     """
-    if dataset.chunks is None:
-        return dataset[rows]
+    if dataset.chunks is None or dataset.chunks[1:] != dataset.shape[1:]:
+        return dataset[rows]  # contiguous, or chunks that cut rows: h5py's selection
     chunk = rows // dataset.chunks[0]
     groups = np.split(rows, np.flatnonzero(np.diff(chunk)) + 1)
     return np.concatenate([dataset[g[0] : g[-1] + 1][g - g[0]] for g in groups])
@@ -341,16 +343,26 @@ def _check_arrays(arrays: object) -> dict[str, np.ndarray]:
     return checked
 
 
+def _groups_of(names: set[str]) -> set[str]:
+    """The groups that dataset names such as "net/layer1/W" create: "net", "net/layer1"."""
+    groups = set()
+    for name in names:
+        parts = name.strip("/").split("/")[:-1]
+        groups |= {"/".join(parts[: i + 1]) for i in range(len(parts))}
+    return groups
+
+
 def _check_attrs(attrs: object, names: set[str]) -> dict[str, Mapping]:
     if attrs is None:
         return {}
     if not isinstance(attrs, Mapping):
         raise TypeError(f"attrs must be a mapping or None, got {type(attrs).__name__}")
+    targets = names | _groups_of(names)
     for key, values in attrs.items():
-        if key != "/" and key not in names:
+        if key != "/" and key not in targets:
             raise ValueError(
-                f"attrs key {key!r} is neither '/' (the file) nor one of the arrays: "
-                f"{', '.join(sorted(names))}"
+                f"attrs key {key!r} is neither '/' (the file) nor one of the arrays or groups: "
+                f"{', '.join(sorted(targets))}"
             )
         if not isinstance(values, Mapping):
             raise TypeError(f"attrs[{key!r}] must be a mapping name -> value")
@@ -386,7 +398,8 @@ def write_arrays(
         as str with ``dataset.asstr()``).
     attrs : mapping of str to mapping, optional
         Attributes: ``{"/": {...}}`` for the file itself, ``{name: {...}}``
-        for a dataset.
+        for a dataset or for a group the names create ("weights" for
+        "weights/W1").
     chunk_rows : int, optional
         Store each array with at least one dimension in chunks of this many
         whole rows (``(chunk_rows,) + shape[1:]``, fewer if the array is
@@ -394,8 +407,8 @@ def write_arrays(
     **dataset_options
         Passed to :meth:`h5py.Group.create_dataset` for every array with at
         least one dimension, e.g. ``compression="gzip"``,
-        ``compression_opts=4``, ``chunks=True``. Scalars (0-d arrays) are
-        stored plainly: HDF5 cannot chunk or compress them.
+        ``compression_opts=4``, ``chunks=True``. Scalars and empty arrays are
+        stored plainly (contiguous): there is nothing to chunk or compress.
 
     Returns
     -------
@@ -422,8 +435,11 @@ def write_arrays(
             raise ValueError("give chunk_rows or chunks, not both")
     with atomic_path(path) as tmp, h5py.File(tmp, "w") as f:
         for name, array in data.items():
-            options = dict(dataset_options) if array.ndim else {}
-            if chunk_rows is not None and array.ndim:
+            if array.size == 0 or array.ndim == 0:  # nothing to chunk or compress
+                f.create_dataset(name, data=array)
+                continue
+            options = dict(dataset_options)
+            if chunk_rows is not None:
                 options["chunks"] = _row_chunks(array.shape, chunk_rows)
             f.create_dataset(name, data=array, **options)
         for name, values in attributes.items():

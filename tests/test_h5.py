@@ -146,6 +146,24 @@ def test_chunk_rows_is_clipped_to_short_arrays(tmp_path):
         assert f["x"].chunks == (3, 5)
 
 
+def test_empty_arrays_are_stored_plainly(tmp_path):
+    write_arrays(tmp_path / "e.h5", {"x": np.zeros((0, 5))}, chunk_rows=10, compression="gzip")
+    with h5py.File(tmp_path / "e.h5", "r") as f:
+        assert f["x"].shape == (0, 5) and f["x"].chunks is None
+        assert read_rows(f["x"], []).shape == (0, 5)
+
+
+def test_attributes_on_groups_made_by_the_names(tmp_path):
+    arrays = {"net/layer1/W": np.ones((2, 2)), "net/layer1/b": np.zeros(2)}
+    attrs = {"net": {"sizes": [2, 2]}, "net/layer1": {"activation": "relu"}}
+    write_arrays(tmp_path / "g.h5", arrays, attrs)
+    with h5py.File(tmp_path / "g.h5", "r") as f:
+        assert list(f["net"].attrs["sizes"]) == [2, 2]
+        assert f["net/layer1"].attrs["activation"] == "relu"
+    with pytest.raises(ValueError, match="arrays or groups: net, net/layer1, net/layer1/W"):
+        write_arrays(tmp_path / "g.h5", arrays, {"layer1": {"a": 1}})
+
+
 def _old_file(tmp_path):
     path = tmp_path / "data.h5"
     write_arrays(path, {"old": np.arange(5)}, {"/": {"version": 1}})
@@ -300,6 +318,13 @@ def test_get_dataset_names_the_ones_that_exist(tmp_path):
             get_dataset(f, 1)
     with pytest.raises(TypeError, match="open h5py.File or h5py.Group"):
         get_dataset({"images": 1}, "images")
+
+
+def test_missing_dataset_message_lists_at_most_20_names(tmp_path):
+    write_arrays(tmp_path / "many.h5", {f"d{i:02}": [i] for i in range(25)})
+    with open_h5(tmp_path / "many.h5") as f, pytest.raises(MissingDatasetError) as info:
+        get_dataset(f, "x")
+    assert str(info.value).endswith("d18, d19, ... (25 in all)")
 
 
 def test_read_digits_missing_dataset(tmp_path):

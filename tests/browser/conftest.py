@@ -15,6 +15,7 @@ import os
 import re
 import secrets
 import shutil
+import subprocess
 import sys
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -24,7 +25,14 @@ from urllib.parse import urlparse
 
 import psutil
 import pytest
-from processes import descendants, free_port, running, start_server, stop_process_tree
+from processes import (
+    descendants,
+    free_port,
+    running,
+    start_server,
+    stop_process_tree,
+    stop_processes,
+)
 
 from helpers.paths import scratch_dir
 
@@ -166,7 +174,7 @@ def jupyter_env(jupyter_home: Path) -> dict[str, str]:
 class Server:
     """A running Jupyter server and the processes it started."""
 
-    process: object
+    process: subprocess.Popen
     port: int
     token: str
     seen: dict[int, psutil.Process] = field(default_factory=dict)
@@ -201,7 +209,9 @@ class Server:
         assert not left, f"processes left running after stopping the server: {left}"
 
 
-def _start(command: list[str], cwd: Path, env: dict[str, str], log: Path, port: int) -> object:
+def _start(
+    command: list[str], cwd: Path, env: dict[str, str], log: Path, port: int
+) -> subprocess.Popen:
     return start_server(command, cwd=cwd, env=env, log=log, port=port, timeout=SERVER_START_TIMEOUT)
 
 
@@ -250,7 +260,8 @@ def lab(browser, lab_server: Server) -> Iterator[Server]:
             lab_server.api("DELETE", f"kernels/{kernel['id']}")
     psutil.wait_procs(started, timeout=15)
     left = running(started)
-    assert not left, f"kernels still running after their shutdown: {left}"
+    stop_processes(started)
+    assert not left, f"kernels still running 15 s after their shutdown (now killed): {left}"
 
 
 @pytest.fixture

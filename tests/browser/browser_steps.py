@@ -54,11 +54,15 @@ def run_all_cells(page: Page) -> None:
     assert state == "done", f"a cell failed when running all cells:\n{state}"
 
 
+def slider(container: Locator, description: str) -> Locator:
+    """The ipywidgets slider labelled ``description`` (its handle, track and read-out)."""
+    label = container.page.get_by_text(description, exact=True)
+    return container.locator(".widget-slider").filter(has=label)
+
+
 def slider_handle(container: Locator, description: str) -> Locator:
     """The keyboard-operable handle of the slider labelled ``description``."""
-    label = container.page.get_by_text(description, exact=True)
-    slider = container.locator(".widget-slider").filter(has=label)
-    return slider.locator(".noUi-handle")
+    return slider(container, description).locator(".noUi-handle")
 
 
 def press(handle: Locator, key: str, times: int = 1) -> None:
@@ -84,3 +88,13 @@ def image_digest(image: Locator) -> str:
             return [...new Uint8Array(digest)].map(b => b.toString(16).padStart(2, '0')).join('');
         }"""
     )
+
+
+def wait_for_new_text(element: Locator, old: str, timeout: float = 30_000) -> str:
+    """Wait until the element's text (as ``inner_text()`` gives it) differs from ``old``."""
+    element.page.wait_for_function(
+        "([node, old]) => node.innerText !== old",
+        arg=[element.element_handle(), old],
+        timeout=timeout,
+    )
+    return element.inner_text()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["as_digit_images", "as_digit_labels"]
+__all__ = ["as_digit_images", "as_digit_labels", "pixel_max"]
 
 #: Width and height of an MNIST digit, in pixels.
 SIDE = 28
@@ -80,3 +80,15 @@ def as_digit_labels(labels: np.ndarray, n: int) -> np.ndarray:
             f"labels must be between 0 and 9, got values from {labels.min()} to {labels.max()}"
         )
     return labels.astype(np.int64, copy=False)
+
+
+def pixel_max(images: np.ndarray) -> float:
+    """The brightest possible pixel: 255 for bytes (or floats above 1), else 1.0.
+
+    Figures use it as the top of the gray scale, so that a faint digit is shown
+    faint instead of being stretched to full contrast.
+    """
+    images = np.asarray(images)
+    if images.dtype == np.uint8 or float(images.max()) > 1.0:
+        return 255.0
+    return 1.0

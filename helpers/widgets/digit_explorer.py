@@ -39,7 +39,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from helpers.digit_checks import as_digit_images, as_digit_labels
+from helpers.digit_checks import as_digit_images, as_digit_labels, pixel_max
 
 __all__ = ["DigitExplorer", "digit_explorer"]
 
@@ -238,8 +238,7 @@ class DigitExplorer(widgets.VBox):
         self.model = _check_model(model)
         self._selection = np.arange(len(self.images))
         self._quiet = False
-        is_unit = self.images.dtype != np.uint8 and float(self.images.max()) <= 1.0
-        self._vmax = 1.0 if is_unit else 255.0
+        self._vmax = pixel_max(self.images)
         self._digit_figure = _DigitFigure(self._vmax)
 
         classes = [(str(k), int(k)) for k in np.unique(self.labels)]

@@ -217,7 +217,10 @@ def test_model_hidden_activations_are_shown(sample):
     explorer.slider.value = 10
     index = explorer.index
     _, hidden = model.forward(images[index : index + 1], return_hidden=True)
-    for step, layer in zip(explorer._hidden_figure.steps, hidden, strict=True):
-        np.testing.assert_allclose(step.get_data().values, layer[0])
+    figure = explorer._hidden_figure
+    for step, text, layer in zip(figure.steps, figure.maxima, hidden, strict=True):
+        assert layer[0].max() > 0
+        np.testing.assert_allclose(step.get_data().values, layer[0] / layer[0].max())
+        assert text.get_text() == f"max {layer[0].max():.2f}"
     assert f"predicted {model.predict(images[index : index + 1])[0]}" in explorer.prediction.value
     assert bytes(explorer.hidden.value).startswith(b"\x89PNG")

@@ -36,6 +36,8 @@ from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
+import PIL.Image
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -87,18 +89,45 @@ def digit_explorer(
     return DigitExplorer(images, labels, model)
 
 
-def _png(figure: Figure) -> bytes:
-    """The figure as PNG bytes, drawn with Agg."""
-    buffer = io.BytesIO()
-    FigureCanvasAgg(figure).print_png(buffer)
-    return buffer.getvalue()
+class _BlitFigure:
+    """A figure drawn in full once; later updates redraw only the artists that change.
+
+    Redrawing only the changing artists over a saved copy of the rest (blitting)
+    skips the axes, ticks and labels, which is most of the drawing time.
+    """
+
+    def __init__(self, figsize: tuple[float, float]) -> None:
+        self.figure = Figure(figsize=figsize)
+        self.canvas = FigureCanvasAgg(self.figure)
+        self._changing: list[Artist] = []
+        self._background = None
+
+    def changes(self, *artists: Artist) -> None:
+        """Mark artists as changing: they are left out of the saved background."""
+        for artist in artists:
+            artist.set_animated(True)
+        self._changing.extend(artists)
+
+    def png(self) -> bytes:
+        """The figure with the current state of the changing artists, as PNG bytes."""
+        if self._background is None:
+            self.canvas.draw()  # everything except the changing artists
+            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            self.canvas.restore_region(self._background)
+        for artist in self._changing:
+            self.figure.draw_artist(artist)
+        pixels = np.asarray(self.canvas.buffer_rgba())[..., :3]
+        buffer = io.BytesIO()
+        PIL.Image.fromarray(pixels).save(buffer, format="png")
+        return buffer.getvalue()
 
 
-class _DigitFigure:
+class _DigitFigure(_BlitFigure):
     """A titled 28 x 28 gray image whose pixels and title are replaced on each update."""
 
     def __init__(self, vmax: float) -> None:
-        self.figure = Figure(figsize=(2.5, 2.6))
+        super().__init__((2.5, 2.6))
         ax = self.figure.add_subplot()
         self.picture = ax.imshow(np.zeros((28, 28)), cmap="gray", vmin=0, vmax=vmax)
         ax.set_xticks([0, 9, 18, 27])
@@ -107,18 +136,19 @@ class _DigitFigure:
         ax.set_ylabel("row")
         self.title = ax.set_title("label 0, index 0", fontsize=10)
         self.figure.subplots_adjust(left=0.2, right=0.95, bottom=0.17, top=0.88)
+        self.changes(self.picture, self.title, *ax.spines.values())
 
     def render(self, image: np.ndarray, title: str) -> bytes:
         self.picture.set_data(image)
         self.title.set_text(title)
-        return _png(self.figure)
+        return self.png()
 
 
-class _ProbabilityFigure:
+class _ProbabilityFigure(_BlitFigure):
     """A bar chart of the 10 class probabilities, the predicted class highlighted."""
 
     def __init__(self) -> None:
-        self.figure = Figure(figsize=(3.2, 2.4))
+        super().__init__((3.2, 2.4))
         ax = self.figure.add_subplot()
         self.bars = ax.bar(range(10), np.zeros(10), color="lightgray")
         ax.set_xticks(range(10))
@@ -127,6 +157,7 @@ class _ProbabilityFigure:
         ax.set_ylabel("probability")
         self.title = ax.set_title("predicted 0", fontsize=10)
         self.figure.subplots_adjust(left=0.2, right=0.95, bottom=0.2, top=0.88)
+        self.changes(*self.bars, self.title, *ax.spines.values())
 
     def render(self, probabilities: np.ndarray, label: int) -> bytes:
         predicted = int(np.argmax(probabilities))
@@ -135,37 +166,43 @@ class _ProbabilityFigure:
             bar.set_height(probabilities[k])
             bar.set_color(hit if k == predicted else "lightgray")
         self.title.set_text(f"predicted {predicted} (label {label})")
-        return _png(self.figure)
+        return self.png()
 
 
-class _HiddenFigure:
-    """One panel per hidden layer: the activation of each unit as a filled step curve."""
+class _HiddenFigure(_BlitFigure):
+    """One panel per hidden layer: each unit's activation, scaled by the layer's largest.
+
+    The y axes stay fixed (0 to 1) so that only the curves and the printed
+    maxima are redrawn.
+    """
 
     def __init__(self, sizes: list[int]) -> None:
-        self.figure = Figure(figsize=(3.2, 0.9 + 1.0 * len(sizes)))
-        axes = self.figure.subplots(len(sizes), 1, squeeze=False)[:, 0]
-        self.axes = list(axes)
-        self.steps = []
+        super().__init__((3.2, 0.9 + 1.0 * len(sizes)))
+        self.axes = list(self.figure.subplots(len(sizes), 1, squeeze=False)[:, 0])
+        self.steps, self.maxima = [], []
         for number, (ax, size) in enumerate(zip(self.axes, sizes, strict=True), start=1):
             self.steps.append(ax.stairs(np.zeros(size), fill=True, color="tab:blue"))
+            self.maxima.append(
+                ax.text(1.0, 1.0, "", transform=ax.transAxes, ha="right", va="bottom", fontsize=7)
+            )
             ax.set_xlim(0, size)
+            ax.set_ylim(0, 1.05)
             ax.set_ylabel(f"layer {number}\n({size})", fontsize=8)
             ax.tick_params(labelsize=7)
         self.axes[-1].set_xlabel("unit")
-        self.axes[0].set_title("hidden activations (ReLU)", fontsize=10)
+        self.axes[0].set_title("hidden activations ÷ max", fontsize=10)
+        height = self.figure.get_figheight()
         self.figure.subplots_adjust(
-            left=0.22,
-            right=0.95,
-            bottom=0.55 / self.figure.get_figheight(),
-            top=1 - 0.35 / self.figure.get_figheight(),
-            hspace=0.5,
+            left=0.22, right=0.95, bottom=0.55 / height, top=1 - 0.35 / height, hspace=0.6
         )
+        self.changes(*self.steps, *self.maxima)
 
     def render(self, hidden: list[np.ndarray]) -> bytes:
-        for ax, step, values in zip(self.axes, self.steps, hidden, strict=True):
-            step.set_data(values)
-            ax.set_ylim(0, max(float(values.max()), 1e-6) * 1.05)
-        return _png(self.figure)
+        for step, text, values in zip(self.steps, self.maxima, hidden, strict=True):
+            largest = float(values.max())
+            step.set_data(values / largest if largest > 0 else values)
+            text.set_text(f"max {largest:.2f}")
+        return self.png()
 
 
 def _pixel_table(image: np.ndarray, vmax: float) -> str:

@@ -230,6 +230,16 @@ def _pixel_table(image: np.ndarray, vmax: float) -> str:
     return style + '<table title="pixel values, row by row">' + "".join(rows) + "</table>"
 
 
+def _image_widget() -> widgets.Image:
+    """A PNG image widget shown at its natural size (a flex box must not squeeze it)."""
+    return widgets.Image(format="png", layout=widgets.Layout(flex="0 0 auto"))
+
+
+def _row(children: list[widgets.Widget]) -> widgets.HBox:
+    """Widgets side by side, top-aligned (not stretched to the tallest one)."""
+    return widgets.HBox(children, layout=widgets.Layout(align_items="flex-start"))
+
+
 def _check_model(model: Any) -> Any:
     if model is not None and not callable(getattr(model, "forward", None)):
         raise TypeError(
@@ -283,15 +293,19 @@ class DigitExplorer(widgets.VBox):
             options=[("all", "all"), *classes], value="all", description="class"
         )
         self.slider = widgets.IntSlider(
-            value=0, min=0, max=len(self.images) - 1, description="index"
+            value=0,
+            min=0,
+            max=len(self.images) - 1,
+            description="index",
+            layout=widgets.Layout(width="420px"),
         )
         self.readout = widgets.HTML().add_class("digit-explorer-readout")
-        self.image = widgets.Image(format="png").add_class("digit-explorer-image")
+        self.image = _image_widget().add_class("digit-explorer-image")
         self.pixels = widgets.HTML().add_class("digit-explorer-pixels")
         children = [
             widgets.HBox([self.dropdown, self.slider]),
             self.readout,
-            widgets.HBox([self.image, self.pixels]),
+            _row([self.image, self.pixels]),
         ]
         self.prediction = self.probabilities = self.hidden = None
         if self.model is not None:
@@ -308,13 +322,13 @@ class DigitExplorer(widgets.VBox):
         _, hidden = self._forward(0)
         self._probability_figure = _ProbabilityFigure()
         self.prediction = widgets.HTML().add_class("digit-explorer-prediction")
-        self.probabilities = widgets.Image(format="png").add_class("digit-explorer-probabilities")
+        self.probabilities = _image_widget().add_class("digit-explorer-probabilities")
         charts = [self.probabilities]
         if hidden:
             self._hidden_figure = _HiddenFigure([h.shape[-1] for h in hidden])
-            self.hidden = widgets.Image(format="png").add_class("digit-explorer-hidden")
+            self.hidden = _image_widget().add_class("digit-explorer-hidden")
             charts.append(self.hidden)
-        return [self.prediction, widgets.HBox(charts)]
+        return [self.prediction, _row(charts)]
 
     def _forward(self, index: int) -> tuple[np.ndarray, list[np.ndarray]]:
         """The model's probabilities (10,) and hidden activations for one digit."""
@@ -370,18 +384,22 @@ class DigitExplorer(widgets.VBox):
         return text
 
     def update(self) -> None:
-        """Redraw the read-outs and images for the digit the controls select."""
+        """Redraw the read-outs and images for the digit the controls select.
+
+        The read-out is set last: the front end applies the changes in order, so
+        once the read-out names a digit, the images and tables show that digit.
+        """
         index, label = self.index, self.label
         image = self.images[index]
+        self.image.value = self._digit_figure.render(image, f"label {label}, index {index}")
+        self.pixels.value = _pixel_table(image, self._vmax)
+        if self.model is not None:
+            self._show_prediction(index, label)
         where = f"index {index} &middot; label {label}"
         if self.dropdown.value != "all":
             where += f" &middot; digit {self.slider.value + 1} of {len(self._selection)} "
             where += f"in class {self.dropdown.value}"
         self.readout.value = where
-        self.image.value = self._digit_figure.render(image, f"label {label}, index {index}")
-        self.pixels.value = _pixel_table(image, self._vmax)
-        if self.model is not None:
-            self._show_prediction(index, label)
 
     def _show_prediction(self, index: int, label: int) -> None:
         probabilities, hidden = self._forward(index)

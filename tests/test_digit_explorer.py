@@ -224,3 +224,14 @@ def test_model_hidden_activations_are_shown(sample):
         assert text.get_text() == f"max {layer[0].max():.2f}"
     assert f"predicted {model.predict(images[index : index + 1])[0]}" in explorer.prediction.value
     assert bytes(explorer.hidden.value).startswith(b"\x89PNG")
+
+
+def test_a_class_with_one_digit_pins_the_slider():
+    images = np.arange(4 * 784, dtype=np.uint8).reshape(4, 28, 28)
+    explorer = digit_explorer(images, [0, 0, 1, 0])
+    explorer.slider.value = 3
+    explorer.dropdown.value = 1
+    assert (explorer.slider.min, explorer.slider.max, explorer.index) == (0, 0, 2)
+    assert "digit 1 of 1 in class 1" in explorer.readout.value
+    explorer.dropdown.value = 0
+    assert explorer.index == 0 and explorer.slider.max == 2

@@ -25,3 +25,13 @@ def test_dashboard_has_a_title_and_is_in_the_readme(path):
     assert first["cell_type"] == "markdown" and "".join(first["source"]).startswith("# ")
     command = f"voila notebooks/dashboards/{path.name}"
     assert command in (ROOT / "README.md").read_text(encoding="utf-8"), f"README lacks {command}"
+
+
+def test_readme_culls_the_kernels_of_closed_dashboards():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    # tests/browser/test_voila_dashboards.py checks these options in a browser.
+    for option in [
+        "--MappingKernelManager.cull_interval=",
+        "--MappingKernelManager.cull_idle_timeout=",
+    ]:
+        assert option in readme, f"README's Voila command lacks {option}"

@@ -40,27 +40,29 @@ def test_start_here_slider_moves_with_the_keyboard(lab, page, blocked_requests):
     assert blocked_requests == [], f"JupyterLab asked outside 127.0.0.1: {blocked_requests}"
 
 
+def shown_widget(widget: Locator, what: str) -> Locator:
+    """Scroll to the first ``widget`` and return it; fail clearly if the notebook has none."""
+    widget = widget.first
+    expect(widget, f"the notebook shows no {what} after running all cells").to_have_count(1)
+    widget.scroll_into_view_if_needed()
+    return widget
+
+
 def test_covariance_explorer_in_notebook_01(lab, page):
     notebook = run_notebook(lab, page, "01_covariance_conditioning.ipynb")
-    explorer = notebook.locator(".covariance-explorer").first
-    explorer.scroll_into_view_if_needed()
+    explorer = shown_widget(notebook.locator(".covariance-explorer"), "covariance explorer")
     drive_covariance_explorer(explorer)
 
 
 def test_digit_explorer_in_notebook_03(lab, page):
     notebook = run_notebook(lab, page, "03_mnist_digits.ipynb")
-    plain = notebook.locator(".digit-explorer").filter(
-        has_not=page.locator(".digit-explorer-prediction")
-    )
-    explorer = plain.first
-    explorer.scroll_into_view_if_needed()
-    drive_digit_explorer(explorer)
+    prediction = page.locator(".digit-explorer-prediction")
+    explorers = notebook.locator(".digit-explorer").filter(has_not=prediction)
+    drive_digit_explorer(shown_widget(explorers, "digit explorer"))
 
 
 def test_prediction_widget_in_notebook_05(lab, page):
     notebook = run_notebook(lab, page, "05_batched_forward_pass.ipynb")
-    explorer = notebook.locator(".digit-explorer").filter(
-        has=page.locator(".digit-explorer-prediction")
-    )
-    explorer.first.scroll_into_view_if_needed()
-    drive_prediction(explorer.first)
+    prediction = page.locator(".digit-explorer-prediction")
+    explorers = notebook.locator(".digit-explorer").filter(has=prediction)
+    drive_prediction(shown_widget(explorers, "digit explorer with a model's prediction"))

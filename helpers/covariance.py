@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["CovarianceDiagnostics", "check_covariance", "condition_number", "diagnose", "regularize"]
+__all__ = [
+    "CovarianceDiagnostics",
+    "check_covariance",
+    "condition_number",
+    "diagnose",
+    "regularize",
+]
 
 
 def check_covariance(cov: np.ndarray, name: str = "cov") -> np.ndarray:
@@ -180,7 +186,9 @@ def diagnose(cov: np.ndarray, reference_variance: float | None = None) -> Covari
     if reference_variance is None:
         reference_variance = float(np.trace(cov) / cov.shape[0])
     if not np.isfinite(reference_variance) or reference_variance <= 0:
-        raise ValueError(f"reference_variance must be a finite number > 0, got {reference_variance}")
+        raise ValueError(
+            f"reference_variance must be a finite number > 0, got {reference_variance}"
+        )
     try:
         factor = np.linalg.cholesky(cov)
         cholesky_ok = True

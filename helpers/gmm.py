@@ -156,7 +156,9 @@ def precision_cholesky(
 
 def _singular_error(cov: np.ndarray, k: int, iteration: int, nk) -> SingularCovarianceError:
     smallest = np.linalg.eigvalsh(cov)[0]
-    where = "in the starting point" if iteration == 0 else f"after the M-step of iteration {iteration}"
+    where = (
+        "in the starting point" if iteration == 0 else f"after the M-step of iteration {iteration}"
+    )
     points = "" if nk is None else f" It holds {nk[k]:.3g} points' worth of responsibility."
     return SingularCovarianceError(
         f"component {k} has a singular covariance {where} (Cholesky failed; smallest "
@@ -196,7 +198,7 @@ def log_gaussian_density(X: np.ndarray, means: np.ndarray, prec_chol: np.ndarray
     y = X @ stacked
     y -= shifted_means
     np.square(y, out=y)
-    mahalanobis = y.reshape(n_samples, n_components, n_features).sum(axis=2)
+    mahalanobis = np.einsum("nkd->nk", y.reshape(n_samples, n_components, n_features))
     half_log_det_precision = np.log(np.diagonal(prec_chol, axis1=1, axis2=2)).sum(axis=1)
     return -0.5 * (n_features * math.log(2 * math.pi) + mahalanobis) + half_log_det_precision
 
@@ -215,6 +217,9 @@ def m_step(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Weights, means and regularized covariances from responsibilities ``resp`` (n, K).
 
+    ``cov_k = sum_i r_ik (x_i - mean_k)(x_i - mean_k)^T / nk + reg_covar * I``, computed as
+    ``Z^T Z / nk`` with the rows of ``Z`` scaled by ``sqrt(r_ik)`` (one symmetric product).
+
     Returns ``(weights, means, covariances, nk)`` where ``nk`` is each component's
     total responsibility (its "number of points"). Like scikit-learn, ``nk`` gets
     ``10 * eps`` so that an empty component does not divide by zero.
@@ -224,15 +229,17 @@ def m_step(
     n_components, n_features = means.shape
     covariances = np.empty((n_components, n_features, n_features))
     for k in range(n_components):
-        diff = X - means[k]
-        covariances[k] = (resp[:, k] * diff.T) @ diff / nk[k]
+        weighted_diff = (X - means[k]) * np.sqrt(resp[:, k])[:, None]
+        covariances[k] = weighted_diff.T @ weighted_diff / nk[k]
         covariances[k].flat[:: n_features + 1] += reg_covar
     return nk / nk.sum(), means, covariances, nk
 
 
 def _check_init(init: dict, n_components: int, n_features: int):
     if not isinstance(init, dict) or set(init) != {"weights", "means", "covariances"}:
-        raise ValueError("init must be a dict with exactly the keys 'weights', 'means', 'covariances'")
+        raise ValueError(
+            "init must be a dict with exactly the keys 'weights', 'means', 'covariances'"
+        )
     weights = np.asarray(init["weights"], dtype=np.float64)
     means = np.asarray(init["means"], dtype=np.float64)
     covariances = np.asarray(init["covariances"], dtype=np.float64)

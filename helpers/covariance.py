@@ -86,7 +86,7 @@ def condition_number(cov: np.ndarray) -> float:
     Examples
     --------
     >>> condition_number([[0.1, 0.09], [0.09, 0.1]])  # eigenvalues 0.01 and 0.19
-    19.000000000000004
+    18.999999999999996
     >>> condition_number([[1.0, 1.0], [1.0, 1.0]])
     inf
     """

@@ -14,6 +14,9 @@ by step, so that from the same starting point both give the same fit:
 
 When a covariance is singular (a component collapsed onto a few points with
 ``reg_covar=0``) :class:`SingularCovarianceError` names the component and iteration.
+"Singular" means that Cholesky fails *or* that, in units of the data's variance, the
+smallest eigenvalue is at the level of float64 rounding (:func:`check_not_collapsed`);
+scikit-learn only catches the first and carries on with a covariance of rounding noise.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from scipy.linalg import solve_triangular
 __all__ = [
     "GaussianMixtureFit",
     "SingularCovarianceError",
+    "check_not_collapsed",
     "e_step",
     "fit_gmm",
     "log_gaussian_density",
@@ -156,22 +160,59 @@ def precision_cholesky(
 
 def _singular_error(cov: np.ndarray, k: int, iteration: int, nk) -> SingularCovarianceError:
     smallest = np.linalg.eigvalsh(cov)[0]
-    where = (
-        "in the starting point" if iteration == 0 else f"after the M-step of iteration {iteration}"
-    )
-    points = "" if nk is None else f" It holds {nk[k]:.3g} points' worth of responsibility."
+    if iteration == 0 and nk is not None:
+        cause = (
+            f"in the random start: the data points nearest to its centre ({nk[k]:.3g} of "
+            "them) do not span every direction. Try another random_state or reg_covar > 0."
+        )
+    elif iteration == 0:
+        cause = "in the starting point: init['covariances'] must be positive definite."
+    else:
+        cause = (
+            f"after the M-step of iteration {iteration}: it collapsed onto too few points or "
+            "onto a lower-dimensional subspace."
+        )
+        if nk is not None:
+            cause += f" It holds {nk[k]:.3g} points' worth of responsibility."
     return SingularCovarianceError(
-        f"component {k} has a singular covariance {where} (Cholesky failed; smallest "
-        f"eigenvalue {smallest:.3g}): it collapsed onto too few points or onto a lower-"
-        f"dimensional subspace.{points} Use reg_covar > 0 (e.g. 1e-6), fewer components, "
-        "or remove duplicated or constant features.",
+        f"component {k} has a singular covariance (smallest eigenvalue {smallest:.3g}) "
+        f"{cause} Use reg_covar > 0 (e.g. 1e-6), fewer components, or remove duplicated or "
+        "constant features.",
         component=k,
         iteration=iteration,
     )
 
 
+def check_not_collapsed(
+    covariances: np.ndarray,
+    data_variance: np.ndarray,
+    iteration: int = 0,
+    nk: np.ndarray | None = None,
+) -> None:
+    """Raise if a covariance is singular at float64 resolution, even if Cholesky passes.
+
+    A component on a single point has a covariance made of rounding noise (say 1e-30):
+    positive, so Cholesky succeeds, and in one dimension its condition number is 1. In
+    units of the data's variance (``D^-1/2 cov D^-1/2`` with ``D = diag(data_variance)``)
+    its smallest eigenvalue is then below ``n_features * eps``: no better than rounding.
+
+    Raises
+    ------
+    SingularCovarianceError
+        Naming the first such component and the iteration.
+    """
+    n_features = covariances.shape[1]
+    scale = 1.0 / np.sqrt(data_variance)
+    standardized = covariances * scale[:, None] * scale[None, :]
+    smallest = np.linalg.eigvalsh(standardized)[:, 0]
+    tolerance = n_features * np.finfo(np.float64).eps
+    for k in np.flatnonzero(smallest <= tolerance):
+        raise _singular_error(covariances[k], int(k), iteration, nk)
+
+
 def _non_finite_error(X, means, prec_chol, iteration, history) -> SingularCovarianceError:
-    log_prob = log_gaussian_density(X, means, prec_chol)
+    with np.errstate(over="ignore", invalid="ignore"):
+        log_prob = log_gaussian_density(X, means, prec_chol)
     bad = np.flatnonzero(~np.isfinite(log_prob).all(axis=0))
     k = int(bad[0]) if bad.size else int(np.argmax(np.nanmax(log_prob, axis=0)))
     return SingularCovarianceError(
@@ -261,14 +302,16 @@ def _check_init(init: dict, n_components: int, n_features: int):
 
 
 def _initial_parameters(X: np.ndarray, n_components: int, reg_covar: float, random_state):
-    """Start from random data points as centres: assign every point to its nearest."""
+    """Start from random data points as centres: assign every point to its nearest.
+
+    Returns ``(weights, means, covariances, nk)`` like :func:`m_step`.
+    """
     rng = np.random.default_rng(random_state)
     centres = X[rng.choice(len(X), size=n_components, replace=False)]
     distances = ((X[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
     resp = np.zeros((len(X), n_components))
     resp[np.arange(len(X)), distances.argmin(axis=1)] = 1.0
-    weights, means, covariances, _ = m_step(X, resp, reg_covar)
-    return weights, means, covariances
+    return m_step(X, resp, reg_covar)
 
 
 def _check_arguments(n_components, reg_covar, max_iter, tol, n_samples):
@@ -329,25 +372,37 @@ def fit_gmm(
     ValueError
         For invalid input (NaN or inf, not 2-D, too many components, bad ``init``).
     SingularCovarianceError
-        When a covariance is singular; names the component and the iteration.
+        When a covariance is singular (Cholesky fails, or its smallest eigenvalue in units
+        of the data's variance is below ``n_features * eps``, see
+        :func:`check_not_collapsed`); names the component and the iteration. With
+        ``reg_covar`` above ``n_features * eps`` times the data's variance this cannot
+        happen after the first M-step.
     """
     X = _check_data(X)
     _check_arguments(n_components, reg_covar, max_iter, tol, X.shape[0])
     if init is None:
-        weights, means, covariances = _initial_parameters(X, n_components, reg_covar, random_state)
+        weights, means, covariances, nk = _initial_parameters(
+            X, n_components, reg_covar, random_state
+        )
     else:
         weights, means, covariances = _check_init(init, n_components, X.shape[1])
-    prec_chol = precision_cholesky(covariances, iteration=0)
+        nk = None
+    data_variance = X.var(axis=0)
+    data_variance[data_variance == 0] = 1.0  # constant features: compare in raw units
+    check_not_collapsed(covariances, data_variance, iteration=0, nk=nk)
+    prec_chol = precision_cholesky(covariances, iteration=0, nk=nk)
     history: list[float] = []
     converged = False
     previous = -np.inf
     for iteration in range(1, max_iter + 1):
-        log_likelihood, log_resp = e_step(X, weights, means, prec_chol)
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            log_likelihood, log_resp = e_step(X, weights, means, prec_chol)  # checked next
         history.append(log_likelihood)
         if not np.isfinite(log_likelihood):
             raise _non_finite_error(X, means, prec_chol, iteration, history)
         weights, means, covariances, nk = m_step(X, np.exp(log_resp), reg_covar)
         try:
+            check_not_collapsed(covariances, data_variance, iteration, nk)
             prec_chol = precision_cholesky(covariances, iteration=iteration, nk=nk)
         except SingularCovarianceError as error:
             error.log_likelihood = np.asarray(history)

@@ -134,12 +134,47 @@ def test_collapse_survives_with_regularization():
     np.testing.assert_allclose(fit.covariances_[2], 1e-6 * np.eye(2), rtol=1e-6, atol=1e-20)
 
 
+def test_collapse_onto_one_point_is_caught_although_cholesky_succeeds():
+    # 1-D: a component on a single point gets a variance of rounding noise (~1e-28);
+    # Cholesky accepts it and its condition number is 1. (Found by hypothesis: EM then
+    # lets the log-likelihood oscillate with the rounding noise.)
+    rng = np.random.default_rng(0)
+    X = np.concatenate([rng.normal(0, 1, size=(150, 1)), [[8.0]]])
+    init = {"weights": [0.5, 0.5], "means": [[0.0], [7.0]], "covariances": [[[1.0]], [[1.0]]]}
+    with pytest.raises(SingularCovarianceError, match=r"component 1 .* iteration 2") as info:
+        fit_gmm(X, 2, reg_covar=0.0, tol=0.0, max_iter=40, init=init)
+    assert "1 points" in str(info.value)
+    fit = fit_gmm(X, 2, reg_covar=1e-6, tol=0.0, max_iter=40, init=init)
+    assert fit.covariances_[1, 0, 0] == pytest.approx(1e-6)
+
+
+def test_random_start_with_a_lonely_centre_is_reported_at_iteration_0():
+    X = blobs(4, n_per=15, n_features=1, n_components=4, spread=0.0)
+    with pytest.raises(SingularCovarianceError, match=r"component 2 .*random start"):
+        fit_gmm(X, 4, reg_covar=0.0, random_state=4)
+
+
+def test_tiny_starting_covariance_is_reported_at_iteration_0():
+    X, init = collapse_problem()
+    init["covariances"][0] = 1e-20 * np.eye(2)
+    with pytest.raises(SingularCovarianceError, match="component 0 .*starting point"):
+        fit_gmm(X, 3, init=init)
+
+
 def test_singular_starting_covariance_is_reported_at_iteration_0():
     X, init = collapse_problem()
     init["covariances"][1] = np.ones((2, 2))
     with pytest.raises(SingularCovarianceError, match="component 1 .*starting point") as info:
         fit_gmm(X, 3, init=init)
     assert info.value.iteration == 0
+
+
+def test_non_finite_log_likelihood_is_reported_with_the_component():
+    X = blobs(0, n_per=20)  # so far from the mean that every squared distance overflows
+    init = {"weights": [1.0], "means": [[1e160, 1e160]], "covariances": [np.eye(2)]}
+    with pytest.raises(SingularCovarianceError, match="component 0 .*non-finite") as info:
+        fit_gmm(X, 1, init=init)
+    assert info.value.iteration == 1 and info.value.log_likelihood[0] == -np.inf
 
 
 def test_random_start_is_reproducible_and_finds_separated_blobs():

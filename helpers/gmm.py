@@ -173,7 +173,7 @@ def _singular_error(cov: np.ndarray, k: int, iteration: int, nk) -> SingularCova
             "onto a lower-dimensional subspace."
         )
         if nk is not None:
-            cause += f" It holds {nk[k]:.3g} points' worth of responsibility."
+            cause += f" Its responsibilities add up to {nk[k]:.3g} (the points it holds)."
     return SingularCovarianceError(
         f"component {k} has a singular covariance (smallest eigenvalue {smallest:.3g}) "
         f"{cause} Use reg_covar > 0 (e.g. 1e-6), fewer components, or remove duplicated or "

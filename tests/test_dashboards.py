@@ -23,8 +23,8 @@ def test_dashboard_is_a_clean_fresh_run(path):
 def test_dashboard_has_a_title_and_is_in_the_readme(path):
     first = hygiene._load(path)["cells"][0]
     assert first["cell_type"] == "markdown" and "".join(first["source"]).startswith("# ")
-    command = f"voila notebooks/dashboards/{path.name}"
-    assert command in (ROOT / "README.md").read_text(encoding="utf-8"), f"README lacks {command}"
+    link = f"(notebooks/dashboards/{path.name})"
+    assert link in (ROOT / "README.md").read_text(encoding="utf-8"), f"README lacks {link}"
 
 
 def test_readme_culls_the_kernels_of_closed_dashboards():

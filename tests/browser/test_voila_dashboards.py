@@ -7,8 +7,8 @@ from pathlib import Path
 
 import psutil
 import pytest
-from playwright.sync_api import expect
-from widget_checks import drive_digit_explorer
+from playwright.sync_api import Locator, expect
+from widget_checks import drive_covariance_explorer, drive_digit_explorer
 
 from helpers.data import load_sample
 
@@ -19,14 +19,24 @@ DASHBOARDS = Path(__file__).resolve().parents[2] / "notebooks" / "dashboards"
 CULLING = ["--MappingKernelManager.cull_interval=1", "--MappingKernelManager.cull_idle_timeout=2"]
 
 
-def test_digit_explorer_dashboard(voila, page, blocked_requests):
-    server = voila("dashboards/digit_explorer.ipynb")
-    page.goto(server.url(), wait_until="domcontentloaded")
-    explorer = page.locator(".digit-explorer")
-    expect(explorer).to_be_visible(timeout=60_000)
+def open_dashboard(voila, page, name: str, widget: str) -> Locator:
+    """Serve ``dashboards/name`` with Voila, open it and return its widget (CSS class)."""
+    server = voila(f"dashboards/{name}")
+    page.goto(server.url(), wait_until="domcontentloaded")  # "load" waits for blocked fonts
+    shown = page.locator(f".{widget}")
+    expect(shown).to_be_visible(timeout=60_000)
     expect(page.get_by_text("from helpers")).to_have_count(0)  # Voila hides the code
+    return shown
+
+
+def test_digit_explorer_dashboard(voila, page):
+    explorer = open_dashboard(voila, page, "digit_explorer.ipynb", "digit-explorer")
     drive_digit_explorer(explorer, labels=load_sample()[1])
-    assert all("127.0.0.1" not in url for url in blocked_requests)
+
+
+def test_covariance_explorer_dashboard(voila, page):
+    explorer = open_dashboard(voila, page, "covariance_explorer.ipynb", "covariance-explorer")
+    drive_covariance_explorer(explorer)
 
 
 def test_culling_stops_the_kernel_of_a_closed_dashboard(voila, page):

@@ -110,9 +110,7 @@ def validate_record(record: object, where: str = "record", tol: float = SUM_TOLE
     """
     errors = sorted(_validator().iter_errors(record), key=lambda e: list(e.absolute_path))
     if errors:
-        first = errors[0]
-        at = "/".join(map(str, first.absolute_path)) or "the record"
-        raise InvalidRecordError(f"{where}: {at}: {first.message}")
+        raise InvalidRecordError(f"{where}: {_describe(errors[0])}")
     activations = record["activations"]
     total = sum(activations)
     if abs(total - 1) > tol:
@@ -125,6 +123,16 @@ def validate_record(record: object, where: str = "record", tol: float = SUM_TOLE
             f"{where}: classification is {record['classification']} but the largest "
             f"activation is at {activations.index(best)}"
         )
+
+
+def _describe(error) -> str:
+    """A short reason for a jsonschema error (its own message may quote a long array)."""
+    at = "/".join(map(str, error.absolute_path)) or "the record"
+    if error.validator in ("minItems", "maxItems"):
+        bound = "at least" if error.validator == "minItems" else "at most"
+        return f"{at}: has {len(error.instance)} items, expected {bound} {error.validator_value}"
+    message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
+    return f"{at}: {message}"
 
 
 def validate_records(records: Iterable[object], tol: float = SUM_TOLERANCE) -> int:

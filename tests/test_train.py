@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from helpers.mlp import MLP
-from helpers.train import accuracy, gradients, random_shifts, train_mlp
+from helpers.train import accuracy, flush_subnormals, gradients, random_shifts, train_mlp
 
 
 def _loss(model, X, y):
@@ -68,3 +68,11 @@ def test_accuracy_checks_lengths():
     model = MLP.initialized([4, 2])
     with pytest.raises(ValueError, match="as many labels"):
         accuracy(model, np.zeros((3, 4)), np.zeros(2, int))
+
+
+def test_flush_subnormals():
+    a = np.array([1e-40, -1e-39, 0.0, 1e-30, -2.0], np.float32)
+    b = np.array([[3e-41]], np.float32)
+    assert flush_subnormals([a, b]) == 3
+    np.testing.assert_array_equal(a, np.array([0, 0, 0, 1e-30, -2], np.float32))
+    assert b[0, 0] == 0

@@ -76,3 +76,23 @@ def test_flush_subnormals():
     assert flush_subnormals([a, b]) == 3
     np.testing.assert_array_equal(a, np.array([0, 0, 0, 1e-30, -2], np.float32))
     assert b[0, 0] == 0
+
+
+def test_command_line_trains_and_records_provenance(monkeypatch, tmp_path):
+    import helpers.data
+    from helpers.mlp import load_mlp
+    from helpers.train import main
+
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(60, 28, 28), dtype=np.uint8)
+    labels = np.arange(60) % 10
+    monkeypatch.setattr(helpers.data, "load_mnist", lambda split: (images, labels))
+    monkeypatch.setattr(helpers.data, "sample_indices", lambda train_labels: np.arange(10))
+    out = tmp_path / "w.h5"
+    main(["--out", str(out), "--epochs", "1", "--batch-size", "16"])
+    model = load_mlp(out)
+    assert model.layer_sizes == [784, 200, 100, 10]
+    meta = model.metadata
+    assert "1 epochs, batch 16" in meta["training"]
+    assert meta["command"].endswith("--epochs 1 --batch-size 16")
+    assert 0 <= meta["test_accuracy"] <= 1 and 0 <= meta["sample_accuracy"] <= 1

@@ -108,7 +108,7 @@ class MLP:
         self.biases = [np.ascontiguousarray(b, dtype=np.float32) for b in biases]
         check_chain([w.shape for w in self.weights], [b.shape for b in self.biases])
         self.metadata = dict(metadata or {})
-        self._prepare()
+        self.refresh()
 
     @classmethod
     def initialized(cls, layer_sizes: Sequence[int], seed: int = 0) -> MLP:
@@ -122,7 +122,7 @@ class MLP:
         biases = [np.zeros(n) for n in sizes[1:]]
         return cls(weights, biases)
 
-    def _prepare(self) -> None:
+    def refresh(self) -> None:
         """Precompute what the forward pass reuses: transposed weights, scaled first layer.
 
         Call again after changing ``weights`` or ``biases`` in place.

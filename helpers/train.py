@@ -183,13 +183,13 @@ def train_mlp(
                 vi *= beta2
                 vi += (1 - beta2) * g * g
                 p -= (rate * correction) * mi / (np.sqrt(vi) + eps)
-            model._prepare()
+            model.refresh()
             bar.update()
             if step % 50 == 0:
                 bar.set_postfix(epoch=epoch + 1, loss=f"{loss:.4f}")
     bar.close()
     flush_subnormals(params)
-    model._prepare()
+    model.refresh()
     return model
 
 

@@ -8,7 +8,7 @@ from helpers.train import accuracy, flush_subnormals, gradients, random_shifts, 
 
 
 def _loss(model, X, y):
-    model._prepare()
+    model.refresh()
     return gradients(model, X, y)[0]
 
 
@@ -16,7 +16,7 @@ def test_gradients_match_finite_differences():
     rng = np.random.default_rng(0)
     model = MLP.initialized([6, 5, 4, 3], seed=3)
     model.biases = [b + 0.2 for b in model.biases]
-    model._prepare()
+    model.refresh()
     X, y = rng.random((7, 6), dtype=np.float32), rng.integers(0, 3, 7)
     _, grad_w, grad_b = gradients(model, X, y)
     eps = 1e-2

@@ -8,7 +8,7 @@ from pathlib import Path
 import psutil
 import pytest
 from playwright.sync_api import Locator, expect
-from widget_checks import drive_covariance_explorer, drive_digit_explorer
+from widget_checks import drive_covariance_explorer, drive_digit_explorer, drive_prediction
 
 from helpers.data import load_sample
 
@@ -37,6 +37,12 @@ def test_digit_explorer_dashboard(voila, page):
 def test_covariance_explorer_dashboard(voila, page):
     explorer = open_dashboard(voila, page, "covariance_explorer.ipynb", "covariance-explorer")
     drive_covariance_explorer(explorer)
+
+
+def test_prediction_explorer_dashboard(voila, page):
+    explorer = open_dashboard(voila, page, "prediction_explorer.ipynb", "digit-explorer")
+    drive_prediction(explorer)
+    drive_digit_explorer(explorer, labels=load_sample()[1])
 
 
 def test_culling_stops_the_kernel_of_a_closed_dashboard(voila, page):

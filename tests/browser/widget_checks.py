@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 from browser_steps import (
     choose,
     image_digest,
@@ -41,7 +42,7 @@ def expect_digit(readout: Locator, index: int, label: int) -> None:
     expect(readout).to_have_text(re.compile(pattern, re.DOTALL))
 
 
-def drive_digit_explorer(explorer: Locator, labels=None) -> None:
+def drive_digit_explorer(explorer: Locator, labels: np.ndarray | None = None) -> None:
     """Step the index slider with the keyboard and choose a class; check read-out and image.
 
     With ``labels`` (the labels of the digits the explorer shows), each label
@@ -66,7 +67,7 @@ def drive_digit_explorer(explorer: Locator, labels=None) -> None:
     choose(explorer, "class", str(other))
     expect(readout).to_contain_text(re.compile(rf"\blabel {other}\b"))
     in_class, _ = digit_shown(readout)
-    assert labels is None or int(labels[in_class]) == other
+    assert labels is None or int(labels[in_class]) == other, f"digit {in_class} is not a {other}"
     assert image_digest(image) != first_image, "the image did not change with the class"
     press(handle, "ArrowRight")
     expect(readout).not_to_contain_text(re.compile(rf"\bindex {in_class}\b"))

@@ -38,6 +38,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def _relative(path: Path) -> str:
+    """``path`` relative to the working directory when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the selected benchmarks; return 0, or 1 when a module failed."""
     args = parse_args(argv)
@@ -66,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     for result in results:
         if result.error:
             print(f"\n{result.module} failed:\n{result.error}", file=sys.stderr)
-    print(f"\nResults written to {path}")
+    print(f"\nResults written to {_relative(path)}")
     return 1 if any(r.error for r in results) else 0
 
 

@@ -16,6 +16,11 @@ from pathlib import Path
 from benchmarks import runner
 from benchmarks.machine import blas_pools, describe_machine, summary
 
+FORCED_KERNEL = (
+    "note: OPENBLAS_CORETYPE is set, so OpenBLAS runs the kernel it names instead of the one\n"
+    "it would pick for this CPU; numpy's matrix products may be slower than this CPU allows."
+)
+
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
@@ -61,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     machine = describe_machine()
     print(f"Machine: {summary(machine)}", flush=True)
+    if "OPENBLAS_CORETYPE" in machine["blas_env"]:
+        print(FORCED_KERNEL, file=sys.stderr)
     results = []
     for module in modules:
         print(f"running {module} (repeats={args.repeats}) ...", file=sys.stderr, flush=True)

@@ -155,6 +155,11 @@ def _ratio(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}x"
 
 
+def _key(row: dict) -> tuple:
+    """What identifies a row across runs (a module may compare one measurement with peers)."""
+    return row.get("module"), row["name"], row["peer"]
+
+
 def short_name(module: str) -> str:
     """ "bench_mlp" -> "mlp": the name the table and ``--only`` use."""
     return module.removeprefix("bench_")
@@ -164,14 +169,14 @@ def table(document: dict, previous: dict | None = None, markdown: bool = False) 
     """The rows of a results document as one table (plain text or Markdown).
 
     With ``previous`` (another results document) a column shows the ratio that
-    row had then, matched by module and name.
+    row had then, matched by module, name and peer.
     """
     header = ["bench", "measurement", "ours (median)", "peer (median)", "ratio"]
     header += ["target", "met", "peer"]
     old = {}
     if previous is not None:
         header.insert(5, "previous ratio")
-        old = {(r.get("module"), r["name"]): r["ratio"] for r in previous["rows"]}
+        old = {_key(r): r["ratio"] for r in previous["rows"]}
     lines = []
     for r in document["rows"]:
         cells = [short_name(r["module"]), r["name"], format_seconds(r["ours_s"])]
@@ -179,7 +184,7 @@ def table(document: dict, previous: dict | None = None, markdown: bool = False) 
         cells += [r["target"] or "-", format_met(r["met"])]
         cells.append(f"{r['peer']}; {r['note']}" if r["note"] else r["peer"])
         if previous is not None:
-            cells.insert(5, _ratio(old.get((r["module"], r["name"]))))
+            cells.insert(5, _ratio(old.get(_key(r))))
         lines.append(cells)
     if markdown:
         out = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]

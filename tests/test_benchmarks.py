@@ -226,13 +226,16 @@ def test_table_plain_and_markdown():
     assert md[2].startswith("| a | a | 1.00 s | 3.00 s | 3.00x |")
 
 
-def test_table_shows_a_previous_run_and_missed_targets():
+def test_table_shows_a_previous_run_matched_by_module_name_and_peer():
     doc, previous = _document(), _document()
+    twin = dict(doc["rows"][0], peer="another peer", ratio=0.5)
+    doc["rows"].insert(1, twin)
     previous["rows"][0]["ratio"] = 1.5
     doc["rows"][0]["met"] = False
-    text = runner.table(doc, previous)
-    assert "previous ratio" in text.splitlines()[0]
-    assert "1.50x" in text.splitlines()[1] and "MISSED" in text.splitlines()[1]
+    lines = runner.table(doc, previous).splitlines()
+    assert "previous ratio" in lines[0]
+    assert "1.50x" in lines[1] and "MISSED" in lines[1]
+    assert "1.50x" not in lines[2]  # same module and name, other peer: no earlier ratio
 
 
 # --- machine ----------------------------------------------------------------------------------

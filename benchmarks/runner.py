@@ -119,9 +119,17 @@ def report(results: list[ModuleResult], machine: dict, repeats: int) -> dict:
 
 
 def default_json_path(machine: dict, results_dir: Path = RESULTS_DIR) -> Path:
-    """``results/<date>.json``, named by the run's UTC date and time (from ``machine``)."""
+    """``results/<date>.json``, named by the run's UTC date and time (from ``machine``).
+
+    A run in the same second as an earlier one gets ``<date>-2.json``, and so on.
+    """
     stamp = re.sub(r"[^0-9T]", "", machine["date"].split("+")[0])  # 20261124T201831
-    return Path(results_dir) / f"{stamp}.json"
+    path = Path(results_dir) / f"{stamp}.json"
+    n = 1
+    while path.exists():
+        n += 1
+        path = path.with_name(f"{stamp}-{n}.json")
+    return path
 
 
 def write_json(document: dict, path: Path) -> Path:

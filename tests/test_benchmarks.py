@@ -202,6 +202,8 @@ def test_json_round_trip_and_default_path(tmp_path):
     assert json.loads(path.read_text()) == doc
     assert runner.load_json(path) == doc
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
+    second = runner.default_json_path(doc["machine"], tmp_path / "results")
+    assert second.name == "20261124T201831-2.json"  # a run in the same second keeps the first
 
 
 @pytest.mark.parametrize("content", ['{"format": 99, "rows": []}', '{"format": 1}', "[]"])

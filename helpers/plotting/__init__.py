@@ -1,1 +1,3 @@
 """Figures for the notebooks; each kind of figure lives in its own submodule."""
+
+from helpers.plotting.digits import class_means, digit_grid, show_class_means, show_digit  # noqa: F401

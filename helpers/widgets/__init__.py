@@ -1,1 +1,3 @@
 """Interactive ipywidgets explorers; each lives in its own submodule."""
+
+from helpers.widgets.digit_explorer import DigitExplorer, digit_explorer  # noqa: F401

@@ -1,0 +1,183 @@
+"""Figures of MNIST digits: one digit, a grid of digits per class, the mean digit per class.
+
+Every figure uses the gray colormap (0 = black background, the brightest value
+= white ink), has a title and labelled axes, and is returned so that a notebook
+can adjust it and a test can inspect it: ``ax.images[0].get_array()`` is the
+image that was drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from helpers.digit_checks import as_digit_images, as_digit_labels, pixel_max
+
+__all__ = ["class_means", "digit_grid", "show_class_means", "show_digit"]
+
+
+def show_digit(
+    image: np.ndarray,
+    ax: Axes | None = None,
+    title: str | None = None,
+    *,
+    vmax: float | None = None,
+) -> Axes:
+    """Draw one digit as a 28 x 28 gray image with labelled rows and columns.
+
+    Parameters
+    ----------
+    image : array_like, shape (28, 28) or (784,)
+        The pixels, uint8 0-255 or float.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new 3 x 3 inch figure if not given.
+    title : str, optional
+        The axes title; defaults to "digit".
+    vmax : float, optional
+        The value drawn as white; defaults to 255 for bytes (or floats above 1),
+        else 1.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes; ``ax.images[0].get_array()`` holds the 28 x 28 image.
+    """
+    image = np.asarray(image)
+    if image.shape not in ((28, 28), (784,)):
+        raise ValueError(f"image must have shape (28, 28) or (784,), got {image.shape}")
+    image = as_digit_images(image.reshape(1, 28, 28))[0]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(3, 3))
+    ax.imshow(image, cmap="gray", vmin=0, vmax=pixel_max(image) if vmax is None else vmax)
+    ax.set_title("digit" if title is None else title)
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
+    ax.set_xticks([0, 9, 18, 27])
+    ax.set_yticks([0, 9, 18, 27])
+    return ax
+
+
+def _first_of_each_class(
+    labels: np.ndarray, classes: list[int], per_class: int, rng: np.random.Generator | None
+) -> list[np.ndarray]:
+    """For each class, the indices of ``per_class`` of its digits (first ones, or random)."""
+    chosen = []
+    for k in classes:
+        members = np.flatnonzero(labels == k)
+        if rng is not None:
+            members = np.sort(rng.permutation(members)[:per_class])
+        chosen.append(members[:per_class])
+    return chosen
+
+
+def digit_grid(
+    images: np.ndarray,
+    labels: np.ndarray,
+    per_class: int = 8,
+    *,
+    classes: Iterable[int] | None = None,
+    rng: np.random.Generator | None = None,
+    title: str = "Digits of each class",
+) -> Figure:
+    """Draw a grid of digits: one row per class, ``per_class`` digits in each row.
+
+    Parameters
+    ----------
+    images : array_like, shape (N, 28, 28) or (N, 784)
+    labels : array_like of int, shape (N,)
+    per_class : int, default 8
+        Digits per row. A class with fewer digits leaves its row partly empty.
+    classes : iterable of int, optional
+        The classes to show, one row each; defaults to those present in ``labels``.
+    rng : numpy.random.Generator, optional
+        Pick the digits of each class at random with it (shown in data-set
+        order); by default the first ``per_class`` digits of each class.
+    title : str
+        The figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``fig.axes`` is the grid row by row; each row's first axes is labelled
+        with its class.
+    """
+    images = as_digit_images(images)
+    labels = as_digit_labels(labels, len(images))
+    if not isinstance(per_class, int | np.integer) or per_class < 1:
+        raise ValueError(f"per_class must be a positive integer, got {per_class!r}")
+    classes = sorted(set(labels.tolist())) if classes is None else [int(k) for k in classes]
+    if not classes:
+        raise ValueError("classes is empty: there is no row to draw")
+    rows = _first_of_each_class(labels, classes, per_class, rng)
+    fig, axes = plt.subplots(
+        len(classes),
+        per_class,
+        figsize=(0.6 * per_class + 0.8, 0.6 * len(classes) + 0.8),
+        squeeze=False,
+        layout="constrained",
+    )
+    vmax = pixel_max(images)
+    for k, indices, row in zip(classes, rows, axes, strict=True):
+        for j, ax in enumerate(row):
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if j < len(indices):
+                ax.imshow(images[indices[j]], cmap="gray", vmin=0, vmax=vmax)
+            else:
+                ax.set_frame_on(False)
+        row[0].set_ylabel(str(k), rotation=0, ha="right", va="center")
+    fig.suptitle(title)
+    fig.supylabel("class")
+    fig.supxlabel("example" if rng is None else "example (random)")
+    return fig
+
+
+def class_means(images: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """The mean image of each class 0-9.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (10, 28, 28)
+        ``means[k]`` is the pixel-wise mean of the images labelled ``k``.
+
+    Raises
+    ------
+    ValueError
+        If some class has no image (its mean would be undefined).
+    """
+    images = as_digit_images(images)
+    labels = as_digit_labels(labels, len(images))
+    counts = np.bincount(labels, minlength=10)
+    if (counts == 0).any():
+        raise ValueError(f"every class 0-9 needs an image; none for {np.flatnonzero(counts == 0)}")
+    sums = np.zeros((10, 28, 28))
+    np.add.at(sums, labels, images)
+    return sums / counts[:, None, None]
+
+
+def show_class_means(
+    images: np.ndarray, labels: np.ndarray, title: str = "Mean image of each class"
+) -> Figure:
+    """Draw :func:`class_means` as a 2 x 5 grid of gray images, on the pixels' own scale.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``fig.axes[k]`` shows the mean of class ``k``.
+    """
+    means = class_means(images, labels)
+    vmax = pixel_max(as_digit_images(images))
+    fig, axes = plt.subplots(2, 5, figsize=(7.5, 3.6), layout="constrained")
+    for k, ax in enumerate(axes.flat):
+        ax.imshow(means[k], cmap="gray", vmin=0, vmax=vmax)
+        ax.set_title(f"class {k}", fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle(title)
+    fig.supxlabel("column (0-27)")
+    fig.supylabel("row (0-27)")
+    return fig

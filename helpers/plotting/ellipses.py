@@ -1,0 +1,62 @@
+"""Covariance ellipses: where a 2-D Gaussian puts most of its mass."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.patches import Ellipse
+
+from helpers.covariance import check_covariance
+
+__all__ = ["covariance_ellipse", "ellipse_geometry"]
+
+
+def ellipse_geometry(cov: np.ndarray, n_std: float = 2.0) -> tuple[float, float, float]:
+    """Width, height and angle (degrees) of the ``n_std`` ellipse of a 2x2 covariance.
+
+    The axes point along the eigenvectors; their half-lengths are ``n_std`` times the
+    square roots of the eigenvalues (the standard deviations along those directions).
+
+    Parameters
+    ----------
+    cov : array-like of shape (2, 2)
+        A symmetric positive semi-definite matrix.
+    n_std : float, default=2.0
+        How many standard deviations the ellipse spans in every direction.
+
+    Returns
+    -------
+    width, height, angle : float
+        Full lengths of the major and minor axes and the major axis' angle in degrees.
+    """
+    cov = check_covariance(cov)
+    if cov.shape != (2, 2):
+        raise ValueError(f"an ellipse needs a 2x2 covariance, got shape {cov.shape}")
+    if not n_std > 0:
+        raise ValueError(f"n_std must be > 0, got {n_std}")
+    eigenvalues, eigenvectors = np.linalg.eigh(cov)
+    eigenvalues = np.clip(eigenvalues, 0.0, None)  # rounding can make a zero slightly negative
+    major = eigenvectors[:, 1]
+    angle = float(np.degrees(np.arctan2(major[1], major[0])))
+    width, height = 2 * n_std * np.sqrt(eigenvalues[::-1])
+    return float(width), float(height), angle
+
+
+def covariance_ellipse(
+    ax: Axes, cov: np.ndarray, mean=(0.0, 0.0), n_std: float = 2.0, **kwargs
+) -> Ellipse:
+    """Draw the ``n_std`` ellipse of a 2x2 covariance centred at ``mean`` on ``ax``.
+
+    Extra keyword arguments go to :class:`matplotlib.patches.Ellipse` (for example
+    ``edgecolor``, ``linestyle``, ``label``); the ellipse is not filled by default.
+
+    Returns
+    -------
+    matplotlib.patches.Ellipse
+        The patch added to ``ax``.
+    """
+    width, height, angle = ellipse_geometry(cov, n_std)
+    kwargs.setdefault("fill", False)
+    patch = Ellipse(tuple(np.asarray(mean, dtype=float)), width, height, angle=angle, **kwargs)
+    ax.add_patch(patch)
+    return patch

@@ -66,14 +66,14 @@ def run(repeats: int = 5, notebook_dir: Path = NOTEBOOK_DIR) -> list[Row]:
         for p in paths:
             times[p.name].append(execute(nbformat.read(p, as_version=4), p.parent))
         totals.append(sum(t[-1] for t in times.values()))
-    peer = "one empty cell in a fresh kernel"
+    peer = "kernel start-up floor (fresh kernel, one empty cell)"
     rows = [
         Row(
             f"every notebook once ({len(paths)}, fresh kernel each)",
             statistics.median(totals),
-            f"{len(paths)} x {peer}",
+            f"{len(paths)} x {peer}",  # one kernel per notebook
             floor * len(paths),
-            f"ratio = share of kernel start-up; median of {passes} passes",
+            f"ratio = kernel start-up's share of the total; median of {passes} passes",
             max_s=MAX_TOTAL_S,
         )
     ]

@@ -1,0 +1,180 @@
+"""Prediction records as JSON: build them, write them, read them back, validate them.
+
+A record describes one digit's prediction::
+
+    {"index": 17, "activations": [10 softmax outputs], "classification": 3}
+
+The file format is **JSON Lines** (``.jsonl``): one record per line. We chose it
+over one big JSON array because a file of predictions can be written and read
+one record at a time (no need to hold everything in memory), appending more
+predictions is appending lines, and an error can be reported by line number.
+
+Every record is checked twice:
+
+1. against the JSON Schema ``prediction_record.schema.json`` (draft 2020-12,
+   shipped in this package): the three keys and no others, a non-negative
+   integer index, exactly 10 activations each in [0, 1], a class 0-9;
+2. in Python, for the two rules a schema cannot express: the activations sum
+   to 1 (within ``tol``) and the classification is the index of the largest
+   activation.
+
+Invalid records raise :class:`InvalidRecordError` (a ``ValueError``) naming the
+record and the reason.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from helpers.atomic import atomic_path
+
+__all__ = [
+    "InvalidRecordError",
+    "load_schema",
+    "make_records",
+    "read_predictions",
+    "validate_record",
+    "validate_records",
+    "write_predictions",
+]
+
+#: How far the activations' sum may be from 1 (float32 softmax is within ~1e-6).
+SUM_TOLERANCE = 1e-4
+
+
+class InvalidRecordError(ValueError):
+    """A prediction record breaks the schema or the sum-to-1 / argmax rules."""
+
+
+@functools.cache
+def load_schema() -> dict:
+    """The JSON Schema of one prediction record (a dict)."""
+    text = resources.files("helpers").joinpath("prediction_record.schema.json").read_text()
+    return json.loads(text)
+
+
+@functools.cache
+def _validator():
+    import jsonschema  # imported here: only validation needs it
+
+    schema = load_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def make_records(probabilities: np.ndarray, indices: Sequence[int] | None = None) -> list[dict]:
+    """One record per row of ``probabilities`` (the network's softmax outputs).
+
+    Parameters
+    ----------
+    probabilities : array of shape (N, 10)
+    indices : sequence of N ints, optional
+        Each digit's index in its data set; default ``0, 1, ..., N-1``.
+
+    Returns
+    -------
+    list of dict
+        ``{"index": int, "activations": [10 floats], "classification": int}``.
+    """
+    probs = np.asarray(probabilities, dtype=np.float64)
+    if probs.ndim != 2 or probs.shape[1] != 10:
+        raise ValueError(f"probabilities must have shape (N, 10), got {probs.shape}")
+    idx = np.arange(len(probs)) if indices is None else np.asarray(indices)
+    if idx.shape != (len(probs),) or not np.issubdtype(idx.dtype, np.integer):
+        raise ValueError(f"indices must be {len(probs)} integers, got shape {idx.shape}")
+    classes = probs.argmax(axis=1)
+    return [
+        {"index": int(i), "activations": row.tolist(), "classification": int(c)}
+        for i, row, c in zip(idx, probs, classes, strict=True)
+    ]
+
+
+def validate_record(record: object, where: str = "record", tol: float = SUM_TOLERANCE) -> None:
+    """Raise :class:`InvalidRecordError` unless ``record`` is a valid prediction record.
+
+    Parameters
+    ----------
+    record : object
+        The parsed JSON value.
+    where : str
+        How to name the record in the message, e.g. ``"line 3"``.
+    tol : float
+        Allowed distance of the activations' sum from 1.
+    """
+    errors = sorted(_validator().iter_errors(record), key=lambda e: list(e.absolute_path))
+    if errors:
+        raise InvalidRecordError(f"{where}: {_describe(errors[0])}")
+    activations = record["activations"]
+    total = sum(activations)
+    if abs(total - 1) > tol:
+        raise InvalidRecordError(
+            f"{where}: activations sum to {total:.6g}, not 1 (tolerance {tol:g})"
+        )
+    best = max(activations)
+    if activations[record["classification"]] != best:
+        raise InvalidRecordError(
+            f"{where}: classification is {record['classification']} but the largest "
+            f"activation is at {activations.index(best)}"
+        )
+
+
+def _describe(error) -> str:
+    """A short reason for a jsonschema error (its own message may quote a long array)."""
+    at = "/".join(map(str, error.absolute_path)) or "the record"
+    if error.validator in ("minItems", "maxItems"):
+        bound = "at least" if error.validator == "minItems" else "at most"
+        return f"{at}: has {len(error.instance)} items, expected {bound} {error.validator_value}"
+    message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
+    return f"{at}: {message}"
+
+
+def validate_records(records: Iterable[object], tol: float = SUM_TOLERANCE) -> int:
+    """Validate every record (named by position, "record 0", ...); return how many."""
+    n = 0
+    for n, record in enumerate(records, start=1):
+        validate_record(record, where=f"record {n - 1}", tol=tol)
+    return n
+
+
+def write_predictions(path: str | os.PathLike[str], records: Iterable[dict]) -> Path:
+    """Validate ``records`` and write them as JSON Lines, atomically.
+
+    Nothing is written if any record is invalid.
+    """
+    records = list(records)
+    validate_records(records)
+    path = Path(path)
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
+        for record in records:
+            f.write(json.dumps(record) + "\n")
+    return path
+
+
+def read_predictions(path: str | os.PathLike[str], tol: float = SUM_TOLERANCE) -> list[dict]:
+    """Read a JSON Lines file of predictions, validating every record.
+
+    Raises
+    ------
+    InvalidRecordError
+        Naming the line (1-based) that is not JSON or not a valid record.
+    """
+    path = Path(path)
+    records = []
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InvalidRecordError(f"{path.name} line {number}: not JSON ({exc})") from None
+            validate_record(record, where=f"{path.name} line {number}", tol=tol)
+            records.append(record)
+    return records

@@ -1,0 +1,51 @@
+"""The architecture diagram."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+import helpers.plotting  # noqa: E402
+from helpers.plotting.architecture import draw_mlp  # noqa: E402
+
+
+def _by_gid(ax, gid):
+    return [a for a in ax.get_children() if a.get_gid() == gid]
+
+
+@pytest.mark.parametrize("sizes", [[784, 200, 100, 10], [4, 3], [10, 8, 6, 4, 2]])
+def test_one_box_and_label_per_layer(sizes):
+    fig, ax = draw_mlp(sizes)
+    assert len(_by_gid(ax, "layer-box")) == len(sizes)
+    labels = [t.get_text() for t in _by_gid(ax, "layer-label")]
+    assert [label.split("\n")[1] for label in labels] == [f"{s:,}" for s in sizes]
+    assert labels[0].startswith("input") and labels[-1].startswith("output")
+    acts = [t.get_text() for t in _by_gid(ax, "activation-label")]
+    assert acts == ["ReLU"] * (len(sizes) - 2) + ["softmax"]
+    assert "-".join(map(str, sizes)) in ax.get_title()
+    plt.close(fig)
+
+
+def test_custom_activations_and_given_axes():
+    fig, ax = plt.subplots()
+    fig2, ax2 = draw_mlp([3, 2, 1], activations=["tanh", "sigmoid"], ax=ax)
+    assert fig2 is fig and ax2 is ax
+    assert [t.get_text() for t in _by_gid(ax, "activation-label")] == ["tanh", "sigmoid"]
+    plt.close(fig)
+
+
+def test_re_exported():
+    assert helpers.plotting.draw_mlp is draw_mlp
+
+
+@pytest.mark.parametrize("sizes", [[784], [784, 0, 10], [784, 2.5], "784"])
+def test_bad_sizes(sizes):
+    with pytest.raises(ValueError, match="layer_sizes"):
+        draw_mlp(sizes)
+
+
+def test_wrong_number_of_activations():
+    with pytest.raises(ValueError, match="one activation per arrow"):
+        draw_mlp([4, 3, 2], activations=["relu"])

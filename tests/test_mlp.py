@@ -1,0 +1,209 @@
+"""The MLP: shapes, dtypes, softmax, batch = loop, saving and loading weights."""
+
+import h5py
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers.mlp import MLP, load_mlp, relu, save_mlp, softmax
+
+
+@pytest.fixture(scope="module")
+def model():
+    return MLP.initialized([784, 20, 15, 10], seed=1)
+
+
+def test_layer_sizes_and_parameter_count():
+    m = MLP.initialized([784, 200, 100, 10])
+    assert m.layer_sizes == [784, 200, 100, 10]
+    assert m.activations == ["relu", "relu", "softmax"]
+    assert m.n_parameters == 178_110
+    assert [w.shape for w in m.weights] == [(200, 784), (100, 200), (10, 100)]
+    assert all(w.dtype == np.float32 for w in m.weights + m.biases)
+
+
+def test_relu():
+    np.testing.assert_array_equal(relu(np.array([-2.0, 0.0, 3.0])), [0.0, 0.0, 3.0])
+
+
+@pytest.mark.parametrize("scale", [1.0, 1000.0, -1000.0])
+def test_softmax_rows_sum_to_one_and_stay_finite(scale):
+    z = scale * np.array([[1.0, 0.0, -1.0], [1.0, 1.0, 1.0], [0.5, -0.3, 1.0]])
+    p = softmax(z)
+    assert np.all(np.isfinite(p))
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+    assert np.all(p >= 0)
+
+
+def test_softmax_of_huge_logits_picks_the_largest():
+    p = softmax(np.array([1000.0, -1000.0, 999.0]))
+    np.testing.assert_allclose(p, [1 / (1 + np.exp(-1)), 0, np.exp(-1) / (1 + np.exp(-1))])
+
+
+def test_forward_large_logits_stay_finite():
+    m = MLP([np.full((3, 2), 500.0)], [np.array([0.0, 1000.0, -1000.0])])
+    p = m.forward(np.ones((4, 2), np.float32))
+    assert np.all(np.isfinite(p))
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-6)
+
+
+def test_forward_shapes_single_batch_and_images(model):
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(6, 28, 28), dtype=np.uint8)
+    batch = model.forward(images)
+    assert batch.shape == (6, 10) and batch.dtype == np.float32
+    np.testing.assert_allclose(batch.sum(axis=1), 1.0, rtol=1e-5)
+    np.testing.assert_allclose(model.forward(images.reshape(6, 784)), batch)
+    single = model.forward(images[2].reshape(784))
+    assert single.shape == (10,)
+    np.testing.assert_allclose(single, batch[2], rtol=1e-5, atol=1e-7)
+    assert model.predict(images).dtype == np.int64
+    np.testing.assert_array_equal(model.predict(images), batch.argmax(axis=1))
+
+
+def test_uint8_is_scaled_by_255(model):
+    rng = np.random.default_rng(1)
+    images = rng.integers(0, 256, size=(4, 784), dtype=np.uint8)
+    np.testing.assert_allclose(
+        model.forward(images), model.forward(images / 255.0), rtol=1e-5, atol=1e-7
+    )
+
+
+def test_return_hidden(model):
+    x = np.random.default_rng(2).random((3, 784))
+    probs, hidden = model.forward(x, return_hidden=True)
+    assert [h.shape for h in hidden] == [(3, 20), (3, 15)]
+    assert all(np.all(h >= 0) for h in hidden)
+    np.testing.assert_allclose(probs, model.forward(x))
+    one, hidden1 = model.forward(x[0], return_hidden=True)
+    assert one.shape == (10,) and [h.shape for h in hidden1] == [(20,), (15,)]
+
+
+def test_forward_matches_the_textbook_formula(model):
+    x = np.random.default_rng(3).random(784)
+    a = x
+    for i, (w, b) in enumerate(zip(model.weights, model.biases, strict=True)):
+        z = w.astype(np.float64) @ a + b
+        a = np.maximum(z, 0) if i < 2 else softmax(z)
+    np.testing.assert_allclose(model.forward(x), a, rtol=1e-4, atol=1e-7)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(1, 12),
+    seed=st.integers(0, 2**32 - 1),
+    as_uint8=st.booleans(),
+)
+def test_batched_forward_equals_per_image_forward(model, n, seed, as_uint8):
+    rng = np.random.default_rng(seed)
+    if as_uint8:
+        X = rng.integers(0, 256, size=(n, 784), dtype=np.uint8)
+    else:
+        X = rng.random((n, 784), dtype=np.float32)
+    batch = model.forward(X)
+    loop = np.stack([model.forward(x) for x in X])
+    np.testing.assert_allclose(batch, loop, rtol=1e-5, atol=1e-7)
+
+
+def test_a_single_28x28_image_is_ambiguous(model):
+    with pytest.raises(ValueError, match=r"X\[None\]"):
+        model.forward(np.zeros((28, 28), np.uint8))
+
+
+@pytest.mark.parametrize(
+    "X, message",
+    [
+        (np.array(["a"] * 784), "dtype"),
+        (np.zeros(784, complex), "dtype"),
+        (np.zeros(784, np.int32), "dtype"),
+        (np.zeros(783), r"shape \(783,\)"),
+        (np.zeros((2, 785)), r"shape \(2, 785\)"),
+        (np.zeros((2, 27, 28)), "height"),
+    ],
+)
+def test_bad_inputs_are_rejected(model, X, message):
+    with pytest.raises(ValueError, match=message):
+        model.forward(X)
+
+
+@pytest.mark.parametrize("sizes", [[784], [784, 0, 10], [784, 2.5, 10], []])
+def test_bad_layer_sizes(sizes):
+    with pytest.raises(ValueError, match="layer_sizes"):
+        MLP.initialized(sizes)
+
+
+def test_weights_that_do_not_chain_are_rejected():
+    with pytest.raises(ValueError, match="do not chain"):
+        MLP([np.zeros((5, 4)), np.zeros((3, 6))], [np.zeros(5), np.zeros(3)])
+    with pytest.raises(ValueError, match="b1"):
+        MLP([np.zeros((5, 4))], [np.zeros(4)])
+
+
+def test_save_load_round_trip(tmp_path, model):
+    path = save_mlp(tmp_path / "m.h5", model, trained_on="nothing", test_accuracy=0.5)
+    loaded = load_mlp(path)
+    assert loaded.layer_sizes == model.layer_sizes
+    for a, b in zip(loaded.weights + loaded.biases, model.weights + model.biases, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert loaded.metadata["trained_on"] == "nothing"
+    assert loaded.metadata["test_accuracy"] == 0.5
+    assert loaded.metadata["layer_sizes"] == [784, 20, 15, 10]
+    assert loaded.metadata["activations"] == ["relu", "relu", "softmax"]
+    assert "created" in loaded.metadata and "input_scaling" in loaded.metadata
+    with h5py.File(path) as f:
+        assert f["W1"].dtype == np.float32 and f["b3"].shape == (10,)
+    x = np.random.default_rng(0).integers(0, 256, (3, 784), dtype=np.uint8)
+    np.testing.assert_array_equal(loaded.forward(x), model.forward(x))
+    assert not list(tmp_path.glob(".*tmp")), "temporary file left behind"
+
+
+@pytest.fixture
+def saved(tmp_path, model):
+    return save_mlp(tmp_path / "m.h5", model)
+
+
+def test_missing_dataset_is_named(saved):
+    with h5py.File(saved, "a") as f:
+        del f["b2"]
+    with pytest.raises(ValueError, match="missing dataset.*b2"):
+        load_mlp(saved)
+
+
+def test_shapes_that_do_not_chain_are_named(saved):
+    with h5py.File(saved, "a") as f:
+        del f["W2"]
+        f["W2"] = np.zeros((15, 19), np.float32)
+    with pytest.raises(ValueError, match="W2.*do not chain|do not chain.*W2"):
+        load_mlp(saved)
+
+
+def test_layer_sizes_attribute_must_match(saved):
+    with h5py.File(saved, "a") as f:
+        f.attrs["layer_sizes"] = [784, 20, 16, 10]
+    with pytest.raises(ValueError, match="layer_sizes"):
+        load_mlp(saved)
+
+
+def test_truncated_file_is_rejected(saved):
+    data = saved.read_bytes()
+    saved.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="truncated|HDF5"):
+        load_mlp(saved)
+
+
+def test_not_hdf5_is_rejected(tmp_path):
+    path = tmp_path / "weights.h5"
+    path.write_text("these are not weights")
+    with pytest.raises(ValueError, match="not an HDF5 file"):
+        load_mlp(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        load_mlp(tmp_path / "nope.h5")
+
+
+def test_save_needs_a_model(tmp_path):
+    with pytest.raises(TypeError, match="MLP"):
+        save_mlp(tmp_path / "m.h5", {"W1": np.zeros((2, 2))})

@@ -1,0 +1,148 @@
+"""Prediction records: the schema, the Python-only rules, writing and reading JSON Lines."""
+
+import json
+
+import jsonschema
+import numpy as np
+import pytest
+
+from helpers.mlp import softmax
+from helpers.predictions import (
+    InvalidRecordError,
+    load_schema,
+    make_records,
+    read_predictions,
+    validate_record,
+    validate_records,
+    write_predictions,
+)
+
+
+@pytest.fixture
+def probs():
+    return softmax(np.random.default_rng(0).normal(size=(5, 10)) * 3)
+
+
+def good():
+    acts = [0.05] * 10
+    acts[3] = 0.55
+    return {"index": 7, "activations": acts, "classification": 3}
+
+
+def test_schema_is_valid_draft_2020_12():
+    schema = load_schema()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_make_records(probs):
+    records = make_records(probs, indices=[10, 11, 12, 13, 14])
+    assert [r["index"] for r in records] == [10, 11, 12, 13, 14]
+    assert [r["classification"] for r in records] == probs.argmax(axis=1).tolist()
+    assert all(len(r["activations"]) == 10 for r in records)
+    assert validate_records(records) == 5
+    assert make_records(probs)[4]["index"] == 4
+
+
+@pytest.mark.parametrize(
+    "bad_input", [np.zeros((3, 9)), np.zeros(10)], ids=["nine classes", "one-dimensional"]
+)
+def test_make_records_rejects_bad_shapes(bad_input):
+    with pytest.raises(ValueError, match=r"\(N, 10\)"):
+        make_records(bad_input)
+
+
+def test_good_record_passes():
+    validate_record(good())
+
+
+def _change(**changes):
+    record = good()
+    for key, value in changes.items():
+        if value is ...:
+            del record[key]
+        else:
+            record[key] = value
+    return record
+
+
+def _acts(**at):
+    acts = good()["activations"]
+    for i, v in at.items():
+        acts[int(i[1:])] = v
+    return acts
+
+
+@pytest.mark.parametrize(
+    "record, reason",
+    [
+        (_change(activations=[0.1] * 9), "activations: has 9 items, expected at least 10"),
+        (_change(activations=[0.1] * 9 + [0.05, 0.05]), "has 11 items, expected at most 10"),
+        (_change(activations=_acts(a0=-0.05, a1=0.15)), "less than the minimum"),
+        (_change(activations=_acts(a3=1.5)), "greater than the maximum"),
+        (_change(activations=_acts(a3=0.6)), "sum to 1.05"),
+        (_change(classification=4), "largest activation is at 3"),
+        (_change(index=-1), "index: -1 is less than the minimum"),
+        (_change(index=1.5), "index: 1.5 is not of type 'integer'"),
+        (_change(classification=10), "classification"),
+        (_change(activations=["0.1"] * 10), "not of type 'number'"),
+        (_change(index=...), "'index' is a required property"),
+        (_change(activations=...), "'activations' is a required property"),
+        (_change(extra=1), "Additional properties .*'extra'"),
+        ([1, 2, 3], "not of type 'object'"),
+    ],
+    ids=[
+        "nine activations",
+        "eleven activations",
+        "negative activation",
+        "activation above 1",
+        "sum not 1",
+        "not the argmax",
+        "negative index",
+        "fractional index",
+        "class 10",
+        "strings",
+        "missing index",
+        "missing activations",
+        "extra key",
+        "not an object",
+    ],
+)
+def test_bad_records_are_rejected_with_the_reason(record, reason):
+    with pytest.raises(InvalidRecordError, match=reason):
+        validate_record(record, where="record 5")
+    with pytest.raises(InvalidRecordError, match="^record 5: "):
+        validate_record(record, where="record 5")
+
+
+def test_validate_records_names_the_bad_one():
+    records = [good(), good(), _change(classification=0)]
+    with pytest.raises(InvalidRecordError, match="^record 2: classification is 0"):
+        validate_records(records)
+
+
+def test_write_read_round_trip(tmp_path, probs):
+    records = make_records(probs)
+    path = write_predictions(tmp_path / "p.jsonl", records)
+    lines = path.read_text().splitlines()
+    assert len(lines) == 5 and json.loads(lines[0]) == records[0]
+    assert read_predictions(path) == records
+    assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_write_rejects_invalid_and_writes_nothing(tmp_path):
+    path = tmp_path / "p.jsonl"
+    with pytest.raises(InvalidRecordError, match="record 1"):
+        write_predictions(path, [good(), _change(index=-3)])
+    assert not path.exists() and not list(tmp_path.iterdir())
+
+
+def test_read_names_the_bad_line(tmp_path):
+    path = tmp_path / "p.jsonl"
+    bad = _change(activations=_acts(a3=0.6))
+    path.write_text("\n".join(json.dumps(r) for r in [good(), good(), bad]) + "\n")
+    with pytest.raises(InvalidRecordError, match="p.jsonl line 3: activations sum"):
+        read_predictions(path)
+    path.write_text(json.dumps(good()) + "\n{not json\n")
+    with pytest.raises(InvalidRecordError, match="line 2: not JSON"):
+        read_predictions(path)

@@ -1,0 +1,58 @@
+"""The committed reference weights: complete, documented, and as accurate as promised."""
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from helpers.data import load_mnist, load_sample
+from helpers.mlp import load_mlp
+from helpers.paths import REFERENCE_WEIGHTS
+from helpers.train import accuracy
+
+NOTEBOOK_05 = Path(__file__).parents[1] / "notebooks" / "05_batched_forward_pass.ipynb"
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_mlp(REFERENCE_WEIGHTS)
+
+
+def test_reference_weights_are_complete(model):
+    assert model.layer_sizes == [784, 200, 100, 10]
+    assert model.n_parameters == 178_110
+    assert REFERENCE_WEIGHTS.stat().st_size < 1_000_000
+    for key in ["trained_on", "training", "command", "test_accuracy", "created", "input_scaling"]:
+        assert key in model.metadata, f"attribute {key} missing from the weight file"
+    assert "minus the 5,000" in model.metadata["trained_on"]
+
+
+def test_sample_accuracy_matches_the_file(model):
+    images, labels = load_sample()
+    assert accuracy(model, images, labels) == pytest.approx(model.metadata["sample_accuracy"])
+
+
+def test_notebook_05_reports_the_models_sample_accuracy(model):
+    images, labels = load_sample()
+    correct = int(np.sum(model.predict(images) == labels))
+    cells = json.loads(NOTEBOOK_05.read_text(encoding="utf-8"))["cells"]
+    text = "".join(
+        "".join(out.get("text", ""))
+        for cell in cells
+        if cell["cell_type"] == "code"
+        for out in cell["outputs"]
+    )
+    match = re.search(r"accuracy on the sample: (\d+) of 5000 = ([\d.]+)%", text)
+    assert match, "notebook 05 no longer prints its sample accuracy"
+    assert int(match.group(1)) == correct
+    assert float(match.group(2)) == pytest.approx(100 * correct / 5000, abs=0.005)
+
+
+@pytest.mark.real_mnist
+def test_reference_weights_reach_98_2_percent_on_the_official_test_set(model, mnist_data_dir):
+    images, labels = load_mnist("test", mnist_data_dir, mirrors=[])
+    measured = accuracy(model, images, labels)
+    assert measured >= 0.982
+    assert measured == pytest.approx(model.metadata["test_accuracy"])

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from benchmarks import runner
-from benchmarks.machine import blas_pools, describe_machine, summary
+from benchmarks.machine import blas_pools, describe_machine, load_average, summary
 
 FORCED_KERNEL = (
     "note: OPENBLAS_CORETYPE is set, so OpenBLAS runs the kernel it names instead of the one\n"
@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  done in {result.seconds:.1f} s", file=sys.stderr, flush=True)
         results.append(result)
     machine["thread_pools_after_run"] = blas_pools()  # peers such as torch add their own
+    machine["load_average_after_run"] = load_average()
     document = runner.report(results, machine, args.repeats)
     path = runner.write_json(document, args.json or runner.default_json_path(machine))
     print(runner.table(document, previous, markdown=args.markdown))

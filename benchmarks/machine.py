@@ -45,6 +45,18 @@ def usable_cores() -> int:
     return os.cpu_count() or 1
 
 
+def load_average() -> float | None:
+    """The 1-minute load average (runnable processes), None where the OS has none.
+
+    Above the number of cores, other programs compete with the benchmark and
+    its timings are noisy.
+    """
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
 def package_versions(names: tuple[str, ...] = PACKAGES) -> dict[str, str | None]:
     """Installed version of each distribution, None when it is not installed."""
     versions: dict[str, str | None] = {}
@@ -82,15 +94,17 @@ def describe_machine() -> dict:
     -------
     dict
         ``date`` (UTC, ISO 8601), ``cpu_model``, ``logical_cores`` (os.cpu_count),
-        ``usable_cores``, ``platform``, ``python``, ``packages`` (versions, None
-        when absent), ``numpy_blas`` (build), ``blas_pools`` (threadpoolctl, at
-        run time) and ``blas_env`` (the BLAS environment variables that are set).
+        ``usable_cores``, ``load_average`` (1 minute, at the start), ``platform``,
+        ``python``, ``packages`` (versions, None when absent), ``numpy_blas``
+        (build), ``blas_pools`` (threadpoolctl, at run time) and ``blas_env``
+        (the BLAS environment variables that are set).
     """
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "cpu_model": cpu_model(),
         "logical_cores": os.cpu_count(),
         "usable_cores": usable_cores(),
+        "load_average": load_average(),
         "platform": platform.platform(),
         "python": platform.python_version(),
         "packages": package_versions(),
@@ -111,6 +125,7 @@ def summary(machine: dict) -> str:
     versions = ", ".join(f"{k} {v}" for k, v in machine["packages"].items() if v)
     parts = [
         f"{machine['usable_cores']} of {machine['logical_cores']} cores",
+        f"load average {machine.get('load_average')}",
         machine["cpu_model"],
         "BLAS: " + ("; ".join(pools) or machine["numpy_blas"]),
     ]

@@ -251,6 +251,7 @@ def test_describe_machine_names_cores_cpu_blas_and_versions():
     assert any(p["user_api"] == "blas" for p in m["blas_pools"])
     assert all("filepath" not in p for p in m["blas_pools"])  # no machine paths
     assert f"{m['usable_cores']} of {m['logical_cores']} cores" in summary(m)
+    assert m["load_average"] is None or m["load_average"] >= 0
     json.dumps(m)  # serialisable as it is
 
 
@@ -273,6 +274,7 @@ def test_main_runs_selected_modules_writes_json_and_reports_failure(tmp_path, mo
     doc = runner.load_json(out)
     assert [r["module"] for r in doc["rows"]] == ["bench_bad", "bench_good"]
     assert doc["repeats"] == 2 and "thread_pools_after_run" in doc["machine"]
+    assert "load_average_after_run" in doc["machine"]
     printed = capsys.readouterr()
     assert "boom" in printed.out and "2.00x" in printed.out and "Tb" in printed.err
 

@@ -27,11 +27,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         prog="python -m benchmarks",
         description="Run the benchmarks in benchmarks/ and print one table; write it as JSON.",
     )
-    parser.add_argument("--repeats", type=int, default=5, help="timed runs per measurement")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=5,
+        help="timed runs per measurement, after a warm-up (default: %(default)s)",
+    )
     parser.add_argument(
         "--only", action="append", metavar="NAME", help="run only modules whose name has NAME"
     )
-    parser.add_argument("--json", type=Path, metavar="PATH", help="where to write the results")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        metavar="PATH",
+        help="where to write the results (default: benchmarks/results/<UTC date>.json)",
+    )
     parser.add_argument(
         "--compare", type=Path, metavar="OLD", help="an earlier results file to compare with"
     )

@@ -1,0 +1,100 @@
+"""What a student does in JupyterLab and in a widget, as Playwright steps."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator, Page, expect
+
+#: Executing a notebook's cells may take this long (the course target is ~12 s each).
+RUN_ALL_TIMEOUT_MS = 120_000
+
+#: The notebook shown in JupyterLab's main area.
+ACTIVE_NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+#: Given the notebook panel's selector: "done" once every code cell has run, or
+#: "error: ..." with the first error shown (errors are rendered as stderr).
+_RUN_STATE = r"""selector => {
+    const panel = document.querySelector(selector);
+    const stderr = panel.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]');
+    const errors = [...stderr].map(o => o.innerText)
+        .filter(t => /Traceback \(most recent call last\)|^\w*(Error|Exception)\b/m.test(t));
+    if (errors.length) return 'error: ' + errors[0].slice(0, 2000);
+    const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+    const done = prompts.length > 0 && prompts.every(p => /\[\d+\]/.test(p.textContent));
+    return done ? 'done' : null;
+}"""
+
+
+def open_notebook(page: Page, url: str) -> Locator:
+    """Open a notebook's JupyterLab URL, wait until its kernel is idle; return its panel."""
+    page.goto(url)
+    idle = page.locator("#jp-main-statusbar").get_by_text(re.compile(r"\| Idle$"))
+    expect(idle).to_be_visible(timeout=60_000)
+    return page.locator(ACTIVE_NOTEBOOK)
+
+
+def menu(page: Page, name: str, command: str) -> None:
+    """Click the menu bar's ``name`` menu, then the item running ``command``."""
+    page.get_by_role("menuitem", name=name, exact=True).click()
+    page.locator(f'li[data-command="{command}"]').click()
+
+
+def run_all_cells(page: Page) -> None:
+    """Clear every output, run all cells and wait until each has run (fail on an error).
+
+    Clearing first makes sure the widgets found afterwards come from this run,
+    not from the outputs stored in the file.
+    """
+    menu(page, "Edit", "editmenu:clear-all")
+    expect(page.locator(f"{ACTIVE_NOTEBOOK} .jp-OutputArea-output")).to_have_count(0)
+    menu(page, "Run", "runmenu:run-all")
+    state = page.wait_for_function(
+        _RUN_STATE, arg=ACTIVE_NOTEBOOK, timeout=RUN_ALL_TIMEOUT_MS
+    ).json_value()
+    assert state == "done", f"a cell failed when running all cells:\n{state}"
+
+
+def slider(container: Locator, description: str) -> Locator:
+    """The ipywidgets slider labelled ``description`` (its handle, track and read-out)."""
+    label = container.page.get_by_text(description, exact=True)
+    return container.locator(".widget-slider").filter(has=label)
+
+
+def slider_handle(container: Locator, description: str) -> Locator:
+    """The keyboard-operable handle of the slider labelled ``description``."""
+    return slider(container, description).locator(".noUi-handle")
+
+
+def press(handle: Locator, key: str, times: int = 1) -> None:
+    """Focus a control and press ``key`` on the keyboard ``times`` times."""
+    handle.focus()
+    for _ in range(times):
+        handle.page.keyboard.press(key)
+
+
+def choose(container: Locator, description: str, option: str) -> None:
+    """Choose ``option`` (its visible text) in the dropdown labelled ``description``."""
+    label = container.page.get_by_text(description, exact=True)
+    dropdown = container.locator(".widget-dropdown").filter(has=label)
+    dropdown.locator("select").select_option(label=option)
+
+
+def image_digest(image: Locator) -> str:
+    """SHA-256 of the bytes an <img> shows (an ipywidgets Image shows a blob: URL)."""
+    return image.evaluate(
+        """async img => {
+            const bytes = await (await fetch(img.src)).arrayBuffer();
+            const digest = await crypto.subtle.digest('SHA-256', bytes);
+            return [...new Uint8Array(digest)].map(b => b.toString(16).padStart(2, '0')).join('');
+        }"""
+    )
+
+
+def wait_for_new_text(element: Locator, old: str, timeout: float = 30_000) -> str:
+    """Wait until the element's text (as ``inner_text()`` gives it) differs from ``old``."""
+    element.page.wait_for_function(
+        "([node, old]) => node.innerText !== old",
+        arg=[element.element_handle(), old],
+        timeout=timeout,
+    )
+    return element.inner_text()

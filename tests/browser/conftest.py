@@ -1,0 +1,296 @@
+"""Fixtures for the browser tests: headless Chromium, a JupyterLab server, Voila servers.
+
+Every server runs on 127.0.0.1 with a token and a free port, on a copy of
+``notebooks/`` in a temporary folder, with Jupyter's configuration, data and
+runtime folders there too (so nothing of the machine's Jupyter set-up leaks in).
+The browser may only talk to 127.0.0.1: every other request is aborted. Each
+fixture stops what it started and checks that no process is left.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import psutil
+import pytest
+from processes import (
+    descendants,
+    free_port,
+    running,
+    start_server,
+    stop_process_tree,
+    stop_processes,
+)
+
+from helpers.paths import scratch_dir
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: JupyterLab user settings: no news or update checks (they would ask the internet).
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    }
+}
+SERVER_START_TIMEOUT = 60
+
+if importlib.util.find_spec("playwright") is None:  # the test modules import it
+    _REASON = "the browser tests need the playwright package: pip install -e '.[test]'"
+    if os.environ.get("CI"):
+        raise ImportError(f"{_REASON} (CI is set: the browser tests must run)")
+    pytest.skip(_REASON, allow_module_level=True)
+
+
+def _unavailable(reason: str) -> None:
+    """Fail in CI (the browser tests must run there), skip elsewhere."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set: the browser tests must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """Headless Debian Chromium driven by Playwright; checks it left no process behind."""
+    if not CHROMIUM.is_file():
+        _unavailable(f"no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium`")
+    from playwright.sync_api import sync_playwright
+
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        started = [p for p in psutil.Process().children(recursive=True) if p.pid not in before]
+        yield chromium
+        chromium.close()
+    psutil.wait_procs(started, timeout=10)
+    assert not running(started), f"browser processes left running: {running(started)}"
+
+
+@pytest.fixture
+def blocked_requests() -> list[str]:
+    """The URLs the page asked for outside 127.0.0.1 (they were aborted)."""
+    return []
+
+
+@pytest.fixture
+def page(browser, blocked_requests: list[str]) -> Iterator:
+    """A fresh browser page (own cookies and storage) that may only reach 127.0.0.1."""
+
+    def local_only(route) -> None:
+        url = route.request.url
+        if urlparse(url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            blocked_requests.append(url)
+            route.abort()
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/*", local_only)
+    new_page = context.new_page()
+    new_page.set_default_timeout(30_000)
+    yield new_page
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator:
+    """When a test that uses ``page`` fails, save a screenshot and name it in the report."""
+    outcome = yield
+    report = outcome.get_result()
+    page = getattr(item, "funcargs", {}).get("page")
+    if not report.failed or page is None or page.is_closed():
+        return
+    name = re.sub(r"[^\w.-]+", "_", item.nodeid)
+    path = scratch_dir("browser-failures") / f"{name}-{report.when}.png"
+    try:
+        page.screenshot(path=path, full_page=True)
+        note = f"screenshot of the page: {path}"
+    except Exception as error:  # the page may have crashed; the failure itself matters more
+        note = f"no screenshot: {error}"
+    report.sections.append(("browser", note))
+
+
+@pytest.fixture(scope="session")
+def jupyter_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temporary folder holding a copy of notebooks/ and Jupyter's own folders."""
+    home = tmp_path_factory.mktemp("jupyter")
+    shutil.copytree(
+        REPO / "notebooks",
+        home / "notebooks",
+        ignore=shutil.ignore_patterns(".ipynb_checkpoints"),
+    )
+    settings = home / "lab-settings"
+    for name, values in LAB_SETTINGS.items():
+        target = settings / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(values))
+    return home
+
+
+@pytest.fixture(scope="session")
+def jupyter_env(jupyter_home: Path) -> dict[str, str]:
+    """The servers' environment: kernels import ``helpers`` from this repository."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    folders = {
+        "JUPYTER_CONFIG_DIR": "config",
+        "JUPYTER_DATA_DIR": "data",
+        "JUPYTER_RUNTIME_DIR": "runtime",
+        "JUPYTERLAB_SETTINGS_DIR": "lab-settings",
+        "JUPYTERLAB_WORKSPACES_DIR": "lab-workspaces",
+        "IPYTHONDIR": "ipython",
+    }
+    for variable, folder in folders.items():
+        env[variable] = str(jupyter_home / folder)
+    env.pop("JUPYTER_PATH", None)
+    env.pop("JUPYTER_PORT", None)
+    env.pop("JUPYTER_TOKEN", None)
+    return env
+
+
+@dataclass
+class Server:
+    """A running Jupyter server and the processes it started."""
+
+    process: subprocess.Popen
+    port: int
+    token: str
+    seen: dict[int, psutil.Process] = field(default_factory=dict)
+
+    def url(self, path: str = "", query: str = "") -> str:
+        """The address of ``path`` on this server, with the token (and ``query``, if any)."""
+        return f"http://127.0.0.1:{self.port}/{path}?token={self.token}" + (
+            f"&{query}" if query else ""
+        )
+
+    def api(self, method: str, path: str) -> object:
+        """Call the server's REST API; the decoded JSON answer (None when empty)."""
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/api/{path}",
+            method=method,
+            headers={"Authorization": f"token {self.token}"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            body = answer.read()
+        return json.loads(body) if body else None
+
+    def children(self) -> list[psutil.Process]:
+        """The server's descendant processes now (its kernels); remembered for the teardown."""
+        now = descendants(self.process)
+        self.seen.update({p.pid: p for p in now})
+        return now
+
+    def stop(self) -> None:
+        """Stop the server and everything it started; fail if a process is left running."""
+        processes = stop_process_tree(self.process, known=[*self.seen.values(), *self.children()])
+        left = running([*processes])
+        assert not left, f"processes left running after stopping the server: {left}"
+
+
+def _start(
+    command: list[str], cwd: Path, env: dict[str, str], log: Path, port: int
+) -> subprocess.Popen:
+    return start_server(command, cwd=cwd, env=env, log=log, port=port, timeout=SERVER_START_TIMEOUT)
+
+
+@pytest.fixture(scope="session")
+def lab_server(jupyter_home: Path, jupyter_env: dict[str, str]) -> Iterator[Server]:
+    """One JupyterLab server for the session, on the copy of notebooks/."""
+    port, token = free_port(), secrets.token_hex(24)
+    command = [
+        sys.executable, "-m", "jupyter", "lab",
+        "--allow-root",
+        "--ServerApp.open_browser=False",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={jupyter_home / 'notebooks'}",
+    ]  # fmt: skip
+    log = jupyter_home / "jupyterlab.log"
+    server = Server(_start(command, jupyter_home, jupyter_env, log, port), port, token)
+    try:
+        server.api("GET", "status")
+        yield server
+        for kernel in server.api("GET", "kernels"):
+            server.api("DELETE", f"kernels/{kernel['id']}")
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def lab(browser, lab_server: Server) -> Iterator[Server]:
+    """The JupyterLab server; the sessions and kernels the test starts are shut down after it.
+
+    Fails if a kernel process is still running 15 s after the server was asked to
+    shut it down (it is then killed).
+    """
+    sessions = {s["id"] for s in lab_server.api("GET", "sessions")}
+    kernels = {k["id"] for k in lab_server.api("GET", "kernels")}
+    processes = {p.pid for p in lab_server.children()}
+    yield lab_server
+    started = [p for p in lab_server.children() if p.pid not in processes]
+    for session in lab_server.api("GET", "sessions"):
+        if session["id"] not in sessions:
+            lab_server.api("DELETE", f"sessions/{session['id']}")
+    for kernel in lab_server.api("GET", "kernels"):
+        if kernel["id"] not in kernels:
+            lab_server.api("DELETE", f"kernels/{kernel['id']}")
+    psutil.wait_procs(started, timeout=15)
+    left = running(started)
+    stop_processes(started)
+    assert not left, f"kernels still running 15 s after their shutdown (now killed): {left}"
+
+
+@pytest.fixture
+def voila(jupyter_home: Path, jupyter_env: dict[str, str]) -> Iterator[Callable[..., Server]]:
+    """Start Voila on a notebook of the copy: ``voila("dashboards/x.ipynb", *options)``.
+
+    Every Voila server started is stopped after the test, with its kernels.
+    """
+    servers: list[Server] = []
+
+    def start(notebook: str, *options: str) -> Server:
+        port, token = free_port(), secrets.token_hex(24)
+        command = [
+            sys.executable, "-m", "voila", notebook,
+            "--no-browser",
+            "--Voila.ip=127.0.0.1",
+            f"--Voila.port={port}",
+            "--Voila.port_retries=0",
+            f"--Voila.token={token}",
+            *options,
+        ]  # fmt: skip
+        log = jupyter_home / f"voila-{port}.log"
+        process = _start(command, jupyter_home / "notebooks", jupyter_env, log, port)
+        server = Server(process, port, token)
+        servers.append(server)
+        return server
+
+    try:
+        yield start
+    finally:
+        for server in servers:
+            server.stop()

@@ -1,0 +1,65 @@
+"""The instructors' dashboards served by Voila, driven in the browser like in a lecture."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from playwright.sync_api import Locator, expect
+from widget_checks import drive_covariance_explorer, drive_digit_explorer, drive_prediction
+
+from helpers.data import load_sample
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+DASHBOARDS = Path(__file__).resolve().parents[2] / "notebooks" / "dashboards"
+#: The kernel culling the README recommends for live demos, with short times for the test.
+CULLING = ["--MappingKernelManager.cull_interval=1", "--MappingKernelManager.cull_idle_timeout=2"]
+
+
+def open_dashboard(voila, page, name: str, widget: str) -> Locator:
+    """Serve ``dashboards/name`` with Voila, open it and return its widget (CSS class)."""
+    server = voila(f"dashboards/{name}")
+    page.goto(server.url(), wait_until="domcontentloaded")  # "load" waits for blocked fonts
+    shown = page.locator(f".{widget}")
+    expect(shown).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("from helpers")).to_have_count(0)  # Voila hides the code
+    return shown
+
+
+def test_digit_explorer_dashboard(voila, page):
+    explorer = open_dashboard(voila, page, "digit_explorer.ipynb", "digit-explorer")
+    drive_digit_explorer(explorer, labels=load_sample()[1])
+
+
+def test_covariance_explorer_dashboard(voila, page):
+    explorer = open_dashboard(voila, page, "covariance_explorer.ipynb", "covariance-explorer")
+    drive_covariance_explorer(explorer)
+
+
+def test_prediction_explorer_dashboard(voila, page):
+    explorer = open_dashboard(voila, page, "prediction_explorer.ipynb", "digit-explorer")
+    drive_prediction(explorer)
+    drive_digit_explorer(explorer, labels=load_sample()[1])
+
+
+def test_culling_stops_the_kernel_of_a_closed_dashboard(voila, page):
+    server = voila("dashboards/digit_explorer.ipynb", *CULLING)
+    page.goto(server.url(), wait_until="domcontentloaded")
+    expect(page.locator(".digit-explorer-readout")).to_contain_text("index 0")
+    kernels = server.children()
+    assert len(kernels) == 1, f"expected one kernel for one page, found {kernels}"
+    time.sleep(4)  # twice the idle timeout: an open page keeps its kernel
+    assert kernels[0].is_running(), "the kernel of an open page was culled"
+    page.context.close()
+    _, alive = psutil.wait_procs(kernels, timeout=20)
+    assert not alive, "the kernel of the closed page is still running 20 s later"
+
+
+def test_voila_on_the_folder_lists_every_dashboard(voila, page):
+    server = voila("dashboards/")
+    page.goto(server.url(), wait_until="domcontentloaded")
+    for dashboard in sorted(DASHBOARDS.glob("*.ipynb")):
+        expect(page.get_by_text(dashboard.name, exact=True)).to_be_visible()

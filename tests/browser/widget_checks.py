@@ -1,0 +1,143 @@
+"""Drive the collection's explorers in a page and check that what is shown follows the controls.
+
+The explorers follow the CSS-class conventions of the brief: the digit explorer
+(``digit-explorer``, ``-readout``, ``-image``, ``-prediction``, ``-probabilities``)
+and the covariance explorer (``covariance-explorer``, ``-readout``, ``-image``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from browser_steps import (
+    choose,
+    image_digest,
+    press,
+    slider,
+    slider_handle,
+    wait_for_new_text,
+)
+from playwright.sync_api import Locator, expect
+
+_NUMBER = r"([-+]?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?)"
+
+
+def number_after(text: str, name: str) -> float:
+    """The number written after ``name`` in ``text`` ("cond before 1.2e+03" -> 1200.0)."""
+    found = re.search(re.escape(name) + r"\D{0,12}?" + _NUMBER, text)
+    assert found, f"no number after {name!r} in {text!r}"
+    return float(found.group(1).replace(",", ""))
+
+
+def digit_shown(readout: Locator) -> tuple[int, int]:
+    """(index, label) of the digit the explorer's read-out names."""
+    text = readout.inner_text()
+    return int(number_after(text, "index")), int(number_after(text, "label"))
+
+
+def expect_digit(readout: Locator, index: int, label: int) -> None:
+    """Wait until the read-out names digit ``index`` with ``label``."""
+    pattern = rf"\bindex {index}\b.*\blabel {label}\b"
+    expect(readout).to_have_text(re.compile(pattern, re.DOTALL))
+
+
+def drive_digit_explorer(explorer: Locator, labels: np.ndarray | None = None) -> None:
+    """Step the index slider with the keyboard and choose a class; check read-out and image.
+
+    With ``labels`` (the labels of the digits the explorer shows), each label
+    shown must be ``labels[index]``.
+    """
+    readout = explorer.locator(".digit-explorer-readout")
+    image = explorer.locator(".digit-explorer-image")
+    handle = slider_handle(explorer, "index")
+    expect(readout).to_contain_text("index")
+    index, label = digit_shown(readout)
+    first_image = image_digest(image)
+
+    press(handle, "ArrowRight")
+    next_label = label if labels is None else int(labels[index + 1])
+    expect_digit(readout, index + 1, next_label)
+    assert image_digest(image) != first_image, "the image did not change with the index"
+    press(handle, "ArrowLeft")
+    expect_digit(readout, index, label)
+    assert image_digest(image) == first_image, "back at the first digit, its image differs"
+
+    other = 3 if label != 3 else 7
+    choose(explorer, "class", str(other))
+    expect(readout).to_contain_text(re.compile(rf"\blabel {other}\b"))
+    in_class, _ = digit_shown(readout)
+    assert labels is None or int(labels[in_class]) == other, f"digit {in_class} is not a {other}"
+    assert image_digest(image) != first_image, "the image did not change with the class"
+    press(handle, "ArrowRight")
+    expect(readout).not_to_contain_text(re.compile(rf"\bindex {in_class}\b"))
+    stepped, shown_label = digit_shown(readout)
+    assert stepped > in_class and shown_label == other, (
+        f"after index {in_class}, ArrowRight within class {other} showed index {stepped} "
+        f"with label {shown_label}"
+    )
+
+
+def _probabilities(text: str) -> dict[int, float]:
+    return {int(k): float(p) for k, p in re.findall(r"\b(\d):\s*([01]\.\d+)", text)}
+
+
+def prediction_shown(prediction: Locator) -> tuple[int, dict[int, float]]:
+    """(predicted class, {class: probability}) read from the explorer's prediction text."""
+    text = prediction.inner_text()
+    predicted = int(number_after(text, "predicted"))
+    probabilities = _probabilities(text.split("probabilities", 1)[-1])
+    assert sorted(probabilities) == list(range(10)), f"not 10 class probabilities: {text!r}"
+    assert abs(sum(probabilities.values()) - 1) < 0.01, f"probabilities do not sum to 1: {text!r}"
+    best = max(probabilities, key=probabilities.get)
+    assert probabilities[predicted] == probabilities[best], f"predicted is not the argmax: {text!r}"
+    return predicted, probabilities
+
+
+def drive_prediction(explorer: Locator) -> None:
+    """Choose digits of other classes: the probabilities, their chart and the prediction follow."""
+    prediction = explorer.locator(".digit-explorer-prediction")
+    chart = explorer.locator(".digit-explorer-probabilities")
+    readout = explorer.locator(".digit-explorer-readout")
+    expect(prediction).to_contain_text("predicted")
+    text = prediction.inner_text()
+    predictions = {prediction_shown(prediction)[0]}
+    charts = {image_digest(chart)}
+    _, label = digit_shown(readout)
+    others = [digit for digit in ("3", "7", "1") if digit != str(label)][:2]
+    for digit in others:  # classes the digit shown is not in: choosing one shows another digit
+        choose(explorer, "class", digit)
+        expect(readout).to_contain_text(re.compile(rf"\blabel {digit}\b"))
+        text = wait_for_new_text(prediction, text)
+        predictions.add(prediction_shown(prediction)[0])
+        charts.add(image_digest(chart))
+    assert len(charts) == 3, "the probability chart did not change with the digit"
+    assert len(predictions) > 1, f"the predicted class never changed: {predictions}"
+
+
+def drive_covariance_explorer(explorer: Locator) -> None:
+    """Move the correlation and the regularization sliders; the condition numbers follow."""
+    readout = explorer.locator(".covariance-explorer-readout")
+    image = explorer.locator(".covariance-explorer-image")
+    expect(readout).to_contain_text("cond after")
+
+    def conditions() -> tuple[float, float]:
+        text = readout.inner_text()
+        return number_after(text, "cond before"), number_after(text, "cond after")
+
+    text, (before, after) = readout.inner_text(), conditions()
+    first_image = image_digest(image)
+    correlation = slider_handle(explorer, "correlation")
+    value = float(slider(explorer, "correlation").locator(".widget-readout").inner_text())
+    at_max = value >= float(correlation.get_attribute("aria-valuemax"))
+    press(correlation, "ArrowLeft" if at_max else "ArrowRight")  # one step: one update
+    text = wait_for_new_text(readout, text)
+    assert conditions()[0] != before, f"cond before did not change with the correlation: {text}"
+    assert image_digest(image) != first_image, "the figure did not change with the correlation"
+
+    before, after = conditions()
+    press(slider_handle(explorer, "log10 ε"), "ArrowRight")
+    text = wait_for_new_text(readout, text)
+    new_before, new_after = conditions()
+    assert new_before == before, f"regularization changed the condition number before it: {text}"
+    assert new_after < after, f"a larger ε did not lower cond after: {after} -> {new_after}"

@@ -1,0 +1,37 @@
+"""The Voila dashboards in notebooks/dashboards/ are clean notebooks the README lists."""
+
+from pathlib import Path
+
+import pytest
+import test_notebook_hygiene as hygiene
+
+ROOT = Path(__file__).parents[1]
+DASHBOARDS = sorted((ROOT / "notebooks" / "dashboards").glob("*.ipynb"))
+
+
+def test_there_are_dashboards():
+    assert DASHBOARDS, "no dashboards in notebooks/dashboards/"
+
+
+@pytest.mark.parametrize("path", DASHBOARDS, ids=lambda p: p.name)
+def test_dashboard_is_a_clean_fresh_run(path):
+    hygiene.test_notebook_is_clean(path)
+    hygiene.test_nbval_ignore_output_only_on_widget_cells(path)
+
+
+@pytest.mark.parametrize("path", DASHBOARDS, ids=lambda p: p.name)
+def test_dashboard_has_a_title_and_is_in_the_readme(path):
+    first = hygiene._load(path)["cells"][0]
+    assert first["cell_type"] == "markdown" and "".join(first["source"]).startswith("# ")
+    link = f"(notebooks/dashboards/{path.name})"
+    assert link in (ROOT / "README.md").read_text(encoding="utf-8"), f"README lacks {link}"
+
+
+def test_readme_culls_the_kernels_of_closed_dashboards():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    # tests/browser/test_voila_dashboards.py checks these options in a browser.
+    for option in [
+        "--MappingKernelManager.cull_interval=",
+        "--MappingKernelManager.cull_idle_timeout=",
+    ]:
+        assert option in readme, f"README's Voila command lacks {option}"

@@ -1,6 +1,7 @@
 """Wall time of executing every notebook once, each in a fresh kernel, the way nbval does.
 
-nbval (``pytest --nbval-current-env``) starts one kernel per notebook from the
+nbval (``pytest --nbval-current-env``) collects every notebook under notebooks/
+(subfolders such as dashboards/ too), starts one kernel per notebook from the
 test run's own Python, in the notebook's folder, and runs the cells in order.
 Here nbclient does the same with nbval's kernel spec, and the time of a
 notebook covers starting its kernel, running every cell and shutting down.
@@ -51,20 +52,30 @@ def empty_notebook():
     return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")])
 
 
+def notebooks(folder: Path) -> list[Path]:
+    """Every notebook nbval collects under ``folder``: subfolders too, hidden folders not."""
+    found = folder.rglob("*.ipynb")
+    return sorted(
+        p for p in found if not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
 def run(repeats: int = 5, notebook_dir: Path = NOTEBOOK_DIR) -> list[Row]:
     import nbformat
 
-    paths = sorted(Path(notebook_dir).glob("*.ipynb"))
+    notebook_dir = Path(notebook_dir)
+    paths = notebooks(notebook_dir)
     if not paths:
         raise FileNotFoundError(f"no notebooks in {notebook_dir}")
     passes = max(1, min(repeats, MAX_REPEATS))
-    execute(empty_notebook(), Path(notebook_dir))  # warm-up: first kernel start, disk cache
+    execute(empty_notebook(), notebook_dir)  # warm-up: first kernel start, disk cache
     floor = statistics.median(execute(empty_notebook(), notebook_dir) for _ in range(passes))
-    times: dict[str, list[float]] = {p.name: [] for p in paths}
+    times: dict[str, list[float]] = {p.relative_to(notebook_dir).as_posix(): [] for p in paths}
     totals = []
     for _ in range(passes):
         for p in paths:
-            times[p.name].append(execute(nbformat.read(p, as_version=4), p.parent))
+            name = p.relative_to(notebook_dir).as_posix()
+            times[name].append(execute(nbformat.read(p, as_version=4), p.parent))
         totals.append(sum(t[-1] for t in times.values()))
     peer = "kernel start-up floor (fresh kernel, one empty cell)"
     rows = [
@@ -73,7 +84,7 @@ def run(repeats: int = 5, notebook_dir: Path = NOTEBOOK_DIR) -> list[Row]:
             statistics.median(totals),
             f"{len(paths)} x {peer}",  # one kernel per notebook
             floor * len(paths),
-            f"ratio = kernel start-up's share of the total; median of {passes} passes",
+            f"ratio = kernel start-up's share of the total; passes: {passes} (median)",
             max_s=MAX_TOTAL_S,
         )
     ]

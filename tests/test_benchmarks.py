@@ -303,3 +303,12 @@ def test_bench_import_reports_a_failing_child():
 def test_bench_notebooks_needs_notebooks(tmp_path):
     with pytest.raises(FileNotFoundError, match="no notebooks"):
         bench_notebooks.run(1, notebook_dir=Path(tmp_path))
+
+
+def test_bench_notebooks_collects_subfolders_but_not_hidden_ones(tmp_path):
+    for name in ["b.ipynb", "a.ipynb", "sub/c.ipynb", ".ipynb_checkpoints/a-checkpoint.ipynb"]:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("{}")
+    (tmp_path / "notes.md").write_text("")
+    found = [p.relative_to(tmp_path).as_posix() for p in bench_notebooks.notebooks(tmp_path)]
+    assert found == ["a.ipynb", "b.ipynb", "sub/c.ipynb"]

@@ -3,8 +3,9 @@
 Options: ``--repeats N`` (timed runs per measurement, after a warm-up; the
 median is kept), ``--only NAME`` (repeatable: "mlp" runs bench_mlp.py),
 ``--json PATH`` (default: ``benchmarks/results/<UTC date>.json``),
-``--compare OLD.json`` (adds the ratios of an earlier run), ``--markdown``
-(the table as Markdown, for the README) and ``--list``.
+``--compare OLD.json`` (adds the ratios of an earlier run, e.g. the README's:
+``benchmarks/reference.json``), ``--markdown`` (the table as Markdown, for the
+README) and ``--list``.
 """
 
 from __future__ import annotations

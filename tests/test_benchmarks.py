@@ -312,3 +312,10 @@ def test_bench_notebooks_collects_subfolders_but_not_hidden_ones(tmp_path):
     (tmp_path / "notes.md").write_text("")
     found = [p.relative_to(tmp_path).as_posix() for p in bench_notebooks.notebooks(tmp_path)]
     assert found == ["a.ipynb", "b.ipynb", "sub/c.ipynb"]
+
+
+def test_committed_reference_run_is_readable_and_names_current_modules():
+    """benchmarks/reference.json is the run behind the README table (for --compare)."""
+    reference = runner.load_json(runner.PACKAGE_DIR / "reference.json")
+    assert {r["module"] for r in reference["rows"]} <= set(runner.discover())
+    assert reference["machine"]["logical_cores"] >= 1 and reference["machine"]["blas_pools"]

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.mlp import MLP, load_mlp, relu, save_mlp, softmax
+from helpers.mlp import BLOCK_ROWS, MLP, load_mlp, relu, save_mlp, softmax
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +87,20 @@ def test_forward_matches_the_textbook_formula(model):
         z = w.astype(np.float64) @ a + b
         a = np.maximum(z, 0) if i < 2 else softmax(z)
     np.testing.assert_allclose(model.forward(x), a, rtol=1e-4, atol=1e-7)
+
+
+def test_batches_larger_than_a_block_match_the_formula(model):
+    # forward() splits large batches into blocks of BLOCK_ROWS rows; the seams must not show.
+    n = 2 * BLOCK_ROWS + 5
+    X = np.random.default_rng(4).integers(0, 256, size=(n, 784), dtype=np.uint8)
+    probs, hidden = model.forward(X, return_hidden=True)
+    a = X / 255.0
+    for i, (w, b) in enumerate(zip(model.weights, model.biases, strict=True)):
+        z = a @ w.astype(np.float64).T + b
+        a = np.maximum(z, 0) if i < 2 else softmax(z)
+        if i < 2:
+            np.testing.assert_allclose(hidden[i], a, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(probs, a, rtol=1e-4, atol=1e-6)
 
 
 @settings(max_examples=25, deadline=None)

@@ -133,7 +133,7 @@ def run(repeats: int = 5) -> list[Row]:
                 ours,
                 "torch (CPU)",
                 None,
-                "torch not installed: pip install torch==2.13.0",
+                "torch not installed: install PyTorch's CPU-only build (see README, Performance)",
             )
         )
     else:
@@ -157,7 +157,7 @@ def run(repeats: int = 5) -> list[Row]:
             "matmul rate, same FLOPs",
             flops / mm_rate,
             f"forward {our_rate / 1e9:.1f} GFLOP/s, matmul {mm_rate / 1e9:.1f} GFLOP/s "
-            f"({our_rate / mm_rate:.0%}); {threads} BLAS thread(s); timed in turns",
+            f"({our_rate / mm_rate:.1%}); {threads} BLAS thread(s); timed in turns",
         )
     )
     return rows

@@ -14,7 +14,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.timing import Row, format_met, format_seconds
+from benchmarks.timing import Row, format_met, format_ratio, format_seconds
 
 PACKAGE_DIR = Path(__file__).parent
 RESULTS_DIR = PACKAGE_DIR / "results"
@@ -159,10 +159,6 @@ def load_json(path: Path) -> dict:
     return document
 
 
-def _ratio(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}x"
-
-
 def _key(row: dict) -> tuple:
     """What identifies a row across runs (a module may compare one measurement with peers)."""
     return row.get("module"), row["name"], row["peer"]
@@ -188,11 +184,11 @@ def table(document: dict, previous: dict | None = None, markdown: bool = False) 
     lines = []
     for r in document["rows"]:
         cells = [short_name(r["module"]), r["name"], format_seconds(r["ours_s"])]
-        cells += [format_seconds(r["peer_s"]), _ratio(r["ratio"])]
+        cells += [format_seconds(r["peer_s"]), format_ratio(r["ratio"])]
         cells += [r["target"] or "-", format_met(r["met"])]
         cells.append(f"{r['peer']}; {r['note']}" if r["note"] else r["peer"])
         if previous is not None:
-            cells.insert(5, _ratio(old.get(_key(r))))
+            cells.insert(5, format_ratio(old.get(_key(r))))
         lines.append(cells)
     if markdown:
         out = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]

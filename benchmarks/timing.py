@@ -95,6 +95,13 @@ def median_time(fn: Callable[[], object], *, repeats: int = 5, warmup: int = 1) 
     return statistics.median(times)
 
 
+def format_ratio(ratio: float | None) -> str:
+    """A ratio as "-", "0.698x" or "18.54x": three decimals below 1 (0.698 never shows as 0.70)."""
+    if ratio is None:
+        return "-"
+    return f"{ratio:.3f}x" if ratio < 1 else f"{ratio:.2f}x"
+
+
 def format_seconds(seconds: float | None) -> str:
     """Seconds as a short readable time: "-", "12.34 ms" or "3.21 s"."""
     if seconds is None:
@@ -116,7 +123,7 @@ def print_rows(rows: list[Row]) -> None:
         f"{'met':6}  peer / note"
     )
     for r in rows:
-        ratio = "-" if r.ratio is None else f"{r.ratio:.2f}x"
+        ratio = format_ratio(r.ratio)
         ours, peer = format_seconds(r.ours_s), format_seconds(r.peer_s)
         print(
             f"{r.name:48} {ours:>11} {peer:>11} {ratio:>8}  {r.target or '-':18} "

@@ -319,3 +319,11 @@ def test_committed_reference_run_is_readable_and_names_current_modules():
     reference = runner.load_json(runner.PACKAGE_DIR / "reference.json")
     assert {r["module"] for r in reference["rows"]} <= set(runner.discover())
     assert reference["machine"]["logical_cores"] >= 1 and reference["machine"]["blas_pools"]
+
+
+def test_ratio_format_never_rounds_a_miss_up_to_the_target():
+    from benchmarks.timing import format_ratio
+
+    assert format_ratio(0.6979) == "0.698x"
+    assert format_ratio(18.544) == "18.54x"
+    assert format_ratio(None) == "-"

@@ -1,6 +1,7 @@
 """How well-conditioned is a covariance matrix, and what does regularization do to it.
 
 * :func:`condition_number`: largest over smallest eigenvalue (``inf`` when singular).
+* :func:`covariance_matrix`: the 2x2 covariance from a correlation and two standard deviations.
 * :func:`regularize`: ``cov + eps * I``, the fix EM implementations use.
 * :func:`diagnose`: the condition number together with the diagnostics it can hide
   (eigenvalues, smallest eigenvalue relative to a variance scale, log-determinant,
@@ -17,6 +18,7 @@ __all__ = [
     "CovarianceDiagnostics",
     "check_covariance",
     "condition_number",
+    "covariance_matrix",
     "diagnose",
     "regularize",
 ]
@@ -53,6 +55,24 @@ def check_covariance(cov: np.ndarray, name: str = "cov") -> np.ndarray:
             f"{name} must be symmetric, but cov - cov.T has entries up to {asymmetry:.3g}"
         )
     return cov
+
+
+def covariance_matrix(correlation: float, sigma1: float, sigma2: float) -> np.ndarray:
+    """The 2x2 covariance ``[[s1^2, r s1 s2], [r s1 s2, s2^2]]``.
+
+    Parameters
+    ----------
+    correlation : float
+        Between -1 and 1; at +-1 the matrix is singular.
+    sigma1, sigma2 : float
+        Positive standard deviations of the two features.
+    """
+    if not -1.0 <= correlation <= 1.0:
+        raise ValueError(f"correlation must be between -1 and 1, got {correlation}")
+    if not (sigma1 > 0 and sigma2 > 0):
+        raise ValueError(f"standard deviations must be > 0, got {sigma1} and {sigma2}")
+    off = correlation * sigma1 * sigma2
+    return np.array([[sigma1**2, off], [off, sigma2**2]])
 
 
 def _is_singular(eigenvalues: np.ndarray) -> bool:

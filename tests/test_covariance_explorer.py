@@ -9,7 +9,7 @@ import pytest
 from helpers.covariance import condition_number, regularize
 from helpers.plotting.ellipses import covariance_ellipse, ellipse_geometry
 from helpers.widgets import covariance_explorer
-from helpers.widgets.covariance_explorer import covariance_matrix
+from helpers.covariance import covariance_matrix
 
 
 def parts(container):

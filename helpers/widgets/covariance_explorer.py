@@ -14,30 +14,12 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from helpers.covariance import condition_number, regularize
+from helpers.covariance import condition_number, covariance_matrix, regularize
 from helpers.plotting.ellipses import covariance_ellipse
 
-__all__ = ["covariance_explorer", "covariance_matrix"]
+__all__ = ["covariance_explorer"]
 
 LIMIT = 6.5  # fixed axis limits, so that moving a slider changes only the ellipses
-
-
-def covariance_matrix(correlation: float, sigma1: float, sigma2: float) -> np.ndarray:
-    """The 2x2 covariance ``[[s1^2, r s1 s2], [r s1 s2, s2^2]]``.
-
-    Parameters
-    ----------
-    correlation : float
-        Between -1 and 1; at +-1 the matrix is singular.
-    sigma1, sigma2 : float
-        Positive standard deviations of the two features.
-    """
-    if not -1.0 <= correlation <= 1.0:
-        raise ValueError(f"correlation must be between -1 and 1, got {correlation}")
-    if not (sigma1 > 0 and sigma2 > 0):
-        raise ValueError(f"standard deviations must be > 0, got {sigma1} and {sigma2}")
-    off = correlation * sigma1 * sigma2
-    return np.array([[sigma1**2, off], [off, sigma2**2]])
 
 
 def _render(cov: np.ndarray, regularized: np.ndarray, eps: float) -> bytes:

@@ -1,0 +1,90 @@
+"""Check an exercise answer without showing it: every notebook's exercises use it.
+
+``check("01.2", answer_2)`` prints one line:
+
+* ``Correct: <why>`` for a right answer,
+* ``Not yet: <hint>`` for a wrong one (a hint, never the answer),
+* ``No answer yet`` while the answer is still ``None``.
+
+The expected answers live in ``helpers/exercises/NN.json``, one file per notebook,
+so that they are not written in the notebooks. Each entry says how to compare:
+
+``{"kind": "number", "expected": 0.0021, "rtol": 0.05, "why": "...", "hint": "..."}``
+
+Kinds: ``number`` (within ``rtol`` relative or ``atol`` absolute tolerance, the
+tolerance the exercise text states), ``integer`` (exactly), ``text`` (one of the
+accepted strings, case and surrounding spaces ignored), ``array`` (same shape,
+values within ``rtol``/``atol``) and ``shape`` (a tuple of sizes).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from numbers import Integral, Real
+
+import numpy as np
+
+__all__ = ["check", "verdict"]
+
+
+@cache
+def _answers(notebook: str) -> dict:
+    source = resources.files("helpers") / "exercises" / f"{notebook}.json"
+    return json.loads(source.read_text(encoding="utf-8"))
+
+
+def _spec(exercise: str) -> dict:
+    notebook = exercise.split(".")[0]
+    try:
+        return _answers(notebook)[exercise]
+    except (FileNotFoundError, KeyError):
+        raise KeyError(f"no exercise {exercise!r}; names look like '01.2'") from None
+
+
+def _is_number(x: object) -> bool:
+    return isinstance(x, Real) and not isinstance(x, bool | np.bool_)
+
+
+def _compare(spec: dict, answer: object) -> str | None:
+    """None when ``answer`` is right, else what kind of wrong (a hint, not the answer)."""
+    kind, expected = spec["kind"], spec["expected"]
+    rtol, atol = spec.get("rtol", 0.0), spec.get("atol", 0.0)
+    if kind in ("number", "integer"):
+        if not _is_number(answer):
+            return f"the answer should be a number, got {type(answer).__name__}"
+        if kind == "integer" and not (isinstance(answer, Integral) or float(answer).is_integer()):
+            return "the answer should be a whole number"
+        return None if abs(float(answer) - expected) <= atol + rtol * abs(expected) else ""
+    if kind == "text":
+        if not isinstance(answer, str):
+            return f"the answer should be text (a str), got {type(answer).__name__}"
+        accepted = [expected] if isinstance(expected, str) else expected
+        return None if answer.strip().lower() in [a.lower() for a in accepted] else ""
+    if kind == "shape":
+        if not isinstance(answer, tuple | list) or not all(_is_number(n) for n in answer):
+            return "the answer should be a tuple of sizes, like (3, 4)"
+        return None if tuple(answer) == tuple(expected) else ""
+    if kind == "array":
+        got, want = np.asarray(answer), np.asarray(expected, dtype=float)
+        if got.shape != want.shape or not np.issubdtype(got.dtype, np.number):
+            return f"the answer should be a numeric array of shape {want.shape}, got shape {got.shape}"
+        return None if np.allclose(got, want, rtol=rtol, atol=atol) else ""
+    raise ValueError(f"unknown exercise kind {kind!r}")
+
+
+def verdict(exercise: str, answer: object) -> tuple[str, str]:
+    """Return ``(status, message)``: status is "correct", "not yet" or "no answer"."""
+    spec = _spec(exercise)
+    if answer is None:
+        return "no answer", "No answer yet"
+    problem = _compare(spec, answer)
+    if problem is None:
+        return "correct", f"Correct: {spec['why']}"
+    return "not yet", f"Not yet: {problem or spec['hint']}"
+
+
+def check(exercise: str, answer: object) -> None:
+    """Print whether ``answer`` to ``exercise`` (for example "01.2") is right, with a hint if not."""
+    print(verdict(exercise, answer)[1])

@@ -1,0 +1,127 @@
+"""Input checks, declared once and used at every public boundary of the package.
+
+Each check returns the value in the form the caller works with, or raises an
+error that says what was wrong and what was expected: a wrong answer from bad
+input is worse than an error. Notebooks 03-06 show what they refuse.
+
+The pixel convention of the whole collection: ``uint8`` images hold 0-255;
+floating-point images hold [0, 1] (uint8 divided by 255). Anything else is
+refused, never guessed.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+
+__all__ = [
+    "SIDE",
+    "check_images",
+    "check_labels",
+    "check_number",
+    "check_positive_int",
+]
+
+#: Width and height of an MNIST digit, in pixels.
+SIDE = 28
+
+
+def check_positive_int(value: object, name: str) -> int:
+    """Return ``value`` as an int if it is an integer >= 1 (numpy integers too, bools not)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be a positive integer, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value}")
+    return int(value)
+
+
+def check_number(
+    value: object, name: str, *, low: float | None = None, high: float | None = None,
+    low_inclusive: bool = True,
+) -> float:
+    """Return ``value`` as a float if it is a finite real number in the given range.
+
+    Bools are refused (``True`` is not a learning rate). ``low``/``high`` are
+    optional bounds; ``low_inclusive=False`` makes the lower bound strict.
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    too_low = low is not None and (value < low if low_inclusive else value <= low)
+    if too_low or (high is not None and value > high):
+        lo = "-inf" if low is None else f"{low:g}"
+        hi = "inf" if high is None else f"{high:g}"
+        bracket = "[" if low_inclusive else "("
+        raise ValueError(f"{name} must be in {bracket}{lo}, {hi}], got {value:g}")
+    return value
+
+
+def check_images(images: object, *, name: str = "images") -> np.ndarray:
+    """Return ``images`` as a stack of shape (N, 28, 28), checking it on the way.
+
+    Parameters
+    ----------
+    images : array_like, shape (N, 28, 28) or (N, 784)
+        uint8 pixels 0-255, or floats in [0, 1].
+    name : str
+        The name used in error messages.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, 28, 28)
+        The same values and dtype; a view of the input when possible.
+
+    Raises
+    ------
+    ValueError
+        Wrong shape, no images, NaN or infinity, floats outside [0, 1].
+    TypeError
+        Pixels neither uint8 nor floating point.
+    """
+    images = np.asarray(images)
+    if images.ndim == 2 and images.shape[1] == SIDE * SIDE:
+        images = images.reshape(-1, SIDE, SIDE)
+    if images.ndim != 3 or images.shape[1:] != (SIDE, SIDE) or images.shape[0] == 0:
+        raise ValueError(
+            f"{name} must have shape (N, 28, 28) or (N, 784) with N >= 1, got {images.shape}"
+        )
+    if images.dtype == np.uint8:
+        return images
+    if not np.issubdtype(images.dtype, np.floating):
+        raise TypeError(f"{name} must be uint8 (0-255) or floats in [0, 1], got {images.dtype}")
+    if not np.isfinite(images).all():
+        raise ValueError(f"{name} contain NaN or infinite values")
+    low, high = float(images.min()), float(images.max())
+    if low < 0 or high > 1:
+        raise ValueError(
+            f"float {name} must be scaled to [0, 1], got values from {low:g} to {high:g}; "
+            "divide uint8 pixels by 255 (or pass them as uint8)"
+        )
+    return images
+
+
+def check_labels(
+    labels: object, n: int | None = None, *, n_classes: int = 10, name: str = "labels"
+) -> np.ndarray:
+    """Return ``labels`` as a 1-D int64 array (of length ``n`` if given), classes 0..n_classes-1.
+
+    Raises
+    ------
+    ValueError
+        Not 1-D, wrong length, not integers, or a class outside 0..n_classes-1.
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or (n is not None and len(labels) != n):
+        want = f"({n},), one per image" if n is not None else "(N,)"
+        raise ValueError(f"{name} must have shape {want}, got {labels.shape}")
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"{name} must be integers 0-{n_classes - 1}, got dtype {labels.dtype}")
+    if len(labels) and (labels.min() < 0 or labels.max() >= n_classes):
+        raise ValueError(
+            f"{name} must be between 0 and {n_classes - 1}, "
+            f"got values from {labels.min()} to {labels.max()}"
+        )
+    return labels.astype(np.int64, copy=False)

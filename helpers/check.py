@@ -69,7 +69,7 @@ def _compare(spec: dict, answer: object) -> str | None:
     if kind == "array":
         got, want = np.asarray(answer), np.asarray(expected, dtype=float)
         if got.shape != want.shape or not np.issubdtype(got.dtype, np.number):
-            return f"the answer should be a numeric array of shape {want.shape}, got shape {got.shape}"
+            return f"the answer should be a numeric array of shape {want.shape}, not {got.shape}"
         return None if np.allclose(got, want, rtol=rtol, atol=atol) else ""
     raise ValueError(f"unknown exercise kind {kind!r}")
 
@@ -86,5 +86,5 @@ def verdict(exercise: str, answer: object) -> tuple[str, str]:
 
 
 def check(exercise: str, answer: object) -> None:
-    """Print whether ``answer`` to ``exercise`` (for example "01.2") is right, with a hint if not."""
+    """Print whether ``answer`` to ``exercise`` (like "01.2") is right, with a hint if not."""
     print(verdict(exercise, answer)[1])

@@ -6,10 +6,9 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 
-from helpers.covariance import condition_number, regularize
+from helpers.covariance import condition_number, covariance_matrix, regularize
 from helpers.plotting.ellipses import covariance_ellipse, ellipse_geometry
 from helpers.widgets import covariance_explorer
-from helpers.covariance import covariance_matrix
 
 
 def parts(container):

@@ -123,3 +123,19 @@ def test_importing_helpers_data_stays_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_readme_lists_the_locked_versions():
+    from tools.versions import BEGIN, END, environment_line, locked_versions, package_line
+
+    readme = (ROOT / "README.md").read_text()
+    block = readme[readme.index(BEGIN) : readme.index(END)]
+    refresh = "refresh it: python tools/versions.py --write README.md"
+    assert package_line() in block, f"README's Versions differ from the lock; {refresh}"
+    # The BLAS library comes with numpy's wheel: with the locked numpy, the same one.
+    import numpy
+
+    here = environment_line()
+    if numpy.__version__ == locked_versions()["numpy"] and " with openblas " in here:
+        blas = here.split(" with ", 1)[1].split(" (kernel", 1)[0]
+        assert blas in block, f"README names another BLAS than numpy's {blas}; {refresh}"

@@ -80,14 +80,18 @@ def test_converging_case_stops_before_max_iter_like_sklearn():
     assert ours.converged and ref.converged_ and 5 < ours.n_iter == ref.n_iter_ < 1000
 
 
+# Random blob problems for the two properties below.
+BLOBS = {
+    "seed": st.integers(0, 2**32 - 1),
+    "n_features": st.integers(1, 4),
+    "n_components": st.integers(1, 4),
+    "n_per": st.integers(15, 80),
+    "spread": st.floats(0.0, 6.0),
+}
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    seed=st.integers(0, 2**32 - 1),
-    n_features=st.integers(1, 4),
-    n_components=st.integers(1, 4),
-    n_per=st.integers(15, 80),
-    spread=st.floats(0.0, 6.0),
-)
+@given(**BLOBS)
 def test_plain_em_log_likelihood_never_decreases(seed, n_features, n_components, n_per, spread):
     # Only plain EM (reg_covar=0) is monotone, as in scikit-learn's own test: with
     # reg_covar > 0 the M-step returns S + reg_covar * I, which maximizes the
@@ -103,14 +107,7 @@ def test_plain_em_log_likelihood_never_decreases(seed, n_features, n_components,
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    seed=st.integers(0, 2**32 - 1),
-    n_features=st.integers(1, 4),
-    n_components=st.integers(1, 4),
-    n_per=st.integers(15, 80),
-    spread=st.floats(0.0, 6.0),
-    reg_covar=st.sampled_from([1e-6, 1e-3, 0.1]),
-)
+@given(**BLOBS, reg_covar=st.sampled_from([1e-6, 1e-3, 0.1]))
 def test_regularized_em_keeps_every_eigenvalue_at_least_reg_covar(
     seed, n_features, n_components, n_per, spread, reg_covar
 ):

@@ -1,32 +1,72 @@
-"""Where the collection keeps its files.
+"""Where the collection keeps its files (used by notebooks 00, 02, 04 and 05).
 
-The notebooks write only into :func:`scratch_dir`, a folder git ignores, never
+The reference weights ship inside the package (``helpers/reference/``), so they
+are found whether the package is installed editable from a checkout or not.
+The notebooks write only into :func:`scratch_dir`, never into the package or
 into ``data/``.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-#: The repository root (this package is installed in editable mode from it).
-ROOT = Path(__file__).resolve().parents[1]
-#: Files committed with the collection: the reference network weights.
-DATA_DIR = ROOT / "data"
+#: The folder of this package (in a checkout: ``<repository>/helpers``).
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The repository root when the package runs from a checkout, else ``None``
+#: (a plain ``pip install .`` copies the package into site-packages).
+CHECKOUT = PACKAGE_DIR.parent if (PACKAGE_DIR.parent / "pyproject.toml").is_file() else None
 #: The trained 784-200-100-10 network (see data/README.md for its provenance).
-REFERENCE_WEIGHTS = DATA_DIR / "mlp-784-200-100-10.h5"
+REFERENCE_WEIGHTS = PACKAGE_DIR / "reference" / "mlp-784-200-100-10.h5"
+#: The environment variable that moves the scratch folder (the tests set it).
+SCRATCH_VARIABLE = "COURSE_SCRATCH_DIR"
+
+
+def scratch_root() -> Path:
+    """The folder the notebooks write into, without creating it.
+
+    In this order: the folder named by the environment variable
+    ``COURSE_SCRATCH_DIR``; ``scratch/`` in the repository (git ignores it) when
+    the package runs from a checkout; else ``scratch/`` in the current working
+    directory, so an installed package never writes into site-packages.
+    """
+    folder = os.environ.get(SCRATCH_VARIABLE)
+    if folder:
+        return Path(folder).expanduser().resolve()
+    if CHECKOUT is not None:
+        return CHECKOUT / "scratch"
+    return Path.cwd().resolve() / "scratch"
 
 
 def scratch_dir(name: str | None = None) -> Path:
-    """Return (and create) the git-ignored ``scratch/`` folder, or a subfolder of it."""
-    folder = ROOT / "scratch" if name is None else ROOT / "scratch" / name
+    """Return (and create) the scratch folder, or its subfolder ``name``.
+
+    Parameters
+    ----------
+    name : str, optional
+        A subfolder, for example the notebook's number, so notebooks do not
+        overwrite each other's files.
+
+    Returns
+    -------
+    Path
+        The folder; see :func:`scratch_root` for where it is.
+    """
+    folder = scratch_root() if name is None else scratch_root() / name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
 def shown(path: str | Path) -> str:
-    """``path`` relative to the repository root, for printing without machine paths."""
+    """``path`` for printing, without the machine's folders.
+
+    Files in the scratch folder print as ``scratch/...`` wherever that folder
+    is; files in the repository (or in the installed package) print relative to
+    it, for example ``helpers/reference/mlp-784-200-100-10.h5``; anything else
+    prints as its file name.
+    """
     path = Path(path).resolve()
-    try:
-        return path.relative_to(ROOT).as_posix()
-    except ValueError:
-        return path.name
+    for base, prefix in ((scratch_root(), ("scratch",)), (CHECKOUT or PACKAGE_DIR.parent, ())):
+        if path.is_relative_to(base):
+            return "/".join(prefix + path.relative_to(base).parts) or "."
+    return path.name

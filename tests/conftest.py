@@ -1,4 +1,4 @@
-"""Shared fixtures: a local HTTP server, the official MNIST folder when available."""
+"""Shared fixtures (a local HTTP server, the official MNIST folder) and Hypothesis settings."""
 
 from __future__ import annotations
 
@@ -10,6 +10,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# One Hypothesis profile for students, developers and CI alike (with CI set,
+# Hypothesis would otherwise load its derandomized "ci" profile, so CI would
+# only ever see the same examples): random examples on every run, so any
+# --hypothesis-seed must pass; no deadline (timings on a busy laptop are noise,
+# speed is measured in benchmarks/); no example database, so a failure is not
+# replayed forever from a .hypothesis folder (reproduce it with the seed that
+# Hypothesis prints: pytest --hypothesis-seed=N). HYPOTHESIS_PROFILE picks another.
+settings.register_profile("course", deadline=None, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "course"))
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -2,7 +2,7 @@ import gzip
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -11,6 +11,8 @@ from helpers.idx import read_idx, write_idx
 DTYPES = [np.uint8, np.int8, np.int16, np.int32, np.float32, np.float64]
 
 
+# No deadline: file writes on a busy machine exceed Hypothesis' default 200 ms.
+@settings(deadline=None)
 @given(
     array=hnp.arrays(
         dtype=st.sampled_from(DTYPES),

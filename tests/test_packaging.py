@@ -1,4 +1,9 @@
-"""The package installs lightly and its two dependency lists agree."""
+"""The package installs lightly, and its three dependency lists agree.
+
+pyproject.toml holds the ranges, requirements/lock.txt the exact versions (with
+hashes) that the stored outputs were made with, environment.yml what a conda or
+Binder user needs to run the notebooks.
+"""
 
 import re
 import subprocess
@@ -7,25 +12,107 @@ import tomllib
 from pathlib import Path
 
 import yaml
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).parents[1]
-CONDA_ONLY = {"python", "pip"}
+LOCK = ROOT / "requirements" / "lock.txt"
+LOCK_COMMAND = (
+    "uv pip compile pyproject.toml --all-extras --universal --python-version 3.11"
+    " --generate-hashes -o requirements/lock.txt"
+)
+#: PyPI name -> conda-forge name, where they differ.
+CONDA_NAMES: dict[str, str] = {}
+#: In environment.yml but not a dependency of the package: the interpreter, and the
+#: tools that run `pip install -e .` (setuptools 77 reads the license string).
+CONDA_ONLY = {"python", "pip", "setuptools"}
 
 
-def _name(requirement: str) -> str:
-    return re.split(r"[<>=!~ \[]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+def _project() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 
-def test_environment_yml_matches_pyproject():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = {_name(r) for r in project["dependencies"]}
-    wanted |= {_name(r) for r in project["optional-dependencies"]["test"]}
+def _lock() -> tuple[dict[str, list[Requirement]], dict[str, int]]:
+    """The lock's pinned requirements by name, and how many hashes each pin has."""
+    text = LOCK.read_text().replace("\\\n", " ")
+    pins: dict[str, list[Requirement]] = {}
+    hashes: dict[str, int] = {}
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        requirement = Requirement(line.split(" --hash", 1)[0])
+        name = canonicalize_name(requirement.name)
+        pins.setdefault(name, []).append(requirement)
+        hashes[str(requirement)] = line.count("--hash=sha256:")
+    return pins, hashes
+
+
+def _pinned_version(requirement: Requirement) -> str:
+    (spec,) = requirement.specifier
+    assert spec.operator == "==", f"lock entry {requirement} is not an exact pin"
+    return spec.version
+
+
+def _conda_spec(entry: str) -> tuple[str, SpecifierSet]:
+    """`numpy=2.4` (conda: any 2.4.x) or `setuptools>=77` as a name and a specifier set."""
+    entry = entry.split("#", 1)[0].strip()
+    name, version = re.fullmatch(r"([A-Za-z0-9_.-]+)\s*(.*)", entry).groups()
+    if re.fullmatch(r"=[\d.]+", version):
+        version = f"=={version[1:]}.*"
+    return canonicalize_name(name), SpecifierSet(version.replace(" ", ""))
+
+
+def test_lock_pins_every_requirement_of_pyproject_with_hashes():
+    project = _project()
+    wanted = [Requirement(r) for r in project["dependencies"]]
+    for extra in project.get("optional-dependencies", {}).values():
+        wanted += [Requirement(r) for r in extra]
+    pins, hashes = _lock()
+    regenerate = f"regenerate the lock: {LOCK_COMMAND}"
+    for requirement in wanted:
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{requirement} is not in requirements/lock.txt; {regenerate}"
+        versions = [_pinned_version(pin) for pin in pins[name]]
+        assert any(requirement.specifier.contains(v, prereleases=True) for v in versions), (
+            f"lock has {name} {versions}, pyproject wants {requirement}; {regenerate}"
+        )
+    unhashed = [pin for pin, n in hashes.items() if n == 0]
+    assert not unhashed, f"lock entries without hashes: {unhashed}"
+    assert LOCK_COMMAND in LOCK.read_text(), "the lock was not made by the documented command"
+
+
+def test_environment_yml_has_what_a_student_needs_at_the_locked_versions():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - CONDA_ONLY
+    assert env["channels"] == ["conda-forge"]
+    conda = dict(_conda_spec(d) for d in env["dependencies"] if isinstance(d, str))
+    runtime = {canonicalize_name(Requirement(r).name) for r in _project()["dependencies"]}
+    wanted = {CONDA_NAMES.get(name, name) for name in runtime}
+    missing, extra = wanted - set(conda), set(conda) - wanted - CONDA_ONLY
+    assert not missing and not extra, f"environment.yml lacks {missing}, has extra {extra}"
+
+    pins, _ = _lock()
+    conda_to_pypi = {CONDA_NAMES.get(n, n): n for n in runtime | {"setuptools"}}
+    for conda_name, spec in conda.items():
+        if conda_name in {"python", "pip"}:
+            continue
+        versions = [_pinned_version(p) for p in pins[conda_to_pypi[conda_name]]]
+        assert any(spec.contains(v) for v in versions), (
+            f"environment.yml wants {conda_name} {spec}, the lock has {versions}"
+        )
+    assert "--python-version 3.11" in LOCK_COMMAND and conda["python"] == SpecifierSet("==3.11.*")
+    assert conda["setuptools"].contains("77") and not conda["setuptools"].contains("76.9")
+
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    assert any(p.startswith("-e .") for p in pip), "environment.yml must install this package"
-    differences = f"environment.yml only: {conda - wanted}; pyproject only: {wanted - conda}"
-    assert conda == wanted, differences
+    assert pip == ["-e ."], "environment.yml must install this package, and nothing else by pip"
+
+
+def test_build_needs_setuptools_77_for_the_license_string():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert pyproject["project"]["license"] == "BSD-3-Clause"
+    (setuptools,) = [Requirement(r) for r in pyproject["build-system"]["requires"]]
+    assert not setuptools.specifier.contains("76.9") and setuptools.specifier.contains("77")
 
 
 def test_importing_helpers_data_stays_light():
@@ -36,3 +123,19 @@ def test_importing_helpers_data_stays_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_readme_lists_the_locked_versions():
+    from tools.versions import BEGIN, END, environment_line, locked_versions, package_line
+
+    readme = (ROOT / "README.md").read_text()
+    block = readme[readme.index(BEGIN) : readme.index(END)]
+    refresh = "refresh it: python tools/versions.py --write README.md"
+    assert package_line() in block, f"README's Versions differ from the lock; {refresh}"
+    # The BLAS library comes with numpy's wheel: with the locked numpy, the same one.
+    import numpy
+
+    here = environment_line()
+    if numpy.__version__ == locked_versions()["numpy"] and " with openblas " in here:
+        blas = here.split(" with ", 1)[1].split(" (kernel", 1)[0]
+        assert blas in block, f"README names another BLAS than numpy's {blas}; {refresh}"

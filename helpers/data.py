@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from helpers.atomic import remove_stale
 from helpers.idx import read_idx
 
 __all__ = ["load_mnist", "load_sample", "sample_indices"]
@@ -118,24 +119,6 @@ def _folder(data_dir: str | os.PathLike[str] | None) -> Path:
     return Path(pooch.os_cache("course-helpers")) / "mnist"
 
 
-def _remove_stale_downloads(folder: Path) -> None:
-    """Delete the ``.download-PID`` folders of downloads whose process is gone (killed)."""
-    for staging in folder.glob(".download-*"):
-        pid = staging.name.removeprefix(".download-")
-        if pid.isdigit() and not _process_exists(int(pid)):
-            shutil.rmtree(staging, ignore_errors=True)
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)  # signal 0 only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, but belongs to someone else
-        return True
-    return True
-
-
 def _fetch(
     fname: str, sha256: str, folder: Path, mirrors: Sequence[str], *, progress: bool
 ) -> Path:
@@ -168,7 +151,7 @@ def _fetch(
     if not mirrors:
         raise DownloadError(f"{fname} is not in {folder} and no mirror was given to download it")
     folder.mkdir(parents=True, exist_ok=True)
-    _remove_stale_downloads(folder)
+    remove_stale(folder, ".download-")
     staging = folder / f".download-{os.getpid()}"
     problems = []
     try:

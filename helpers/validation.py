@@ -2,7 +2,8 @@
 
 Each check returns the value in the form the caller works with, or raises an
 error that says what was wrong and what was expected: a wrong answer from bad
-input is worse than an error. Notebooks 03-06 show what they refuse.
+input is worse than an error. Notebooks 03-06 show what they refuse; notebook 03
+teaches the two layouts of a digit (a 28 x 28 image or a row of 784 pixels).
 
 The pixel convention of the whole collection: ``uint8`` images hold 0-255;
 floating-point images hold [0, 1] (uint8 divided by 255). Anything else is
@@ -22,6 +23,7 @@ __all__ = [
     "check_number",
     "check_pixels",
     "check_positive_int",
+    "pixel_max",
 ]
 
 #: Width and height of an MNIST digit, in pixels.
@@ -119,6 +121,15 @@ def check_pixels(pixels: object, *, name: str = "images") -> np.ndarray:
             f"to {pixels.max():g}; divide uint8 pixels by 255 (or pass them as uint8)"
         )
     return pixels
+
+
+def pixel_max(images: np.ndarray) -> float:
+    """The brightest possible pixel under the convention: 255 for uint8, else 1.0.
+
+    Figures use it as the top of the gray scale, so that a faint digit is shown
+    faint instead of being stretched to full contrast.
+    """
+    return 255.0 if np.asarray(images).dtype == np.uint8 else 1.0
 
 
 def check_labels(

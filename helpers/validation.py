@@ -17,7 +17,6 @@ from numbers import Integral, Real
 import numpy as np
 
 __all__ = [
-    "SIDE",
     "check_images",
     "check_labels",
     "check_number",

@@ -12,9 +12,9 @@ def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
     h5py only reads a list of rows that is increasing and has no duplicates.
     This function sorts and de-duplicates the indices, reads those rows in one
     call, then puts them back in the order asked for (repeats included). For
-    a dataset stored in chunks of whole rows it reads one slice per chunk
-    touched instead of using h5py's point selection, which is several times
-    slower on such data (see ``benchmarks/bench_h5.py``).
+    a dataset stored in chunks of whole rows it reads the rows one by one:
+    each chunk is decompressed once and then served from HDF5's chunk cache,
+    which beats h5py's point selection on such data (``benchmarks/bench_h5.py``).
 
     Parameters
     ----------
@@ -68,18 +68,23 @@ def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
 
 
 def _read_sorted(dataset: h5py.Dataset, rows: np.ndarray) -> np.ndarray:
-    """``dataset[rows]`` for increasing, distinct ``rows``, reading chunk by chunk.
+    """``dataset[rows]`` for increasing, distinct ``rows``: the faster simple strategy per layout.
 
-    A contiguous dataset is read with h5py's own point selection. For one
-    stored in chunks of whole rows that selection is slow (HDF5 works out the
-    selection inside every chunk), while HDF5 decompresses whole chunks
-    anyway: so read, per chunk touched, the one slice from its first to its
-    last wanted row, and keep the wanted rows.
+    Measured in ``benchmarks/bench_h5.py``:
+
+    * contiguous (or chunks that cut rows, or chunks too big for HDF5's chunk
+      cache): h5py's own point selection, one call;
+    * chunks of whole rows that fit the chunk cache: one row at a time into the
+      result. HDF5 decompresses a chunk once and serves its other rows from the
+      cache, while its point selection works out the selection inside every
+      chunk, which is slower.
     """
-    if dataset.chunks is None or dataset.chunks[1:] != dataset.shape[1:]:
-        return dataset[rows]  # contiguous, or chunks that cut rows: h5py's selection
-    chunk = rows // dataset.chunks[0]
-    groups = np.split(rows, np.flatnonzero(np.diff(chunk)) + 1)
-    return np.concatenate([dataset[g[0] : g[-1] + 1][g - g[0]] for g in groups])
-
-
+    chunks = dataset.chunks
+    cache_bytes = dataset.id.get_access_plist().get_chunk_cache()[1]
+    whole_rows = chunks is not None and chunks[1:] == dataset.shape[1:]
+    if not whole_rows or np.prod(chunks) * dataset.dtype.itemsize > cache_bytes:
+        return dataset[rows]
+    out = np.empty((len(rows),) + dataset.shape[1:], dtype=dataset.dtype)
+    for i, row in enumerate(rows):
+        out[i] = dataset[row]
+    return out

@@ -176,7 +176,8 @@ class MLP:
                 for start in range(0, len(rows), block_rows)
             ]
             probs = np.concatenate([p for p, _ in blocks])
-            hidden = [np.concatenate(layer) for layer in zip(*[h for _, h in blocks], strict=True)]
+            layers = zip(*[h for _, h in blocks], strict=True)
+            hidden = [np.concatenate(layer) for layer in layers] if return_hidden else []
         if single:
             probs, hidden = probs[0], [h[0] for h in hidden]
         return (probs, hidden) if return_hidden else probs

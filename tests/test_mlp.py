@@ -102,6 +102,7 @@ def test_blocks_match_the_formula(model, block_rows):
             np.testing.assert_allclose(hidden[i], a, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(probs, a, rtol=1e-4, atol=1e-6)
     assert probs.dtype == np.float32
+    assert model.forward(X[0], block_rows=block_rows).shape == (10,)
 
 
 @pytest.mark.parametrize("block_rows", [0, -1, True, 2.0, "8"])

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import solve_triangular
-from scipy.special import logsumexp
 
 from helpers.validation import check_number, check_positive_int
 
@@ -84,7 +83,7 @@ class GaussianMixtureFit:
         """Log-density of the mixture at each row of ``X``, shape (n_samples,)."""
         X = _check_data(X, n_features=self.means_.shape[1])
         log_prob = log_gaussian_density(X, self.means_, self.precisions_cholesky_)
-        return logsumexp(log_prob + np.log(self.weights_), axis=1)
+        return _logsumexp_rows(log_prob + np.log(self.weights_))
 
     def score(self, X: np.ndarray) -> float:
         """Mean log-likelihood per sample of ``X`` under the fitted mixture."""
@@ -105,6 +104,13 @@ def _check_data(X: np.ndarray, n_features: int | None = None) -> np.ndarray:
     if n_features is not None and X.shape[1] != n_features:
         raise ValueError(f"X has {X.shape[1]} features, the mixture has {n_features}")
     return X
+
+
+def _logsumexp_rows(a: np.ndarray) -> np.ndarray:
+    """``log(sum(exp(a), axis=1))`` without overflow: subtract each row's maximum first."""
+    top = a.max(axis=1, keepdims=True)
+    top[~np.isfinite(top)] = 0.0  # a row of -inf stays -inf
+    return (top + np.log(np.exp(a - top).sum(axis=1, keepdims=True)))[:, 0]
 
 
 def precision_cholesky(
@@ -225,7 +231,7 @@ def e_step(
 ) -> tuple[float, np.ndarray]:
     """Mean log-likelihood per sample and log-responsibilities, shape (n, K)."""
     weighted = log_gaussian_density(X, means, prec_chol) + np.log(weights)
-    log_norm = logsumexp(weighted, axis=1)  # log of the sum of exp, without overflow
+    log_norm = _logsumexp_rows(weighted)
     return float(log_norm.mean()), weighted - log_norm[:, None]
 
 

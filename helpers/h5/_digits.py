@@ -95,8 +95,8 @@ def read_digits(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
 
     Returns
     -------
-    images : numpy.ndarray of uint8, shape (N, 28, 28)
-    labels : numpy.ndarray of int64, shape (N,)
+    images, labels : numpy.ndarray
+        uint8 of shape (N, 28, 28) and int64 of shape (N,), as :func:`helpers.data.load_sample`.
 
     Raises
     ------

@@ -1,7 +1,18 @@
-"""Helpers for the notebook collection: data, HDF5, numerics, plotting and the MLP.
+"""Helpers for the notebook collection; each module is one idea and names its notebook.
 
-Submodules are imported on demand (``import helpers.data``) so that importing
-one of them does not pull in matplotlib, h5py or scikit-learn.
+* :mod:`helpers.data` loads the MNIST digits (the sample offline, the full set
+  downloaded and checked); :mod:`helpers.idx` reads the official files.
+* :mod:`helpers.h5` looks inside HDF5 files, reads rows, writes atomically.
+* :mod:`helpers.covariance` and :mod:`helpers.gmm` measure conditioning and fit
+  Gaussian mixtures.
+* :mod:`helpers.mlp` is the network; :mod:`helpers.predictions` its JSON records.
+* :mod:`helpers.validation` holds the input checks every public function uses;
+  :mod:`helpers.atomic` the temporary-file-then-rename writes.
+* :mod:`helpers.plotting` and :mod:`helpers.widgets` hold figures and explorers,
+  imported from their submodules (``from helpers.plotting.digits import show_digit``).
+
+Submodules are imported on demand so that importing one of them does not pull
+in matplotlib, h5py or scikit-learn.
 """
 
 __version__ = "0.1.0"

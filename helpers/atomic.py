@@ -1,12 +1,62 @@
-"""Write files atomically: to a temporary file first, then rename over the target."""
+"""Write files atomically: to a temporary file first, then rename over the target (notebook 02).
+
+A reader then sees either the old file or the complete new one, never half a
+file. Temporary files carry the writer's process id, so one left behind by a
+process that was killed can be recognised and removed by the next write.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
+import shutil
+import signal
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+
+__all__ = ["atomic_path"]
+
+
+def remove_stale(folder: Path, prefix: str) -> None:
+    """Delete the files or folders ``prefix + PID...`` in ``folder`` whose process is gone."""
+    for leftover in folder.glob(f"{prefix}*"):
+        pid = leftover.name.removeprefix(prefix).split(".")[0]
+        if pid.isdigit() and not _process_exists(int(pid)):
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0 only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, but belongs to another user
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def _ctrl_c_noted() -> Iterator[list]:
+    """Record Ctrl+C (SIGINT) during the block instead of raising it at once.
+
+    h5py runs compression inside C code, and a KeyboardInterrupt raised there
+    can be swallowed: the write would finish and replace the old file. Here the
+    interrupt is only noted, and the caller raises it once the C code returned.
+    """
+    noted: list = []
+    if threading.current_thread() is not threading.main_thread():
+        yield noted  # only the main thread receives signals
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: noted.append(signum))
+    try:
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextlib.contextmanager
@@ -15,9 +65,9 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
 
     Write the whole file to the yielded path inside the ``with`` block. When the
     block finishes, the temporary file replaces ``target`` in one step
-    (``os.replace``), so readers see either the old file or the complete new one.
-    If the block raises, the temporary file is deleted, ``target`` is left as it
-    was, and the exception propagates.
+    (``os.replace``). If the block raises, or Ctrl+C is pressed during it, the
+    temporary file is deleted, ``target`` is left as it was, and the exception
+    (or ``KeyboardInterrupt``) propagates.
 
     Parameters
     ----------
@@ -38,12 +88,14 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     folder = target.parent
     if not folder.is_dir():
         raise FileNotFoundError(f"cannot write {target}: the folder {folder} does not exist")
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    tmp = Path(name)
-    tmp.unlink()  # the caller's writer creates the file itself (h5py, open, ...)
+    prefix = f".{target.name}."
+    remove_stale(folder, prefix)
+    tmp = folder / f"{prefix}{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
-        yield tmp
+        with _ctrl_c_noted() as interrupted:
+            yield tmp
+        if interrupted:
+            raise KeyboardInterrupt(f"interrupted while writing {target.name}; it was not changed")
         if not tmp.exists():
             raise RuntimeError(f"nothing was written to the temporary file for {target}")
         os.replace(tmp, target)

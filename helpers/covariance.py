@@ -1,4 +1,4 @@
-"""How well-conditioned is a covariance matrix, and what does regularization do to it.
+"""How well-conditioned is a covariance matrix, and what regularization does to it (notebook 01).
 
 * :func:`condition_number`: largest over smallest eigenvalue (``inf`` when singular).
 * :func:`covariance_matrix`: the 2x2 covariance from a correlation and two standard deviations.
@@ -14,14 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = [
-    "CovarianceDiagnostics",
-    "check_covariance",
-    "condition_number",
-    "covariance_matrix",
-    "diagnose",
-    "regularize",
-]
+from helpers.validation import check_number
+
+__all__ = ["condition_number", "covariance_matrix", "diagnose", "regularize"]
 
 
 def check_covariance(cov: np.ndarray, name: str = "cov") -> np.ndarray:
@@ -67,10 +62,9 @@ def covariance_matrix(correlation: float, sigma1: float, sigma2: float) -> np.nd
     sigma1, sigma2 : float
         Positive standard deviations of the two features.
     """
-    if not -1.0 <= correlation <= 1.0:
-        raise ValueError(f"correlation must be between -1 and 1, got {correlation}")
-    if not (sigma1 > 0 and sigma2 > 0):
-        raise ValueError(f"standard deviations must be > 0, got {sigma1} and {sigma2}")
+    correlation = check_number(correlation, "correlation", low=-1, high=1)
+    sigma1 = check_number(sigma1, "sigma1", low=0, low_inclusive=False)
+    sigma2 = check_number(sigma2, "sigma2", low=0, low_inclusive=False)
     off = correlation * sigma1 * sigma2
     return np.array([[sigma1**2, off], [off, sigma2**2]])
 
@@ -132,10 +126,7 @@ def regularize(cov: np.ndarray, eps: float) -> np.ndarray:
         A new array; ``cov`` is not modified.
     """
     cov = check_covariance(cov)
-    if isinstance(eps, bool) or not isinstance(eps, int | float | np.floating | np.integer):
-        raise TypeError(f"eps must be a number, got {type(eps).__name__}")
-    if not np.isfinite(eps) or eps < 0:
-        raise ValueError(f"eps must be a finite number >= 0, got {eps}")
+    eps = check_number(eps, "eps", low=0)
     return cov + eps * np.eye(cov.shape[0])
 
 
@@ -205,10 +196,15 @@ def diagnose(cov: np.ndarray, reference_variance: float | None = None) -> Covari
     eigenvalues = np.linalg.eigvalsh(cov)
     if reference_variance is None:
         reference_variance = float(np.trace(cov) / cov.shape[0])
-    if not np.isfinite(reference_variance) or reference_variance <= 0:
-        raise ValueError(
-            f"reference_variance must be a finite number > 0, got {reference_variance}"
-        )
+        if reference_variance <= 0:
+            raise ValueError(
+                f"cov has no positive variance on its diagonal (mean {reference_variance:g}), "
+                "so there is no scale to compare its smallest eigenvalue with; pass "
+                "reference_variance (for example the mean variance of the data)"
+            )
+    reference_variance = check_number(
+        reference_variance, "reference_variance", low=0, low_inclusive=False
+    )
     try:
         factor = np.linalg.cholesky(cov)
         cholesky_ok = True

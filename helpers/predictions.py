@@ -1,4 +1,4 @@
-"""Prediction records as JSON: build them, write them, read them back, validate them.
+"""Prediction records as JSON: build them, write them, read them back, validate them (notebook 05).
 
 A record describes one digit's prediction::
 
@@ -14,9 +14,11 @@ Every record is checked twice:
 1. against the JSON Schema ``prediction_record.schema.json`` (draft 2020-12,
    shipped in this package): the three keys and no others, a non-negative
    integer index, exactly 10 activations each in [0, 1], a class 0-9;
-2. in Python, for the two rules a schema cannot express: the activations sum
-   to 1 (within ``tol``) and the classification is the index of the largest
-   activation.
+2. in Python, for the rules a schema cannot express: index and classification
+   are written as integers (JSON Schema takes ``0.0`` as an integer), the
+   activations are finite (``NaN`` passes the schema's bounds and is not JSON),
+   they sum to 1 (within ``tol``) and the classification is the index of the
+   largest activation.
 
 Invalid records raise :class:`InvalidRecordError` (a ``ValueError``) naming the
 record and the reason.
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 from collections.abc import Iterable, Sequence
 from importlib import resources
@@ -41,7 +44,6 @@ __all__ = [
     "make_records",
     "read_predictions",
     "validate_record",
-    "validate_records",
     "write_predictions",
 ]
 
@@ -86,6 +88,8 @@ def make_records(probabilities: np.ndarray, indices: Sequence[int] | None = None
     probs = np.asarray(probabilities, dtype=np.float64)
     if probs.ndim != 2 or probs.shape[1] != 10:
         raise ValueError(f"probabilities must have shape (N, 10), got {probs.shape}")
+    if not np.isfinite(probs).all():
+        raise ValueError("probabilities contain NaN or infinity; check the network's input")
     idx = np.arange(len(probs)) if indices is None else np.asarray(indices)
     if idx.shape != (len(probs),) or not np.issubdtype(idx.dtype, np.integer):
         raise ValueError(f"indices must be {len(probs)} integers, got shape {idx.shape}")
@@ -111,7 +115,13 @@ def validate_record(record: object, where: str = "record", tol: float = SUM_TOLE
     errors = sorted(_validator().iter_errors(record), key=lambda e: list(e.absolute_path))
     if errors:
         raise InvalidRecordError(f"{where}: {_describe(errors[0])}")
+    for key in ("index", "classification"):
+        if not isinstance(record[key], int):
+            got = record[key]
+            raise InvalidRecordError(f"{where}: {key} must be an integer like 3, got {got!r}")
     activations = record["activations"]
+    if not all(math.isfinite(a) for a in activations):
+        raise InvalidRecordError(f"{where}: activations must be finite numbers, got {activations}")
     total = sum(activations)
     if abs(total - 1) > tol:
         raise InvalidRecordError(
@@ -153,7 +163,7 @@ def write_predictions(path: str | os.PathLike[str], records: Iterable[dict]) -> 
     path = Path(path)
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
         for record in records:
-            f.write(json.dumps(record) + "\n")
+            f.write(json.dumps(record, allow_nan=False) + "\n")
     return path
 
 
@@ -172,9 +182,14 @@ def read_predictions(path: str | os.PathLike[str], tol: float = SUM_TOLERANCE) -
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
+                record = json.loads(line, parse_constant=_refuse_constant)
             except json.JSONDecodeError as exc:
                 raise InvalidRecordError(f"{path.name} line {number}: not JSON ({exc})") from None
             validate_record(record, where=f"{path.name} line {number}", tol=tol)
             records.append(record)
     return records
+
+
+def _refuse_constant(name: str) -> float:
+    """Python's json reads NaN and Infinity, which are not JSON; refuse them."""
+    raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)

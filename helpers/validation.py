@@ -2,7 +2,8 @@
 
 Each check returns the value in the form the caller works with, or raises an
 error that says what was wrong and what was expected: a wrong answer from bad
-input is worse than an error. Notebooks 03-06 show what they refuse.
+input is worse than an error. Notebooks 03-06 show what they refuse; notebook 03
+teaches the two layouts of a digit (a 28 x 28 image or a row of 784 pixels).
 
 The pixel convention of the whole collection: ``uint8`` images hold 0-255;
 floating-point images hold [0, 1] (uint8 divided by 255). Anything else is
@@ -16,11 +17,12 @@ from numbers import Integral, Real
 import numpy as np
 
 __all__ = [
-    "SIDE",
     "check_images",
     "check_labels",
     "check_number",
+    "check_pixels",
     "check_positive_int",
+    "pixel_max",
 ]
 
 #: Width and height of an MNIST digit, in pixels.
@@ -88,19 +90,45 @@ def check_images(images: object, *, name: str = "images") -> np.ndarray:
         raise ValueError(
             f"{name} must have shape (N, 28, 28) or (N, 784) with N >= 1, got {images.shape}"
         )
-    if images.dtype == np.uint8:
-        return images
-    if not np.issubdtype(images.dtype, np.floating):
-        raise TypeError(f"{name} must be uint8 (0-255) or floats in [0, 1], got {images.dtype}")
-    if not np.isfinite(images).all():
+    return check_pixels(images, name=name)
+
+
+def check_pixels(pixels: object, *, name: str = "images") -> np.ndarray:
+    """Return ``pixels`` (any shape) as an array after checking the pixel convention.
+
+    uint8 arrays pass as they are (0-255); floating-point arrays must be finite
+    and within [0, 1]. Floats in 0-255 are refused, not guessed: an image
+    scaled twice or not at all gives a wrong answer without this check.
+
+    Raises
+    ------
+    TypeError
+        Pixels neither uint8 nor floating point.
+    ValueError
+        NaN or infinity, or floats outside [0, 1].
+    """
+    pixels = np.asarray(pixels)
+    if pixels.dtype == np.uint8:
+        return pixels
+    if not np.issubdtype(pixels.dtype, np.floating):
+        raise TypeError(f"{name} must be uint8 (0-255) or floats in [0, 1], got {pixels.dtype}")
+    if not np.isfinite(pixels).all():
         raise ValueError(f"{name} contain NaN or infinite values")
-    low, high = float(images.min()), float(images.max())
-    if low < 0 or high > 1:
+    if pixels.size and (pixels.min() < 0 or pixels.max() > 1):
         raise ValueError(
-            f"float {name} must be scaled to [0, 1], got values from {low:g} to {high:g}; "
-            "divide uint8 pixels by 255 (or pass them as uint8)"
+            f"float {name} must be scaled to [0, 1], got values from {pixels.min():g} "
+            f"to {pixels.max():g}; divide uint8 pixels by 255 (or pass them as uint8)"
         )
-    return images
+    return pixels
+
+
+def pixel_max(images: np.ndarray) -> float:
+    """The brightest possible pixel under the convention: 255 for uint8, else 1.0.
+
+    Figures use it as the top of the gray scale, so that a faint digit is shown
+    faint instead of being stretched to full contrast.
+    """
+    return 255.0 if np.asarray(images).dtype == np.uint8 else 1.0
 
 
 def check_labels(

@@ -5,9 +5,9 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-import helpers.plotting  # noqa: E402
 from helpers.plotting.architecture import draw_mlp  # noqa: E402
 
 
@@ -36,13 +36,16 @@ def test_custom_activations_and_given_axes():
     plt.close(fig)
 
 
-def test_re_exported():
-    assert helpers.plotting.draw_mlp is draw_mlp
+def test_numpy_integer_sizes_as_read_back_from_a_weight_file():
+    # load_mlp(...).metadata and h5py give numpy integers; they used to be refused
+    fig, ax = draw_mlp(np.array([784, 200, 100, 10]))
+    assert [t.get_text().split("\n")[1] for t in _by_gid(ax, "layer-label")][0] == "784"
+    plt.close(fig)
 
 
-@pytest.mark.parametrize("sizes", [[784], [784, 0, 10], [784, 2.5], "784"])
+@pytest.mark.parametrize("sizes", [[784], [784, 0, 10], [784, 2.5], "784", [784, True]])
 def test_bad_sizes(sizes):
-    with pytest.raises(ValueError, match="layer_sizes"):
+    with pytest.raises((TypeError, ValueError), match="layer_sizes"):
         draw_mlp(sizes)
 
 

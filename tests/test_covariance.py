@@ -97,3 +97,16 @@ def test_diagnose_singular_matrix_cholesky_fails():
 def test_diagnose_rejects_bad_reference_variance():
     with pytest.raises(ValueError, match="reference_variance"):
         diagnose(np.eye(2), reference_variance=0.0)
+
+
+def test_diagnose_of_a_zero_matrix_says_what_is_missing():
+    # it used to blame reference_variance, which the caller never passed
+    with pytest.raises(ValueError, match="no positive variance on its diagonal.*pass "):
+        diagnose(np.zeros((2, 2)))
+    assert diagnose(np.zeros((2, 2)), reference_variance=1.0).cholesky_ok is False
+
+
+@pytest.mark.parametrize("eps", [True, float("nan"), -1e-3, "0.1"])
+def test_regularize_refuses_bad_eps(eps):
+    with pytest.raises((TypeError, ValueError), match="eps"):
+        regularize(np.eye(2), eps)

@@ -1,11 +1,17 @@
 import hashlib
+import http.server
+import os
 import shutil
+import subprocess
+import sys
+import threading
+import time
 
 import numpy as np
 import pytest
 
 from helpers import data
-from helpers.data import DownloadError, fetch_file, load_mnist, load_sample, sample_indices
+from helpers.data import DownloadError, _fetch, load_mnist, load_sample, sample_indices
 
 
 def test_load_sample_shapes_and_classes():
@@ -45,11 +51,11 @@ def test_fetch_downloads_and_verifies(http_folder, tmp_path):
     url, root = http_folder
     sha = _serve(root, "f.bin", b"digits" * 1000)
     cache = tmp_path / "cache"
-    path = fetch_file("f.bin", sha, cache, [url], progress=False)
+    path = _fetch("f.bin", sha, cache, [url], progress=False)
     assert path == cache / "f.bin" and path.read_bytes() == b"digits" * 1000
     assert sorted(p.name for p in cache.iterdir()) == ["f.bin"]
     (root / "f.bin").unlink()  # a second call must not touch the network
-    assert fetch_file("f.bin", sha, cache, [url], progress=False) == path
+    assert _fetch("f.bin", sha, cache, [url], progress=False) == path
 
 
 def test_fetch_hash_mismatch_leaves_nothing(http_folder, tmp_path):
@@ -58,7 +64,7 @@ def test_fetch_hash_mismatch_leaves_nothing(http_folder, tmp_path):
     expected = "0" * 64
     cache = tmp_path / "cache"
     with pytest.raises(DownloadError) as info:
-        fetch_file("f.bin", expected, cache, [url], progress=False)
+        _fetch("f.bin", expected, cache, [url], progress=False)
     message = str(info.value)
     assert "f.bin" in message and expected in message and actual in message
     assert list(cache.iterdir()) == []
@@ -68,7 +74,7 @@ def test_fetch_server_error_leaves_nothing(http_folder, tmp_path):
     url, _ = http_folder
     cache = tmp_path / "cache"
     with pytest.raises(DownloadError, match="could not download missing.bin") as info:
-        fetch_file("missing.bin", "0" * 64, cache, [url], progress=False)
+        _fetch("missing.bin", "0" * 64, cache, [url], progress=False)
     assert "404" in str(info.value)
     assert list(cache.iterdir()) == []
 
@@ -79,28 +85,72 @@ def test_fetch_falls_back_to_next_mirror(http_folder, tmp_path):
     (root / "b").mkdir()
     (root / "a" / "f.bin").write_bytes(b"corrupt copy")
     sha = _serve(root / "b", "f.bin", b"good copy")
-    path = fetch_file("f.bin", sha, tmp_path, [url + "a/", url + "b/"], progress=False)
+    path = _fetch("f.bin", sha, tmp_path, [url + "a/", url + "b/"], progress=False)
     assert path.read_bytes() == b"good copy"
 
 
 def test_present_file_with_wrong_hash_is_reported(tmp_path):
     (tmp_path / "f.bin").write_bytes(b"tampered")
     with pytest.raises(ValueError, match=r"corrupt or not the official file.*expected 0{64}"):
-        fetch_file("f.bin", "0" * 64, tmp_path, [], progress=False)
+        _fetch("f.bin", "0" * 64, tmp_path, [], progress=False)
 
 
 def test_no_mirrors_for_a_missing_file(tmp_path):
     with pytest.raises(DownloadError, match="no mirror was given"):
-        fetch_file("f.bin", "0" * 64, tmp_path, [], progress=False)
+        _fetch("f.bin", "0" * 64, tmp_path, [], progress=False)
 
 
-def test_mnist_dir_precedence(monkeypatch, tmp_path):
+def test_folder_precedence(monkeypatch, tmp_path):
     monkeypatch.setenv("MNIST_DATA_DIR", str(tmp_path / "env"))
     monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path / "cache"))
-    assert data.mnist_dir(tmp_path / "arg") == tmp_path / "arg"
-    assert data.mnist_dir() == tmp_path / "env"
+    assert data._folder(tmp_path / "arg") == tmp_path / "arg"
+    assert data._folder(None) == tmp_path / "env"
     monkeypatch.delenv("MNIST_DATA_DIR")
-    assert data.mnist_dir() == tmp_path / "cache" / "mnist"
+    assert data._folder(None) == tmp_path / "cache" / "mnist"
+
+
+class _StallingHandler(http.server.BaseHTTPRequestHandler):
+    """Promises 10 MB, sends 100 kB, then hangs: a download that never finishes."""
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", str(10_000_000))
+        self.end_headers()
+        self.wfile.write(b"x" * 100_000)
+        self.wfile.flush()
+        time.sleep(30)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_killed_download_leaves_nothing_the_next_run_trips_over(http_folder, tmp_path):
+    stall = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _StallingHandler)
+    stall.daemon_threads = True
+    threading.Thread(target=stall.serve_forever, daemon=True).start()
+    cache = tmp_path / "cache"
+    script = (
+        "import sys; from pathlib import Path; from helpers.data import _fetch; "
+        "_fetch('f.bin', '0' * 64, Path(sys.argv[1]), [sys.argv[2]], progress=False)"
+    )
+    stalled_url = f"http://127.0.0.1:{stall.server_address[1]}/"
+    env = os.environ | {"PYTHONPATH": os.pathsep.join(sys.path)}
+    child = subprocess.Popen([sys.executable, "-c", script, str(cache), stalled_url], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(p.stat().st_size > 0 for p in cache.rglob("*") if p.is_file()):
+            assert time.monotonic() < deadline, "the download never started"
+            time.sleep(0.05)
+    finally:
+        child.kill()  # SIGKILL: no cleanup code runs
+        child.wait()
+        stall.shutdown()
+    assert not (cache / "f.bin").exists()
+    assert [p.name for p in cache.iterdir()] == [f".download-{child.pid}"]
+    url, root = http_folder
+    sha = _serve(root, "f.bin", b"the real file")
+    assert _fetch("f.bin", sha, cache, [url], progress=False).read_bytes() == b"the real file"
+    assert [p.name for p in cache.iterdir()] == ["f.bin"]
 
 
 @pytest.mark.real_mnist

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
-from helpers.gmm import SingularCovarianceError, fit_gmm, logsumexp_rows
+from helpers.gmm import SingularCovarianceError, fit_gmm
 
 
 def blobs(seed, n_per=200, n_features=2, n_components=3, spread=4.0):
@@ -69,7 +69,6 @@ def test_matches_sklearn_from_the_same_start(n_features, n_components, reg_covar
     np.testing.assert_allclose(ours.means_, ref.means_, atol=1e-6)
     np.testing.assert_allclose(ours.covariances_, ref.covariances_, atol=1e-6)
     assert ours.score(X) == pytest.approx(ref.score(X), rel=1e-8)
-    np.testing.assert_array_equal(ours.predict(X), ref.predict(X))
 
 
 def test_converging_case_stops_before_max_iter_like_sklearn():
@@ -207,11 +206,6 @@ def test_random_start_is_reproducible_and_finds_separated_blobs():
     np.testing.assert_array_equal(a.means_, b.means_)
     assert a.weights_.sum() == pytest.approx(1.0)
     assert a.converged
-
-
-def test_logsumexp_rows_does_not_overflow_or_underflow():
-    a = np.array([[1000.0, 1000.0], [-1000.0, -1000.0], [0.0, -np.inf]])
-    np.testing.assert_allclose(logsumexp_rows(a), [1000 + np.log(2), -1000 + np.log(2), 0.0])
 
 
 @pytest.mark.parametrize(

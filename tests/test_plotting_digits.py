@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from helpers.data import load_sample
-from helpers.plotting import class_means, digit_grid, show_class_means, show_digit
+from helpers.plotting.digits import class_means, digit_grid, show_class_means, show_digit
 
 
 @pytest.fixture(scope="module")

@@ -146,3 +146,35 @@ def test_read_names_the_bad_line(tmp_path):
     path.write_text(json.dumps(good()) + "\n{not json\n")
     with pytest.raises(InvalidRecordError, match="line 2: not JSON"):
         read_predictions(path)
+
+
+def _with_nan():
+    record = good()
+    record["activations"][0] = float("nan")
+    return record
+
+
+def test_a_nan_activation_is_refused_never_written(tmp_path):
+    # it used to be accepted and written as NaN, which is not JSON
+    with pytest.raises(InvalidRecordError, match="finite"):
+        validate_record(_with_nan())
+    with pytest.raises(InvalidRecordError, match="finite"):
+        write_predictions(tmp_path / "p.jsonl", [good(), _with_nan()])
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ValueError, match="NaN"):
+        make_records(np.full((1, 10), np.nan))
+
+
+def test_a_nan_in_a_file_is_refused_on_reading(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_text(json.dumps(good()) + "\n" + json.dumps(_with_nan()) + "\n")
+    with pytest.raises(InvalidRecordError, match="line 2: not JSON.*NaN"):
+        read_predictions(path)
+
+
+@pytest.mark.parametrize("key, value", [("classification", 3.0), ("index", 7.0)])
+def test_a_float_where_an_integer_belongs_is_a_clear_error(key, value):
+    # "classification": 0.0 used to give TypeError: list indices must be integers
+    record = good() | {key: value}
+    with pytest.raises(InvalidRecordError, match=f"{key} must be an integer like 3, got {value}"):
+        validate_record(record)

@@ -51,3 +51,26 @@ def test_numbers() -> None:
         check_number(float("nan"), "lr")
     with pytest.raises(TypeError):
         check_number(True, "lr")
+
+
+@pytest.mark.parametrize("shape", [(784,), (5, 3), (2, 28, 28)])
+def test_pixels_of_any_shape(shape) -> None:
+    from helpers.validation import check_pixels
+
+    assert check_pixels(np.zeros(shape, np.uint8)).shape == shape
+    with pytest.raises(ValueError, match=r"divide uint8 pixels by 255"):
+        check_pixels(np.full(shape, 255.0), name="X")
+
+
+def test_flat_rows_become_row_major_images_without_a_copy() -> None:
+    flat = np.linspace(0, 1, 2 * 784).reshape(2, 784)
+    images = check_images(flat)
+    assert images[1, 2, 3] == flat[1, 2 * 28 + 3]  # row 2, column 3
+    assert np.shares_memory(images, flat)
+
+
+def test_pixel_max_follows_the_convention() -> None:
+    from helpers.validation import pixel_max
+
+    assert pixel_max(np.zeros(3, np.uint8)) == 255.0
+    assert pixel_max(np.zeros(3, np.float32)) == 1.0

@@ -1,5 +1,6 @@
-"""Figures for the notebooks; each kind of figure lives in its own submodule."""
+"""Figures for the notebooks; import each from its submodule (one kind of figure each).
 
-from helpers.plotting.architecture import draw_mlp  # noqa: F401
-from helpers.plotting.digits import class_means, digit_grid, show_class_means, show_digit  # noqa: F401
-from helpers.plotting.ellipses import covariance_ellipse, ellipse_geometry  # noqa: F401
+* :mod:`helpers.plotting.digits`: digits, grids of digits, class means (notebook 03).
+* :mod:`helpers.plotting.architecture`: the diagram of an MLP (notebook 04).
+* :mod:`helpers.plotting.ellipses`: covariance ellipses (notebook 01).
+"""

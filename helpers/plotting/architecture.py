@@ -1,4 +1,4 @@
-"""The architecture diagram of a fully connected network (:func:`draw_mlp`)."""
+"""The architecture diagram of a fully connected network, :func:`draw_mlp` (notebook 04)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 from matplotlib.patches import Circle, FancyBboxPatch
+
+from helpers.validation import check_positive_int
 
 __all__ = ["draw_mlp"]
 
@@ -45,11 +47,12 @@ def draw_mlp(
         The boxes carry ``gid="layer-box"``, the size labels ``gid="layer-label"``
         and the activation names ``gid="activation-label"``.
     """
-    sizes = list(layer_sizes)
-    if len(sizes) < 2 or not all(isinstance(s, int) and s > 0 for s in sizes):
+    if len(layer_sizes) < 2:
         raise ValueError(
-            f"layer_sizes must be at least two positive ints (inputs, ..., outputs), got {sizes}"
+            f"layer_sizes must be at least two positive integers (inputs, ..., outputs), "
+            f"got {list(layer_sizes)}"
         )
+    sizes = [check_positive_int(s, "each of layer_sizes") for s in layer_sizes]
     n_gaps = len(sizes) - 1
     if activations is None:
         activations = ["ReLU"] * (n_gaps - 1) + ["softmax"]

@@ -1,4 +1,4 @@
-"""Figures of MNIST digits: one digit, a grid of digits per class, the mean digit per class.
+"""Figures of MNIST digits: one digit, a grid per class, the mean digit per class (notebook 03).
 
 Every figure uses the gray colormap (0 = black background, the brightest value
 = white ink), has a title and labelled axes, and is returned so that a notebook
@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from helpers.digit_checks import as_digit_images, as_digit_labels, pixel_max
+from helpers.validation import check_images, check_labels, check_positive_int, pixel_max
 
 __all__ = ["class_means", "digit_grid", "show_class_means", "show_digit"]
 
@@ -32,14 +32,13 @@ def show_digit(
     Parameters
     ----------
     image : array_like, shape (28, 28) or (784,)
-        The pixels, uint8 0-255 or float.
+        The pixels, uint8 0-255 or floats in [0, 1].
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new 3 x 3 inch figure if not given.
     title : str, optional
         The axes title; defaults to "digit".
     vmax : float, optional
-        The value drawn as white; defaults to 255 for bytes (or floats above 1),
-        else 1.
+        The value drawn as white; defaults to 255 for uint8, else 1.
 
     Returns
     -------
@@ -49,7 +48,7 @@ def show_digit(
     image = np.asarray(image)
     if image.shape not in ((28, 28), (784,)):
         raise ValueError(f"image must have shape (28, 28) or (784,), got {image.shape}")
-    image = as_digit_images(image.reshape(1, 28, 28))[0]
+    image = check_images(image.reshape(1, 28, 28))[0]
     if ax is None:
         _, ax = plt.subplots(figsize=(3, 3))
     ax.imshow(image, cmap="gray", vmin=0, vmax=pixel_max(image) if vmax is None else vmax)
@@ -105,10 +104,9 @@ def digit_grid(
         ``fig.axes`` is the grid row by row; each row's first axes is labelled
         with its class.
     """
-    images = as_digit_images(images)
-    labels = as_digit_labels(labels, len(images))
-    if not isinstance(per_class, int | np.integer) or per_class < 1:
-        raise ValueError(f"per_class must be a positive integer, got {per_class!r}")
+    images = check_images(images)
+    labels = check_labels(labels, len(images))
+    per_class = check_positive_int(per_class, "per_class")
     classes = sorted(set(labels.tolist())) if classes is None else [int(k) for k in classes]
     if not classes:
         raise ValueError("classes is empty: there is no row to draw")
@@ -149,8 +147,8 @@ def class_means(images: np.ndarray, labels: np.ndarray) -> np.ndarray:
     ValueError
         If some class has no image (its mean would be undefined).
     """
-    images = as_digit_images(images)
-    labels = as_digit_labels(labels, len(images))
+    images = check_images(images)
+    labels = check_labels(labels, len(images))
     counts = np.bincount(labels, minlength=10)
     if (counts == 0).any():
         raise ValueError(f"every class 0-9 needs an image; none for {np.flatnonzero(counts == 0)}")
@@ -170,7 +168,7 @@ def show_class_means(
         ``fig.axes[k]`` shows the mean of class ``k``.
     """
     means = class_means(images, labels)
-    vmax = pixel_max(as_digit_images(images))
+    vmax = pixel_max(check_images(images))
     fig, axes = plt.subplots(2, 5, figsize=(7.5, 3.6), layout="constrained")
     for k, ax in enumerate(axes.flat):
         ax.imshow(means[k], cmap="gray", vmin=0, vmax=vmax)

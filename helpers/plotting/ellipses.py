@@ -1,4 +1,4 @@
-"""Covariance ellipses: where a 2-D Gaussian puts most of its mass."""
+"""Covariance ellipses: where a 2-D Gaussian puts most of its mass (notebook 01)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from matplotlib.patches import Ellipse
 
 from helpers.covariance import check_covariance
 
-__all__ = ["covariance_ellipse", "ellipse_geometry"]
+__all__ = ["covariance_ellipse"]
 
 
 def ellipse_geometry(cov: np.ndarray, n_std: float = 2.0) -> tuple[float, float, float]:

@@ -1,0 +1,124 @@
+"""Print what an HDF5 file holds: groups, datasets with their storage layout, attributes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+from helpers.validation import check_positive_int
+
+
+def open_file(path: object) -> h5py.File:
+    """Open an existing HDF5 file read-only, with clear errors for a bad path."""
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a str or path-like, got {type(path).__name__}")
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such HDF5 file: {path}")
+    if not h5py.is_hdf5(path):
+        raise OSError(f"{path} is not an HDF5 file (its first bytes lack the HDF5 signature)")
+    return h5py.File(path, "r")
+
+
+def _format_value(value: object, width: int = 100) -> str:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    if isinstance(value, np.ndarray):
+        if value.size > 8:
+            return f"array shape {value.shape} {value.dtype}"
+        value = value.tolist()
+    elif isinstance(value, np.generic):
+        value = value.item()
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _layout(dset: h5py.Dataset) -> str:
+    string = h5py.check_string_dtype(dset.dtype)
+    dtype = f"str ({string.encoding})" if string else str(dset.dtype)
+    parts = [f"{dset.shape} {dtype}"]
+    parts.append("contiguous" if dset.chunks is None else f"chunks {dset.chunks}")
+    if dset.compression:
+        level = f" level {dset.compression_opts}" if dset.compression_opts is not None else ""
+        parts.append(f"{dset.compression}{level}")
+    if dset.shuffle:
+        parts.append("shuffle")
+    parts.append(f"{dset.id.get_storage_size():,} bytes stored")
+    return ", ".join(parts)
+
+
+def _tree_lines(group: h5py.Group, indent: str, max_children: int) -> list[str]:
+    lines = [f"{indent}@{key} = {_format_value(val)}" for key, val in group.attrs.items()]
+    names = list(group.keys())
+    for name in names[:max_children]:
+        link = group.get(name, getlink=True)
+        if isinstance(link, h5py.SoftLink):
+            lines.append(f"{indent}{name} -> {link.path} (soft link)")
+            continue
+        if isinstance(link, h5py.ExternalLink):
+            lines.append(f"{indent}{name} -> {link.filename}:{link.path} (external link)")
+            continue
+        obj = group[name]
+        if isinstance(obj, h5py.Group):
+            lines.append(f"{indent}{name}/ (group)")
+            lines += _tree_lines(obj, indent + "    ", max_children)
+        elif isinstance(obj, h5py.Dataset):
+            lines.append(f"{indent}{name}: dataset {_layout(obj)}")
+            lines += [f"{indent}    @{k} = {_format_value(v)}" for k, v in obj.attrs.items()]
+        else:
+            lines.append(f"{indent}{name}: {type(obj).__name__}")
+    if len(names) > max_children:
+        lines.append(f"{indent}... and {len(names) - max_children} more")
+    return lines
+
+
+def tree(
+    source: str | os.PathLike[str] | h5py.Group, *, show: bool = True, max_children: int = 50
+) -> str:
+    """Print and return the hierarchy of an HDF5 file or group.
+
+    Each group is listed with its members indented below it; each dataset
+    with its shape, dtype, chunk shape (or "contiguous"), compression and the
+    bytes it occupies on disk; attributes are shown as ``@name = value``.
+
+    Parameters
+    ----------
+    source : str, PathLike, h5py.File or h5py.Group
+        A file name (opened read-only and closed again) or an open file/group.
+    show : bool, default True
+        Print the text as well as returning it.
+    max_children : int, default 50
+        At most this many members are listed per group ("... and N more").
+
+    Returns
+    -------
+    str
+        The text that was printed.
+
+    Examples
+    --------
+    >>> text = tree("digits.h5")  # doctest: +SKIP
+    / (digits.h5)
+        @source = 'MNIST handwritten digits ...'
+        images: dataset (5000, 28, 28) uint8, chunks (100, 28, 28), gzip level 4, ...
+    """
+    max_children = check_positive_int(max_children, "max_children")
+    if isinstance(source, h5py.Group):
+        header = f"{source.name} ({Path(source.file.filename).name})"
+        lines = [header] + _tree_lines(source, "    ", max_children)
+    elif isinstance(source, str | os.PathLike):
+        with open_file(source) as f:
+            lines = [f"/ ({Path(source).name})"] + _tree_lines(f, "    ", max_children)
+    else:
+        raise TypeError(
+            f"source must be a file name or an open h5py.File/Group, got {type(source).__name__}"
+        )
+    text = "\n".join(lines)
+    if show:
+        print(text)
+    return text
+
+

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from benchmarks.timing import Row, median_time, print_rows
 from helpers.data import load_sample
-from helpers.widgets import digit_explorer
+from helpers.widgets.digit_explorer import digit_explorer
 
 
 class RandomMLP:

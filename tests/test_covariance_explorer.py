@@ -8,7 +8,7 @@ import pytest
 
 from helpers.covariance import condition_number, covariance_matrix, regularize
 from helpers.plotting.ellipses import covariance_ellipse, ellipse_geometry
-from helpers.widgets import covariance_explorer
+from helpers.widgets.covariance_explorer import covariance_explorer
 
 
 def parts(container):

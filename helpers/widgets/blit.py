@@ -1,4 +1,4 @@
-"""Figures that redraw only what changes, shown as PNG images with alt text.
+"""Figures that redraw only what changes, for widgets that show a figure after each change.
 
 A widget that shows a matplotlib figure must send a new picture after each
 change. Building a new figure every time costs 0.4-0.5 s (axes, ticks, labels,
@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import io
 
-import ipywidgets as widgets
 import numpy as np
 import PIL.Image
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["BlitFigure", "image_widget"]
+__all__ = ["BlitFigure"]
 
 
 class BlitFigure:
@@ -57,18 +56,3 @@ class BlitFigure:
         buffer = io.BytesIO()
         PIL.Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
-
-    @property
-    def width(self) -> int:
-        """The picture's width in pixels."""
-        return round(self.figure.bbox.width)
-
-
-def image_widget(figure: BlitFigure, css_class: str) -> widgets.Image:
-    """An Image widget for ``figure``'s pictures, at their natural size (never stretched).
-
-    Its ``tooltip`` becomes the image's ``title``, which screen readers use as its
-    name (ipywidgets' Image has no ``alt``): set it to describe what is shown.
-    """
-    layout = widgets.Layout(width=f"{figure.width}px", max_width="100%", flex="0 0 auto")
-    return widgets.Image(format="png", layout=layout).add_class(css_class)

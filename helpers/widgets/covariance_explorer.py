@@ -21,7 +21,8 @@ import numpy as np
 
 from helpers.covariance import condition_number, covariance_matrix, regularize
 from helpers.plotting.ellipses import covariance_ellipse, ellipse_geometry
-from helpers.widgets.blit import BlitFigure, image_widget
+from helpers.widgets.blit import BlitFigure
+from helpers.widgets.picture import Picture
 from helpers.widgets.slider import Slider
 
 __all__ = ["CovarianceExplorer", "covariance_explorer"]
@@ -121,7 +122,7 @@ class CovarianceExplorer(widgets.VBox):
             ),
         }
         self._figure = _CovarianceFigure()
-        self.image = image_widget(self._figure, "covariance-explorer-image")
+        self.image = Picture().add_class("covariance-explorer-image")
         self.readout = widgets.HTML().add_class("covariance-explorer-readout")
         for slider in self.sliders.values():
             slider.observe(self.update, names="value")
@@ -137,7 +138,7 @@ class CovarianceExplorer(widgets.VBox):
         eps = 10.0 ** values["log10_eps"]
         regularized = regularize(cov, eps)
         self.image.value = self._figure.render(cov, regularized, eps)
-        self.image.tooltip = (
+        self.image.alt = (
             f"Figure: the 2-σ ellipses of cov (correlation {values['correlation']:.3f}, "
             f"σ₁ {values['sigma1']:.2f}, σ₂ {values['sigma2']:.2f}) and of cov + εI "
             f"with ε = {eps:.1e}, and their eigenvalues on a log scale"
@@ -148,6 +149,6 @@ class CovarianceExplorer(widgets.VBox):
         """The widget view plus, for static renders, a PNG of the figure and a text line."""
         bundle = super()._repr_mimebundle_(**kwargs)
         if bundle is not None:
-            bundle["text/plain"] = "covariance explorer: " + self.image.tooltip
+            bundle["text/plain"] = "covariance explorer: " + self.image.alt
             bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
         return bundle

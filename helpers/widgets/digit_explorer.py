@@ -31,7 +31,6 @@ import ipywidgets as widgets
 import numpy as np
 
 from helpers.validation import check_images, check_labels
-from helpers.widgets.blit import image_widget
 from helpers.widgets.digit_figures import (
     DigitFigure,
     HiddenFigure,
@@ -39,6 +38,7 @@ from helpers.widgets.digit_figures import (
     pixel_table,
     side_by_side,
 )
+from helpers.widgets.picture import Picture
 from helpers.widgets.slider import IntSlider
 
 __all__ = ["DigitExplorer", "digit_explorer"]
@@ -91,8 +91,10 @@ def digit_explorer(
 
 
 def _row(children: list[widgets.Widget]) -> widgets.HBox:
-    """Widgets side by side, top-aligned (not stretched to the tallest one)."""
-    return widgets.HBox(children, layout=widgets.Layout(align_items="flex-start"))
+    """Widgets side by side, top-aligned, wrapping onto a new line when the page is narrow."""
+    return widgets.HBox(
+        children, layout=widgets.Layout(align_items="flex-start", flex_flow="row wrap")
+    )
 
 
 def _check_model(model: Any) -> Any:
@@ -125,11 +127,11 @@ class DigitExplorer(widgets.VBox):
         The data-set index (class "all") or the position within the chosen class.
     readout : ipywidgets.HTML
         "index <i> · label <l>" and, for a class, the position within it.
-    image : ipywidgets.Image
-        The digit as a PNG; its ``tooltip`` (the image's title) describes it.
+    image : helpers.widgets.picture.Picture
+        The digit as a PNG; its ``alt`` text describes it.
     pixels : ipywidgets.HTML or None
         The digit's pixel values as a table (None if ``pixel_table=False``).
-    prediction, probabilities, hidden : ipywidgets.HTML, Image, Image or None
+    prediction, probabilities, hidden : ipywidgets.HTML, Picture, Picture or None
         With a model: "predicted <k>" with the probabilities, their bar chart,
         and (when the model returns them) the hidden activations.
     """
@@ -149,35 +151,37 @@ class DigitExplorer(widgets.VBox):
         self.dropdown = widgets.Dropdown(options=[("all", "all"), *classes], description="class")
         self.slider = IntSlider(description="index", min=0, max=len(self.images) - 1)
         self.readout = widgets.HTML().add_class("digit-explorer-readout")
-        self.image = image_widget(self._digit_figure, "digit-explorer-image")
+        self.image = Picture().add_class("digit-explorer-image")
         self.pixels = widgets.HTML().add_class("digit-explorer-pixels") if pixel_table else None
         shown = [self.image] + ([self.pixels] if pixel_table else [])
-        children = [widgets.HBox([self.dropdown, self.slider]), self.readout, _row(shown)]
+        children = [widgets.HBox([self.dropdown, self.slider]), self.readout]
         self.prediction = self.probabilities = self.hidden = None
-        if self.model is not None:
-            children += self._model_widgets()
-        super().__init__(children)
+        if self.model is not None:  # the prediction above, its charts beside the digit
+            charts = self._model_widgets()
+            children.append(self.prediction)
+            shown += charts
+        super().__init__([*children, _row(shown)])
         self.add_class("digit-explorer")
         self.dropdown.observe(self._on_class, names="value")
         self.slider.observe(self._on_slider, names="value")
         self.update()
 
     def _model_widgets(self) -> list[widgets.Widget]:
-        """Check the model's output on the first image; make the prediction widgets."""
+        """Check the model's output on the first image; make the prediction and its charts."""
         self._with_hidden = _accepts_return_hidden(self.model)
         _, hidden = self._forward(0)
         self._probability_figure = ProbabilityFigure()
         self.prediction = widgets.HTML().add_class("digit-explorer-prediction")
-        self.probabilities = image_widget(self._probability_figure, "digit-explorer-probabilities")
+        self.probabilities = Picture().add_class("digit-explorer-probabilities")
         charts = [self.probabilities]
         if hidden:
             self._hidden_figure = HiddenFigure([h.shape[-1] for h in hidden])
-            self.hidden = image_widget(self._hidden_figure, "digit-explorer-hidden")
-            self.hidden.tooltip = (
+            self.hidden = Picture().add_class("digit-explorer-hidden")
+            self.hidden.alt = (
                 "Figure: each hidden unit's activation, divided by the layer's largest"
             )
             charts.append(self.hidden)
-        return [self.prediction, _row(charts)]
+        return charts
 
     def _forward(self, index: int) -> tuple[np.ndarray, list[np.ndarray]]:
         """The model's probabilities (10,) and hidden activations for one digit."""
@@ -241,7 +245,7 @@ class DigitExplorer(widgets.VBox):
         index, label = self.index, self.label
         image = self.images[index]
         self.image.value = self._digit_figure.render(image, f"label {label}, index {index}")
-        self.image.tooltip = f"Figure: digit {index} of the data set, labelled {label}"
+        self.image.alt = f"Figure: digit {index} of the data set, labelled {label}"
         if self.pixels is not None:
             self.pixels.value = pixel_table(image, self._vmax)
         if self.model is not None:
@@ -261,7 +265,7 @@ class DigitExplorer(widgets.VBox):
             f"<b>predicted {self._predicted}</b> ({verdict}) &middot; probabilities {listed}"
         )
         self.probabilities.value = self._probability_figure.render(probabilities, label)
-        self.probabilities.tooltip = (
+        self.probabilities.alt = (
             f"Figure: the model's probability for each class; it predicts {self._predicted}"
         )
         if self.hidden is not None:

@@ -63,3 +63,31 @@ def test_voila_on_the_folder_lists_every_dashboard(voila, page):
     page.goto(server.url(), wait_until="domcontentloaded")
     for dashboard in sorted(DASHBOARDS.glob("*.ipynb")):
         expect(page.get_by_text(dashboard.name, exact=True)).to_be_visible()
+
+
+def expect_on_first_screen(page, *parts: Locator) -> None:
+    """Each part is entirely inside the window, the page not scrolled."""
+    size = page.viewport_size
+    assert page.evaluate("window.scrollY") == 0
+    for part in parts:
+        expect(part).to_be_visible()
+        box = part.bounding_box()
+        inside = box["x"] >= 0 and box["y"] >= 0
+        inside &= box["x"] + box["width"] <= size["width"]
+        inside &= box["y"] + box["height"] <= size["height"]
+        assert inside, f"{part} at {box} is not inside the {size} window"
+
+
+def test_prediction_dashboard_fits_a_projector(voila, projector_page):
+    explorer = open_dashboard(voila, projector_page, "prediction_explorer.ipynb", "digit-explorer")
+    expect(explorer.locator(".digit-explorer-prediction")).to_contain_text("predicted")
+    parts = [".digit-explorer-image", ".digit-explorer-probabilities", ".digit-explorer-prediction"]
+    expect_on_first_screen(projector_page, *[explorer.locator(p) for p in parts])
+    expect_on_first_screen(projector_page, explorer.get_by_role("slider", name="index"))
+
+
+def test_drawing_dashboard_fits_a_projector(voila, projector_page):
+    widget = open_dashboard(voila, projector_page, "draw_digit.ipynb", "draw-digit")
+    expect(widget.locator(".draw-digit-prediction")).to_contain_text("Prediction")
+    parts = [".draw-digit-canvas", ".draw-digit-pixels", ".draw-digit-prediction"]
+    expect_on_first_screen(projector_page, *[widget.locator(p) for p in parts])

@@ -10,14 +10,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from browser_steps import (
-    choose,
-    image_digest,
-    press,
-    slider,
-    slider_handle,
-    wait_for_new_text,
-)
+from browser_steps import choose, image_digest, named_slider, press, wait_for_new_text
 from playwright.sync_api import Locator, expect
 
 _NUMBER = r"([-+]?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?)"
@@ -50,7 +43,7 @@ def drive_digit_explorer(explorer: Locator, labels: np.ndarray | None = None) ->
     """
     readout = explorer.locator(".digit-explorer-readout")
     image = explorer.locator(".digit-explorer-image")
-    handle = slider_handle(explorer, "index")
+    handle = named_slider(explorer, "index")
     expect(readout).to_contain_text("index")
     index, label = digit_shown(readout)
     first_image = image_digest(image)
@@ -127,16 +120,19 @@ def drive_covariance_explorer(explorer: Locator) -> None:
 
     text, (before, after) = readout.inner_text(), conditions()
     first_image = image_digest(image)
-    correlation = slider_handle(explorer, "correlation")
-    value = float(slider(explorer, "correlation").locator(".widget-readout").inner_text())
-    at_max = value >= float(correlation.get_attribute("aria-valuemax"))
+    natural, shown = image.locator("img").evaluate(
+        "img => [img.naturalWidth, img.getBoundingClientRect().width]"
+    )
+    assert abs(natural - shown) <= 1, f"the figure is {natural} px wide but shown {shown} px wide"
+    correlation = named_slider(explorer, "correlation")
+    at_max = float(correlation.input_value()) >= float(correlation.get_attribute("max"))
     press(correlation, "ArrowLeft" if at_max else "ArrowRight")  # one step: one update
     text = wait_for_new_text(readout, text)
     assert conditions()[0] != before, f"cond before did not change with the correlation: {text}"
     assert image_digest(image) != first_image, "the figure did not change with the correlation"
 
     before, after = conditions()
-    press(slider_handle(explorer, "log10 ε"), "ArrowRight")
+    press(named_slider(explorer, "log10 ε"), "ArrowRight")
     text = wait_for_new_text(readout, text)
     new_before, new_after = conditions()
     assert new_before == before, f"regularization changed the condition number before it: {text}"

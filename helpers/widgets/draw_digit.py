@@ -5,7 +5,7 @@ a pen or a finger, and a **Clear** button. At the end of each stroke the drawing
 goes to Python, which turns it into a 28 x 28 MNIST digit the way MNIST made its
 own (:mod:`helpers.digitize`), shows that digit beside the canvas (what the
 network really sees) and runs the network: its 10 probabilities appear as bars,
-its decision above them. Python's part of an update takes about 2 ms, so the
+its decision above them. Python's part of an update takes a few milliseconds, so the
 answer is on screen well within 100 ms of the end of a stroke
 (``benchmarks/bench_draw_digit.py``; the widget prints the time it measured).
 

@@ -16,7 +16,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 DASHBOARDS = Path(__file__).resolve().parents[2] / "notebooks" / "dashboards"
 #: The kernel culling the README recommends for live demos, with short times for the test.
-CULLING = ["--MappingKernelManager.cull_interval=1", "--MappingKernelManager.cull_idle_timeout=2"]
+#: The idle timeout must outlast the gap between the notebook's execution and the page's
+#: connection to its kernel (a few seconds on a busy machine), or the kernel is culled first.
+IDLE_S = 8
+CULLING = [
+    "--MappingKernelManager.cull_interval=1",
+    f"--MappingKernelManager.cull_idle_timeout={IDLE_S}",
+]
 
 
 def open_dashboard(voila, page, name: str, widget: str) -> Locator:
@@ -51,11 +57,11 @@ def test_culling_stops_the_kernel_of_a_closed_dashboard(voila, page):
     expect(page.locator(".digit-explorer-readout")).to_contain_text("index 0")
     kernels = server.children()
     assert len(kernels) == 1, f"expected one kernel for one page, found {kernels}"
-    time.sleep(4)  # twice the idle timeout: an open page keeps its kernel
+    time.sleep(2 * IDLE_S)  # an open page keeps its kernel
     assert kernels[0].is_running(), "the kernel of an open page was culled"
     page.context.close()
-    _, alive = psutil.wait_procs(kernels, timeout=20)
-    assert not alive, "the kernel of the closed page is still running 20 s later"
+    _, alive = psutil.wait_procs(kernels, timeout=3 * IDLE_S)
+    assert not alive, f"the kernel of the closed page is still running {3 * IDLE_S} s later"
 
 
 def test_voila_on_the_folder_lists_every_dashboard(voila, page):

@@ -97,20 +97,25 @@ def blocked_requests() -> list[str]:
     return []
 
 
-@pytest.fixture
-def page(browser, blocked_requests: list[str]) -> Iterator:
-    """A fresh browser page (own cookies and storage) that may only reach 127.0.0.1."""
+def _local_only(blocked: list[str]) -> Callable:
+    """A route handler that lets requests to 127.0.0.1 through and aborts (and lists) others."""
 
-    def local_only(route) -> None:
+    def handle(route) -> None:
         url = route.request.url
         if urlparse(url).hostname == "127.0.0.1":
             route.continue_()
         else:
-            blocked_requests.append(url)
+            blocked.append(url)
             route.abort()
 
+    return handle
+
+
+@pytest.fixture
+def page(browser, blocked_requests: list[str]) -> Iterator:
+    """A fresh browser page (own cookies and storage) that may only reach 127.0.0.1."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.route("**/*", local_only)
+    context.route("**/*", _local_only(blocked_requests))
     new_page = context.new_page()
     new_page.set_default_timeout(30_000)
     yield new_page
@@ -125,12 +130,7 @@ PROJECTOR = {"viewport": {"width": 683, "height": 512}, "device_scale_factor": 1
 def projector_page(browser) -> Iterator:
     """A page the size of a projector's screen at 150% zoom (only 127.0.0.1 is reachable)."""
     context = browser.new_context(**PROJECTOR)
-    context.route(
-        "**/*",
-        lambda route: route.continue_()
-        if urlparse(route.request.url).hostname == "127.0.0.1"
-        else route.abort(),
-    )
+    context.route("**/*", _local_only([]))
     new_page = context.new_page()
     new_page.set_default_timeout(30_000)
     yield new_page

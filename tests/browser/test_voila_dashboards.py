@@ -42,7 +42,8 @@ def test_digit_explorer_dashboard(voila, page):
 
 def test_covariance_explorer_dashboard(voila, page):
     explorer = open_dashboard(voila, page, "covariance_explorer.ipynb", "covariance-explorer")
-    drive_covariance_explorer(explorer)
+    seconds = drive_covariance_explorer(explorer)
+    print(f"covariance explorer, key press to new read-out: {1000 * seconds:.0f} ms")
 
 
 def test_prediction_explorer_dashboard(voila, page):

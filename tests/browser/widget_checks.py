@@ -8,6 +8,7 @@ and the covariance explorer (``covariance-explorer``, ``-readout``, ``-image``).
 from __future__ import annotations
 
 import re
+import time
 
 import numpy as np
 from browser_steps import choose, image_digest, named_slider, press, wait_for_new_text
@@ -108,8 +109,12 @@ def drive_prediction(explorer: Locator) -> None:
     assert len(predictions) > 1, f"the predicted class never changed: {predictions}"
 
 
-def drive_covariance_explorer(explorer: Locator) -> None:
-    """Move the correlation and the regularization sliders; the condition numbers follow."""
+def drive_covariance_explorer(explorer: Locator) -> float:
+    """Move the correlation and the regularization sliders; the condition numbers follow.
+
+    Returns the seconds from the key press to the new read-out, for the last step
+    (what the audience waits; printed by the tests, never asserted).
+    """
     readout = explorer.locator(".covariance-explorer-readout")
     image = explorer.locator(".covariance-explorer-image")
     expect(readout).to_contain_text("cond after")
@@ -132,11 +137,14 @@ def drive_covariance_explorer(explorer: Locator) -> None:
     assert image_digest(image) != first_image, "the figure did not change with the correlation"
 
     before, after = conditions()
+    started = time.perf_counter()
     press(named_slider(explorer, "log10 ε"), "ArrowRight")
     text = wait_for_new_text(readout, text)
+    seconds = time.perf_counter() - started
     new_before, new_after = conditions()
     assert new_before == before, f"regularization changed the condition number before it: {text}"
     assert new_after < after, f"a larger ε did not lower cond after: {after} -> {new_after}"
+    return seconds
 
 
 #: Strokes on the drawing canvas, as fractions of its width and height.

@@ -122,6 +122,8 @@ def page(browser, blocked_requests: list[str]) -> Iterator:
     context.close()
 
 
+#: The fixtures that give a test a browser page.
+PAGES = ["page", "projector_page", "hanging_page"]
 #: A 1024 x 768 projector at 150% zoom: 683 x 512 CSS pixels, 1.5 device pixels each.
 PROJECTOR = {"viewport": {"width": 683, "height": 512}, "device_scale_factor": 1.5}
 
@@ -158,10 +160,11 @@ def hanging_page(browser) -> Iterator:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator:
-    """When a test that uses ``page`` fails, save a screenshot and name it in the report."""
+    """When a test that uses a page fixture fails, save a screenshot and name it in the report."""
     outcome = yield
     report = outcome.get_result()
-    page = getattr(item, "funcargs", {}).get("page")
+    funcargs = getattr(item, "funcargs", {})
+    page = next((funcargs[n] for n in PAGES if n in funcargs), None)
     if not report.failed or page is None or page.is_closed():
         return
     name = re.sub(r"[^\w.-]+", "_", item.nodeid)

@@ -8,7 +8,8 @@ import pytest
 
 from helpers.covariance import condition_number, covariance_matrix, regularize
 from helpers.plotting.ellipses import covariance_ellipse, ellipse_geometry
-from helpers.widgets import covariance_explorer
+from helpers.widgets.covariance_explorer import covariance_explorer
+from helpers.widgets.picture import Picture
 
 
 def parts(container):
@@ -31,7 +32,8 @@ def test_container_classes_and_slider_names():
     assert "covariance-explorer" in container._dom_classes
     sliders, readout, image = parts(container)
     assert list(sliders) == ["correlation", "σ₁", "σ₂", "log10 ε"]
-    assert isinstance(readout, widgets.HTML) and isinstance(image, widgets.Image)
+    assert isinstance(readout, widgets.HTML) and isinstance(image, Picture)
+    assert image.alt.startswith("Figure: the 2-σ ellipses")
     assert image.value[:8] == b"\x89PNG\r\n\x1a\n"
 
 

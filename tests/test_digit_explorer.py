@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import base64
+import io
 import re
 from itertools import pairwise
 
 import numpy as np
+import PIL.Image
 import pytest
 from sklearn.linear_model import LogisticRegression
 
 from helpers.data import load_sample
-from helpers.widgets import digit_explorer
+from helpers.widgets.digit_explorer import digit_explorer
+from helpers.widgets.digit_figures import pixel_table
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +65,11 @@ def regression(sample):
     images, labels = sample
     keep = np.arange(0, len(images), 5)  # 100 digits per class keep the fit short
     return SoftmaxRegression(images[keep], labels[keep])
+
+
+def png_pixels(png):
+    """The RGB pixels of a PNG, as an array (rows, columns, 3)."""
+    return np.asarray(PIL.Image.open(io.BytesIO(bytes(png))).convert("RGB"))
 
 
 def table_values(html):
@@ -151,7 +159,9 @@ def test_static_render_shows_the_current_digit(sample):
     bundle = explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/plain"] == "digit explorer: index 1000, label 2"
-    assert base64.b64decode(bundle["image/png"]) == bytes(explorer.image.value)
+    np.testing.assert_array_equal(
+        png_pixels(base64.b64decode(bundle["image/png"])), png_pixels(explorer.image.value)
+    )
 
 
 @pytest.mark.parametrize(
@@ -235,3 +245,63 @@ def test_a_class_with_one_digit_pins_the_slider():
     assert "digit 1 of 1 in class 1" in explorer.readout.value
     explorer.dropdown.value = 0
     assert explorer.index == 0 and explorer.slider.max == 2
+
+
+def test_static_picture_shows_the_digit_probabilities_and_activations_set(sample):
+    images, labels = sample
+    explorer = digit_explorer(images, labels, model=TinyMLP())
+    explorer.slider.value = 768
+    picture = png_pixels(base64.b64decode(explorer._repr_mimebundle_()["image/png"]))
+    parts = [png_pixels(w.value) for w in (explorer.image, explorer.probabilities, explorer.hidden)]
+    assert picture.shape[1] == sum(part.shape[1] for part in parts)
+    left = 0
+    for part in parts:  # each picture, as the widget shows it now, left to right
+        height, width, _ = part.shape
+        np.testing.assert_array_equal(picture[:height, left : left + width], part)
+        left += width
+    assert explorer.summary() == f"digit explorer: index 768, label {labels[768]}, " + (
+        f"predicted {TinyMLP().predict(images[768:769])[0]}"
+    )
+
+
+def test_images_have_descriptions_for_screen_readers(sample):
+    images, labels = sample
+    explorer = digit_explorer(images, labels, model=TinyMLP())
+    explorer.slider.value = 12
+    assert explorer.image.alt == f"Figure: digit 12 of the data set, labelled {labels[12]}"
+    assert explorer.probabilities.alt.startswith("Figure: the model's probability")
+    assert explorer.hidden.alt.startswith("Figure: each hidden unit")
+
+
+def test_pixel_table_can_be_left_out(sample):
+    images, labels = sample
+    explorer = digit_explorer(images, labels, pixel_table=False)
+    assert explorer.pixels is None
+    explorer.slider.value = 5
+    assert "index 5 " in explorer.readout.value
+
+
+def test_pixel_table_text_contrast_is_at_least_4_5():
+    """WCAG's contrast ratio between each cell's text and its gray background."""
+
+    def luminance(gray):
+        c = gray / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    image = np.arange(1, 256, dtype=np.uint8)[: 28 * 9].reshape(9, 28)
+    for gray, ink in re.findall(r"rgb\((\d+),\d+,\d+\);color:(#\w+)", pixel_table(image, 255)):
+        background = luminance(int(gray))
+        text = 1.0 if ink == "#fff" else 0.0
+        ratio = (max(background, text) + 0.05) / (min(background, text) + 0.05)
+        assert ratio >= 4.5, f"gray {gray} with {ink} text: contrast {ratio:.2f}"
+
+
+def test_hidden_title_and_maxima_do_not_overlap(sample):
+    images, labels = sample
+    explorer = digit_explorer(images, labels, model=TinyMLP())
+    figure = explorer._hidden_figure
+    renderer = figure.canvas.get_renderer()
+    title = figure.title.get_window_extent(renderer)
+    for text in figure.maxima:
+        assert text.get_text().startswith("max ")
+        assert not title.overlaps(text.get_window_extent(renderer))

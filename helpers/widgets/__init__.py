@@ -1,4 +1,9 @@
-"""Interactive ipywidgets explorers; each lives in its own submodule."""
+"""Interactive widgets of the notebooks and dashboards; import each from its submodule.
 
-from helpers.widgets.covariance_explorer import covariance_explorer  # noqa: F401
-from helpers.widgets.digit_explorer import DigitExplorer, digit_explorer  # noqa: F401
+- :mod:`helpers.widgets.covariance_explorer` (notebook 01),
+- :mod:`helpers.widgets.digit_explorer` (notebooks 03 and 05),
+- :mod:`helpers.widgets.draw_digit` (notebook 05, the drawing dashboard),
+
+and the parts they share: :mod:`helpers.widgets.blit` (figures that redraw only
+what changes), :mod:`helpers.widgets.digit_figures` and :mod:`helpers.widgets.slider`.
+"""

@@ -2,48 +2,71 @@
 
 Sliders set the correlation, the two standard deviations and log10(epsilon); the
 figure shows the 2-standard-deviation ellipses of ``cov`` and ``cov + eps * I`` and
-their eigenvalues, and the read-out gives both condition numbers.
+their eigenvalues, and the read-out gives both condition numbers. Notebook 01
+teaches what it shows; ``notebooks/dashboards/covariance_explorer.ipynb`` shows it alone.
+
+The figure is drawn once; a slider step moves the ellipses, the eigenvalue dots
+and the epsilon line and redraws only them (:mod:`helpers.widgets.blit`), so the
+new picture is ready in a few milliseconds instead of the 0.4-0.5 s a new figure
+takes (``benchmarks/bench_covariance_explorer.py``).
 """
 
 from __future__ import annotations
 
-import io
+import base64
+from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from helpers.covariance import condition_number, covariance_matrix, regularize
-from helpers.plotting.ellipses import covariance_ellipse
+from helpers.plotting.ellipses import covariance_ellipse, ellipse_geometry
+from helpers.widgets.blit import BlitFigure
+from helpers.widgets.picture import Picture
+from helpers.widgets.slider import Slider
 
-__all__ = ["covariance_explorer"]
+__all__ = ["CovarianceExplorer", "covariance_explorer"]
 
 LIMIT = 6.5  # fixed axis limits, so that moving a slider changes only the ellipses
+FLOOR = 1e-12  # a zero eigenvalue is drawn at the bottom of the log axis
 
 
-def _render(cov: np.ndarray, regularized: np.ndarray, eps: float) -> bytes:
-    fig = Figure(figsize=(7.5, 3.4), layout="constrained")
-    ellipses, spectrum = fig.subplots(1, 2, width_ratios=[1.2, 1])
-    covariance_ellipse(ellipses, cov, edgecolor="tab:blue", linewidth=2, label="cov")
-    covariance_ellipse(
-        ellipses, regularized, edgecolor="tab:orange", linestyle="--", linewidth=2, label="cov + εI"
-    )
-    ellipses.set(xlim=(-LIMIT, LIMIT), ylim=(-LIMIT, LIMIT), aspect="equal")
-    ellipses.set(xlabel="feature 1", ylabel="feature 2", title="2-σ ellipses")
-    ellipses.legend(loc="upper left", fontsize="small")
-    before, after = np.linalg.eigvalsh(cov), np.linalg.eigvalsh(regularized)
-    floor = 1e-12  # a zero eigenvalue is drawn at the bottom of the log axis
-    spectrum.scatter([0, 0], np.maximum(before, floor), color="tab:blue", s=60, label="cov")
-    spectrum.scatter([1, 1], np.maximum(after, floor), color="tab:orange", s=60, label="cov + εI")
-    spectrum.axhline(eps, color="gray", linestyle=":", label=f"ε = {eps:.1e}")
-    spectrum.set(yscale="log", ylim=(floor / 2, 100), xlim=(-0.6, 1.6), xticks=[0, 1])
-    spectrum.set_xticklabels(["before", "after"])
-    spectrum.set(ylabel="eigenvalue (log scale)", title="eigenvalues")
-    spectrum.legend(loc="lower right", fontsize="small")
-    buffer = io.BytesIO()
-    FigureCanvasAgg(fig).print_png(buffer)
-    return buffer.getvalue()
+class _CovarianceFigure(BlitFigure):
+    """Ellipses of cov and cov + εI (left), their eigenvalues on a log scale (right)."""
+
+    def __init__(self) -> None:
+        super().__init__((7.5, 3.4))
+        ellipses, spectrum = self.figure.subplots(1, 2, width_ratios=[1.2, 1])
+        self.before = covariance_ellipse(
+            ellipses, np.eye(2), edgecolor="tab:blue", linewidth=2, label="cov"
+        )
+        self.after = covariance_ellipse(
+            ellipses, np.eye(2), edgecolor="tab:orange", linestyle="--", linewidth=2,
+            label="cov + εI",
+        )  # fmt: skip
+        ellipses.set(xlim=(-LIMIT, LIMIT), ylim=(-LIMIT, LIMIT), aspect="equal")
+        ellipses.set(xlabel="feature 1", ylabel="feature 2", title="2-σ ellipses")
+        ellipses.legend(loc="upper left", fontsize="small")
+        self.dots_before = spectrum.scatter([0, 0], [1, 1], color="tab:blue", s=60, label="cov")
+        self.dots_after = spectrum.scatter(
+            [1, 1], [1, 1], color="tab:orange", s=60, label="cov + εI"
+        )
+        self.eps_line = spectrum.axhline(1, color="gray", linestyle=":", label="ε")
+        spectrum.set(yscale="log", ylim=(FLOOR / 2, 100), xlim=(-0.6, 1.6), xticks=[0, 1])
+        spectrum.set_xticklabels(["before", "after"])
+        spectrum.set(ylabel="eigenvalue (log scale)", title="eigenvalues")
+        spectrum.legend(loc="lower right", fontsize="small")
+        self.figure.subplots_adjust(left=0.09, right=0.98, bottom=0.14, top=0.92, wspace=0.3)
+        self.changes(self.before, self.after, self.dots_before, self.dots_after, self.eps_line)
+
+    def render(self, cov: np.ndarray, regularized: np.ndarray, eps: float) -> bytes:
+        for patch, matrix in [(self.before, cov), (self.after, regularized)]:
+            patch.width, patch.height, patch.angle = ellipse_geometry(matrix)
+        for dots, matrix, x in [(self.dots_before, cov, 0), (self.dots_after, regularized, 1)]:
+            eigenvalues = np.maximum(np.linalg.eigvalsh(matrix), FLOOR)
+            dots.set_offsets(np.column_stack([[x, x], eigenvalues]))
+        self.eps_line.set_ydata([eps, eps])
+        return self.png()
 
 
 def _readout(cov: np.ndarray, regularized: np.ndarray, eps: float) -> str:
@@ -59,7 +82,7 @@ def _readout(cov: np.ndarray, regularized: np.ndarray, eps: float) -> str:
 
 def covariance_explorer(
     correlation: float = 0.99, sigma1: float = 1.0, sigma2: float = 1.0, log10_eps: float = -2.0
-) -> widgets.VBox:
+) -> CovarianceExplorer:
     """An interactive view of ``cov`` and ``cov + eps * I`` for a 2x2 covariance.
 
     Parameters
@@ -73,41 +96,59 @@ def covariance_explorer(
 
     Returns
     -------
-    ipywidgets.VBox
-        The container (CSS class ``covariance-explorer``): the sliders ("correlation",
-        "σ₁", "σ₂", "log10 ε"), the figure (``widgets.Image``, class
-        ``covariance-explorer-image``) and the read-out (``widgets.HTML``, class
+    CovarianceExplorer
+        An ``ipywidgets.VBox`` (CSS class ``covariance-explorer``): the sliders
+        ("correlation", "σ₁", "σ₂", "log10 ε"), the read-out (class
         ``covariance-explorer-readout``) with the eigenvalues, "cond before" and
-        "cond after". Changing a slider's ``.value`` (in the browser or from Python)
-        redraws the figure and the read-out.
+        "cond after", and the figure (class ``covariance-explorer-image``).
+        Changing a slider's ``.value`` (in the browser or from Python) redraws
+        the figure and the read-out.
     """
-    style = {"description_width": "80px"}
-    sliders = {
-        "correlation": widgets.FloatSlider(
-            value=correlation, min=-1.0, max=1.0, step=0.001, readout_format=".3f"
-        ),
-        "sigma1": widgets.FloatSlider(value=sigma1, min=0.1, max=3.0, step=0.05),
-        "sigma2": widgets.FloatSlider(value=sigma2, min=0.1, max=3.0, step=0.05),
-        "log10_eps": widgets.FloatSlider(value=log10_eps, min=-8.0, max=1.0, step=0.1),
-    }
-    for key, label in zip(sliders, ["correlation", "σ₁", "σ₂", "log10 ε"], strict=True):
-        sliders[key].description = label
-        sliders[key].style = style
-        sliders[key].continuous_update = False
-    image = widgets.Image(format="png").add_class("covariance-explorer-image")
-    readout = widgets.HTML().add_class("covariance-explorer-readout")
+    return CovarianceExplorer(correlation, sigma1, sigma2, log10_eps)
 
-    def update(_change=None) -> None:
-        cov = covariance_matrix(
-            sliders["correlation"].value, sliders["sigma1"].value, sliders["sigma2"].value
-        )
-        eps = 10.0 ** sliders["log10_eps"].value
+
+class CovarianceExplorer(widgets.VBox):
+    """The covariance explorer widget; build it with :func:`covariance_explorer`."""
+
+    def __init__(self, correlation: float, sigma1: float, sigma2: float, log10_eps: float) -> None:
+        self.sliders = {
+            "correlation": Slider(
+                description="correlation", value=correlation, min=-1, max=1, step=0.001, decimals=3
+            ),
+            "sigma1": Slider(description="σ₁", value=sigma1, min=0.1, max=3, step=0.05, decimals=2),
+            "sigma2": Slider(description="σ₂", value=sigma2, min=0.1, max=3, step=0.05, decimals=2),
+            "log10_eps": Slider(
+                description="log10 ε", value=log10_eps, min=-8, max=1, step=0.1, decimals=1
+            ),
+        }
+        self._figure = _CovarianceFigure()
+        self.image = Picture().add_class("covariance-explorer-image")
+        self.readout = widgets.HTML().add_class("covariance-explorer-readout")
+        for slider in self.sliders.values():
+            slider.observe(self.update, names="value")
+        self.update()
+        controls = widgets.VBox(list(self.sliders.values()))
+        super().__init__([controls, self.readout, self.image])
+        self.add_class("covariance-explorer")
+
+    def update(self, _change: dict | None = None) -> None:
+        """Redraw the figure and the read-out for the sliders' values."""
+        values = {name: slider.value for name, slider in self.sliders.items()}
+        cov = covariance_matrix(values["correlation"], values["sigma1"], values["sigma2"])
+        eps = 10.0 ** values["log10_eps"]
         regularized = regularize(cov, eps)
-        image.value = _render(cov, regularized, eps)
-        readout.value = _readout(cov, regularized, eps)
+        self.image.value = self._figure.render(cov, regularized, eps)
+        self.image.alt = (
+            f"Figure: the 2-σ ellipses of cov (correlation {values['correlation']:.3f}, "
+            f"σ₁ {values['sigma1']:.2f}, σ₂ {values['sigma2']:.2f}) and of cov + εI "
+            f"with ε = {eps:.1e}, and their eigenvalues on a log scale"
+        )
+        self.readout.value = _readout(cov, regularized, eps)
 
-    for slider in sliders.values():
-        slider.observe(update, names="value")
-    update()
-    controls = widgets.VBox(list(sliders.values()))
-    return widgets.VBox([controls, readout, image]).add_class("covariance-explorer")
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict | None:
+        """The widget view plus, for static renders, a PNG of the figure and a text line."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is not None:
+            bundle["text/plain"] = "covariance explorer: " + self.image.alt
+            bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        return bundle

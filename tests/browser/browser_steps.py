@@ -60,9 +60,9 @@ def slider(container: Locator, description: str) -> Locator:
     return container.locator(".widget-slider").filter(has=label)
 
 
-def slider_handle(container: Locator, description: str) -> Locator:
-    """The keyboard-operable handle of the slider labelled ``description``."""
-    return slider(container, description).locator(".noUi-handle")
+def named_slider(container: Locator, name: str) -> Locator:
+    """The slider whose accessible name is ``name`` (the explorers' labelled range inputs)."""
+    return container.get_by_role("slider", name=name, exact=True)
 
 
 def press(handle: Locator, key: str, times: int = 1) -> None:
@@ -80,9 +80,10 @@ def choose(container: Locator, description: str, option: str) -> None:
 
 
 def image_digest(image: Locator) -> str:
-    """SHA-256 of the bytes an <img> shows (an ipywidgets Image shows a blob: URL)."""
+    """SHA-256 of the bytes the <img> shows (``image`` is the <img> or holds it; blob: URLs)."""
     return image.evaluate(
-        """async img => {
+        """async el => {
+            const img = el.tagName === 'IMG' ? el : el.querySelector('img');
             const bytes = await (await fetch(img.src)).arrayBuffer();
             const digest = await crypto.subtle.digest('SHA-256', bytes);
             return [...new Uint8Array(digest)].map(b => b.toString(16).padStart(2, '0')).join('');

@@ -3,8 +3,11 @@
 Every server runs on 127.0.0.1 with a token and a free port, on a copy of
 ``notebooks/`` in a temporary folder, with Jupyter's configuration, data and
 runtime folders there too (so nothing of the machine's Jupyter set-up leaks in).
-The browser may only talk to 127.0.0.1: every other request is aborted. Each
-fixture stops what it started and checks that no process is left.
+The browser may only talk to 127.0.0.1: every other request is aborted (or, with
+``hanging_page``, left hanging, as a firewall that drops packets does). Voila
+serves with the repository's "offline" template (``share/jupyter/voila/templates``),
+as the README tells instructors to. Each fixture stops what it started and checks
+that no process is left.
 """
 
 from __future__ import annotations
@@ -94,32 +97,74 @@ def blocked_requests() -> list[str]:
     return []
 
 
-@pytest.fixture
-def page(browser, blocked_requests: list[str]) -> Iterator:
-    """A fresh browser page (own cookies and storage) that may only reach 127.0.0.1."""
+def _local_only(blocked: list[str]) -> Callable:
+    """A route handler that lets requests to 127.0.0.1 through and aborts (and lists) others."""
 
-    def local_only(route) -> None:
+    def handle(route) -> None:
         url = route.request.url
         if urlparse(url).hostname == "127.0.0.1":
             route.continue_()
         else:
-            blocked_requests.append(url)
+            blocked.append(url)
             route.abort()
 
+    return handle
+
+
+@pytest.fixture
+def page(browser, blocked_requests: list[str]) -> Iterator:
+    """A fresh browser page (own cookies and storage) that may only reach 127.0.0.1."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.route("**/*", local_only)
+    context.route("**/*", _local_only(blocked_requests))
     new_page = context.new_page()
     new_page.set_default_timeout(30_000)
     yield new_page
     context.close()
 
 
+#: The fixtures that give a test a browser page.
+PAGES = ["page", "projector_page", "hanging_page"]
+#: A 1024 x 768 projector at 150% zoom: 683 x 512 CSS pixels, 1.5 device pixels each.
+PROJECTOR = {"viewport": {"width": 683, "height": 512}, "device_scale_factor": 1.5}
+
+
+@pytest.fixture
+def projector_page(browser) -> Iterator:
+    """A page the size of a projector's screen at 150% zoom (only 127.0.0.1 is reachable)."""
+    context = browser.new_context(**PROJECTOR)
+    context.route("**/*", _local_only([]))
+    new_page = context.new_page()
+    new_page.set_default_timeout(30_000)
+    yield new_page
+    context.close()
+
+
+@pytest.fixture
+def hanging_page(browser) -> Iterator:
+    """A page whose requests outside 127.0.0.1 never get an answer; ``.hung`` lists them."""
+    hung: list[str] = []
+
+    def local_only(route) -> None:
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            hung.append(route.request.url)  # neither answered nor refused: it hangs
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/*", local_only)
+    new_page = context.new_page()
+    new_page.hung = hung
+    yield new_page
+    context.close()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator:
-    """When a test that uses ``page`` fails, save a screenshot and name it in the report."""
+    """When a test that uses a page fixture fails, save a screenshot and name it in the report."""
     outcome = yield
     report = outcome.get_result()
-    page = getattr(item, "funcargs", {}).get("page")
+    funcargs = getattr(item, "funcargs", {})
+    page = next((funcargs[n] for n in PAGES if n in funcargs), None)
     if not report.failed or page is None or page.is_closed():
         return
     name = re.sub(r"[^\w.-]+", "_", item.nodeid)
@@ -164,7 +209,7 @@ def jupyter_env(jupyter_home: Path) -> dict[str, str]:
     }
     for variable, folder in folders.items():
         env[variable] = str(jupyter_home / folder)
-    env.pop("JUPYTER_PATH", None)
+    env["JUPYTER_PATH"] = str(REPO / "share" / "jupyter")  # the "offline" Voila template
     env.pop("JUPYTER_PORT", None)
     env.pop("JUPYTER_TOKEN", None)
     return env
@@ -268,11 +313,12 @@ def lab(browser, lab_server: Server) -> Iterator[Server]:
 def voila(jupyter_home: Path, jupyter_env: dict[str, str]) -> Iterator[Callable[..., Server]]:
     """Start Voila on a notebook of the copy: ``voila("dashboards/x.ipynb", *options)``.
 
-    Every Voila server started is stopped after the test, with its kernels.
+    The "offline" template is used unless ``template=`` names another. Every
+    Voila server started is stopped after the test, with its kernels.
     """
     servers: list[Server] = []
 
-    def start(notebook: str, *options: str) -> Server:
+    def start(notebook: str, *options: str, template: str = "offline") -> Server:
         port, token = free_port(), secrets.token_hex(24)
         command = [
             sys.executable, "-m", "voila", notebook,
@@ -281,6 +327,7 @@ def voila(jupyter_home: Path, jupyter_env: dict[str, str]) -> Iterator[Callable[
             f"--Voila.port={port}",
             "--Voila.port_retries=0",
             f"--Voila.token={token}",
+            f"--template={template}",
             *options,
         ]  # fmt: skip
         log = jupyter_home / f"voila-{port}.log"

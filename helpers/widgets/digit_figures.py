@@ -1,0 +1,137 @@
+"""The pictures of the digit explorer: a digit, a model's probabilities, its hidden layers.
+
+Each is a :class:`~helpers.widgets.blit.BlitFigure`: drawn once, then only the
+parts that change (the pixels, the bars, the curves, the titles) are redrawn.
+:func:`pixel_table` writes a digit's pixel values as an HTML table. Used by
+:mod:`helpers.widgets.digit_explorer` (notebooks 03 and 05).
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import PIL.Image
+
+from helpers.widgets.blit import BlitFigure
+
+__all__ = ["DigitFigure", "HiddenFigure", "ProbabilityFigure", "pixel_table", "side_by_side"]
+
+
+class DigitFigure(BlitFigure):
+    """A titled 28 x 28 gray image whose pixels and title are replaced on each update."""
+
+    def __init__(self, vmax: float) -> None:
+        super().__init__((2.5, 2.6))
+        ax = self.figure.add_subplot()
+        self.picture = ax.imshow(np.zeros((28, 28)), cmap="gray", vmin=0, vmax=vmax)
+        ax.set(xticks=[0, 9, 18, 27], yticks=[0, 9, 18, 27], xlabel="column", ylabel="row")
+        self.title = ax.set_title("label 0, index 0", fontsize=10)
+        self.figure.subplots_adjust(left=0.2, right=0.95, bottom=0.17, top=0.88)
+        self.changes(self.picture, self.title, *ax.spines.values())
+
+    def render(self, image: np.ndarray, title: str) -> bytes:
+        self.picture.set_data(image)
+        self.title.set_text(title)
+        return self.png()
+
+
+class ProbabilityFigure(BlitFigure):
+    """A bar chart of the 10 class probabilities, the predicted class highlighted."""
+
+    def __init__(self) -> None:
+        super().__init__((3.2, 2.6))
+        ax = self.figure.add_subplot()
+        self.bars = ax.bar(range(10), np.zeros(10), color="lightgray")
+        ax.set(xticks=range(10), ylim=(0, 1), xlabel="class", ylabel="probability")
+        self.title = ax.set_title("predicted 0", fontsize=10)
+        self.figure.subplots_adjust(left=0.2, right=0.95, bottom=0.17, top=0.88)
+        self.changes(*self.bars, self.title, *ax.spines.values())
+
+    def render(self, probabilities: np.ndarray, label: int) -> bytes:
+        predicted = int(np.argmax(probabilities))
+        hit = "tab:green" if predicted == label else "tab:red"
+        for k, bar in enumerate(self.bars):
+            bar.set_height(probabilities[k])
+            bar.set_color(hit if k == predicted else "lightgray")
+        self.title.set_text(f"predicted {predicted} (label {label})")
+        return self.png()
+
+
+class HiddenFigure(BlitFigure):
+    """One panel per hidden layer: each unit's activation, scaled by the layer's largest.
+
+    The y axes stay fixed (0 to 1) so that only the curves and the printed maxima
+    are redrawn; each maximum is printed inside its panel, clear of the title.
+    """
+
+    def __init__(self, sizes: list[int]) -> None:
+        super().__init__((3.2, 0.9 + 1.0 * len(sizes)))
+        self.axes = list(self.figure.subplots(len(sizes), 1, squeeze=False)[:, 0])
+        self.steps, self.maxima = [], []
+        for number, (ax, size) in enumerate(zip(self.axes, sizes, strict=True), start=1):
+            self.steps.append(ax.stairs(np.zeros(size), fill=True, color="tab:blue"))
+            self.maxima.append(
+                ax.text(0.98, 0.92, "", transform=ax.transAxes, ha="right", va="top", fontsize=7,
+                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
+            )  # fmt: skip
+            ax.set(xlim=(0, size), ylim=(0, 1.3))
+            ax.set_ylabel(f"layer {number}\n({size})", fontsize=8)
+            ax.tick_params(labelsize=7)
+        self.axes[-1].set_xlabel("unit")
+        self.title = self.axes[0].set_title("hidden activations ÷ max", fontsize=10)
+        height = self.figure.get_figheight()
+        self.figure.subplots_adjust(
+            left=0.22, right=0.95, bottom=0.55 / height, top=1 - 0.35 / height, hspace=0.6
+        )
+        self.changes(*self.steps, *self.maxima)
+
+    def render(self, hidden: list[np.ndarray]) -> bytes:
+        for step, text, values in zip(self.steps, self.maxima, hidden, strict=True):
+            largest = float(values.max())
+            step.set_data(values / largest if largest > 0 else values)
+            text.set_text(f"max {largest:.2f}")
+        return self.png()
+
+
+def pixel_table(image: np.ndarray, vmax: float) -> str:
+    """The 28 x 28 pixel values as an HTML table, each cell shaded with the gray colormap.
+
+    The text is black on light cells and white on dark ones; the switch at gray
+    level 118 keeps both at a contrast ratio of at least 4.5 (WCAG AA).
+    """
+    integers = image.dtype == np.uint8
+    rows = []
+    for row in image:
+        cells = []
+        for value in row:
+            if value == 0:
+                cells.append("<td></td>")
+                continue
+            gray = int(round(255 * min(float(value) / vmax, 1.0)))
+            ink = "#000" if gray >= 118 else "#fff"
+            text = f"{value}" if integers else f"{value:.2f}".lstrip("0")
+            cells.append(
+                f'<td style="background:rgb({gray},{gray},{gray});color:{ink}">{text}</td>'
+            )
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    style = (
+        "<style>.digit-explorer-pixels table{border-collapse:collapse;background:#000;"
+        "font:8px/1 monospace}.digit-explorer-pixels td{width:16px;height:12px;padding:0;"
+        "text-align:center;border:1px solid #222}</style>"
+    )
+    return style + '<table title="pixel values, row by row">' + "".join(rows) + "</table>"
+
+
+def side_by_side(pngs: list[bytes]) -> bytes:
+    """One PNG of several, placed left to right on white, top-aligned."""
+    pictures = [PIL.Image.open(io.BytesIO(png)).convert("RGB") for png in pngs]
+    width, height = sum(p.width for p in pictures), max(p.height for p in pictures)
+    canvas = PIL.Image.new("RGB", (width, height), "white")
+    left = 0
+    for picture in pictures:
+        canvas.paste(picture, (left, 0))
+        left += picture.width
+    buffer = io.BytesIO()
+    canvas.save(buffer, format="png")
+    return buffer.getvalue()

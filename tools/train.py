@@ -65,8 +65,6 @@ def flush_subnormals(arrays: Sequence[np.ndarray]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Command line: train the reference network and save it with its provenance."""
-    from threadpoolctl import threadpool_limits
-
     from helpers.data import load_mnist, sample_indices
     from helpers.mlp import save_mlp
     from helpers.training import accuracy, train
@@ -87,22 +85,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     keep = np.setdiff1d(np.arange(len(train_labels)), held_out)
     print(f"training on {len(keep)} of {len(train_labels)} training digits (sample held out)")
     start = time.perf_counter()
-    # One BLAS thread: the matrices of a 128-image step are small, and on a shared
-    # machine extra threads mostly wait for each other (measured: 2.5 ms per step
-    # with one thread, 98 ms with two while other jobs ran).
-    with threadpool_limits(limits=1, user_api="blas"):
-        model, _ = train(
-            MLP.initialized(LAYER_SIZES, seed=args.seed),
-            train_images[keep],
-            train_labels[keep],
-            epochs=args.epochs,
-            batch_size=args.batch_size,
-            lr=args.lr,
-            weight_decay=args.weight_decay,
-            cosine=True,
-            augment=partial(random_shifts, max_shift=args.max_shift) if args.max_shift else None,
-            seed=args.seed,
-        )
+    model, _ = train(
+        MLP.initialized(LAYER_SIZES, seed=args.seed),
+        train_images[keep],
+        train_labels[keep],
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        weight_decay=args.weight_decay,
+        cosine=True,
+        augment=partial(random_shifts, max_shift=args.max_shift) if args.max_shift else None,
+        seed=args.seed,
+    )
     seconds = time.perf_counter() - start
     flush_subnormals(model.weights + model.biases)
     test_acc = accuracy(model, test_images, test_labels)

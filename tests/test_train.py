@@ -1,36 +1,109 @@
-"""Training code: gradients against finite differences, shifts, a tiny training run."""
+"""helpers.training (Adam, accuracy, the training loop) and the script tools/train.py."""
 
 import numpy as np
 import pytest
 
-from helpers.mlp import MLP
-from helpers.train import accuracy, flush_subnormals, gradients, random_shifts, train_mlp
+from helpers.backprop import gradients
+from helpers.data import load_sample
+from helpers.mlp import MLP, load_mlp
+from helpers.training import Adam, accuracy, train
+from tools.train import flush_subnormals, random_shifts
 
 
-def _loss(model, X, y):
-    model.refresh()
-    return gradients(model, X, y)[0]
+@pytest.fixture(scope="module")
+def digits():
+    images, labels = load_sample()
+    return images[::10], labels[::10]  # 500 real digits, 50 per class
 
 
-def test_gradients_match_finite_differences():
-    rng = np.random.default_rng(0)
-    model = MLP.initialized([6, 5, 4, 3], seed=3)
-    model.biases = [b + 0.2 for b in model.biases]
-    model.refresh()
-    X, y = rng.random((7, 6), dtype=np.float32), rng.integers(0, 3, 7)
-    _, grad_w, grad_b = gradients(model, X, y)
-    eps = 1e-2
-    for params, grads in [(model.weights, grad_w), (model.biases, grad_b)]:
-        for p, g in zip(params, grads, strict=True):
-            assert g.shape == p.shape
-            for flat in range(0, p.size, 3):
-                i = np.unravel_index(flat, p.shape)
-                p[i] += eps
-                up = _loss(model, X, y)
-                p[i] -= 2 * eps
-                down = _loss(model, X, y)
-                p[i] += eps
-                assert (up - down) / (2 * eps) == pytest.approx(g[i], abs=2e-4)
+def test_training_reduces_the_loss_on_real_digits(digits):
+    images, labels = digits
+    start = MLP.initialized([784, 32, 10], seed=0)
+    before = gradients(start, images, labels)[0]
+    model, history = train(start, images, labels, epochs=10, batch_size=50, progress=False)
+    after = gradients(model, images, labels)[0]
+    assert after < before / 3
+    assert accuracy(model, images, labels) > 0.9
+    assert len(history["batch_loss"]) == 10 * 10
+    assert np.array_equal(start.weights[0], MLP.initialized([784, 32, 10], seed=0).weights[0])
+
+
+def test_held_out_history_and_seeded_runs(digits):
+    images, labels = digits
+    start = MLP.initialized([784, 8, 10], seed=1)
+    kwargs = dict(epochs=3, batch_size=64, progress=False, held_out=(images[:100], labels[:100]))
+    model, history = train(start, images[100:], labels[100:], **kwargs)
+    again, _ = train(start, images[100:], labels[100:], **kwargs)
+    for key in ["train_loss", "train_accuracy", "held_out_loss", "held_out_accuracy"]:
+        assert len(history[key]) == 3
+    assert history["train_accuracy"][-1] == accuracy(model, images[100:], labels[100:])
+    assert all(np.array_equal(a, b) for a, b in zip(model.weights, again.weights, strict=True))
+
+
+def test_adam_first_step_moves_every_parameter_by_the_learning_rate():
+    p = np.array([1.0, -2.0, 3.0])
+    Adam([p], lr=0.1).step([np.array([5.0, -0.01, 0.0])])
+    np.testing.assert_allclose(p, [0.9, -1.9, 3.0], atol=1e-5)
+
+
+def test_adam_minimizes_a_quadratic():
+    p = np.array([3.0, -4.0])
+    optimizer = Adam([p], lr=0.05)
+    for _ in range(500):
+        optimizer.step([2 * p])
+    assert np.abs(p).max() < 0.05
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "error", "message"),
+    [
+        ("batch_size", 0, ValueError, "batch_size must be a positive integer"),
+        ("batch_size", -5, ValueError, "batch_size must be a positive integer"),
+        ("batch_size", True, TypeError, "batch_size must be a positive integer"),
+        ("batch_size", 2.0, TypeError, "batch_size must be a positive integer"),
+        ("lr", float("nan"), ValueError, "lr must be finite"),
+        ("lr", -0.001, ValueError, "lr must be in"),
+        ("lr", 0, ValueError, "lr must be in"),
+        ("epochs", 0, ValueError, "epochs must be a positive integer"),
+        ("weight_decay", -1.0, ValueError, "weight_decay must be in"),
+    ],
+)
+def test_bad_hyper_parameters_are_refused(digits, option, value, error, message):
+    images, labels = digits
+    kwargs = dict(epochs=1, batch_size=32, progress=False) | {option: value}
+    with pytest.raises(error, match=message):
+        train(MLP.initialized([784, 4, 10]), images, labels, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [
+        (np.full(500, -1), "between 0 and 9"),
+        (np.full(500, 10), "between 0 and 9"),
+        (np.zeros(499, int), r"shape \(500,\)"),
+        (np.zeros((500, 1), int), r"shape \(500,\)"),
+        (np.zeros(500), "integers"),
+    ],
+)
+def test_bad_labels_are_refused(digits, labels, message):
+    images, _ = digits
+    model = MLP.initialized([784, 4, 10])
+    with pytest.raises(ValueError, match=message):
+        train(model, images, labels, epochs=1, progress=False)
+    with pytest.raises(ValueError, match=message):
+        accuracy(model, images, labels)
+
+
+def test_accuracy_refuses_column_labels_and_bad_batches(digits):
+    images, labels = digits
+    model = MLP.initialized([784, 4, 10])
+    with pytest.raises(ValueError, match=r"shape \(500,\)"):
+        accuracy(model, images, labels.reshape(-1, 1))  # used to broadcast and return 497.0
+    with pytest.raises(ValueError, match="batch_size"):
+        accuracy(model, images, labels, batch_size=-1)  # used to return 0.0
+    with pytest.raises(TypeError, match="batch_size"):
+        accuracy(model, images, labels, batch_size=True)
+    assert accuracy(model, images, labels, batch_size=7) == accuracy(model, images, labels)
 
 
 def test_random_shifts_move_by_at_most_one_pixel_and_fill_zeros():
@@ -49,27 +122,6 @@ def test_random_shifts_move_by_at_most_one_pixel_and_fill_zeros():
     assert any((s == 0).any() for s in shifted), "zeros must be shifted in, not wrapped"
 
 
-def test_training_learns_a_simple_task():
-    rng = np.random.default_rng(0)
-    labels = rng.integers(0, 2, 400)
-    images = np.zeros((400, 6, 6), np.uint8)
-    images[labels == 0, :, :3] = 200  # class 0: left half lit; class 1: right half
-    images[labels == 1, :, 3:] = 200
-    model = train_mlp(images, labels, [36, 8, 2], epochs=3, batch_size=32, progress=False)
-    assert accuracy(model, images, labels) == 1.0
-
-
-def test_train_rejects_bad_data():
-    with pytest.raises(ValueError, match="uint8"):
-        train_mlp(np.zeros((4, 28, 28)), np.zeros(4, int), epochs=1, progress=False)
-
-
-def test_accuracy_checks_lengths():
-    model = MLP.initialized([4, 2])
-    with pytest.raises(ValueError, match="as many labels"):
-        accuracy(model, np.zeros((3, 4)), np.zeros(2, int))
-
-
 def test_flush_subnormals():
     a = np.array([1e-40, -1e-39, 0.0, 1e-30, -2.0], np.float32)
     b = np.array([[3e-41]], np.float32)
@@ -78,15 +130,12 @@ def test_flush_subnormals():
     assert b[0, 0] == 0
 
 
-def test_command_line_trains_and_records_provenance(monkeypatch, tmp_path):
+def test_command_line_trains_and_records_provenance(monkeypatch, tmp_path, digits):
     import helpers.data
-    from helpers.mlp import load_mlp
-    from helpers.train import main
+    from tools.train import main
 
-    rng = np.random.default_rng(0)
-    images = rng.integers(0, 256, size=(60, 28, 28), dtype=np.uint8)
-    labels = np.arange(60) % 10
-    monkeypatch.setattr(helpers.data, "load_mnist", lambda split: (images, labels))
+    images, labels = digits
+    monkeypatch.setattr(helpers.data, "load_mnist", lambda split: (images[:60], labels[:60]))
     monkeypatch.setattr(helpers.data, "sample_indices", lambda train_labels: np.arange(10))
     out = tmp_path / "w.h5"
     main(["--out", str(out), "--epochs", "1", "--batch-size", "16"])
@@ -94,5 +143,5 @@ def test_command_line_trains_and_records_provenance(monkeypatch, tmp_path):
     assert model.layer_sizes == [784, 200, 100, 10]
     meta = model.metadata
     assert "1 epochs, batch 16" in meta["training"]
-    assert meta["command"].endswith("--epochs 1 --batch-size 16")
+    assert meta["command"] == f"python -m tools.train --out {out} --epochs 1 --batch-size 16"
     assert 0 <= meta["test_accuracy"] <= 1 and 0 <= meta["sample_accuracy"] <= 1

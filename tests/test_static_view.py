@@ -9,12 +9,14 @@ nbconvert prefers the live widget view over the picture whenever the notebook
 stores the widget's state in its metadata (the HTML then needs JavaScript from the
 internet to draw it), so notebooks are executed without saving widget state:
 ``jupyter nbconvert --to notebook --execute --inplace
---ExecutePreprocessor.store_widget_state=False notebooks/NAME.ipynb``.
+--ExecutePreprocessor.store_widget_state=False --ExecutePreprocessor.coalesce_streams=True
+notebooks/NAME.ipynb`` (the second option stores what a cell prints as one piece, as a
+reader expects it, however the kernel happened to flush it).
 
-Also refused: widget text stored as an output (``IntSlider(value=3, ...)`` is what a
-reader sees when there is no picture), tqdm's widget bars (``tqdm.auto``,
-``tqdm.notebook``; use ``from tqdm import tqdm``) and text progress bars stored
-before they reached 100%.
+Also refused: printed output stored in pieces, widget text stored as an output
+(``IntSlider(value=3, ...)`` is what a reader sees when there is no picture), tqdm's
+widget bars (``tqdm.auto``, ``tqdm.notebook``; use ``from tqdm import tqdm``) and text
+progress bars stored before they reached 100%.
 """
 
 from __future__ import annotations
@@ -88,6 +90,10 @@ def static_view_problems(nb: nbformat.NotebookNode) -> list[str]:
     shown = None  # rendered lazily: only notebooks with widget outputs need the HTML
     for number, cell in enumerate(nb.cells):
         where = f"cell {number} ({''.join(cell.get('source', ''))[:50]!r})"
+        streams = [o.get("name") if o.get("output_type") == "stream" else None
+                   for o in cell.get("outputs", [])]
+        if any(a is not None and a == b for a, b in zip(streams, streams[1:], strict=False)):
+            problems.append(f"{where}: its printed output is stored in pieces")
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             text = _text_of(output)
@@ -172,8 +178,9 @@ def test_tqdm_widgets_and_frozen_bars_fail() -> None:
               "text": "\r  0%|          | 0/10 [00:00<?, ?it/s]\r 40%|████      | 4/10\n"}
     finished = {"output_type": "stream", "name": "stderr",
                 "text": "\r  0%|          | 0/10\r100%|██████████| 10/10 [00:01<00:00]\n"}
-    problems = static_view_problems(_notebook(tqdm_widget, tqdm_auto, frozen, finished))
+    problems = static_view_problems(_notebook(tqdm_widget, tqdm_auto, finished, frozen))
     assert sum("tqdm widget" in p for p in problems) == 2
+    assert "cell 0 ('explorer'): its printed output is stored in pieces" in problems
     assert [p for p in problems if "progress bar" in p] == [
         "cell 0 ('explorer'): progress bar stored at '40%|████      | 4/10'"
     ]

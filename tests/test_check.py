@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -27,3 +31,17 @@ def test_wrong_types_get_a_hint_not_a_traceback(bad: object) -> None:
 def test_unknown_exercise() -> None:
     with pytest.raises(KeyError, match="no exercise '99.1'"):
         verdict("99.1", 1)
+
+
+EXERCISE_FILES = sorted((Path(__file__).parents[1] / "helpers" / "exercises").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", EXERCISE_FILES, ids=lambda p: p.name)
+def test_every_entry_has_a_why_and_a_hint_that_does_not_give_the_answer(path: Path) -> None:
+    for name, spec in json.loads(path.read_text(encoding="utf-8")).items():
+        assert name.startswith(path.stem + "."), f"{name} belongs in {name.split('.')[0]}.json"
+        assert spec["kind"] in {"number", "integer", "text", "array", "shape"}, name
+        assert spec["why"].strip() and spec["hint"].strip(), name
+        if spec["kind"] in ("number", "integer"):
+            answer = re.compile(rf"(?<![\d.]){re.escape(str(spec['expected']))}(?![\d.])")
+            assert not answer.search(spec["hint"]), f"the hint of {name} gives the answer"

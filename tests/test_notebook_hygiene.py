@@ -42,9 +42,62 @@ def test_notebook_opens_with_goals_and_closes_with_exercises(path):
     cells = _load(path)["cells"]
     first = "".join(cells[0]["source"]).lower()
     assert cells[0]["cell_type"] == "markdown" and "learning goals" in first
-    markdown = ["".join(c["source"]).lower() for c in cells if c["cell_type"] == "markdown"]
-    tail = "\n".join(markdown[-4:])
-    assert "summary" in tail and "exercise" in tail
+    headings = [
+        line.strip().lower()
+        for c in cells
+        if c["cell_type"] == "markdown"
+        for line in "".join(c["source"]).splitlines()
+        if line.startswith("## ")
+    ]
+    assert "## summary" in headings, "no '## Summary' section"
+    assert headings[-1] == "## exercises", "the last section must be '## Exercises'"
+    assert headings.index("## summary") < len(headings) - 1, "the summary comes first"
+
+
+def _exercise_cells(cells):
+    """The cells from the '## Exercises' heading to the end."""
+    for number, cell in enumerate(cells):
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "markdown" and re.search(r"(?m)^## Exercises\s*$", source):
+            return cells[number:]
+    return []
+
+
+def _tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_linter_comments_in_code_cells(path):
+    for cell in _load(path)["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code":
+            assert "# noqa" not in source, "a linter comment in a teaching cell: " + source[:80]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_exercises_are_checked_and_solutions_tagged(path):
+    exercises = _exercise_cells(_load(path)["cells"])
+    assert exercises, "no '## Exercises' section"
+    code = ["".join(c["source"]) for c in exercises if c["cell_type"] == "code"]
+    checks = [s for s in code if "check(" in s]
+    assert len(checks) >= 2, "the exercises need at least two check(...) calls"
+    assert not [s for s in code if re.search(r"(?m)^\s*assert\b", s)], (
+        "an exercise cell asserts its answer; use check(...)"
+    )
+    for cell in exercises:
+        source = "".join(cell["source"])
+        tagged = "solution" in _tags(cell)
+        if cell["cell_type"] == "code":
+            answers = re.search(r"(?m)^(answer|prediction)\w*\s*=", source)
+            assert tagged == bool(answers), (
+                "answer cells (assigning answer_k or prediction_k) and only they carry the "
+                "'solution' tag: " + source[:80]
+            )
+            if tagged:
+                assert "check(" not in source, "the check(...) call goes in an untagged cell"
+        elif re.search(r"<summary>\s*(model answer|solution)", source, re.IGNORECASE):
+            assert tagged, "a written solution must carry the 'solution' tag: " + source[:80]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

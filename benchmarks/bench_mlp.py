@@ -101,7 +101,7 @@ def run(repeats: int = 5) -> list[Row]:
     a = rng.random((MATMUL_N, MATMUL_N), dtype=np.float32)
     b = rng.random((MATMUL_N, MATMUL_N), dtype=np.float32)
     torch_forward = _torch_forward(model, threads)
-    fns = {"ours": lambda: model.forward(images), "matmul": lambda: a @ b}
+    fns = {"ours": lambda: model.forward(images, block_rows=1024), "matmul": lambda: a @ b}
     if torch_forward is not None:
         np.testing.assert_allclose(
             torch_forward(images[:100]), model.forward(images[:100]), atol=1e-5

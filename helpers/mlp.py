@@ -1,4 +1,4 @@
-"""A multi-layer perceptron in numpy: ReLU hidden layers, a softmax output.
+"""A multi-layer perceptron in numpy: ReLU hidden layers, a softmax output (notebooks 04 and 05).
 
 Each layer ``i`` computes ``a_i = f(W_i @ a_{i-1} + b_i)`` for one image ``a_{i-1}``
 (a column); ``W_i`` has shape ``(size_i, size_{i-1})``. For a batch stored as rows
@@ -6,8 +6,9 @@ the same map is ``A_i = f(A_{i-1} @ W_i.T + b_i)``, which is what :meth:`MLP.for
 computes. Hidden layers use ReLU; the output layer uses softmax, so each output
 row holds the probabilities of the classes.
 
-Inputs may be uint8 pixels (0-255, scaled to [0, 1] by dividing by 255) or
-floats already in [0, 1]; both are computed in float32.
+Inputs follow the collection's pixel convention (:mod:`helpers.validation`):
+uint8 pixels hold 0-255 and are divided by 255; floats must already be in [0, 1].
+Everything is computed in float32.
 
 The weights are stored in HDF5 by :func:`save_mlp` and read back by
 :func:`load_mlp`; the layout of the file:
@@ -28,16 +29,14 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers.atomic import atomic_path
+from helpers.validation import check_pixels, check_positive_int
 
 __all__ = ["MLP", "load_mlp", "relu", "save_mlp", "softmax"]
 
-#: Rows pushed through the network at a time by :meth:`MLP.forward`. Larger batches are
-#: split so each block's activations stay in the CPU cache (measured in benchmarks/).
-BLOCK_ROWS = 1024
-
-#: What the network does to uint8 inputs before the first layer.
-INPUT_SCALING = "uint8 pixels are divided by 255 (to [0, 1]); float inputs are used as given"
+#: What the network does to its inputs before the first layer (stored in the weight file).
+INPUT_SCALING = "uint8 pixels are divided by 255 (to [0, 1]); float inputs must be in [0, 1]"
+#: Attributes that :func:`save_mlp` writes itself; metadata may not use these names.
+RESERVED = ("layer_sizes", "activations", "input_scaling", "created")
 
 
 def relu(z: np.ndarray) -> np.ndarray:
@@ -58,14 +57,6 @@ def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
         z = z.astype(np.float64)
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
-
-
-def _softmax_rows_inplace(z: np.ndarray) -> np.ndarray:
-    """Softmax of each row of a 2-D float array, overwriting it (no temporaries)."""
-    z -= z.max(axis=1, keepdims=True)
-    np.exp(z, out=z)
-    z /= z.sum(axis=1, keepdims=True)
-    return z
 
 
 class MLP:
@@ -108,16 +99,20 @@ class MLP:
                 f"need one bias per weight matrix and at least one layer, "
                 f"got {len(weights)} weight matrices and {len(biases)} biases"
             )
-        self.weights = [np.ascontiguousarray(w, dtype=np.float32) for w in weights]
-        self.biases = [np.ascontiguousarray(b, dtype=np.float32) for b in biases]
+        self.weights = [np.asarray(w, dtype=np.float32) for w in weights]
+        self.biases = [np.asarray(b, dtype=np.float32) for b in biases]
         check_chain([w.shape for w in self.weights], [b.shape for b in self.biases])
         self.metadata = dict(metadata or {})
-        self.refresh()
 
     @classmethod
     def initialized(cls, layer_sizes: Sequence[int], seed: int = 0) -> MLP:
-        """A fresh network with He-normal weights and zero biases (for training)."""
-        sizes = _check_sizes(layer_sizes)
+        """A fresh network with He-normal weights and zero biases (for training and tests)."""
+        if len(layer_sizes) < 2:
+            raise ValueError(
+                f"layer_sizes must be at least two positive integers (inputs, ..., outputs), "
+                f"got {list(layer_sizes)}"
+            )
+        sizes = [check_positive_int(s, "each of layer_sizes") for s in layer_sizes]
         rng = np.random.default_rng(seed)
         weights = [
             rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_out, n_in))
@@ -125,16 +120,6 @@ class MLP:
         ]
         biases = [np.zeros(n) for n in sizes[1:]]
         return cls(weights, biases)
-
-    def refresh(self) -> None:
-        """Precompute what the forward pass reuses: transposed weights, scaled first layer.
-
-        Call again after changing ``weights`` or ``biases`` in place.
-        """
-        # (in, out) C-contiguous copies: a batch is multiplied as X @ W.T.
-        self._wt = [np.ascontiguousarray(w.T) for w in self.weights]
-        # uint8 pixels: fold the division by 255 into the first layer's weights.
-        self._wt0_uint8 = self._wt[0] / np.float32(255)
 
     @property
     def layer_sizes(self) -> list[int]:
@@ -152,45 +137,25 @@ class MLP:
         sizes = "-".join(map(str, self.layer_sizes))
         return f"MLP({sizes}, {self.n_parameters:,} parameters)"
 
-    def as_batch(self, X: np.ndarray) -> tuple[np.ndarray, bool]:
-        """Check ``X`` and return it as an (N, n_inputs) array and whether it was one input.
-
-        uint8 arrays are returned as uint8 (the forward pass scales them);
-        floating arrays as float32.
-        """
-        X = np.asarray(X)
-        n_in = self.layer_sizes[0]
-        if X.dtype != np.uint8 and not np.issubdtype(X.dtype, np.floating):
-            raise ValueError(
-                f"X must hold uint8 pixels (0-255) or real floats in [0, 1], got dtype {X.dtype}"
-            )
-        if X.ndim == 1 and X.shape[0] == n_in:
-            return X.reshape(1, n_in), True
-        if X.ndim == 2 and X.shape[1] == n_in:
-            return X, False
-        if X.ndim == 2 and X.size == n_in:
-            raise ValueError(
-                f"a single {X.shape} image is ambiguous (one image or {X.shape[0]} rows?): "
-                f"pass X[None] for a batch of one, or X.reshape({n_in})"
-            )
-        if X.ndim == 3 and X.shape[1] * X.shape[2] == n_in:
-            return X.reshape(X.shape[0], n_in), False
-        raise ValueError(
-            f"X must have shape ({n_in},), (N, {n_in}) or (N, height, width) with "
-            f"height * width = {n_in}; got shape {X.shape}"
-        )
-
     def forward(
-        self, X: np.ndarray, return_hidden: bool = False
+        self, X: np.ndarray, return_hidden: bool = False, block_rows: int | None = None
     ) -> np.ndarray | tuple[np.ndarray, list[np.ndarray]]:
         """Push inputs through the network.
 
         Parameters
         ----------
-        X : array of shape (n_inputs,), (N, n_inputs) or (N, h, w)
-            uint8 pixels (divided by 255) or floats in [0, 1].
+        X : array
+            One input, of shape (n_inputs,) or an image (h, w) with
+            h * w = n_inputs, e.g. (784,) or (28, 28); or a batch of shape
+            (N, n_inputs) or (N, h, w). uint8 pixels (0-255, divided by 255)
+            or floats in [0, 1].
         return_hidden : bool, default False
             Also return the hidden layers' ReLU activations.
+        block_rows : int, optional
+            None (the default) pushes the whole batch through each layer at
+            once, so the batch's activations are all in memory together. An
+            int processes the rows in blocks of that many: less memory, and
+            blocks that fit the CPU cache (notebook 05 measures both).
 
         Returns
         -------
@@ -199,57 +164,53 @@ class MLP:
         hidden : list of float32 arrays of shape (N, size_i) (or (size_i,))
             Only if ``return_hidden``.
         """
-        X, single = self.as_batch(X)
-        n = len(X)
-        sizes = [W.shape[0] for W in self.weights]
-        probs = np.empty((n, sizes[-1]), dtype=np.float32)
-        hidden = [np.empty((n, size), dtype=np.float32) for size in sizes[:-1] if return_hidden]
-        # Work through the rows in blocks, reusing one set of buffers: a block's
-        # activations stay in the CPU cache, and no fresh memory is requested per block.
-        block = max(1, min(n, BLOCK_ROWS))
-        x_buf = np.empty((block, X.shape[1]), dtype=np.float32)
-        bufs = [np.empty((block, size), dtype=np.float32) for size in sizes]
-        for start in range(0, n, block):
-            stop = min(start + block, n)
-            x = x_buf[: stop - start]
-            x[...] = X[start:stop]  # uint8 or float64 -> float32
-            activations = self._forward_block(x, [b[: stop - start] for b in bufs], X.dtype)
-            probs[start:stop] = activations[-1]
-            if return_hidden:
-                for full, part in zip(hidden, activations[:-1], strict=True):
-                    full[start:stop] = part
+        rows, single = self._as_rows(X)
+        if len(rows) == 0:
+            raise ValueError("X is an empty batch (N = 0); give at least one input")
+        if block_rows is None:
+            probs, hidden = self._forward_rows(rows)
+        else:
+            block_rows = check_positive_int(block_rows, "block_rows")
+            blocks = [
+                self._forward_rows(rows[start : start + block_rows])
+                for start in range(0, len(rows), block_rows)
+            ]
+            probs = np.concatenate([p for p, _ in blocks])
+            hidden = [np.concatenate(layer) for layer in zip(*[h for _, h in blocks], strict=True)]
         if single:
             probs, hidden = probs[0], [h[0] for h in hidden]
         return (probs, hidden) if return_hidden else probs
 
-    def _forward_block(
-        self, x: np.ndarray, out: list[np.ndarray], input_dtype: np.dtype
-    ) -> list[np.ndarray]:
-        """Forward float32 rows ``x`` into the buffers ``out`` (one per layer); return them."""
-        first = self._wt0_uint8 if input_dtype == np.uint8 else self._wt[0]
-        a = x
-        for i, (W_t, b, a_out) in enumerate(zip(self._wt, self.biases, out, strict=True)):
-            np.matmul(a, first if i == 0 else W_t, out=a_out)
-            a_out += b
-            if i < len(out) - 1:
-                np.maximum(a_out, 0, out=a_out)  # ReLU in place
-            a = a_out
-        _softmax_rows_inplace(a)
-        return out
+    def _forward_rows(self, X: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The forward pass of checked rows X (N, n_inputs): probabilities, hidden layers."""
+        a = X / np.float32(255) if X.dtype == np.uint8 else X.astype(np.float32, copy=False)
+        hidden = []
+        for W, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
+            a = relu(a @ W.T + b)
+            hidden.append(a)
+        probs = softmax(a @ self.weights[-1].T + self.biases[-1], axis=1)
+        return probs, hidden
+
+    def _as_rows(self, X: np.ndarray) -> tuple[np.ndarray, bool]:
+        """Check ``X``; return it as (N, n_inputs) rows and whether it was a single input."""
+        X = check_pixels(X, name="X")
+        n_in = self.layer_sizes[0]
+        if X.ndim == 1 and X.shape[0] == n_in:
+            return X.reshape(1, n_in), True
+        if X.ndim == 2 and X.shape[1] == n_in:
+            return X, False
+        if X.ndim == 2 and X.size == n_in:  # one image, e.g. (28, 28)
+            return X.reshape(1, n_in), True
+        if X.ndim == 3 and X.shape[1] * X.shape[2] == n_in:
+            return X.reshape(len(X), n_in), False
+        raise ValueError(
+            f"X must have shape ({n_in},), (N, {n_in}), one image (height, width) or a "
+            f"batch (N, height, width) with height * width = {n_in}; got shape {X.shape}"
+        )
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """The most probable class of each input (int64), or one int64 for one input."""
         return np.argmax(self.forward(X), axis=-1).astype(np.int64)
-
-
-def _check_sizes(layer_sizes: Sequence[int]) -> list[int]:
-    sizes = [int(s) for s in layer_sizes]
-    if len(sizes) < 2 or any(s < 1 for s in sizes) or list(layer_sizes) != sizes:
-        raise ValueError(
-            f"layer_sizes must be at least two positive integers (inputs, ..., outputs), "
-            f"got {list(layer_sizes)}"
-        )
-    return sizes
 
 
 def check_chain(weight_shapes: Sequence[tuple], bias_shapes: Sequence[tuple]) -> None:
@@ -267,7 +228,7 @@ def check_chain(weight_shapes: Sequence[tuple], bias_shapes: Sequence[tuple]) ->
 
 
 def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Path:
-    """Write ``model`` to an HDF5 file atomically (temporary file, then rename).
+    """Write ``model`` to an HDF5 file atomically, with :func:`helpers.h5.write_arrays`.
 
     Parameters
     ----------
@@ -277,30 +238,32 @@ def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Pa
     **metadata
         Extra attributes, e.g. ``trained_on="..."``, ``test_accuracy=0.98``.
         Values must be what HDF5 attributes hold: str, numbers, lists of them.
+        The names in :data:`RESERVED` are written by this function and refused.
 
     Returns
     -------
     pathlib.Path
     """
-    import h5py  # imported here: only saving and loading need it
+    from helpers.h5 import write_arrays  # imported here: only saving and loading need h5py
 
     if not isinstance(model, MLP):
         raise TypeError(f"model must be an MLP, got {type(model).__name__}")
-    path = Path(path)
-    created = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    clashes = sorted(set(metadata) & set(RESERVED))
+    if clashes:
+        raise ValueError(
+            f"metadata may not set {', '.join(clashes)}: save_mlp writes these itself "
+            f"(reserved: {', '.join(RESERVED)})"
+        )
+    arrays = {}
+    for i, (w, b) in enumerate(zip(model.weights, model.biases, strict=True), start=1):
+        arrays[f"W{i}"], arrays[f"b{i}"] = w, b
     attrs = {
         "layer_sizes": np.array(model.layer_sizes, dtype=np.int64),
         "activations": model.activations,
         "input_scaling": INPUT_SCALING,
-        "created": created,
+        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     } | {k: v for k, v in metadata.items() if v is not None}
-    with atomic_path(path) as tmp, h5py.File(tmp, "w") as f:
-        for i, (w, b) in enumerate(zip(model.weights, model.biases, strict=True), start=1):
-            f.create_dataset(f"W{i}", data=w.astype(np.float32))
-            f.create_dataset(f"b{i}", data=b.astype(np.float32))
-        for key, value in attrs.items():
-            f.attrs[key] = value
-    return path
+    return write_arrays(path, arrays, attrs={"/": attrs})
 
 
 def load_mlp(path: str | os.PathLike[str]) -> MLP:
@@ -317,8 +280,9 @@ def load_mlp(path: str | os.PathLike[str]) -> MLP:
         If there is no such file.
     ValueError
         If the file is not HDF5 (or is truncated), lacks ``layer_sizes``, lacks
-        a dataset ``W{i}`` or ``b{i}``, or the shapes do not chain; the
-        message names the file and what is wrong.
+        a dataset ``W{i}`` or ``b{i}``, the shapes do not chain, or its
+        ``activations`` are not ReLU ... softmax (the only network this class
+        computes); the message names the file and what is wrong.
     """
     import h5py
 
@@ -356,8 +320,14 @@ def _read_mlp(f, name: str) -> MLP:
         raise ValueError(f"{name}: attribute layer_sizes is {sizes} but the datasets give {found}")
     weights = [f[f"W{i}"][()] for i in range(1, n_layers + 1)]
     biases = [f[f"b{i}"][()] for i in range(1, n_layers + 1)]
-    metadata = {k: _plain(v) for k, v in f.attrs.items()}
-    return MLP(weights, biases, metadata=metadata)
+    model = MLP(weights, biases, metadata={k: _plain(v) for k, v in f.attrs.items()})
+    stored = model.metadata.get("activations", model.activations)
+    if stored != model.activations:
+        raise ValueError(
+            f"{name}: activations are {stored}, but MLP computes {model.activations} "
+            "(ReLU on hidden layers, softmax on the output)"
+        )
+    return model
 
 
 def _plain(value: object) -> object:

@@ -20,6 +20,7 @@ __all__ = [
     "check_images",
     "check_labels",
     "check_number",
+    "check_pixels",
     "check_positive_int",
 ]
 
@@ -88,19 +89,36 @@ def check_images(images: object, *, name: str = "images") -> np.ndarray:
         raise ValueError(
             f"{name} must have shape (N, 28, 28) or (N, 784) with N >= 1, got {images.shape}"
         )
-    if images.dtype == np.uint8:
-        return images
-    if not np.issubdtype(images.dtype, np.floating):
-        raise TypeError(f"{name} must be uint8 (0-255) or floats in [0, 1], got {images.dtype}")
-    if not np.isfinite(images).all():
+    return check_pixels(images, name=name)
+
+
+def check_pixels(pixels: object, *, name: str = "images") -> np.ndarray:
+    """Return ``pixels`` (any shape) as an array after checking the pixel convention.
+
+    uint8 arrays pass as they are (0-255); floating-point arrays must be finite
+    and within [0, 1]. Floats in 0-255 are refused, not guessed: an image
+    scaled twice or not at all gives a wrong answer without this check.
+
+    Raises
+    ------
+    TypeError
+        Pixels neither uint8 nor floating point.
+    ValueError
+        NaN or infinity, or floats outside [0, 1].
+    """
+    pixels = np.asarray(pixels)
+    if pixels.dtype == np.uint8:
+        return pixels
+    if not np.issubdtype(pixels.dtype, np.floating):
+        raise TypeError(f"{name} must be uint8 (0-255) or floats in [0, 1], got {pixels.dtype}")
+    if not np.isfinite(pixels).all():
         raise ValueError(f"{name} contain NaN or infinite values")
-    low, high = float(images.min()), float(images.max())
-    if low < 0 or high > 1:
+    if pixels.size and (pixels.min() < 0 or pixels.max() > 1):
         raise ValueError(
-            f"float {name} must be scaled to [0, 1], got values from {low:g} to {high:g}; "
-            "divide uint8 pixels by 255 (or pass them as uint8)"
+            f"float {name} must be scaled to [0, 1], got values from {pixels.min():g} "
+            f"to {pixels.max():g}; divide uint8 pixels by 255 (or pass them as uint8)"
         )
-    return images
+    return pixels
 
 
 def check_labels(

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.mlp import BLOCK_ROWS, MLP, load_mlp, relu, save_mlp, softmax
+from helpers.mlp import MLP, load_mlp, relu, save_mlp, softmax
 
 
 @pytest.fixture(scope="module")
@@ -89,11 +89,11 @@ def test_forward_matches_the_textbook_formula(model):
     np.testing.assert_allclose(model.forward(x), a, rtol=1e-4, atol=1e-7)
 
 
-def test_batches_larger_than_a_block_match_the_formula(model):
-    # forward() splits large batches into blocks of BLOCK_ROWS rows; the seams must not show.
-    n = 2 * BLOCK_ROWS + 5
-    X = np.random.default_rng(4).integers(0, 256, size=(n, 784), dtype=np.uint8)
-    probs, hidden = model.forward(X, return_hidden=True)
+@pytest.mark.parametrize("block_rows", [None, 7, np.int64(1000), 5000])
+def test_blocks_match_the_formula(model, block_rows):
+    # block_rows splits the batch; the seams between blocks must not show.
+    X = np.random.default_rng(4).integers(0, 256, size=(2 * 1000 + 5, 784), dtype=np.uint8)
+    probs, hidden = model.forward(X, return_hidden=True, block_rows=block_rows)
     a = X / 255.0
     for i, (w, b) in enumerate(zip(model.weights, model.biases, strict=True)):
         z = a @ w.astype(np.float64).T + b
@@ -101,6 +101,24 @@ def test_batches_larger_than_a_block_match_the_formula(model):
         if i < 2:
             np.testing.assert_allclose(hidden[i], a, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(probs, a, rtol=1e-4, atol=1e-6)
+    assert probs.dtype == np.float32
+
+
+@pytest.mark.parametrize("block_rows", [0, -1, True, 2.0, "8"])
+def test_bad_block_rows(model, block_rows):
+    with pytest.raises((TypeError, ValueError), match="block_rows"):
+        model.forward(np.zeros((3, 784), np.uint8), block_rows=block_rows)
+
+
+def test_forward_uses_the_weights_as_they_are_now(model):
+    # no cached copies of the weights: an in-place edit shows at once
+    m = MLP([w.copy() for w in model.weights], [b.copy() for b in model.biases])
+    x = np.random.default_rng(5).integers(0, 256, size=(4, 784), dtype=np.uint8)
+    before = m.forward(x)
+    m.weights[0] *= 0
+    m.biases[-1][:] = np.arange(10)
+    np.testing.assert_allclose(m.forward(x), np.tile(softmax(np.arange(10.0)), (4, 1)), rtol=1e-5)
+    assert not np.allclose(before, m.forward(x))
 
 
 @settings(max_examples=25, deadline=None)
@@ -120,31 +138,48 @@ def test_batched_forward_equals_per_image_forward(model, n, seed, as_uint8):
     np.testing.assert_allclose(batch, loop, rtol=1e-5, atol=1e-7)
 
 
-def test_a_single_28x28_image_is_ambiguous(model):
-    with pytest.raises(ValueError, match=r"X\[None\]"):
-        model.forward(np.zeros((28, 28), np.uint8))
+def test_a_single_28x28_image_gives_its_10_probabilities(model):
+    image = np.random.default_rng(6).integers(0, 256, size=(28, 28), dtype=np.uint8)
+    p = model.forward(image)
+    assert p.shape == (10,)
+    np.testing.assert_allclose(p, model.forward(image[None])[0], rtol=1e-6)
+    np.testing.assert_allclose(p, model.forward(image.reshape(784)), rtol=1e-6)
+    probs, hidden = model.forward(image, return_hidden=True)
+    assert [h.shape for h in hidden] == [(20,), (15,)]
 
 
 @pytest.mark.parametrize(
-    "X, message",
+    "X, error, message",
     [
-        (np.array(["a"] * 784), "dtype"),
-        (np.zeros(784, complex), "dtype"),
-        (np.zeros(784, np.int32), "dtype"),
-        (np.zeros(783), r"shape \(783,\)"),
-        (np.zeros((2, 785)), r"shape \(2, 785\)"),
-        (np.zeros((2, 27, 28)), "height"),
+        (np.array(["a"] * 784), TypeError, "uint8"),
+        (np.zeros(784, complex), TypeError, "uint8"),
+        (np.zeros(784, np.int32), TypeError, "uint8"),
+        (np.zeros(783), ValueError, r"shape \(783,\)"),
+        (np.zeros((2, 785)), ValueError, r"shape \(2, 785\)"),
+        (np.zeros((2, 27, 28)), ValueError, "height"),
+        (np.zeros((0, 784), np.uint8), ValueError, "empty"),
+        # floats in 0-255 used to be taken as [0, 1]: saturated, wrong probabilities
+        (np.full((2, 784), 200.0), ValueError, r"\[0, 1\].*divide uint8 pixels by 255"),
+        (np.full(784, -0.5, np.float32), ValueError, r"\[0, 1\]"),
+        # NaN pixels used to give NaN probabilities and class 0
+        (np.full((2, 784), np.nan), ValueError, "NaN"),
     ],
 )
-def test_bad_inputs_are_rejected(model, X, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_inputs_are_rejected(model, X, error, message):
+    with pytest.raises(error, match=message):
         model.forward(X)
+    with pytest.raises(error, match=message):
+        model.forward(X, block_rows=2)
 
 
-@pytest.mark.parametrize("sizes", [[784], [784, 0, 10], [784, 2.5, 10], []])
+@pytest.mark.parametrize("sizes", [[784], [784, 0, 10], [784, 2.5, 10], [], [784, True]])
 def test_bad_layer_sizes(sizes):
-    with pytest.raises(ValueError, match="layer_sizes"):
+    with pytest.raises((TypeError, ValueError), match="layer_sizes"):
         MLP.initialized(sizes)
+
+
+def test_layer_sizes_may_be_numpy_integers():
+    assert MLP.initialized(np.array([4, 3, 2])).layer_sizes == [4, 3, 2]
 
 
 def test_weights_that_do_not_chain_are_rejected():
@@ -221,3 +256,18 @@ def test_missing_file(tmp_path):
 def test_save_needs_a_model(tmp_path):
     with pytest.raises(TypeError, match="MLP"):
         save_mlp(tmp_path / "m.h5", {"W1": np.zeros((2, 2))})
+
+
+@pytest.mark.parametrize("key", ["layer_sizes", "activations", "input_scaling", "created"])
+def test_save_refuses_reserved_metadata(tmp_path, model, key):
+    # these used to overwrite the attributes save_mlp writes, giving a file that lies
+    with pytest.raises(ValueError, match=f"may not set {key}"):
+        save_mlp(tmp_path / "m.h5", model, **{key: [1, 2]})
+    assert not list(tmp_path.iterdir())
+
+
+def test_load_checks_the_stored_activations(saved):
+    with h5py.File(saved, "a") as f:
+        f.attrs["activations"] = ["tanh", "tanh", "softmax"]
+    with pytest.raises(ValueError, match="activations are.*tanh"):
+        load_mlp(saved)

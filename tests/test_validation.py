@@ -51,3 +51,12 @@ def test_numbers() -> None:
         check_number(float("nan"), "lr")
     with pytest.raises(TypeError):
         check_number(True, "lr")
+
+
+@pytest.mark.parametrize("shape", [(784,), (5, 3), (2, 28, 28)])
+def test_pixels_of_any_shape(shape) -> None:
+    from helpers.validation import check_pixels
+
+    assert check_pixels(np.zeros(shape, np.uint8)).shape == shape
+    with pytest.raises(ValueError, match=r"divide uint8 pixels by 255"):
+        check_pixels(np.full(shape, 255.0), name="X")

@@ -209,8 +209,11 @@ def test_student_edition_changes_only_exercises(path: Path, student_folder: Path
 def test_notebook_follows_the_exercise_convention(path: Path) -> None:
     """Ends with ## Exercises: 2-4 checked exercises, a prediction, a model answer."""
     cells = read(path).cells
-    headings = [i for i, c in enumerate(cells) if c.cell_type == "markdown"
-                and EXERCISES_HEADING.search(source(c))]  # fmt: skip
+    headings = [
+        i
+        for i, c in enumerate(cells)
+        if c.cell_type == "markdown" and EXERCISES_HEADING.search(source(c))
+    ]
     assert headings, f"{path.name} has no '## Exercises' heading"
     exercises = [call for cell in cells[headings[0] :] for call in check_calls(cell)]
     numbered = {name for name, _ in exercises if not re.fullmatch(r"\d\d\.p\w+", name)}
@@ -219,8 +222,9 @@ def test_notebook_follows_the_exercise_convention(path: Path) -> None:
         assert 2 <= len(numbered) <= 4, f"{path.name}: {len(numbered)} checked exercises"
         assert predictions, f"{path.name}: no checked 'predict, then run' question (NN.pk)"
     assert all(variable for _, variable in exercises), "check a variable: check('NN.k', answer_k)"
-    assert any(c.cell_type == "markdown" and is_solution(c) and "Model answer" in source(c)
-               for c in cells), f"{path.name}: no model answer (a markdown cell tagged solution)"  # fmt: skip
+    assert any(
+        c.cell_type == "markdown" and is_solution(c) and "Model answer" in source(c) for c in cells
+    ), f"{path.name}: no model answer (a markdown cell tagged solution)"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -242,8 +246,12 @@ def test_instructor_edition_passes_every_check(path: Path) -> None:
 def test_no_solution_text_in_student_edition(path: Path, student_folder: Path) -> None:
     instructor = read(path)
     student_text = (student_folder / path.name).read_text(encoding="utf-8")
-    elsewhere = {line.strip() for cell in instructor.cells if not is_solution(cell)
-                 for line in source(cell).splitlines()}  # fmt: skip
+    elsewhere = {
+        line.strip()
+        for cell in instructor.cells
+        if not is_solution(cell)
+        for line in source(cell).splitlines()
+    }
     secrets = set()
     for cell in instructor.cells:
         if is_solution(cell):
@@ -267,9 +275,11 @@ def test_student_edition_runs_and_answers_every_check(path: Path, student_folder
     """
     notebook = read(student_folder / path.name)
     client = NotebookClient(
-        notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
+        notebook,
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
-    )  # fmt: skip
+    )
     with client.setup_kernel():
         for index, cell in enumerate(notebook.cells):
             try:

@@ -89,7 +89,9 @@ def stub(source: str, where: str = "a solution cell") -> str:
     try:
         module = ast.parse(source)
     except SyntaxError as error:
-        raise EditionError(f"{where} is not valid Python ({error.msg}, line {error.lineno})") from None
+        raise EditionError(
+            f"{where} is not valid Python ({error.msg}, line {error.lineno})"
+        ) from None
     names: list[str] = []
     for statement in module.body:
         for name in _assigned_names(statement):
@@ -110,7 +112,9 @@ def stub(source: str, where: str = "a solution cell") -> str:
     return "\n".join([*comments, *(f"{name} = None" for name in names)])
 
 
-def student_notebook(notebook: nbformat.NotebookNode, name: str = "the notebook") -> nbformat.NotebookNode:
+def student_notebook(
+    notebook: nbformat.NotebookNode, name: str = "the notebook"
+) -> nbformat.NotebookNode:
     """Return the student edition of one instructor notebook (the input is not changed)."""
     student = nbformat.from_dict(notebook)
     cells = []
@@ -187,9 +191,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("outdir", type=Path, help="the student edition goes to OUTDIR/student/")
     parser.add_argument(
-        "--notebooks", type=Path, default=REPO / "notebooks",
+        "--notebooks",
+        type=Path,
+        default=REPO / "notebooks",
         help="folder of the instructor notebooks (default: notebooks/)",
-    )  # fmt: skip
+    )
     args = parser.parse_args(argv)
     try:
         target = write_student_edition(course_notebooks(args.notebooks), args.outdir)

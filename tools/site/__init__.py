@@ -21,6 +21,7 @@ manager scripts that would come from a CDN.
 
 from __future__ import annotations
 
+import argparse
 import re
 import shutil
 import subprocess
@@ -171,8 +172,6 @@ def build(out: Path = DEFAULT_OUT, quiet: bool = True) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse
-
     parser = argparse.ArgumentParser(
         prog="python -m tools.site", description=__doc__.split("\n")[0]
     )

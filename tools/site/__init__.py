@@ -40,6 +40,8 @@ DEFAULT_OUT = REPO / "_build" / "site"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_TAG = "widget-output"
 #: Markdown links and images whose target is a relative path: ``[text](target)``.
+#: Images from other sites (such as the README's Binder badge): the site shows their alt text.
+REMOTE_IMAGE = re.compile(r"!\[([^\]]*)\]\(https?://[^)\s]+\)")
 LOCAL_LINK = re.compile(r"(!?\[[^\]]*\]\()(?!https?:|mailto:|#)([^)\s#]+)(#[^)\s]*)?\)")
 
 __all__ = ["build", "stage"]
@@ -58,7 +60,8 @@ def _binder_url(notebook: str) -> str:
 def _fix_links(text: str, page: Path, stage: Path) -> str:
     """Copy the repository files that ``text`` links to into ``stage`` (they become downloads).
 
-    A link to a folder becomes the folder's name in code style (a website cannot
+    An image from another site is replaced by its alt text (the site loads
+    nothing from outside). A link to a folder becomes the folder's name in code style (a website cannot
     list a folder); a link to a missing file is left alone, and Sphinx warns.
     """
 
@@ -76,7 +79,7 @@ def _fix_links(text: str, page: Path, stage: Path) -> str:
             shutil.copy2(source, staged)
         return f"{opening}{target}{anchor})"
 
-    return LOCAL_LINK.sub(fix, text)
+    return LOCAL_LINK.sub(fix, REMOTE_IMAGE.sub(r"\1", text))
 
 
 def _note(notebook: str) -> nbformat.NotebookNode:

@@ -61,8 +61,9 @@ def _fix_links(text: str, page: Path, stage: Path) -> str:
     """Copy the repository files that ``text`` links to into ``stage`` (they become downloads).
 
     An image from another site is replaced by its alt text (the site loads
-    nothing from outside). A link to a folder becomes the folder's name in code style (a website cannot
-    list a folder); a link to a missing file is left alone, and Sphinx warns.
+    nothing from outside). A link to a folder becomes the folder's name in code
+    style (a website cannot list a folder); a link to a missing file is left
+    alone, and Sphinx warns.
     """
 
     def fix(match: re.Match) -> str:

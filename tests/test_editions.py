@@ -25,6 +25,7 @@ from tools.editions import (
     course_notebooks,
     main,
     stub,
+    student_notebook,
     write_student_edition,
 )
 
@@ -186,20 +187,44 @@ def test_student_edition_changes_only_exercises(path: Path, student_folder: Path
     assert student.metadata == instructor.metadata
     kept = [cell for cell in instructor.cells if cell.cell_type == "code" or not is_solution(cell)]
     assert [cell.id for cell in student.cells] == [cell.id for cell in kept]
-    in_exercises = False
+    in_exercises = predicting = False
     for before, after in zip(kept, student.cells, strict=True):
         in_exercises = in_exercises or (
             before.cell_type == "markdown" and bool(EXERCISES_HEADING.search(source(before)))
         )
         if is_solution(before):
             assert source(after) == stub(source(before))
+            predicting = predicting or "prediction" in source(after)
         else:
             assert source(after) == source(before)
-        if after.cell_type == "code" and (in_exercises or is_solution(before)):
+        cleared = in_exercises or is_solution(before) or predicting or check_calls(before)
+        if after.cell_type == "code" and cleared:
             assert after.outputs == [] and after.execution_count is None
         elif after.cell_type == "code":
             assert after.outputs == before.outputs
             assert after.execution_count == before.execution_count
+        predicting = predicting and not check_calls(before)
+
+
+def test_prediction_before_the_exercises_hides_its_outputs() -> None:
+    """A "predict, then run" question in the text: the run's output would give it away."""
+    prediction = nbformat.v4.new_code_cell("# How many? Predict.\nprediction_1 = 784")
+    prediction.metadata.tags = ["solution"]
+    cells = [
+        nbformat.v4.new_code_cell("print('before')"),
+        prediction,
+        nbformat.v4.new_code_cell("print(28 * 28)"),
+        nbformat.v4.new_code_cell('check("00.example", prediction_1)'),
+        nbformat.v4.new_code_cell("print('after')"),
+    ]
+    for cell in cells:
+        cell.outputs = [nbformat.v4.new_output("stream", text="shown\n")]
+        cell.execution_count = 1
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    student = student_notebook(notebook, "x.ipynb")
+    assert [bool(cell.outputs) for cell in student.cells] == [True, False, False, False, True]
+    assert [cell.execution_count for cell in student.cells] == [1, None, None, None, 1]
+    assert notebook.cells[2].outputs, "the instructor notebook is left unchanged"
 
 
 # --- the exercises of every notebook ------------------------------------------------------

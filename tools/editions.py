@@ -8,8 +8,11 @@ notebooks with
   (the instructions), then ``NAME = None`` for every top-level assignment to a
   name starting with ``answer`` or ``prediction``; the working code is dropped;
 * every ``solution`` markdown (or raw) cell removed (the model answers);
-* the outputs of the exercise cells (from the ``## Exercises`` heading on)
-  cleared, and their execution counts reset;
+* the outputs of the exercise cells cleared, and their execution counts reset:
+  every code cell from the ``## Exercises`` heading on, every cell that calls
+  ``check``, and, for a "predict, then run" question placed before the
+  exercises, the cells from the prediction up to its check (their outputs
+  would give the prediction away);
 * everything else identical.
 
 Usage, from the repository root::
@@ -38,7 +41,14 @@ SOLUTION_TAG = "solution"
 ANSWER_PREFIXES = ("answer", "prediction")
 EXERCISES_HEADING = re.compile(r"^##\s+Exercises\b", re.MULTILINE)
 
-__all__ = ["EditionError", "course_notebooks", "student_notebook", "stub", "write_student_edition"]
+__all__ = [
+    "EditionError",
+    "calls_check",
+    "course_notebooks",
+    "student_notebook",
+    "stub",
+    "write_student_edition",
+]
 
 
 class EditionError(ValueError):
@@ -57,6 +67,18 @@ def _tags(cell: dict) -> list[str]:
 def is_solution(cell: dict) -> bool:
     """True when the cell carries the ``solution`` tag."""
     return SOLUTION_TAG in _tags(cell)
+
+
+def calls_check(source: str) -> bool:
+    """True when a code cell calls ``check(...)`` (its output tells whether an answer is right)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "check"
+        for node in ast.walk(tree)
+    )
 
 
 def _assigned_names(statement: ast.stmt) -> list[str]:
@@ -118,7 +140,7 @@ def student_notebook(
     """Return the student edition of one instructor notebook (the input is not changed)."""
     student = nbformat.from_dict(notebook)
     cells = []
-    in_exercises = False
+    in_exercises = predicting = False
     for number, cell in enumerate(student.cells, start=1):
         if cell.cell_type == "markdown" and EXERCISES_HEADING.search(_source(cell)):
             in_exercises = True
@@ -127,12 +149,15 @@ def student_notebook(
             if cell.cell_type != "code":
                 continue  # a written model answer: the student edition drops it
             cell.source = stub(_source(cell), f"solution cell {number} of {name}")
+            predicting = predicting or "\nprediction" in f"\n{cell.source}"
             cell.metadata["tags"] = [t for t in _tags(cell) if t != SOLUTION_TAG]
             if not cell.metadata["tags"]:
                 del cell.metadata["tags"]
-        if cell.cell_type == "code" and (in_exercises or solution):
+        checks = cell.cell_type == "code" and calls_check(_source(cell))
+        if cell.cell_type == "code" and (in_exercises or solution or predicting or checks):
             cell.outputs = []
             cell.execution_count = None
+        predicting = predicting and not checks
         cells.append(cell)
     student.cells = cells
     return student

@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlparse
 import nbformat
 import pytest
 
-from tools.site import WIDGET_MIME, build
+from tools.site import WIDGET_MIME, build, warnings_file
 
 pytestmark = pytest.mark.browser
 
@@ -152,6 +152,19 @@ def test_site_has_exactly_the_expected_pages(site_dir: Path) -> None:
     built = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
     built = [p for p in built if not p.startswith(("_static/", "_sources/", "_downloads/"))]
     assert built == sorted(PAGES + GENERATED)
+
+
+def test_every_reference_resolves(site_dir: Path) -> None:
+    """A link between pages that Sphinx could not resolve is shown as plain text: fail on it."""
+    log = warnings_file(site_dir)
+    if not log.is_file():
+        pytest.skip(f"no build log at {log} (the site was built elsewhere)")
+    broken = [
+        line
+        for line in log.read_text(encoding="utf-8").splitlines()
+        if re.search(r"xref_missing|reference target not found|unknown document", line)
+    ]
+    assert not broken, "\n".join(broken)
 
 
 @pytest.mark.parametrize("path", PAGES + GENERATED)

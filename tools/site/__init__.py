@@ -42,9 +42,10 @@ WIDGET_TAG = "widget-output"
 #: Markdown links and images whose target is a relative path: ``[text](target)``.
 #: Images from other sites (such as the README's Binder badge): the site shows their alt text.
 REMOTE_IMAGE = re.compile(r"!\[([^\]]*)\]\(https?://[^)\s]+\)")
+ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 LOCAL_LINK = re.compile(r"(!?\[[^\]]*\]\()(?!https?:|mailto:|#)([^)\s#]+)(#[^)\s]*)?\)")
 
-__all__ = ["build", "stage"]
+__all__ = ["build", "stage", "warnings_file"]
 
 
 def _binder_url(notebook: str) -> str:
@@ -147,8 +148,17 @@ def stage(folder: Path) -> list[Path]:
     return [folder / p.relative_to(REPO) for p in course + dashboards]
 
 
+def warnings_file(out: Path) -> Path:
+    """Where :func:`build` lists Sphinx's warnings (broken references, ...): beside the sources."""
+    return out.resolve().parent / f"{out.name}-src" / "warnings.txt"
+
+
 def build(out: Path = DEFAULT_OUT, quiet: bool = True) -> Path:
-    """Build the website into ``out`` (replacing it whole); return the entry page."""
+    """Build the website into ``out`` (replacing it whole); return the entry page.
+
+    Sphinx's warnings go to :func:`warnings_file` (and, unless ``quiet``, to the
+    terminal with the rest of the log).
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     source = out.parent / f"{out.name}-src"
@@ -159,11 +169,13 @@ def build(out: Path = DEFAULT_OUT, quiet: bool = True) -> Path:
             str(Path(sys.executable).with_name("jupyter-book")), "build", str(source),
             "--path-output", str(work), "--builder", "html", "--keep-going",
         ]  # fmt: skip
-        if quiet:
-            command.append("--quiet")
-        result = subprocess.run(command, capture_output=quiet, text=True)
+        result = subprocess.run(command + (["--quiet"] if quiet else []), capture_output=True)
+        log = ANSI_COLOUR.sub("", (result.stdout + result.stderr).decode(errors="replace"))
+        if not quiet:
+            print(log)
+        warnings = [line for line in log.splitlines() if "WARNING" in line]
+        warnings_file(out).write_text("".join(f"{w}\n" for w in warnings), encoding="utf-8")
         if result.returncode != 0:
-            log = (result.stdout or "") + (result.stderr or "") if quiet else ""
             raise RuntimeError(f"jupyter-book build failed (exit {result.returncode}):\n{log}")
         html = work / "_build" / "html"
         if out.exists():
@@ -189,5 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     pages = len(list(entry.parent.rglob("*.html")))
-    print(f"site: {entry} ({pages} HTML files, {time.perf_counter() - start:.0f} s)")
+    warnings = warnings_file(args.out).read_text(encoding="utf-8").splitlines()
+    print("\n".join(warnings))
+    print(f"site: {entry} ({pages} HTML files, {len(warnings)} warnings, ", end="")
+    print(f"{time.perf_counter() - start:.0f} s)")
     return 0

@@ -1,0 +1,1 @@
+"""Maintainers' scripts (not part of the ``helpers`` package the notebooks import)."""

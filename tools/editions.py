@@ -1,0 +1,235 @@
+"""Build the student edition of the course notebooks from the instructor edition.
+
+The notebooks in ``notebooks/`` are the instructor edition: answer cells hold the
+solution and carry the cell tag ``solution``. The student edition is the same
+notebooks with
+
+* every ``solution`` code cell replaced by its stub: its leading comment lines
+  (the instructions), then ``NAME = None`` for every top-level assignment to a
+  name starting with ``answer`` or ``prediction``; the working code is dropped;
+* every ``solution`` markdown (or raw) cell removed (the model answers);
+* the outputs of the exercise cells cleared, and their execution counts reset:
+  every code cell from the ``## Exercises`` heading on, every cell that calls
+  ``check``, and, for a "predict, then run" question placed before the
+  exercises, the cells from the prediction up to its check (their outputs
+  would give the prediction away);
+* everything else identical.
+
+Usage, from the repository root::
+
+    python -m tools.editions OUTDIR
+
+writes ``OUTDIR/student/`` with the same file names as ``notebooks/*.ipynb``.
+The folder is written in a temporary folder first, then renamed into place, so a
+failed build never leaves half an edition behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[1]
+SOLUTION_TAG = "solution"
+ANSWER_PREFIXES = ("answer", "prediction")
+EXERCISES_HEADING = re.compile(r"^##\s+Exercises\b", re.MULTILINE)
+
+__all__ = [
+    "EditionError",
+    "calls_check",
+    "course_notebooks",
+    "student_notebook",
+    "stub",
+    "write_student_edition",
+]
+
+
+class EditionError(ValueError):
+    """A notebook cannot be turned into its student edition (the message says why)."""
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _tags(cell: dict) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def is_solution(cell: dict) -> bool:
+    """True when the cell carries the ``solution`` tag."""
+    return SOLUTION_TAG in _tags(cell)
+
+
+def calls_check(source: str) -> bool:
+    """True when a code cell calls ``check(...)`` (its output tells whether an answer is right)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "check"
+        for node in ast.walk(tree)
+    )
+
+
+def _assigned_names(statement: ast.stmt) -> list[str]:
+    """The plain names a top-level statement assigns (``a = ``, ``a: int = ``, ``a, b = ``)."""
+    if isinstance(statement, ast.Assign):
+        targets = statement.targets
+    elif isinstance(statement, ast.AnnAssign | ast.AugAssign):
+        targets = [statement.target]
+    else:
+        return []
+    names = []
+    for target in targets:
+        elements = target.elts if isinstance(target, ast.Tuple | ast.List) else [target]
+        names += [element.id for element in elements if isinstance(element, ast.Name)]
+    return names
+
+
+def stub(source: str, where: str = "a solution cell") -> str:
+    """The student's version of a solution code cell.
+
+    Keeps the leading comment lines, then sets every top-level name starting with
+    ``answer`` or ``prediction`` to ``None``, in the order they are first assigned.
+
+    Raises
+    ------
+    EditionError
+        If the source is not valid Python, or assigns no such name (the stub
+        would give the student nothing to fill in).
+    """
+    try:
+        module = ast.parse(source)
+    except SyntaxError as error:
+        raise EditionError(
+            f"{where} is not valid Python ({error.msg}, line {error.lineno})"
+        ) from None
+    names: list[str] = []
+    for statement in module.body:
+        for name in _assigned_names(statement):
+            if name.startswith(ANSWER_PREFIXES) and name not in names:
+                names.append(name)
+    if not names:
+        raise EditionError(
+            f"{where} assigns no name starting with {' or '.join(ANSWER_PREFIXES)!s} at top "
+            "level, so its stub would be empty; end it with e.g. `answer_1 = ...`"
+        )
+    comments = []
+    for line in source.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            break
+        comments.append(line)
+    while comments and not comments[-1].strip():
+        comments.pop()
+    return "\n".join([*comments, *(f"{name} = None" for name in names)])
+
+
+def student_notebook(
+    notebook: nbformat.NotebookNode, name: str = "the notebook"
+) -> nbformat.NotebookNode:
+    """Return the student edition of one instructor notebook (the input is not changed)."""
+    student = nbformat.from_dict(notebook)
+    cells = []
+    in_exercises = predicting = False
+    for number, cell in enumerate(student.cells, start=1):
+        if cell.cell_type == "markdown" and EXERCISES_HEADING.search(_source(cell)):
+            in_exercises = True
+        solution = is_solution(cell)
+        if solution:
+            if cell.cell_type != "code":
+                continue  # a written model answer: the student edition drops it
+            cell.source = stub(_source(cell), f"solution cell {number} of {name}")
+            predicting = predicting or "\nprediction" in f"\n{cell.source}"
+            cell.metadata["tags"] = [t for t in _tags(cell) if t != SOLUTION_TAG]
+            if not cell.metadata["tags"]:
+                del cell.metadata["tags"]
+        checks = cell.cell_type == "code" and calls_check(_source(cell))
+        if cell.cell_type == "code" and (in_exercises or solution or predicting or checks):
+            cell.outputs = []
+            cell.execution_count = None
+        predicting = predicting and not checks
+        cells.append(cell)
+    student.cells = cells
+    return student
+
+
+def _read(path: Path) -> nbformat.NotebookNode:
+    if not path.is_file():
+        raise EditionError(f"no notebook at {path}")
+    try:
+        notebook = nbformat.read(path, as_version=4)
+        nbformat.validate(notebook)
+    except (ValueError, nbformat.ValidationError) as error:  # JSON errors are ValueErrors
+        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise EditionError(f"{path.name} is not a valid notebook: {first_line}") from None
+    return notebook
+
+
+def course_notebooks(folder: Path = REPO / "notebooks") -> list[Path]:
+    """The course notebooks, ``folder/*.ipynb`` (the dashboards are not exercises)."""
+    notebooks = sorted(folder.glob("*.ipynb"))
+    if not notebooks:
+        raise EditionError(f"no notebooks (*.ipynb) in {folder}")
+    return notebooks
+
+
+def write_student_edition(notebooks: list[Path], outdir: Path) -> Path:
+    """Write the student edition of ``notebooks`` to ``outdir/student/``; return that folder.
+
+    Every notebook is converted before anything is written; the edition is built
+    in a temporary folder beside the target and renamed into place, replacing an
+    older edition.
+    """
+    editions = [(path.name, student_notebook(_read(path), path.name)) for path in notebooks]
+    outdir.mkdir(parents=True, exist_ok=True)
+    target = outdir / "student"
+    building = Path(tempfile.mkdtemp(prefix=".student-", dir=outdir))
+    try:
+        for name, notebook in editions:
+            nbformat.write(notebook, building / name)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=".student-old-", dir=outdir))
+            target.rename(old / "student")
+            building.rename(target)
+            shutil.rmtree(old)
+        else:
+            building.rename(target)
+    finally:
+        if building.exists():
+            shutil.rmtree(building)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.editions", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("outdir", type=Path, help="the student edition goes to OUTDIR/student/")
+    parser.add_argument(
+        "--notebooks",
+        type=Path,
+        default=REPO / "notebooks",
+        help="folder of the instructor notebooks (default: notebooks/)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        target = write_student_edition(course_notebooks(args.notebooks), args.outdir)
+    except EditionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"student edition: {len(list(target.glob('*.ipynb')))} notebooks in {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,208 @@
+"""Build the course website with Jupyter Book 1: ``python -m tools.site``.
+
+The pages are the notebooks with the outputs they store (nothing is executed),
+the README and ``data/README.md``. The build
+
+1. copies them into a staging folder (``_build/site-src/``) with the
+   repository's layout, so that the links between them keep working, and
+   a file they link to that is not a page is copied too (it becomes a download);
+2. adds to each notebook page a note with a download link and a Binder link,
+   collapses the solution cells (tag ``solution``) behind a "show" button, and
+   tags each cell with a widget output ``widget-output`` (the site test checks
+   that such a cell shows its picture);
+3. runs ``jupyter-book build`` on it and renames the HTML into place
+   (``_build/site/``, entry page ``_build/site/index.html``).
+
+Everything a page needs is served by the site itself: MathJax comes from the
+``sphinx-mathjax-offline`` package, the theme's fonts are bundled, and
+``_config.yml`` turns off analytics, Thebe, launch buttons and the widget
+manager scripts that would come from a CDN.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import nbformat
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+DEFAULT_OUT = REPO / "_build" / "site"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+WIDGET_TAG = "widget-output"
+#: Markdown links and images whose target is a relative path: ``[text](target)``.
+#: Images from other sites (such as the README's Binder badge): the site shows their alt text.
+REMOTE_IMAGE = re.compile(r"!\[([^\]]*)\]\(https?://[^)\s]+\)")
+ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+LOCAL_LINK = re.compile(r"(!?\[[^\]]*\]\()(?!https?:|mailto:|#)([^)\s#]+)(#[^)\s]*)?\)")
+
+__all__ = ["build", "stage", "warnings_file"]
+
+
+def _binder_url(notebook: str) -> str:
+    """The Binder link that opens ``notebook`` (a repository path) in JupyterLab."""
+    config = yaml.safe_load((HERE / "_config.yml").read_text(encoding="utf-8"))
+    repository = config["repository"]["url"].removeprefix("https://github.com/")
+    branch = config["repository"].get("branch", "main")
+    return (
+        f"https://mybinder.org/v2/gh/{repository}/{branch}?urlpath={quote('lab/tree/' + notebook)}"
+    )
+
+
+def _fix_links(text: str, page: Path, stage: Path) -> str:
+    """Copy the repository files that ``text`` links to into ``stage`` (they become downloads).
+
+    An image from another site is replaced by its alt text (the site loads
+    nothing from outside). A link to a folder becomes the folder's name in code
+    style (a website cannot list a folder); a link to a missing file is left
+    alone, and Sphinx warns.
+    """
+
+    def fix(match: re.Match) -> str:
+        opening, target, anchor = match.group(1), match.group(2), match.group(3) or ""
+        source = (REPO / page.parent / target).resolve()
+        if not source.is_relative_to(REPO) or not source.exists():
+            return match.group(0)
+        if source.is_dir():
+            label = opening[opening.index("[") + 1 : -2]
+            return f"{label} (`{source.relative_to(REPO)}/`)"
+        staged = stage / source.relative_to(REPO)
+        if not staged.exists():
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, staged)
+        return f"{opening}{target}{anchor})"
+
+    return LOCAL_LINK.sub(fix, REMOTE_IMAGE.sub(r"\1", text))
+
+
+def _note(notebook: str) -> nbformat.NotebookNode:
+    """The markdown cell at the top of a notebook page: download it, run it live."""
+    name = Path(notebook).name
+    up = "../" * (notebook.count("/"))
+    return nbformat.v4.new_markdown_cell(
+        ":::{admonition} Run this notebook\n"
+        ":class: tip\n"
+        "This page shows the outputs the notebook stores. "
+        f"{{download}}`Download the notebook <./{name}>`, then run it in JupyterLab "
+        f"after the [set-up]({up}README.md#quick-start) (it needs the course's `helpers` "
+        f"package), or [open it live on Binder]({_binder_url(notebook)}), nothing to install.\n"
+        ":::"
+    )
+
+
+def _stage_notebook(path: Path, stage: Path) -> None:
+    relative = path.relative_to(REPO).as_posix()
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        tags = list(cell.metadata.get("tags", []))
+        if cell.cell_type == "markdown":
+            cell.source = _fix_links(cell.source, path.relative_to(REPO), stage)
+        elif "solution" in tags:
+            tags.append("hide-input")
+        if cell.cell_type == "code" and any(WIDGET_MIME in o.get("data", {}) for o in cell.outputs):
+            tags.append(WIDGET_TAG)
+        if tags:
+            cell.metadata["tags"] = tags
+    notebook.cells.insert(1 if notebook.cells else 0, _note(relative))
+    target = stage / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, target)
+
+
+def _toc(stage: Path, course: list[str], dashboards: list[str]) -> None:
+    parts = [
+        {"caption": "The course", "chapters": [{"file": f} for f in course]},
+        {"caption": "Dashboards", "chapters": [{"file": f} for f in dashboards]},
+        {"caption": "About", "chapters": [{"file": "README"}, {"file": "data/README"}]},
+    ]
+    toc = {"format": "jb-book", "root": "index", "parts": [p for p in parts if p["chapters"]]}
+    (stage / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
+
+
+def stage(folder: Path) -> list[Path]:
+    """Fill ``folder`` (emptied first) with the book's sources; return the staged notebooks."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    shutil.copy2(HERE / "_config.yml", folder / "_config.yml")
+    shutil.copy2(HERE / "intro.md", folder / "index.md")
+    for page in [Path("README.md"), Path("data") / "README.md"]:
+        text = (REPO / page).read_text(encoding="utf-8")
+        (folder / page).parent.mkdir(parents=True, exist_ok=True)
+        (folder / page).write_text(_fix_links(text, page, folder), encoding="utf-8")
+    course = sorted((REPO / "notebooks").glob("*.ipynb"))
+    dashboards = sorted((REPO / "notebooks" / "dashboards").glob("*.ipynb"))
+    for path in course + dashboards:
+        _stage_notebook(path, folder)
+    pages = [p.relative_to(REPO).with_suffix("").as_posix() for p in course + dashboards]
+    _toc(folder, pages[: len(course)], pages[len(course) :])
+    return [folder / p.relative_to(REPO) for p in course + dashboards]
+
+
+def warnings_file(out: Path) -> Path:
+    """Where :func:`build` lists Sphinx's warnings (broken references, ...): beside the sources."""
+    return out.resolve().parent / f"{out.name}-src" / "warnings.txt"
+
+
+def build(out: Path = DEFAULT_OUT, quiet: bool = True) -> Path:
+    """Build the website into ``out`` (replacing it whole); return the entry page.
+
+    Sphinx's warnings go to :func:`warnings_file` (and, unless ``quiet``, to the
+    terminal with the rest of the log).
+    """
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    source = out.parent / f"{out.name}-src"
+    stage(source)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        command = [
+            str(Path(sys.executable).with_name("jupyter-book")), "build", str(source),
+            "--path-output", str(work), "--builder", "html", "--keep-going",
+        ]  # fmt: skip
+        result = subprocess.run(command + (["--quiet"] if quiet else []), capture_output=True)
+        log = ANSI_COLOUR.sub("", (result.stdout + result.stderr).decode(errors="replace"))
+        if not quiet:
+            print(log)
+        warnings = [line for line in log.splitlines() if "WARNING" in line]
+        warnings_file(out).write_text("".join(f"{w}\n" for w in warnings), encoding="utf-8")
+        if result.returncode != 0:
+            raise RuntimeError(f"jupyter-book build failed (exit {result.returncode}):\n{log}")
+        html = work / "_build" / "html"
+        if out.exists():
+            old = work / "old"
+            out.rename(old)
+        html.rename(out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return out / "index.html"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.site", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="default: _build/site/")
+    parser.add_argument("--verbose", action="store_true", help="show Sphinx's full log")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    try:
+        entry = build(args.out, quiet=not args.verbose)
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    pages = len(list(entry.parent.rglob("*.html")))
+    warnings = warnings_file(args.out).read_text(encoding="utf-8").splitlines()
+    print("\n".join(warnings))
+    print(f"site: {entry} ({pages} HTML files, {len(warnings)} warnings, ", end="")
+    print(f"{time.perf_counter() - start:.0f} s)")
+    return 0

@@ -75,7 +75,7 @@ def test_epsilon_only_moves_cond_after():
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [((1.5, 1.0, 1.0), "correlation"), ((0.5, 0.0, 1.0), "standard deviations")],
+    [((1.5, 1.0, 1.0), "correlation"), ((0.5, 0.0, 1.0), "sigma1")],
 )
 def test_covariance_matrix_validates(args, message):
     with pytest.raises(ValueError, match=message):

@@ -40,8 +40,16 @@ ALLOWED = {"28", "784", "255", "10", "500", "5000", "60000", "10000", "70000", "
            "200", "100"}
 #: Facts of one notebook (its path relative to notebooks/), each with the reason.
 ALLOWED_IN: dict[str, set[str]] = {
+    # "40 points span at most 39 directions": n points span n - 1 after centring
+    "01_covariance_conditioning.ipynb": {"39"},
     "02_hdf5_basics.ipynb": {"2.0"},  # "since HDF5 2.0": a version
     "03_mnist_digits.ipynb": {"23"},  # "rows 4 to 23": the inclusive end of [4:24]
+    "04_mlp_architecture.ipynb": {"0.25"},  # the sigmoid's largest slope, a fact of calculus
+    # the parameter count notebook 04 prints; "draft 2020-12", the JSON Schema version;
+    # MNIST's recipe (a 20 x 20 box), which the drawing pad follows
+    "05_batched_forward_pass.ipynb": {"178110", "12", "20"},
+    # MNIST's recipe: a 20 x 20 box, the centre of mass on pixel (14, 14)
+    "dashboards/draw_digit.ipynb": {"20", "14"},
 }
 
 _NUMBER = (

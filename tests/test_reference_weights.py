@@ -10,7 +10,7 @@ import pytest
 from helpers.data import load_mnist, load_sample
 from helpers.mlp import load_mlp
 from helpers.paths import REFERENCE_WEIGHTS
-from helpers.train import accuracy
+from helpers.training import accuracy
 
 NOTEBOOK_05 = Path(__file__).parents[1] / "notebooks" / "05_batched_forward_pass.ipynb"
 

@@ -24,7 +24,7 @@ class DigitFigure(BlitFigure):
     def __init__(self, vmax: float) -> None:
         super().__init__((2.5, 2.6))
         ax = self.figure.add_subplot()
-        self.picture = ax.imshow(np.zeros((28, 28)), cmap="gray", vmin=0, vmax=vmax)
+        self.picture = ax.imshow(np.zeros((28, 28)), cmap="gray_r", vmin=0, vmax=vmax)
         ax.set(xticks=[0, 9, 18, 27], yticks=[0, 9, 18, 27], xlabel="column", ylabel="row")
         self.title = ax.set_title("label 0, index 0", fontsize=10)
         self.figure.subplots_adjust(left=0.2, right=0.95, bottom=0.17, top=0.88)
@@ -95,7 +95,7 @@ class HiddenFigure(BlitFigure):
 
 
 def pixel_table(image: np.ndarray, vmax: float) -> str:
-    """The 28 x 28 pixel values as an HTML table, each cell shaded with the gray colormap.
+    """The 28 x 28 pixel values as an HTML table, each cell shaded as ``gray_r`` does.
 
     The text is black on light cells and white on dark ones; the switch at gray
     level 118 keeps both at a contrast ratio of at least 4.5 (WCAG AA).
@@ -108,7 +108,7 @@ def pixel_table(image: np.ndarray, vmax: float) -> str:
             if value == 0:
                 cells.append("<td></td>")
                 continue
-            gray = int(round(255 * min(float(value) / vmax, 1.0)))
+            gray = 255 - int(round(255 * min(float(value) / vmax, 1.0)))  # 0 = white
             ink = "#000" if gray >= 118 else "#fff"
             text = f"{value}" if integers else f"{value:.2f}".lstrip("0")
             cells.append(
@@ -116,9 +116,9 @@ def pixel_table(image: np.ndarray, vmax: float) -> str:
             )
         rows.append("<tr>" + "".join(cells) + "</tr>")
     style = (
-        "<style>.digit-explorer-pixels table{border-collapse:collapse;background:#000;"
+        "<style>.digit-explorer-pixels table{border-collapse:collapse;background:#fff;"
         "font:8px/1 monospace}.digit-explorer-pixels td{width:16px;height:12px;padding:0;"
-        "text-align:center;border:1px solid #222}</style>"
+        "text-align:center;border:1px solid #ddd}</style>"
     )
     return style + '<table title="pixel values, row by row">' + "".join(rows) + "</table>"
 

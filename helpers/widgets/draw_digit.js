@@ -73,7 +73,8 @@ function digitView(model) {
     const pixels = model.get("pixels");
     const picture = context.createImageData(28, 28);
     pixels.forEach((value, k) => {
-      picture.data.set([value, value, value, 255], 4 * k);
+      const ink = 255 - value; // gray_r, as in the notebooks: 0 = background, drawn white
+      picture.data.set([ink, ink, ink, 255], 4 * k);
     });
     context.putImageData(picture, 0, 0);
     const inked = pixels.filter((value) => value > 0).length;

@@ -161,7 +161,7 @@ class DrawDigit(anywidget.AnyWidget):
         drawing, seen, bars = figure.subplots(1, 3, width_ratios=[1, 1, 1.3])
         drawing.imshow(paint_strokes(self.strokes, self.size, self.pen), cmap="gray_r")
         drawing.set(title="drawing", xticks=[], yticks=[])
-        seen.imshow(self.digit, cmap="gray", vmin=0, vmax=255)
+        seen.imshow(self.digit, cmap="gray_r", vmin=0, vmax=255)
         seen.set(title="what the network sees", xticks=[0, 14, 27], yticks=[0, 14, 27])
         shown = self.probabilities or [0.0] * 10
         colours = ["#81c784" if k == self.prediction else "#90caf9" for k in range(10)]

@@ -48,10 +48,16 @@ LOCAL_LINK = re.compile(r"(!?\[[^\]]*\]\()(?!https?:|mailto:|#)([^)\s#]+)(#[^)\s
 __all__ = ["build", "stage", "warnings_file"]
 
 
-def _binder_url(notebook: str) -> str:
-    """The Binder link that opens ``notebook`` (a repository path) in JupyterLab."""
+def _binder_url(notebook: str) -> str | None:
+    """The Binder link that opens ``notebook`` (a repository path) in JupyterLab.
+
+    None while ``_config.yml`` names no GitHub repository (before publication).
+    """
     config = yaml.safe_load((HERE / "_config.yml").read_text(encoding="utf-8"))
-    repository = config["repository"]["url"].removeprefix("https://github.com/")
+    url = config["repository"].get("url") or ""
+    if not url.startswith("https://github.com/"):
+        return None
+    repository = url.removeprefix("https://github.com/")
     branch = config["repository"].get("branch", "main")
     return (
         f"https://mybinder.org/v2/gh/{repository}/{branch}?urlpath={quote('lab/tree/' + notebook)}"
@@ -88,13 +94,15 @@ def _note(notebook: str) -> nbformat.NotebookNode:
     """The markdown cell at the top of a notebook page: download it, run it live."""
     name = Path(notebook).name
     up = "../" * (notebook.count("/"))
+    binder = _binder_url(notebook)
+    live = f", or [open it live on Binder]({binder}), nothing to install" if binder else ""
     return nbformat.v4.new_markdown_cell(
         ":::{admonition} Run this notebook\n"
         ":class: tip\n"
         "This page shows the outputs the notebook stores. "
         f"{{download}}`Download the notebook <./{name}>`, then run it in JupyterLab "
         f"after the [set-up]({up}README.md#quick-start) (it needs the course's `helpers` "
-        f"package), or [open it live on Binder]({_binder_url(notebook)}), nothing to install.\n"
+        f"package){live}.\n"
         ":::"
     )
 

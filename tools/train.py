@@ -1,6 +1,6 @@
 """Train the reference network: the code of notebook 06 on the 55,000 official training digits.
 
-    MNIST_DATA_DIR=/path/to/mnist python -m tools.train --out helpers/reference/mlp-784-200-100-10.h5
+    MNIST_DATA_DIR=/path/to/mnist python -m tools.train --out scratch/my-weights.h5
 
 It trains on the official 60,000 training digits minus the 5,000 of the bundled
 sample (:func:`helpers.data.sample_indices`), so the notebooks' results on the

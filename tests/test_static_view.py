@@ -7,11 +7,9 @@ final state, and nbconvert's HTML must show that picture as an ``<img>``.
 
 nbconvert prefers the live widget view over the picture whenever the notebook
 stores the widget's state in its metadata (the HTML then needs JavaScript from the
-internet to draw it), so notebooks are executed without saving widget state:
-``jupyter nbconvert --to notebook --execute --inplace
---ExecutePreprocessor.store_widget_state=False --ExecutePreprocessor.coalesce_streams=True
-notebooks/NAME.ipynb`` (the second option stores what a cell prints as one piece, as a
-reader expects it, however the kernel happened to flush it).
+internet to draw it), so notebooks are executed without saving widget state, by
+``python -m tools.execute notebooks/NAME.ipynb`` (which also stores what a cell prints
+as one piece, as a reader expects it, however the kernel happened to flush it).
 
 Also refused: printed output stored in pieces, widget text stored as an output
 (``IntSlider(value=3, ...)`` is what a reader sees when there is no picture), tqdm's
@@ -114,7 +112,7 @@ def static_view_problems(nb: nbformat.NotebookNode) -> list[str]:
                 problems.append(
                     f"{where}: the widget's picture is not an <img> in nbconvert's HTML "
                     "(saved widget state makes nbconvert show the live view instead: "
-                    "execute with --ExecutePreprocessor.store_widget_state=False)"
+                    "execute with python -m tools.execute)"
                 )
     return problems
 

@@ -1,0 +1,60 @@
+"""Re-run notebooks top to bottom in a fresh kernel and store their outputs.
+
+    python -m tools.execute notebooks/01_covariance_conditioning.ipynb [more ...]
+
+What ``jupyter nbconvert --execute --inplace`` does, with three settings that
+its command line cannot all reach (nbclient's ``coalesce_streams`` is not a
+configurable option, and nbconvert's own coalescing runs before execution):
+
+* each printed output is stored in one piece, a progress bar in its final state
+  (``coalesce_streams``);
+* no widget state, so GitHub, nbconvert and the website show each widget's
+  stored picture instead of a "loading widget" placeholder;
+* no per-cell timestamps, so a re-run changes only what the cells print.
+
+``tests/test_static_view.py`` and ``tests/test_notebook_hygiene.py`` check the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def execute(path: Path, timeout: int = 900) -> float:
+    """Execute the notebook at ``path`` in its own folder, write it back; return seconds."""
+    notebook = nbformat.read(path, as_version=4)
+    notebook.metadata.pop("widgets", None)  # widget state of an earlier run
+    start = time.perf_counter()
+    NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        coalesce_streams=True,
+        store_widget_state=False,
+        record_timing=False,
+    ).execute()
+    seconds = time.perf_counter() - start
+    temporary = path.with_name(path.name + ".tmp")
+    nbformat.write(notebook, temporary)
+    temporary.replace(path)  # never a half-written notebook
+    return seconds
+
+
+def main() -> None:
+    """Command line: execute each notebook given, printing its wall time."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--timeout", type=int, default=900, help="seconds per cell")
+    args = parser.parse_args()
+    for path in args.notebooks:
+        print(f"{path}: {execute(path, args.timeout):.1f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()

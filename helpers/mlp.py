@@ -36,16 +36,25 @@ def relu(z: np.ndarray) -> np.ndarray:
 
 
 def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Numerically stable softmax along ``axis``.
+    """Softmax along ``axis``, minus the maximum first: every exponent <= 0, no overflow.
 
-    ``exp(1000)`` overflows; subtracting the maximum first cancels out in the ratio
-    and keeps every exponent <= 0, so each row is finite and sums to 1.
+    ``exp(1000)`` is inf; the subtracted ``exp(-max)`` cancels out in the ratio.
     """
     z = np.asarray(z)
     if not np.issubdtype(z.dtype, np.floating):
         z = z.astype(np.float64)
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
+
+
+def check_layer_sizes(layer_sizes: Sequence[int]) -> list[int]:
+    """``layer_sizes`` as a list of ints: at least two (inputs, ..., outputs), each >= 1."""
+    if len(layer_sizes) < 2:
+        raise ValueError(
+            f"layer_sizes must be at least two positive integers (inputs, ..., outputs), "
+            f"got {list(layer_sizes)}"
+        )
+    return [check_positive_int(s, "each of layer_sizes") for s in layer_sizes]
 
 
 class MLP:
@@ -63,11 +72,9 @@ class MLP:
     Attributes
     ----------
     layer_sizes : list of int
-        Inputs, then the size of each layer, e.g. ``[784, 200, 100, 10]``.
-    activations : list of str
-        ``["relu", ..., "softmax"]``, one per layer.
-    n_parameters : int
-        Number of weights and biases.
+        Inputs, then each layer's size, e.g. ``[784, 200, 100, 10]``.
+    activations, n_parameters
+        ``["relu", ..., "softmax"]`` (one per layer); the number of weights and biases.
     """
 
     def __init__(
@@ -97,13 +104,8 @@ class MLP:
 
     @classmethod
     def initialized(cls, layer_sizes: Sequence[int], seed: int = 0) -> MLP:
-        """A fresh network with He-normal weights and zero biases (for training and tests)."""
-        if len(layer_sizes) < 2:
-            raise ValueError(
-                f"layer_sizes must be at least two positive integers (inputs, ..., outputs), "
-                f"got {list(layer_sizes)}"
-            )
-        sizes = [check_positive_int(s, "each of layer_sizes") for s in layer_sizes]
+        """A fresh network with He-normal weights and zero biases (for training)."""
+        sizes = check_layer_sizes(layer_sizes)
         rng = np.random.default_rng(seed)
         weights = [
             rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_out, n_in))
@@ -267,22 +269,19 @@ def load_mlp(path: str | os.PathLike[str]) -> MLP:
                 raise ValueError(f"missing dataset(s) {', '.join(missing)}")
             arrays = [f[name][()] for name in names]
         model = MLP(arrays[::2], arrays[1::2], metadata=attrs)
+        if model.layer_sizes != sizes:
+            raise ValueError(f"layer_sizes is {sizes} but the datasets give {model.layer_sizes}")
+        if attrs.get("activations", model.activations) != model.activations:
+            raise ValueError(
+                f"activations are {attrs['activations']}, but MLP computes "
+                f"{model.activations} (ReLU on hidden layers, softmax on the output)"
+            )
     except OSError as exc:
         raise ValueError(
             f"{path.name} cannot be read as HDF5 (truncated or corrupt?): {exc}"
         ) from exc
     except ValueError as exc:
         raise ValueError(f"{path.name}: {exc}") from None
-    if model.layer_sizes != sizes:
-        raise ValueError(
-            f"{path.name}: attribute layer_sizes is {sizes} but the datasets give "
-            f"{model.layer_sizes}"
-        )
-    if attrs.get("activations", model.activations) != model.activations:
-        raise ValueError(
-            f"{path.name}: activations are {attrs['activations']}, but MLP computes "
-            f"{model.activations} (ReLU on hidden layers, softmax on the output)"
-        )
     return model
 
 

@@ -44,8 +44,8 @@ def covariance_matrix(correlation: float, sigma1: float, sigma2: float) -> np.nd
     standard deviations.
     """
     correlation = check_number(correlation, "correlation", low=-1, high=1)
-    name = "each of the standard deviations sigma1, sigma2"
-    sigma1, sigma2 = (check_number(s, name, low=0, low_inclusive=False) for s in (sigma1, sigma2))
+    sigma1 = check_number(sigma1, "sigma1 (standard deviations are > 0)", low=0, low_inclusive=False)
+    sigma2 = check_number(sigma2, "sigma2 (standard deviations are > 0)", low=0, low_inclusive=False)
     off = correlation * sigma1 * sigma2
     return np.array([[sigma1**2, off], [off, sigma2**2]])
 

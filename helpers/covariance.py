@@ -44,8 +44,10 @@ def covariance_matrix(correlation: float, sigma1: float, sigma2: float) -> np.nd
     standard deviations.
     """
     correlation = check_number(correlation, "correlation", low=-1, high=1)
-    sigma1 = check_number(sigma1, "sigma1 (standard deviations are > 0)", low=0, low_inclusive=False)
-    sigma2 = check_number(sigma2, "sigma2 (standard deviations are > 0)", low=0, low_inclusive=False)
+    sigma1, sigma2 = (
+        check_number(s, f"{name} (standard deviations are > 0)", low=0, low_inclusive=False)
+        for s, name in ((sigma1, "sigma1"), (sigma2, "sigma2"))
+    )
     off = correlation * sigma1 * sigma2
     return np.array([[sigma1**2, off], [off, sigma2**2]])
 

@@ -151,14 +151,16 @@ def log_gaussian_density(X: np.ndarray, means: np.ndarray, prec_chol: np.ndarray
     return -0.5 * (n_features * math.log(2 * math.pi) + mahalanobis) + half_log_det_precision
 
 
-def e_step(X, weights, means, prec_chol) -> tuple[float, np.ndarray]:
+def e_step(
+    X: np.ndarray, weights: np.ndarray, means: np.ndarray, prec_chol: np.ndarray
+) -> tuple[float, np.ndarray]:
     """Mean log-likelihood per sample and log-responsibilities, shape (n, K)."""
     weighted = log_gaussian_density(X, means, prec_chol) + np.log(weights)
     log_norm = logsumexp(weighted, axis=1)
     return float(log_norm.mean()), weighted - log_norm[:, None]
 
 
-def m_step(X: np.ndarray, resp: np.ndarray, reg_covar: float):
+def m_step(X: np.ndarray, resp: np.ndarray, reg_covar: float) -> tuple[np.ndarray, ...]:
     """Weights, means, covariances (plus ``reg_covar * I``) and ``nk`` from responsibilities.
 
     ``nk`` is each component's total responsibility (its "number of points"); like
@@ -174,16 +176,13 @@ def m_step(X: np.ndarray, resp: np.ndarray, reg_covar: float):
     return nk / nk.sum(), means, covariances, nk
 
 
-def _check_init(init: object, n_components: int, n_features: int):
+def _check_init(init: object, n_components: int, n_features: int) -> tuple:
     if not isinstance(init, dict) or set(init) != {"weights", "means", "covariances"}:
         raise ValueError(
             "init must be a dict with exactly the keys 'weights', 'means', 'covariances'"
         )
-    shapes = {
-        "weights": (n_components,),
-        "means": (n_components, n_features),
-        "covariances": (n_components, n_features, n_features),
-    }
+    K, d = n_components, n_features
+    shapes = {"weights": (K,), "means": (K, d), "covariances": (K, d, d)}
     values = {}
     for name, shape in shapes.items():
         values[name] = np.asarray(init[name], dtype=np.float64)
@@ -199,7 +198,7 @@ def _check_init(init: object, n_components: int, n_features: int):
     return weights, means, covariances, None
 
 
-def _random_start(X: np.ndarray, n_components: int, reg_covar: float, random_state):
+def _random_start(X: np.ndarray, n_components: int, reg_covar: float, random_state) -> tuple:
     """Random data points as centres; every point goes to its nearest; one M-step."""
     rng = np.random.default_rng(random_state)
     centres = X[rng.choice(len(X), size=n_components, replace=False)]

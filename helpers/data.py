@@ -20,7 +20,7 @@ import numpy as np
 
 from helpers.atomic import remove_stale
 from helpers.idx import read_idx
-from helpers.validation import check_labels
+from helpers.validation import check_labels, check_positive_int
 
 __all__ = ["load_mnist", "load_sample", "sample_indices"]
 
@@ -88,9 +88,8 @@ def sample_indices(train_labels: np.ndarray, per_class: int = SAMPLE_PER_CLASS) 
 
     ``train_images[sample_indices(train_labels)]`` equals the sample's images.
     """
-    train_labels = np.asarray(train_labels)
-    if train_labels.ndim != 1:
-        raise ValueError(f"train_labels must be 1-D, got shape {train_labels.shape}")
+    train_labels = check_labels(train_labels, name="train_labels")
+    per_class = check_positive_int(per_class, "per_class")
     parts = [np.flatnonzero(train_labels == k)[:per_class] for k in range(10)]
     return np.concatenate(parts)
 

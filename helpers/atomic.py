@@ -42,11 +42,10 @@ def _process_exists(pid: int) -> bool:
 
 @contextlib.contextmanager
 def _ctrl_c_noted() -> Iterator[list]:
-    """Record Ctrl+C (SIGINT) during the block instead of raising it at once.
+    """Note Ctrl+C (SIGINT) during the block instead of raising it at once.
 
-    h5py runs compression inside C code, and a KeyboardInterrupt raised there
-    can be swallowed: the write would finish and replace the old file. Here the
-    interrupt is only noted, and the caller raises it once the C code returned.
+    A KeyboardInterrupt raised inside h5py's C code (compression) can be swallowed,
+    and the write would then replace the old file; the caller raises it afterwards.
     """
     noted: list = []
     if threading.current_thread() is not threading.main_thread():
@@ -61,23 +60,13 @@ def _ctrl_c_noted() -> Iterator[list]:
 
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path next to ``target``; rename it onto ``target`` on success.
+    """Yield a new temporary path next to ``target``; rename it onto ``target`` on success.
 
-    Write the whole file to the yielded path inside the ``with`` block. When the
-    block finishes, the temporary file replaces ``target`` in one step
-    (``os.replace``). If the block raises, or Ctrl+C is pressed during it, the
-    temporary file is deleted, ``target`` is left as it was, and the exception
-    (or ``KeyboardInterrupt``) propagates.
-
-    Parameters
-    ----------
-    target : str or PathLike
-        The final file name. Its folder must exist.
-
-    Yields
-    ------
-    pathlib.Path
-        A path in the same folder as ``target`` that does not exist yet.
+    Write the whole file to the yielded path inside the ``with`` block; when the
+    block ends, it replaces ``target`` in one step (``os.replace``). If the block
+    raises, or Ctrl+C is pressed, the temporary file is deleted, ``target`` stays
+    as it was and the exception (or ``KeyboardInterrupt``) propagates. The folder
+    of ``target`` must exist.
 
     Examples
     --------

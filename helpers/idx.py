@@ -1,15 +1,9 @@
-"""Read IDX files, the format the official MNIST files come in (used by :mod:`helpers.data`).
+"""Read IDX files, the format of the official MNIST files (used by :mod:`helpers.data`).
 
-An IDX file is a small header followed by the raw array, big-endian::
-
-    bytes 0-1   zero
-    byte  2     type code (0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32,
-                0x0D float32, 0x0E float64)
-    byte  3     number of dimensions, d
-    4 * d bytes the size of each dimension (unsigned 32-bit, big-endian)
-    the rest    the values, row-major
-
-The official MNIST files are gzip-compressed; :func:`read_idx` accepts both.
+An IDX file is big-endian: two zero bytes, a type code (0x08 uint8, 0x09 int8,
+0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64), the number of dimensions d,
+d sizes (unsigned 32-bit), then the values, row-major. The official files are
+gzip-compressed; :func:`read_idx` accepts both.
 """
 
 from __future__ import annotations
@@ -30,15 +24,14 @@ IDX_DTYPES: dict[int, np.dtype] = {
     0x0D: np.dtype(">f4"),
     0x0E: np.dtype(">f8"),
 }
-_GZIP_MAGIC = b"\x1f\x8b"
 
 __all__ = ["read_idx"]
 
 
 def _read_bytes(path: Path) -> bytes:
-    """Return the file's bytes, decompressed if it is gzip."""
+    """Return the file's bytes, decompressed if it is gzip (it starts with 1f 8b)."""
     raw = path.read_bytes()
-    if not raw.startswith(_GZIP_MAGIC):
+    if not raw.startswith(b"\x1f\x8b"):
         return raw
     try:
         return gzip.decompress(raw)
@@ -50,26 +43,11 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
-    """Read an IDX file (gzip-compressed or raw) into a numpy array.
+    """Read an IDX file (gzip-compressed or raw) into a numpy array in native byte order.
 
-    Parameters
-    ----------
-    path : str or PathLike
-        The file, for example ``train-images-idx3-ubyte.gz``.
-
-    Returns
-    -------
-    numpy.ndarray
-        The array in native byte order, with the shape stored in the header
-        (``(60000, 28, 28)`` uint8 for the MNIST training images).
-
-    Raises
-    ------
-    FileNotFoundError
-        If ``path`` does not exist.
-    ValueError
-        If the file is not IDX: a wrong magic number, an unknown type code, or a
-        payload that is shorter or longer than the header promises.
+    The shape is the header's, e.g. ``(60000, 28, 28)`` uint8 for the training images.
+    Raises FileNotFoundError for a missing file and ValueError for a file that is not
+    IDX (wrong magic number, unknown type code, payload shorter or longer than promised).
     """
     path = Path(path)
     if not path.is_file():

@@ -1,23 +1,14 @@
 """A multi-layer perceptron in numpy: ReLU hidden layers, a softmax output (notebooks 04 and 05).
 
-Each layer ``i`` computes ``a_i = f(W_i @ a_{i-1} + b_i)`` for one image ``a_{i-1}``
-(a column); ``W_i`` has shape ``(size_i, size_{i-1})``. For a batch stored as rows
-the same map is ``A_i = f(A_{i-1} @ W_i.T + b_i)``, which is what :meth:`MLP.forward`
-computes. Hidden layers use ReLU; the output layer uses softmax, so each output
-row holds the probabilities of the classes.
+Layer ``i`` computes ``a_i = f(W_i @ a_{i-1} + b_i)`` for one image (a column),
+``W_i`` of shape ``(size_i, size_{i-1})``; for a batch stored as rows that is
+``A_i = f(A_{i-1} @ W_i.T + b_i)``, what :meth:`MLP.forward` computes in float32.
+Inputs follow the pixel convention of :mod:`helpers.validation`: uint8 0-255
+(divided by 255) or floats in [0, 1].
 
-Inputs follow the collection's pixel convention (:mod:`helpers.validation`):
-uint8 pixels hold 0-255 and are divided by 255; floats must already be in [0, 1].
-Everything is computed in float32.
-
-The weights are stored in HDF5 by :func:`save_mlp` and read back by
-:func:`load_mlp`; the layout of the file:
-
-* datasets ``W1, b1, W2, b2, ...`` (float32), ``W{i}`` of shape
-  ``(size_i, size_{i-1})`` and ``b{i}`` of shape ``(size_i,)``;
-* attributes on the root: ``layer_sizes``, ``activations``, ``input_scaling``,
-  ``created`` (UTC, ISO 8601) and whatever metadata the caller adds (what the
-  network was trained on, its test accuracy, ...).
+:func:`save_mlp` writes the weights to HDF5: datasets ``W1, b1, W2, ...`` (float32)
+and, on the root, the attributes ``layer_sizes``, ``activations``,
+``input_scaling``, ``created`` (UTC) and the caller's metadata.
 """
 
 from __future__ import annotations
@@ -45,12 +36,9 @@ def relu(z: np.ndarray) -> np.ndarray:
 
 
 def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Numerically stable softmax along ``axis``.
+    """Softmax along ``axis``, minus the maximum first: every exponent <= 0, no overflow.
 
-    ``exp(z) / sum(exp(z))`` overflows for large logits (``exp(1000)`` is inf).
-    Subtracting the row maximum first changes nothing mathematically (the
-    factor ``exp(-max)`` cancels) but keeps every exponent <= 0, so the result
-    is finite and each row sums to 1.
+    ``exp(1000)`` is inf; the subtracted ``exp(-max)`` cancels out in the ratio.
     """
     z = np.asarray(z)
     if not np.issubdtype(z.dtype, np.floating):
@@ -59,14 +47,23 @@ def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def check_layer_sizes(layer_sizes: Sequence[int]) -> list[int]:
+    """``layer_sizes`` as a list of ints: at least two (inputs, ..., outputs), each >= 1."""
+    if len(layer_sizes) < 2:
+        raise ValueError(
+            f"layer_sizes must be at least two positive integers (inputs, ..., outputs), "
+            f"got {list(layer_sizes)}"
+        )
+    return [check_positive_int(s, "each of layer_sizes") for s in layer_sizes]
+
+
 class MLP:
     """A fully connected network: ReLU on hidden layers, softmax on the output.
 
     Parameters
     ----------
     weights : sequence of 2-D arrays
-        ``weights[i]`` has shape ``(size_{i+1}, size_i)`` (the column convention
-        ``W @ x``). Stored as float32.
+        ``weights[i]`` has shape ``(size_{i+1}, size_i)`` (``W @ x``); stored as float32.
     biases : sequence of 1-D arrays
         ``biases[i]`` has shape ``(size_{i+1},)``.
     metadata : dict, optional
@@ -75,17 +72,9 @@ class MLP:
     Attributes
     ----------
     layer_sizes : list of int
-        Inputs, then the size of each layer, e.g. ``[784, 200, 100, 10]``.
-    activations : list of str
-        The nonlinearity after each layer: ``"relu"`` ..., ``"softmax"``.
-    n_parameters : int
-        Number of weights and biases.
-
-    Examples
-    --------
-    >>> model = MLP.initialized([784, 200, 100, 10], seed=0)
-    >>> model.forward(np.zeros((3, 784), np.float32)).shape
-    (3, 10)
+        Inputs, then each layer's size, e.g. ``[784, 200, 100, 10]``.
+    activations, n_parameters
+        ``["relu", ..., "softmax"]`` (one per layer); the number of weights and biases.
     """
 
     def __init__(
@@ -101,29 +90,32 @@ class MLP:
             )
         self.weights = [np.asarray(w, dtype=np.float32) for w in weights]
         self.biases = [np.asarray(b, dtype=np.float32) for b in biases]
-        check_chain([w.shape for w in self.weights], [b.shape for b in self.biases])
+        for i, (W, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
+            if W.ndim != 2:
+                raise ValueError(f"W{i} must be 2-D (outputs, inputs), got shape {W.shape}")
+            if b.shape != W.shape[:1]:
+                raise ValueError(f"b{i} has shape {b.shape} but W{i} {W.shape} needs ({len(W)},)")
+            if i > 1 and W.shape[1] != len(self.weights[i - 2]):
+                raise ValueError(
+                    f"shapes do not chain: W{i} {W.shape} expects {W.shape[1]} inputs but "
+                    f"layer {i - 1} has {len(self.weights[i - 2])} outputs"
+                )
         self.metadata = dict(metadata or {})
 
     @classmethod
     def initialized(cls, layer_sizes: Sequence[int], seed: int = 0) -> MLP:
-        """A fresh network with He-normal weights and zero biases (for training and tests)."""
-        if len(layer_sizes) < 2:
-            raise ValueError(
-                f"layer_sizes must be at least two positive integers (inputs, ..., outputs), "
-                f"got {list(layer_sizes)}"
-            )
-        sizes = [check_positive_int(s, "each of layer_sizes") for s in layer_sizes]
+        """A fresh network with He-normal weights and zero biases (for training)."""
+        sizes = check_layer_sizes(layer_sizes)
         rng = np.random.default_rng(seed)
         weights = [
             rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_out, n_in))
             for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
         ]
-        biases = [np.zeros(n) for n in sizes[1:]]
-        return cls(weights, biases)
+        return cls(weights, [np.zeros(n) for n in sizes[1:]])
 
     @property
     def layer_sizes(self) -> list[int]:
-        return [self.weights[0].shape[1]] + [w.shape[0] for w in self.weights]
+        return [self.weights[0].shape[1]] + [len(w) for w in self.weights]
 
     @property
     def activations(self) -> list[str]:
@@ -145,17 +137,15 @@ class MLP:
         Parameters
         ----------
         X : array
-            One input, of shape (n_inputs,) or an image (h, w) with
-            h * w = n_inputs, e.g. (784,) or (28, 28); or a batch of shape
-            (N, n_inputs) or (N, h, w). uint8 pixels (0-255, divided by 255)
-            or floats in [0, 1].
+            One input (n_inputs,) or image (h, w) with h * w = n_inputs, or a batch
+            (N, n_inputs) or (N, h, w); uint8 pixels 0-255 or floats in [0, 1].
         return_hidden : bool, default False
             Also return the hidden layers' ReLU activations.
         block_rows : int, optional
-            None (the default) pushes the whole batch through each layer at
-            once, so the batch's activations are all in memory together. An
-            int processes the rows in blocks of that many: less memory, and
-            blocks that fit the CPU cache (notebook 05 measures both).
+            None: the whole batch goes through each layer at once, so all its
+            activations are in memory together. An int: the rows go through in
+            blocks of that many, each block's probabilities written into the one
+            (N, n_outputs) result; less memory (notebook 05 measures both).
 
         Returns
         -------
@@ -165,19 +155,19 @@ class MLP:
             Only if ``return_hidden``.
         """
         rows, single = self._as_rows(X)
-        if len(rows) == 0:
-            raise ValueError("X is an empty batch (N = 0); give at least one input")
         if block_rows is None:
             probs, hidden = self._forward_rows(rows)
         else:
-            block_rows = check_positive_int(block_rows, "block_rows")
-            blocks = [
-                self._forward_rows(rows[start : start + block_rows])
-                for start in range(0, len(rows), block_rows)
-            ]
-            probs = np.concatenate([p for p, _ in blocks])
-            layers = zip(*[h for _, h in blocks], strict=True)
-            hidden = [np.concatenate(layer) for layer in layers] if return_hidden else []
+            step = check_positive_int(block_rows, "block_rows")
+            probs = np.empty((len(rows), self.layer_sizes[-1]), dtype=np.float32)
+            sizes = self.layer_sizes[1:-1] if return_hidden else []
+            hidden = [np.empty((len(rows), n), dtype=np.float32) for n in sizes]
+            for start in range(0, len(rows), step):
+                block = slice(start, start + step)
+                block_probs, block_hidden = self._forward_rows(rows[block])
+                probs[block] = block_probs
+                for i, layer in enumerate(hidden):
+                    layer[block] = block_hidden[i]
         if single:
             probs, hidden = probs[0], [h[0] for h in hidden]
         return (probs, hidden) if return_hidden else probs
@@ -189,43 +179,29 @@ class MLP:
         for W, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
             a = relu(a @ W.T + b)
             hidden.append(a)
-        probs = softmax(a @ self.weights[-1].T + self.biases[-1], axis=1)
-        return probs, hidden
+        return softmax(a @ self.weights[-1].T + self.biases[-1], axis=1), hidden
 
     def _as_rows(self, X: np.ndarray) -> tuple[np.ndarray, bool]:
         """Check ``X``; return it as (N, n_inputs) rows and whether it was a single input."""
         X = check_pixels(X, name="X")
         n_in = self.layer_sizes[0]
-        if X.ndim == 1 and X.shape[0] == n_in:
-            return X.reshape(1, n_in), True
-        if X.ndim == 2 and X.shape[1] == n_in:
-            return X, False
-        if X.ndim == 2 and X.size == n_in:  # one image, e.g. (28, 28)
-            return X.reshape(1, n_in), True
-        if X.ndim == 3 and X.shape[1] * X.shape[2] == n_in:
-            return X.reshape(len(X), n_in), False
-        raise ValueError(
-            f"X must have shape ({n_in},), (N, {n_in}), one image (height, width) or a "
-            f"batch (N, height, width) with height * width = {n_in}; got shape {X.shape}"
-        )
+        per_row = int(np.prod(X.shape[1:])) if X.ndim in (2, 3) else None
+        if per_row == n_in:  # a batch (N, 784) or (N, 28, 28)
+            rows, single = X.reshape(len(X), n_in), False
+        elif X.ndim in (1, 2) and X.size == n_in:  # (784,) or one image, e.g. (28, 28)
+            rows, single = X.reshape(1, n_in), True
+        else:
+            raise ValueError(
+                f"X must have shape ({n_in},), (N, {n_in}), one image (height, width) or a "
+                f"batch (N, height, width) with height * width = {n_in}; got shape {X.shape}"
+            )
+        if len(rows) == 0:
+            raise ValueError("X is an empty batch (N = 0); give at least one input")
+        return rows, single
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """The most probable class of each input (int64), or one int64 for one input."""
         return np.argmax(self.forward(X), axis=-1).astype(np.int64)
-
-
-def check_chain(weight_shapes: Sequence[tuple], bias_shapes: Sequence[tuple]) -> None:
-    """Raise ValueError unless layer i's weights and biases fit layer i-1's outputs."""
-    for i, (ws, bs) in enumerate(zip(weight_shapes, bias_shapes, strict=True), start=1):
-        if len(ws) != 2:
-            raise ValueError(f"W{i} must be 2-D (outputs, inputs), got shape {ws}")
-        if tuple(bs) != (ws[0],):
-            raise ValueError(f"b{i} has shape {tuple(bs)} but W{i} {ws} needs ({ws[0]},)")
-        if i > 1 and ws[1] != weight_shapes[i - 2][0]:
-            raise ValueError(
-                f"shapes do not chain: W{i} {ws} expects {ws[1]} inputs but layer {i - 1} "
-                f"has {weight_shapes[i - 2][0]} outputs"
-            )
 
 
 def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Path:
@@ -237,13 +213,8 @@ def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Pa
         The file to write; its folder must exist. An existing file is replaced.
     model : MLP
     **metadata
-        Extra attributes, e.g. ``trained_on="..."``, ``test_accuracy=0.98``.
-        Values must be what HDF5 attributes hold: str, numbers, lists of them.
+        Extra attributes (str, numbers or lists of them), e.g. ``test_accuracy=0.98``.
         The names in :data:`RESERVED` are written by this function and refused.
-
-    Returns
-    -------
-    pathlib.Path
     """
     from helpers.h5 import write_arrays  # imported here: only saving and loading need h5py
 
@@ -268,22 +239,16 @@ def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Pa
 
 
 def load_mlp(path: str | os.PathLike[str]) -> MLP:
-    """Read a network written by :func:`save_mlp`, checking it is complete.
-
-    Returns
-    -------
-    MLP
-        With ``model.metadata`` holding the file's attributes.
+    """Read a network written by :func:`save_mlp`; ``model.metadata`` holds the file's attributes.
 
     Raises
     ------
     FileNotFoundError
         If there is no such file.
     ValueError
-        If the file is not HDF5 (or is truncated), lacks ``layer_sizes``, lacks
-        a dataset ``W{i}`` or ``b{i}``, the shapes do not chain, or its
-        ``activations`` are not ReLU ... softmax (the only network this class
-        computes); the message names the file and what is wrong.
+        If the file is not HDF5 (or is truncated), lacks ``layer_sizes`` or a dataset
+        ``W{i}``/``b{i}``, the shapes do not chain, or its ``activations`` are not
+        ReLU ... softmax; the message names the file and what is wrong.
     """
     import h5py
 
@@ -294,40 +259,29 @@ def load_mlp(path: str | os.PathLike[str]) -> MLP:
         raise ValueError(f"{path.name} is not an HDF5 file")
     try:
         with h5py.File(path, "r") as f:
-            return _read_mlp(f, path.name)
+            attrs = {k: _plain(v) for k, v in f.attrs.items()}
+            sizes = attrs.get("layer_sizes")
+            if not isinstance(sizes, list):
+                raise ValueError(f"attribute 'layer_sizes' is missing or not a list: {sizes}")
+            names = [f"{p}{i}" for i in range(1, len(sizes)) for p in "Wb"]
+            missing = [name for name in names if not isinstance(f.get(name), h5py.Dataset)]
+            if missing:
+                raise ValueError(f"missing dataset(s) {', '.join(missing)}")
+            arrays = [f[name][()] for name in names]
+        model = MLP(arrays[::2], arrays[1::2], metadata=attrs)
+        if model.layer_sizes != sizes:
+            raise ValueError(f"layer_sizes is {sizes} but the datasets give {model.layer_sizes}")
+        if attrs.get("activations", model.activations) != model.activations:
+            raise ValueError(
+                f"activations are {attrs['activations']}, but MLP computes "
+                f"{model.activations} (ReLU on hidden layers, softmax on the output)"
+            )
     except OSError as exc:
         raise ValueError(
             f"{path.name} cannot be read as HDF5 (truncated or corrupt?): {exc}"
         ) from exc
-
-
-def _read_mlp(f, name: str) -> MLP:
-    if "layer_sizes" not in f.attrs:
-        raise ValueError(f"{name}: attribute 'layer_sizes' is missing")
-    sizes = [int(s) for s in np.atleast_1d(f.attrs["layer_sizes"])]
-    n_layers = len(sizes) - 1
-    wanted = [f"{p}{i}" for i in range(1, n_layers + 1) for p in "Wb"]
-    missing = [key for key in wanted if key not in f or not hasattr(f[key], "shape")]
-    if missing:
-        raise ValueError(f"{name}: missing dataset(s) {', '.join(missing)}")
-    w_shapes = [f[f"W{i}"].shape for i in range(1, n_layers + 1)]
-    b_shapes = [f[f"b{i}"].shape for i in range(1, n_layers + 1)]
-    try:
-        check_chain(w_shapes, b_shapes)
     except ValueError as exc:
-        raise ValueError(f"{name}: {exc}") from None
-    found = [w_shapes[0][1]] + [s[0] for s in w_shapes]
-    if found != sizes:
-        raise ValueError(f"{name}: attribute layer_sizes is {sizes} but the datasets give {found}")
-    weights = [f[f"W{i}"][()] for i in range(1, n_layers + 1)]
-    biases = [f[f"b{i}"][()] for i in range(1, n_layers + 1)]
-    model = MLP(weights, biases, metadata={k: _plain(v) for k, v in f.attrs.items()})
-    stored = model.metadata.get("activations", model.activations)
-    if stored != model.activations:
-        raise ValueError(
-            f"{name}: activations are {stored}, but MLP computes {model.activations} "
-            "(ReLU on hidden layers, softmax on the output)"
-        )
+        raise ValueError(f"{path.name}: {exc}") from None
     return model
 
 

@@ -39,18 +39,9 @@ def scratch_root() -> Path:
 
 
 def scratch_dir(name: str | None = None) -> Path:
-    """Return (and create) the scratch folder, or its subfolder ``name``.
+    """Return (and create) the scratch folder (:func:`scratch_root`), or its subfolder ``name``.
 
-    Parameters
-    ----------
-    name : str, optional
-        A subfolder, for example the notebook's number, so notebooks do not
-        overwrite each other's files.
-
-    Returns
-    -------
-    Path
-        The folder; see :func:`scratch_root` for where it is.
+    ``name`` is e.g. the notebook's number, so notebooks do not overwrite each other's files.
     """
     folder = scratch_root() if name is None else scratch_root() / name
     folder.mkdir(parents=True, exist_ok=True)

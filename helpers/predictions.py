@@ -1,27 +1,13 @@
-"""Prediction records as JSON: build them, write them, read them back, validate them (notebook 05).
+"""Prediction records as JSON Lines: build, write, read back, validate (notebook 05).
 
-A record describes one digit's prediction::
-
-    {"index": 17, "activations": [10 softmax outputs], "classification": 3}
-
-The file format is **JSON Lines** (``.jsonl``): one record per line. We chose it
-over one big JSON array because a file of predictions can be written and read
-one record at a time (no need to hold everything in memory), appending more
-predictions is appending lines, and an error can be reported by line number.
-
-Every record is checked twice:
-
-1. against the JSON Schema ``prediction_record.schema.json`` (draft 2020-12,
-   shipped in this package): the three keys and no others, a non-negative
-   integer index, exactly 10 activations each in [0, 1], a class 0-9;
-2. in Python, for the rules a schema cannot express: index and classification
-   are written as integers (JSON Schema takes ``0.0`` as an integer), the
-   activations are finite (``NaN`` passes the schema's bounds and is not JSON),
-   they sum to 1 (within ``tol``) and the classification is the index of the
-   largest activation.
-
-Invalid records raise :class:`InvalidRecordError` (a ``ValueError``) naming the
-record and the reason.
+A record is ``{"index": 17, "activations": [10 softmax outputs], "classification": 3}``,
+one per line of a ``.jsonl`` file (written and read a record at a time; an error
+names its line). Every record is checked against the JSON Schema
+``prediction_record.schema.json`` (draft 2020-12, shipped in this package), then
+for what a schema cannot say: integers written as integers (the schema takes
+``0.0``), finite activations (``NaN`` passes its bounds and is not JSON) that sum
+to 1 within ``tol``, and the classification at the largest activation. A bad
+record raises :class:`InvalidRecordError` naming it and the reason.
 """
 
 from __future__ import annotations
@@ -72,18 +58,9 @@ def _validator():
 
 
 def make_records(probabilities: np.ndarray, indices: Sequence[int] | None = None) -> list[dict]:
-    """One record per row of ``probabilities`` (the network's softmax outputs).
+    """One record per row of ``probabilities`` (N, 10), the network's softmax outputs.
 
-    Parameters
-    ----------
-    probabilities : array of shape (N, 10)
-    indices : sequence of N ints, optional
-        Each digit's index in its data set; default ``0, 1, ..., N-1``.
-
-    Returns
-    -------
-    list of dict
-        ``{"index": int, "activations": [10 floats], "classification": int}``.
+    ``indices`` are the digits' indices in their data set (default ``0, ..., N-1``).
     """
     probs = np.asarray(probabilities, dtype=np.float64)
     if probs.ndim != 2 or probs.shape[1] != 10:
@@ -101,16 +78,10 @@ def make_records(probabilities: np.ndarray, indices: Sequence[int] | None = None
 
 
 def validate_record(record: object, where: str = "record", tol: float = SUM_TOLERANCE) -> None:
-    """Raise :class:`InvalidRecordError` unless ``record`` is a valid prediction record.
+    """Raise :class:`InvalidRecordError` unless ``record`` (parsed JSON) is a valid record.
 
-    Parameters
-    ----------
-    record : object
-        The parsed JSON value.
-    where : str
-        How to name the record in the message, e.g. ``"line 3"``.
-    tol : float
-        Allowed distance of the activations' sum from 1.
+    ``where`` names the record in the message (``"line 3"``); ``tol`` is how far the
+    activations' sum may be from 1.
     """
     errors = sorted(_validator().iter_errors(record), key=lambda e: list(e.absolute_path))
     if errors:
@@ -145,21 +116,14 @@ def _describe(error) -> str:
     return f"{at}: {message}"
 
 
-def validate_records(records: Iterable[object], tol: float = SUM_TOLERANCE) -> int:
-    """Validate every record (named by position, "record 0", ...); return how many."""
-    n = 0
-    for n, record in enumerate(records, start=1):
-        validate_record(record, where=f"record {n - 1}", tol=tol)
-    return n
-
-
 def write_predictions(path: str | os.PathLike[str], records: Iterable[dict]) -> Path:
     """Validate ``records`` and write them as JSON Lines, atomically.
 
     Nothing is written if any record is invalid.
     """
     records = list(records)
-    validate_records(records)
+    for n, record in enumerate(records):
+        validate_record(record, where=f"record {n}")
     path = Path(path)
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
         for record in records:

@@ -60,17 +60,6 @@ def test_bad_matrices_raise_value_error(cov, message):
             fn(cov)
 
 
-@pytest.mark.parametrize("eps", [-1e-3, np.inf, np.nan])
-def test_regularize_rejects_bad_eps(eps):
-    with pytest.raises(ValueError, match="eps"):
-        regularize(np.eye(2), eps)
-
-
-def test_regularize_rejects_non_number_eps():
-    with pytest.raises(TypeError, match="eps"):
-        regularize(np.eye(2), "0.1")
-
-
 def test_diagnose_reports_everything_for_an_spd_matrix():
     d = diagnose(CLASSIC)
     np.testing.assert_allclose(d.eigenvalues, [0.01, 0.19], rtol=1e-12)
@@ -78,7 +67,6 @@ def test_diagnose_reports_everything_for_an_spd_matrix():
     assert d.relative_min_eigenvalue == pytest.approx(0.01 / 0.1)
     assert d.log_determinant == pytest.approx(np.log(0.01 * 0.19))
     assert d.cholesky_ok
-    assert "condition number" in str(d) and "Cholesky" in str(d)
 
 
 def test_collapsed_component_has_cond_1_but_diagnostics_reveal_it():
@@ -106,7 +94,7 @@ def test_diagnose_of_a_zero_matrix_says_what_is_missing():
     assert diagnose(np.zeros((2, 2)), reference_variance=1.0).cholesky_ok is False
 
 
-@pytest.mark.parametrize("eps", [True, float("nan"), -1e-3, "0.1"])
+@pytest.mark.parametrize("eps", [True, float("nan"), np.inf, -1e-3, "0.1"])
 def test_regularize_refuses_bad_eps(eps):
     with pytest.raises((TypeError, ValueError), match="eps"):
         regularize(np.eye(2), eps)

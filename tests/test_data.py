@@ -33,8 +33,10 @@ def test_load_sample_returns_independent_copies():
 def test_sample_indices_picks_first_per_class():
     labels = np.array([1, 0, 1, 0, 0, 1, 2])
     np.testing.assert_array_equal(sample_indices(labels, per_class=2), [1, 3, 0, 2, 6])
-    with pytest.raises(ValueError, match="1-D"):
+    with pytest.raises(ValueError, match=r"train_labels must have shape \(N,\)"):
         sample_indices(labels.reshape(1, -1))
+    with pytest.raises(ValueError, match="per_class"):  # -1 used to drop each class's last
+        sample_indices(labels, per_class=-1)
 
 
 def test_unknown_split():

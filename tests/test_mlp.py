@@ -272,3 +272,30 @@ def test_load_checks_the_stored_activations(saved):
         f.attrs["activations"] = ["tanh", "tanh", "softmax"]
     with pytest.raises(ValueError, match="activations are.*tanh"):
         load_mlp(saved)
+
+
+@pytest.mark.parametrize("return_hidden", [False, True])
+def test_blocked_forward_equals_the_plain_forward(model, return_hidden):
+    X = np.random.default_rng(7).integers(0, 256, size=(1003, 28, 28), dtype=np.uint8)
+    plain = model.forward(X, return_hidden=return_hidden)
+    blocked = model.forward(X, return_hidden=return_hidden, block_rows=100)
+    if return_hidden:
+        (plain, plain_hidden), (blocked, blocked_hidden) = plain, blocked
+        for a, b in zip(plain_hidden, blocked_hidden, strict=True):
+            np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-5)  # float32 sums
+    assert blocked.shape == (1003, 10) and blocked.dtype == np.float32
+    np.testing.assert_allclose(blocked, plain, rtol=1e-6, atol=1e-7)
+
+
+def test_blocked_forward_holds_one_block_not_the_whole_batch(model):
+    # the (N, 10) result is allocated once; each block's activations are freed after it
+    import tracemalloc
+
+    X = np.random.default_rng(8).integers(0, 256, size=(5000, 784), dtype=np.uint8)
+    tracemalloc.start()
+    model.forward(X, block_rows=100)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    output = 4 * 10 * len(X)
+    one_block = 4 * 100 * sum(model.layer_sizes)
+    assert peak < output + 2 * one_block, (peak, output, one_block)  # list + concatenate: 1.25 MB

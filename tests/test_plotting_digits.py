@@ -23,12 +23,12 @@ def close_figures():
     plt.close("all")
 
 
-def test_show_digit_draws_the_image_gray_with_labels(sample):
+def test_show_digit_draws_the_image_white_paper_dark_ink_with_labels(sample):
     images, _ = sample
     ax = show_digit(images[1234], title="a 2")
     picture = ax.images[0]
     np.testing.assert_array_equal(picture.get_array(), images[1234])
-    assert picture.get_cmap().name == "gray" and picture.get_clim() == (0, 255)
+    assert picture.get_cmap().name == "gray_r" and picture.get_clim() == (0, 255)
     assert ax.get_title() == "a 2" and ax.get_xlabel() == "column" and ax.get_ylabel() == "row"
 
 
@@ -58,7 +58,7 @@ def test_digit_grid_shows_the_first_digits_of_each_class(sample):
         first = np.flatnonzero(labels == k)[:4]
         for ax, index in zip(row, first, strict=True):
             np.testing.assert_array_equal(ax.images[0].get_array(), images[index])
-            assert ax.images[0].get_cmap().name == "gray"
+            assert ax.images[0].get_cmap().name == "gray_r"
 
 
 def test_digit_grid_random_choice_stays_within_the_class(sample):
@@ -99,3 +99,4 @@ def test_show_class_means_draws_each_mean(sample):
     for k, ax in enumerate(fig.axes):
         np.testing.assert_allclose(ax.images[0].get_array(), means[k])
         assert ax.get_title() == f"class {k}" and ax.images[0].get_clim() == (0, 255)
+        assert ax.images[0].get_cmap().name == "gray_r"

@@ -13,7 +13,6 @@ from helpers.predictions import (
     make_records,
     read_predictions,
     validate_record,
-    validate_records,
     write_predictions,
 )
 
@@ -40,7 +39,8 @@ def test_make_records(probs):
     assert [r["index"] for r in records] == [10, 11, 12, 13, 14]
     assert [r["classification"] for r in records] == probs.argmax(axis=1).tolist()
     assert all(len(r["activations"]) == 10 for r in records)
-    assert validate_records(records) == 5
+    for record in records:
+        validate_record(record)
     assert make_records(probs)[4]["index"] == 4
 
 
@@ -115,10 +115,11 @@ def test_bad_records_are_rejected_with_the_reason(record, reason):
         validate_record(record, where="record 5")
 
 
-def test_validate_records_names_the_bad_one():
+def test_write_predictions_names_the_bad_record_and_writes_nothing(tmp_path):
     records = [good(), good(), _change(classification=0)]
     with pytest.raises(InvalidRecordError, match="^record 2: classification is 0"):
-        validate_records(records)
+        write_predictions(tmp_path / "p.jsonl", records)
+    assert not list(tmp_path.iterdir())
 
 
 def test_write_read_round_trip(tmp_path, probs):

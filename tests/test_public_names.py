@@ -1,7 +1,9 @@
-"""Every public name of helpers (its modules' ``__all__``) is used by a notebook or a dashboard.
+"""Every public name of helpers (its modules' ``__all__``) is used outside the tests.
 
-A name counts as used when a code cell of a notebook under notebooks/ mentions it.
-The few exceptions are listed with the reason they stay.
+A name counts as used when a code cell of a notebook or dashboard under
+notebooks/, a module of helpers/widgets or a file of tools/ mentions it (the
+module that defines it does not count). The few exceptions are listed with
+the reason they stay public.
 """
 
 from __future__ import annotations
@@ -14,32 +16,34 @@ from pathlib import Path
 
 import helpers
 
-NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
+ROOT = Path(__file__).parents[1]
 
-#: module -> public names no notebook mentions (yet), each with why it stays public.
+#: module -> public names used only inside the package (or by nothing yet), each with why.
 ALLOWED = {
-    # the input checks of every public function; notebooks 03-06 show what they refuse
-    "helpers.validation": {"check_images", "check_labels", "check_number", "check_pixels",
-                           "check_positive_int", "pixel_max"},
-    "helpers.check": {"check", "verdict"},  # every notebook's exercises (HELPERS.md), shared
-    "helpers.mlp": {"MLP", "save_mlp"},  # notebook 06 builds, trains and saves a network
-    "helpers.widgets.digit_explorer": {"DigitExplorer"},  # what digit_explorer returns
+    # the input checks every public function of the package calls (HELPERS.md, shared API)
+    "helpers.validation": {"check_number", "check_pixels", "check_positive_int", "pixel_max"},
     "helpers.h5": {"read_digits"},  # the reading half of write_digits' layout (HELPERS.md)
-    # the full data set for notebook 06 and tools/; the digits the reference network never saw
-    "helpers.data": {"load_mnist", "sample_indices"},
-    "helpers.atomic": {"atomic_path"},  # how helpers.h5 and helpers.predictions write files
     "helpers.idx": {"read_idx"},  # how helpers.data reads the official MNIST files
+    "helpers.digitize": {"mnist_digit"},  # issue 16's preprocessing; no notebook calls it yet
+    # the classes the widget factories return (the notebooks call the factories)
+    "helpers.widgets.covariance_explorer": {"CovarianceExplorer"},
+    "helpers.widgets.digit_explorer": {"DigitExplorer"},
+    "helpers.widgets.draw_digit": {"DrawDigit"},
 }
-#: Modules leaving the package (issue 12): maintainer code and a transitional alias.
-LEAVING = {"helpers.train", "helpers.digit_checks"}
+#: Modules leaving the package (issue 12): a transitional alias.
+LEAVING = {"helpers.digit_checks"}
 
 
-def _notebook_code() -> str:
-    cells = []
-    for path in sorted(NOTEBOOKS.rglob("*.ipynb")):
-        notebook = json.loads(path.read_text(encoding="utf-8"))
-        cells += ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
-    return "\n".join(cells)
+def _users() -> dict[str, str]:
+    """Path -> code of everything that counts as a user of the package."""
+    found = {}
+    for path in sorted((ROOT / "notebooks").rglob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+        found[str(path)] = "\n".join(code)
+    for path in [*(ROOT / "helpers" / "widgets").glob("*.py"), *(ROOT / "tools").rglob("*.py")]:
+        found[str(path)] = path.read_text(encoding="utf-8")
+    return found
 
 
 def _public_names() -> dict[str, list[str]]:
@@ -47,22 +51,33 @@ def _public_names() -> dict[str, list[str]]:
     for info in pkgutil.walk_packages(helpers.__path__, "helpers."):
         if info.name in LEAVING or info.name.rsplit(".", 1)[-1].startswith("_"):
             continue
-        found[info.name] = list(getattr(importlib.import_module(info.name), "__all__", []))
+        module = importlib.import_module(info.name)
+        found[info.name] = list(getattr(module, "__all__", []))
     return found
 
 
-def test_every_public_name_is_used_by_a_notebook():
-    code = _notebook_code()
+def _used(module: str, name: str, users: dict[str, str]) -> bool:
+    own = str(Path(importlib.import_module(module).__file__))
+    return any(re.search(rf"\b{name}\b", code) for path, code in users.items() if path != own)
+
+
+def test_every_public_name_is_used_outside_the_tests():
+    users = _users()
     unused = {
         f"{module}.{name}"
         for module, names in _public_names().items()
         for name in names
-        if name not in ALLOWED.get(module, set()) and not re.search(rf"\b{name}\b", code)
+        if name not in ALLOWED.get(module, set()) and not _used(module, name, users)
     }
-    assert not unused, f"public but used by no notebook: {sorted(unused)}"
+    assert not unused, f"public but used by no notebook, widget or tool: {sorted(unused)}"
 
 
-def test_the_exceptions_are_still_public():
-    public = _public_names()
-    stale = {f"{m}.{n}" for m, names in ALLOWED.items() for n in names if n not in public[m]}
-    assert not stale, f"listed in ALLOWED but not public any more: {sorted(stale)}"
+def test_the_exceptions_are_still_public_and_still_unused():
+    public, users = _public_names(), _users()
+    stale = {
+        f"{m}.{n}"
+        for m, names in ALLOWED.items()
+        for n in names
+        if n not in public.get(m, []) or _used(m, n, users)
+    }
+    assert not stale, f"listed in ALLOWED but gone or used now: {sorted(stale)}"

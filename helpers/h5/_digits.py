@@ -1,4 +1,4 @@
-"""MNIST-style digits in HDF5: the collection's standard file layout, written and read."""
+"""MNIST-style digits in HDF5: the collection's standard file layout (notebooks 02 and 05)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ DIGITS_SOURCE = (
 )
 
 
-
 def write_digits(
     path: str | os.PathLike[str],
     images: np.ndarray,
@@ -30,33 +29,23 @@ def write_digits(
 ) -> Path:
     """Write digits to HDF5 in the collection's standard layout, atomically.
 
-    The file holds ``images`` (N, 28, 28) uint8 and ``labels`` (N,) int64.
-    Both are stored in chunks of ``chunk_images`` whole images (and their
-    labels), compressed, so reading a few digits decompresses only their
-    chunks. Attributes describe the data: on the file ``source`` and
-    ``count``; on ``images`` the axes and pixel range; on ``labels`` their
-    meaning.
+    ``images`` (N, 28, 28) uint8 and ``labels`` (N,) int64, both in chunks of
+    ``chunk_images`` whole images, compressed, so reading a few digits decompresses
+    only their chunks; attributes describe the data (``source`` and ``count`` on
+    the file, axes and pixel range on ``images``, meaning on ``labels``).
 
     Parameters
     ----------
     path : str or PathLike
         The file to create or replace (see :func:`write_arrays`).
     images : numpy.ndarray of uint8, shape (N, 28, 28)
-        Pixel intensities, 0 background to 255 ink.
-    labels : array-like of int, shape (N,)
-        The digit each image shows, 0-9.
+    labels : array-like of int 0-9, shape (N,)
     chunk_images : int, default 100
         Images per chunk (100 images are 78,400 bytes before compression).
     compression : {"gzip", "lzf"} or None, default "gzip"
-        The compression filter (gzip at level 4); None stores the chunks raw.
+        The filter (gzip at level 4); None stores the chunks raw.
     **attrs
-        More attributes for the file, e.g. ``split="train"``; ``source``
-        replaces the default :data:`DIGITS_SOURCE`.
-
-    Returns
-    -------
-    pathlib.Path
-        ``path``.
+        More file attributes, e.g. ``split="train"``; ``source`` replaces :data:`DIGITS_SOURCE`.
     """
     images = check_images(images)
     if images.dtype != np.uint8:
@@ -91,20 +80,10 @@ def write_digits(
 
 
 def read_digits(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Load the ``images`` and ``labels`` of a file written by :func:`write_digits`.
+    """Load ``images`` (N, 28, 28) uint8 and ``labels`` (N,) int64 written by :func:`write_digits`.
 
-    Returns
-    -------
-    images, labels : numpy.ndarray
-        uint8 of shape (N, 28, 28) and int64 of shape (N,), as :func:`helpers.data.load_sample`.
-
-    Raises
-    ------
-    FileNotFoundError
-        If there is no such file.
-    ValueError
-        If ``images`` or ``labels`` is missing, or they are not N uint8 images
-        of 28 x 28 and N integer labels 0-9.
+    Raises FileNotFoundError for a missing file, ValueError if a dataset is missing or
+    they are not N uint8 images of 28 x 28 and N integer labels 0-9.
     """
     with open_file(path) as f:
         wanted = ("images", "labels")

@@ -1,4 +1,4 @@
-"""Read rows of an HDF5 dataset in any order, with repeats, as numpy's ``data[indices]``."""
+"""Read rows of an HDF5 dataset in any order, with repeats: ``data[indices]`` (notebook 02)."""
 
 from __future__ import annotations
 
@@ -9,36 +9,32 @@ import numpy as np
 def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
     """Read rows of a dataset in any order, with repeats: ``data[indices]`` as numpy would.
 
-    h5py only reads a list of rows that is increasing and has no duplicates.
-    This function sorts and de-duplicates the indices, reads those rows in one
-    call, then puts them back in the order asked for (repeats included). For
-    a dataset stored in chunks of whole rows it reads the rows one by one:
-    each chunk is decompressed once and then served from HDF5's chunk cache,
-    which beats h5py's point selection on such data (``benchmarks/bench_h5.py``).
+    h5py only reads rows given in increasing order without duplicates, so the
+    indices are sorted and de-duplicated, read in one go (:func:`_read_sorted`),
+    then put back in the order asked for.
 
     Parameters
     ----------
     dataset : h5py.Dataset
-        A dataset with at least one dimension; rows are along the first axis.
+        At least one dimension; rows are along the first axis.
     indices : 1-D array-like of int
-        Row numbers in any order, repeats allowed, may be empty. Negative
-        numbers count from the end, as in numpy (-1 is the last row).
+        Row numbers in any order, repeats allowed, may be empty; negative ones count
+        from the end, as in numpy.
 
     Returns
     -------
     numpy.ndarray
-        Shape ``(len(indices),) + dataset.shape[1:]``, the dataset's dtype;
-        equal to ``dataset[()][indices]``.
+        Equal to ``dataset[()][indices]``.
 
     Raises
     ------
     TypeError
-        If ``dataset`` is not an h5py.Dataset, or ``indices`` are not integers
-        (booleans are refused: use ``np.flatnonzero(mask)``).
+        For a non-dataset, or indices that are not integers (use ``np.flatnonzero(mask)``
+        for a boolean mask).
     ValueError
-        If ``indices`` is not 1-D or the dataset is a scalar.
+        For indices that are not 1-D, or a scalar dataset.
     IndexError
-        If an index is outside ``-len(dataset)`` to ``len(dataset) - 1``.
+        For an index outside ``-len(dataset)`` to ``len(dataset) - 1``.
     """
     if not isinstance(dataset, h5py.Dataset):
         raise TypeError(f"dataset must be an h5py.Dataset, got {type(dataset).__name__}")
@@ -68,16 +64,11 @@ def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
 
 
 def _read_sorted(dataset: h5py.Dataset, rows: np.ndarray) -> np.ndarray:
-    """``dataset[rows]`` for increasing, distinct ``rows``: the faster simple strategy per layout.
+    """``dataset[rows]`` for increasing, distinct ``rows``, the fastest simple way per layout.
 
-    Measured in ``benchmarks/bench_h5.py``:
-
-    * contiguous (or chunks that cut rows, or chunks too big for HDF5's chunk
-      cache): h5py's own point selection, one call;
-    * chunks of whole rows that fit the chunk cache: one row at a time into the
-      result. HDF5 decompresses a chunk once and serves its other rows from the
-      cache, while its point selection works out the selection inside every
-      chunk, which is slower.
+    Chunks of whole rows that fit HDF5's chunk cache: one row at a time (each chunk
+    is decompressed once, then served from the cache), faster there than h5py's
+    point selection, which is used for every other layout (``benchmarks/bench_h5.py``).
     """
     chunks = dataset.chunks
     cache_bytes = dataset.id.get_access_plist().get_chunk_cache()[1]

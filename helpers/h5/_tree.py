@@ -1,4 +1,4 @@
-"""Print what an HDF5 file holds: groups, datasets with their storage layout, attributes."""
+"""Print what an HDF5 file holds: groups, datasets and their storage, attributes (notebook 02)."""
 
 from __future__ import annotations
 
@@ -80,23 +80,18 @@ def tree(
 ) -> str:
     """Print and return the hierarchy of an HDF5 file or group.
 
-    Each group is listed with its members indented below it; each dataset
-    with its shape, dtype, chunk shape (or "contiguous"), compression and the
-    bytes it occupies on disk; attributes are shown as ``@name = value``.
+    Members are indented below their group; each dataset shows its shape, dtype,
+    chunks (or "contiguous"), compression and bytes on disk; attributes show as
+    ``@name = value``.
 
     Parameters
     ----------
     source : str, PathLike, h5py.File or h5py.Group
-        A file name (opened read-only and closed again) or an open file/group.
+        A file name (opened read-only and closed again) or an open file or group.
     show : bool, default True
         Print the text as well as returning it.
     max_children : int, default 50
         At most this many members are listed per group ("... and N more").
-
-    Returns
-    -------
-    str
-        The text that was printed.
 
     Examples
     --------
@@ -120,5 +115,3 @@ def tree(
     if show:
         print(text)
     return text
-
-

@@ -1,4 +1,4 @@
-"""Write named arrays and their attributes to a new HDF5 file, atomically."""
+"""Write named arrays and their attributes to a new HDF5 file, atomically (notebook 02)."""
 
 from __future__ import annotations
 
@@ -13,17 +13,6 @@ from helpers.atomic import atomic_path
 from helpers.validation import check_positive_int
 
 
-def _as_storable(name: str, value: object) -> np.ndarray:
-    array = np.asarray(value)
-    if array.dtype.kind == "U":  # numpy str -> variable-length UTF-8 strings in HDF5
-        return array.astype(h5py.string_dtype())
-    if array.dtype.kind == "O":
-        raise TypeError(
-            f"array {name!r} has dtype object; store numbers, booleans or str, not {value!r:.60}"
-        )
-    return array
-
-
 def _check_arrays(arrays: object) -> dict[str, np.ndarray]:
     if not isinstance(arrays, Mapping):
         raise TypeError(f"arrays must be a mapping name -> array, got {type(arrays).__name__}")
@@ -33,7 +22,14 @@ def _check_arrays(arrays: object) -> dict[str, np.ndarray]:
     for name, value in arrays.items():
         if not isinstance(name, str) or not name.strip("/"):
             raise ValueError(f"dataset names must be non-empty str, got {name!r}")
-        checked[name] = _as_storable(name, value)
+        checked[name] = np.asarray(value)
+        if checked[name].dtype.kind == "U":  # numpy str -> variable-length UTF-8 in HDF5
+            checked[name] = checked[name].astype(h5py.string_dtype())
+        elif checked[name].dtype.kind == "O":
+            raise TypeError(
+                f"array {name!r} has dtype object; store numbers, booleans or str, not "
+                f"{value!r:.60}"
+            )
     return checked
 
 
@@ -63,10 +59,6 @@ def _check_attrs(attrs: object, names: set[str]) -> dict[str, Mapping]:
     return dict(attrs)
 
 
-def _row_chunks(shape: tuple[int, ...], chunk_rows: int) -> tuple[int, ...]:
-    return (max(1, min(chunk_rows, shape[0])),) + shape[1:]
-
-
 def write_arrays(
     path: str | os.PathLike[str],
     arrays: Mapping[str, object],
@@ -77,47 +69,29 @@ def write_arrays(
 ) -> Path:
     """Write named arrays (and attributes) to a new HDF5 file, atomically.
 
-    The file is written to a temporary file in the same folder and renamed
-    onto ``path`` only when everything was written. A write that fails or is
-    interrupted (an exception, Ctrl+C) leaves no temporary file, and an
-    existing file at ``path`` stays as it was.
+    The file is written to a temporary file in the same folder and renamed onto
+    ``path`` only when complete (:func:`helpers.atomic.atomic_path`): a write that
+    fails or is interrupted leaves no temporary file and the old file as it was.
 
     Parameters
     ----------
     path : str or PathLike
         The file to create or replace. Its folder must exist.
     arrays : mapping of str to array-like
-        Dataset name -> data. Names with "/" create groups ("weights/W1").
-        numpy str arrays are stored as UTF-8 strings (read back as bytes, or
-        as str with ``dataset.asstr()``).
+        Dataset name -> data; names with "/" create groups ("weights/W1"). numpy str
+        arrays are stored as UTF-8 strings (read them with ``dataset.asstr()``).
     attrs : mapping of str to mapping, optional
-        Attributes: ``{"/": {...}}`` for the file itself, ``{name: {...}}``
-        for a dataset or for a group the names create ("weights" for
-        "weights/W1").
+        ``{"/": {...}}`` for the file, ``{name: {...}}`` for a dataset or a group.
     chunk_rows : int, optional
-        Store each array with at least one dimension in chunks of this many
-        whole rows (``(chunk_rows,) + shape[1:]``, fewer if the array is
-        shorter). Cannot be combined with ``chunks``.
+        Store each array in chunks of this many whole rows (not with ``chunks``).
     **dataset_options
-        Passed to :meth:`h5py.Group.create_dataset` for every array with at
-        least one dimension, e.g. ``compression="gzip"``,
-        ``compression_opts=4``, ``chunks=True``. Scalars and empty arrays are
-        stored plainly (contiguous): there is nothing to chunk or compress.
+        For :meth:`h5py.Group.create_dataset`, e.g. ``compression="gzip"``. Scalars
+        and empty arrays are stored plainly: there is nothing to chunk or compress.
 
     Returns
     -------
     pathlib.Path
         ``path``.
-
-    Raises
-    ------
-    TypeError
-        For a path, arrays or attrs of the wrong type, or an object-dtype array.
-    ValueError
-        For empty ``arrays``, a bad name, attrs for an unknown dataset, a
-        non-positive ``chunk_rows``, or ``chunk_rows`` together with ``chunks``.
-    FileNotFoundError
-        If the folder of ``path`` does not exist.
     """
     if not isinstance(path, str | os.PathLike):
         raise TypeError(f"path must be a str or path-like, got {type(path).__name__}")
@@ -134,10 +108,8 @@ def write_arrays(
                 continue
             options = dict(dataset_options)
             if chunk_rows is not None:
-                options["chunks"] = _row_chunks(array.shape, chunk_rows)
+                options["chunks"] = (min(chunk_rows, len(array)),) + array.shape[1:]
             f.create_dataset(name, data=array, **options)
         for name, values in attributes.items():
             f[name].attrs.update(values)
-    return path
-
-
+    return Path(path)

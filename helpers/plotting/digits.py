@@ -1,9 +1,9 @@
 """Figures of MNIST digits: one digit, a grid per class, the mean digit per class (notebook 03).
 
-Every figure uses the gray colormap (0 = black background, the brightest value
-= white ink), has a title and labelled axes, and is returned so that a notebook
-can adjust it and a test can inspect it: ``ax.images[0].get_array()`` is the
-image that was drawn.
+Digits are drawn as on paper, with the reversed gray colormap ``gray_r``: 0 (the
+background) is white and the brightest possible pixel (255, or 1.0 for floats) is
+black, so a faint digit stays faint. Every figure has a title and labelled axes
+and is returned: ``ax.images[0].get_array()`` is the image that was drawn.
 """
 
 from __future__ import annotations
@@ -19,15 +19,20 @@ from helpers.validation import check_images, check_labels, check_positive_int, p
 
 __all__ = ["class_means", "digit_grid", "show_class_means", "show_digit"]
 
+#: The colormap of every digit: 0 white (paper), the largest value black (ink).
+CMAP = "gray_r"
+
+
+def _draw(ax: Axes, image: np.ndarray, vmax: float, ticks: list[int] | None = None) -> None:
+    ax.imshow(image, cmap=CMAP, vmin=0, vmax=vmax)
+    ax.set_xticks(ticks or [])
+    ax.set_yticks(ticks or [])
+
 
 def show_digit(
-    image: np.ndarray,
-    ax: Axes | None = None,
-    title: str | None = None,
-    *,
-    vmax: float | None = None,
+    image: np.ndarray, ax: Axes | None = None, title: str | None = None, *, vmax=None
 ) -> Axes:
-    """Draw one digit as a 28 x 28 gray image with labelled rows and columns.
+    """Draw one digit as a 28 x 28 image with labelled rows and columns.
 
     Parameters
     ----------
@@ -38,12 +43,11 @@ def show_digit(
     title : str, optional
         The axes title; defaults to "digit".
     vmax : float, optional
-        The value drawn as white; defaults to 255 for uint8, else 1.
+        The value drawn black; defaults to 255 for uint8, else 1.
 
     Returns
     -------
     matplotlib.axes.Axes
-        The axes; ``ax.images[0].get_array()`` holds the 28 x 28 image.
     """
     image = np.asarray(image)
     if image.shape not in ((28, 28), (784,)):
@@ -51,26 +55,9 @@ def show_digit(
     image = check_images(image.reshape(1, 28, 28))[0]
     if ax is None:
         _, ax = plt.subplots(figsize=(3, 3))
-    ax.imshow(image, cmap="gray", vmin=0, vmax=pixel_max(image) if vmax is None else vmax)
-    ax.set_title("digit" if title is None else title)
-    ax.set_xlabel("column")
-    ax.set_ylabel("row")
-    ax.set_xticks([0, 9, 18, 27])
-    ax.set_yticks([0, 9, 18, 27])
+    _draw(ax, image, pixel_max(image) if vmax is None else vmax, ticks=[0, 9, 18, 27])
+    ax.set(title="digit" if title is None else title, xlabel="column", ylabel="row")
     return ax
-
-
-def _first_of_each_class(
-    labels: np.ndarray, classes: list[int], per_class: int, rng: np.random.Generator | None
-) -> list[np.ndarray]:
-    """For each class, the indices of ``per_class`` of its digits (first ones, or random)."""
-    chosen = []
-    for k in classes:
-        members = np.flatnonzero(labels == k)
-        if rng is not None:
-            members = np.sort(rng.permutation(members)[:per_class])
-        chosen.append(members[:per_class])
-    return chosen
 
 
 def digit_grid(
@@ -89,20 +76,19 @@ def digit_grid(
     images : array_like, shape (N, 28, 28) or (N, 784)
     labels : array_like of int, shape (N,)
     per_class : int, default 8
-        Digits per row. A class with fewer digits leaves its row partly empty.
+        Digits per row; a class with fewer digits leaves its row partly empty.
     classes : iterable of int, optional
         The classes to show, one row each; defaults to those present in ``labels``.
     rng : numpy.random.Generator, optional
-        Pick the digits of each class at random with it (shown in data-set
-        order); by default the first ``per_class`` digits of each class.
+        Pick each class's digits at random with it (shown in data-set order);
+        by default the first ``per_class`` digits of each class.
     title : str
         The figure title.
 
     Returns
     -------
     matplotlib.figure.Figure
-        ``fig.axes`` is the grid row by row; each row's first axes is labelled
-        with its class.
+        ``fig.axes`` is the grid row by row; each row's first axes is labelled with its class.
     """
     images = check_images(images)
     labels = check_labels(labels, len(images))
@@ -110,7 +96,6 @@ def digit_grid(
     classes = sorted(set(labels.tolist())) if classes is None else [int(k) for k in classes]
     if not classes:
         raise ValueError("classes is empty: there is no row to draw")
-    rows = _first_of_each_class(labels, classes, per_class, rng)
     fig, axes = plt.subplots(
         len(classes),
         per_class,
@@ -118,15 +103,15 @@ def digit_grid(
         squeeze=False,
         layout="constrained",
     )
-    vmax = pixel_max(images)
-    for k, indices, row in zip(classes, rows, axes, strict=True):
+    for k, row in zip(classes, axes, strict=True):
+        members = np.flatnonzero(labels == k)
+        if rng is not None:
+            members = np.sort(rng.permutation(members)[:per_class])
         for j, ax in enumerate(row):
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if j < len(indices):
-                ax.imshow(images[indices[j]], cmap="gray", vmin=0, vmax=vmax)
+            if j < len(members):
+                _draw(ax, images[members[j]], pixel_max(images))
             else:
-                ax.set_frame_on(False)
+                ax.set(xticks=[], yticks=[], frame_on=False)
         row[0].set_ylabel(str(k), rotation=0, ha="right", va="center")
     fig.suptitle(title)
     fig.supylabel("class")
@@ -135,12 +120,7 @@ def digit_grid(
 
 
 def class_means(images: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """The mean image of each class 0-9.
-
-    Returns
-    -------
-    numpy.ndarray of float64, shape (10, 28, 28)
-        ``means[k]`` is the pixel-wise mean of the images labelled ``k``.
+    """The mean image of each class 0-9, float64 of shape (10, 28, 28).
 
     Raises
     ------
@@ -160,21 +140,12 @@ def class_means(images: np.ndarray, labels: np.ndarray) -> np.ndarray:
 def show_class_means(
     images: np.ndarray, labels: np.ndarray, title: str = "Mean image of each class"
 ) -> Figure:
-    """Draw :func:`class_means` as a 2 x 5 grid of gray images, on the pixels' own scale.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        ``fig.axes[k]`` shows the mean of class ``k``.
-    """
+    """Draw :func:`class_means` as a 2 x 5 grid, on the pixels' own scale; ``fig.axes[k]`` is k."""
     means = class_means(images, labels)
-    vmax = pixel_max(check_images(images))
     fig, axes = plt.subplots(2, 5, figsize=(7.5, 3.6), layout="constrained")
     for k, ax in enumerate(axes.flat):
-        ax.imshow(means[k], cmap="gray", vmin=0, vmax=vmax)
+        _draw(ax, means[k], pixel_max(np.asarray(images)))
         ax.set_title(f"class {k}", fontsize=10)
-        ax.set_xticks([])
-        ax.set_yticks([])
     fig.suptitle(title)
     fig.supxlabel("column (0-27)")
     fig.supylabel("row (0-27)")

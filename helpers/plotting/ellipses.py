@@ -7,33 +7,21 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Ellipse
 
 from helpers.covariance import check_covariance
+from helpers.validation import check_number
 
 __all__ = ["covariance_ellipse"]
 
 
 def ellipse_geometry(cov: np.ndarray, n_std: float = 2.0) -> tuple[float, float, float]:
-    """Width, height and angle (degrees) of the ``n_std`` ellipse of a 2x2 covariance.
+    """Full width, height and angle (degrees) of the ``n_std`` ellipse of a 2x2 covariance.
 
     The axes point along the eigenvectors; their half-lengths are ``n_std`` times the
     square roots of the eigenvalues (the standard deviations along those directions).
-
-    Parameters
-    ----------
-    cov : array-like of shape (2, 2)
-        A symmetric positive semi-definite matrix.
-    n_std : float, default=2.0
-        How many standard deviations the ellipse spans in every direction.
-
-    Returns
-    -------
-    width, height, angle : float
-        Full lengths of the major and minor axes and the major axis' angle in degrees.
     """
     cov = check_covariance(cov)
     if cov.shape != (2, 2):
         raise ValueError(f"an ellipse needs a 2x2 covariance, got shape {cov.shape}")
-    if not n_std > 0:
-        raise ValueError(f"n_std must be > 0, got {n_std}")
+    check_number(n_std, "n_std", low=0, low_inclusive=False)
     eigenvalues, eigenvectors = np.linalg.eigh(cov)
     eigenvalues = np.clip(eigenvalues, 0.0, None)  # rounding can make a zero slightly negative
     major = eigenvectors[:, 1]

@@ -168,12 +168,15 @@ def draw(widget: Locator, strokes: list) -> None:
 
 
 def pixels_shown(widget: Locator) -> np.ndarray:
-    """The 28 x 28 digit the widget shows, read back from its canvas (red channel)."""
+    """The 28 x 28 digit the widget shows, read back from its canvas.
+
+    The canvas draws ink dark on white (gray_r), so the digit is 255 minus the red channel.
+    """
     values = widget.locator(".draw-digit-pixels").evaluate(
         """c => Array.from(c.getContext('2d').getImageData(0, 0, 28, 28).data)
                    .filter((_, i) => i % 4 === 0)"""
     )
-    return np.array(values, dtype=np.uint8).reshape(28, 28)
+    return 255 - np.array(values, dtype=np.uint8).reshape(28, 28)
 
 
 def centre_of_mass(digit: np.ndarray) -> tuple[float, float]:

@@ -36,6 +36,9 @@ function render({ model, el }) {
   model.on("change", show);
   show();
   el.classList.add("labelled-slider");
+  // Keys pressed on the slider stay with it: JupyterLab's notebook would otherwise take
+  // the arrow keys for itself (and cancel them), as ipywidgets' own controls prevent too.
+  el.addEventListener("keydown", (event) => event.stopPropagation());
   el.append(label, input, readout);
 }
 

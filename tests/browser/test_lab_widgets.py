@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser_steps import open_notebook, press, run_all_cells, slider
+from browser_steps import open_notebook, run_all_cells
 from playwright.sync_api import Locator, expect
 from widget_checks import drive_covariance_explorer, drive_digit_explorer, drive_prediction
 
@@ -27,16 +27,9 @@ def run_notebook(lab, page, name: str) -> Locator:
     return notebook
 
 
-def test_start_here_slider_moves_with_the_keyboard(lab, page, blocked_requests):
+def test_start_here_widget_answers_the_keyboard(lab, page, blocked_requests):
     notebook = run_notebook(lab, page, "00_start_here.ipynb")
-    drag_me = slider(notebook, "Drag me")
-    handle = drag_me.locator(".noUi-handle")
-    expect(handle).to_have_attribute("aria-valuenow", "3.0")
-    press(handle, "ArrowRight", times=2)
-    expect(handle).to_have_attribute("aria-valuenow", "5.0")
-    expect(drag_me.locator(".widget-readout")).to_have_text("5")
-    press(handle, "Home")
-    expect(drag_me.locator(".widget-readout")).to_have_text("0")
+    drive_digit_explorer(shown_widget(notebook.locator(".digit-explorer"), "digit explorer"))
     assert blocked_requests == [], f"JupyterLab asked outside 127.0.0.1: {blocked_requests}"
 
 

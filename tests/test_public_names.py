@@ -30,8 +30,6 @@ ALLOWED = {
     "helpers.widgets.digit_explorer": {"DigitExplorer"},
     "helpers.widgets.draw_digit": {"DrawDigit"},
 }
-#: Modules leaving the package (issue 12): a transitional alias.
-LEAVING = {"helpers.digit_checks"}
 
 
 def _users() -> dict[str, str]:
@@ -49,7 +47,7 @@ def _users() -> dict[str, str]:
 def _public_names() -> dict[str, list[str]]:
     found = {}
     for info in pkgutil.walk_packages(helpers.__path__, "helpers."):
-        if info.name in LEAVING or info.name.rsplit(".", 1)[-1].startswith("_"):
+        if info.name.rsplit(".", 1)[-1].startswith("_"):
             continue
         module = importlib.import_module(info.name)
         found[info.name] = list(getattr(module, "__all__", []))

@@ -56,3 +56,25 @@ def mnist_data_dir() -> Path:
     if not folder:
         pytest.skip("set MNIST_DATA_DIR to a folder with the official MNIST files")
     return Path(folder)
+
+
+@pytest.fixture
+def collapse_problem():
+    """Notebook 01's collapse data and EM start: two round clouds and three identical
+    records, with component 2 started near those records. Returns ``(X, init)``."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = np.concatenate(
+        [
+            rng.normal([0, 0], 1.0, size=(150, 2)),
+            rng.normal([5, 3], 1.0, size=(150, 2)),
+            np.repeat([[-3.0, 7.0]], 3, axis=0),  # three identical records
+        ]
+    )
+    init = {
+        "weights": np.full(3, 1 / 3),
+        "means": np.array([[0.0, 0.0], [5.0, 3.0], [-2.5, 6.5]]),
+        "covariances": np.stack([np.eye(2)] * 3),
+    }
+    return X, init

@@ -121,25 +121,8 @@ def test_regularized_em_keeps_every_eigenvalue_at_least_reg_covar(
     assert np.all(np.isfinite(fit.log_likelihood))
 
 
-def collapse_problem():
-    rng = np.random.default_rng(0)
-    X = np.concatenate(
-        [
-            rng.normal([0, 0], 1.0, size=(150, 2)),
-            rng.normal([5, 3], 1.0, size=(150, 2)),
-            np.repeat([[-3.0, 7.0]], 3, axis=0),  # three identical records
-        ]
-    )
-    init = {
-        "weights": np.full(3, 1 / 3),
-        "means": np.array([[0.0, 0.0], [5.0, 3.0], [-2.5, 6.5]]),
-        "covariances": np.stack([np.eye(2)] * 3),
-    }
-    return X, init
-
-
-def test_collapse_raises_without_regularization_naming_component_and_iteration():
-    X, init = collapse_problem()
+def test_collapse_raises_without_regularization_naming_component_and_iteration(collapse_problem):
+    X, init = collapse_problem
     with pytest.raises(SingularCovarianceError, match=r"component 2 .* iteration \d+") as info:
         fit_gmm(X, 3, reg_covar=0.0, tol=1e-6, init=init)
     error = info.value
@@ -148,8 +131,8 @@ def test_collapse_raises_without_regularization_naming_component_and_iteration()
     assert "reg_covar" in str(error)
 
 
-def test_collapse_survives_with_regularization():
-    X, init = collapse_problem()
+def test_collapse_survives_with_regularization(collapse_problem):
+    X, init = collapse_problem
     fit = fit_gmm(X, 3, reg_covar=1e-6, tol=1e-6, init=init)
     assert fit.converged and np.all(np.isfinite(fit.log_likelihood))
     np.testing.assert_allclose(fit.means_[2], [-3.0, 7.0], atol=1e-9)
@@ -176,15 +159,15 @@ def test_random_start_with_a_lonely_centre_is_reported_at_iteration_0():
         fit_gmm(X, 4, reg_covar=0.0, random_state=4)
 
 
-def test_tiny_starting_covariance_is_reported_at_iteration_0():
-    X, init = collapse_problem()
+def test_tiny_starting_covariance_is_reported_at_iteration_0(collapse_problem):
+    X, init = collapse_problem
     init["covariances"][0] = 1e-20 * np.eye(2)
     with pytest.raises(SingularCovarianceError, match="component 0 .*starting point"):
         fit_gmm(X, 3, init=init)
 
 
-def test_singular_starting_covariance_is_reported_at_iteration_0():
-    X, init = collapse_problem()
+def test_singular_starting_covariance_is_reported_at_iteration_0(collapse_problem):
+    X, init = collapse_problem
     init["covariances"][1] = np.ones((2, 2))
     with pytest.raises(SingularCovarianceError, match="component 1 .*starting point") as info:
         fit_gmm(X, 3, init=init)
@@ -224,8 +207,8 @@ def test_bad_input_raises_value_error(X, n_components, message):
         fit_gmm(X, n_components)
 
 
-def test_non_symmetric_starting_covariance_raises():
-    X, init = collapse_problem()
+def test_non_symmetric_starting_covariance_raises(collapse_problem):
+    X, init = collapse_problem
     init["covariances"][0] = [[1.0, 0.5], [0.4, 1.0]]
     with pytest.raises(ValueError, match="symmetric"):
         fit_gmm(X, 3, init=init)

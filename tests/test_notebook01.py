@@ -20,23 +20,6 @@ def _markdown() -> str:
     return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
 
 
-def _collapse_data():
-    rng = np.random.default_rng(0)
-    X = np.concatenate(
-        [
-            rng.normal([0, 0], 1.0, size=(150, 2)),
-            rng.normal([5, 3], 1.0, size=(150, 2)),
-            np.repeat([[-3.0, 7.0]], 3, axis=0),
-        ]
-    )
-    start = {
-        "weights": np.full(3, 1 / 3),
-        "means": np.array([[0.0, 0.0], [5.0, 3.0], [-2.5, 6.5]]),
-        "covariances": np.stack([np.eye(2)] * 3),
-    }
-    return X, start
-
-
 def test_exercise_1_is_the_condition_number_of_classic_plus_001():
     classic = np.array([[0.1, 0.09], [0.09, 0.1]])
     assert verdict("01.1", condition_number(regularize(classic, 0.01)))[0] == "correct"
@@ -52,8 +35,8 @@ def test_exercise_2_accepts_three_significant_digits_as_the_text_says():
     assert verdict("01.2", 0.0019)[0] == "not yet"
 
 
-def test_exercise_3_matches_a_refit():
-    X, start = _collapse_data()
+def test_exercise_3_matches_a_refit(collapse_problem):
+    X, start = collapse_problem
     refit = fit_gmm(X, 3, reg_covar=1e-3, tol=1e-6, init=start)
     relative = np.linalg.eigvalsh(refit.covariances_[2])[0] / X.var(axis=0).mean()
     assert verdict("01.3", relative)[0] == "correct"

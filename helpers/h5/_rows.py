@@ -71,9 +71,10 @@ def _read_sorted(dataset: h5py.Dataset, rows: np.ndarray) -> np.ndarray:
     point selection, which is used for every other layout (``benchmarks/bench_h5.py``).
     """
     chunks = dataset.chunks
+    if chunks is None or chunks[1:] != dataset.shape[1:]:  # contiguous, or not whole rows
+        return dataset[rows]
     cache_bytes = dataset.id.get_access_plist().get_chunk_cache()[1]
-    whole_rows = chunks is not None and chunks[1:] == dataset.shape[1:]
-    if not whole_rows or np.prod(chunks) * dataset.dtype.itemsize > cache_bytes:
+    if np.prod(chunks) * dataset.dtype.itemsize > cache_bytes:
         return dataset[rows]
     out = np.empty((len(rows),) + dataset.shape[1:], dtype=dataset.dtype)
     for i, row in enumerate(rows):

@@ -5,7 +5,10 @@
 * :mod:`helpers.h5` looks inside HDF5 files, reads rows, writes atomically.
 * :mod:`helpers.covariance` and :mod:`helpers.gmm` measure conditioning and fit
   Gaussian mixtures.
-* :mod:`helpers.mlp` is the network; :mod:`helpers.predictions` its JSON records.
+* :mod:`helpers.mlp` is the network; :mod:`helpers.predictions` its JSON records;
+  :mod:`helpers.digitize` turns a drawing into an MNIST digit.
+* :mod:`helpers.backprop` and :mod:`helpers.training` learn the weights (notebook 06).
+* :mod:`helpers.check` checks the exercises of every notebook.
 * :mod:`helpers.validation` holds the input checks every public function uses;
   :mod:`helpers.atomic` the temporary-file-then-rename writes.
 * :mod:`helpers.plotting` and :mod:`helpers.widgets` hold figures and explorers,

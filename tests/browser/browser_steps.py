@@ -91,6 +91,16 @@ def image_digest(image: Locator) -> str:
     )
 
 
+def shown_text(element: Locator) -> str:
+    """The element's text as the page shows it, read once the element is on screen.
+
+    JupyterLab skips rendering the cells out of view (``content-visibility: auto``),
+    and Chromium can read the text of a skipped cell as empty.
+    """
+    element.scroll_into_view_if_needed()
+    return element.inner_text()
+
+
 def wait_for_new_text(element: Locator, old: str, timeout: float = 30_000) -> str:
     """Wait until the element's text (as ``inner_text()`` gives it) differs from ``old``."""
     element.page.wait_for_function(
@@ -98,4 +108,4 @@ def wait_for_new_text(element: Locator, old: str, timeout: float = 30_000) -> st
         arg=[element.element_handle(), old],
         timeout=timeout,
     )
-    return element.inner_text()
+    return shown_text(element)

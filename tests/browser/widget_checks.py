@@ -11,7 +11,14 @@ import re
 import time
 
 import numpy as np
-from browser_steps import choose, image_digest, named_slider, press, wait_for_new_text
+from browser_steps import (
+    choose,
+    image_digest,
+    named_slider,
+    press,
+    shown_text,
+    wait_for_new_text,
+)
 from playwright.sync_api import Locator, expect
 
 _NUMBER = r"([-+]?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?)"
@@ -26,7 +33,7 @@ def number_after(text: str, name: str) -> float:
 
 def digit_shown(readout: Locator) -> tuple[int, int]:
     """(index, label) of the digit the explorer's read-out names."""
-    text = readout.inner_text()
+    text = shown_text(readout)
     return int(number_after(text, "index")), int(number_after(text, "label"))
 
 
@@ -78,7 +85,7 @@ def _probabilities(text: str) -> dict[int, float]:
 
 def prediction_shown(prediction: Locator) -> tuple[int, dict[int, float]]:
     """(predicted class, {class: probability}) read from the explorer's prediction text."""
-    text = prediction.inner_text()
+    text = shown_text(prediction)
     predicted = int(number_after(text, "predicted"))
     probabilities = _probabilities(text.split("probabilities", 1)[-1])
     assert sorted(probabilities) == list(range(10)), f"not 10 class probabilities: {text!r}"
@@ -94,7 +101,7 @@ def drive_prediction(explorer: Locator) -> None:
     chart = explorer.locator(".digit-explorer-probabilities")
     readout = explorer.locator(".digit-explorer-readout")
     expect(prediction).to_contain_text("predicted")
-    text = prediction.inner_text()
+    text = shown_text(prediction)
     predictions = {prediction_shown(prediction)[0]}
     charts = {image_digest(chart)}
     _, label = digit_shown(readout)
@@ -120,10 +127,10 @@ def drive_covariance_explorer(explorer: Locator) -> float:
     expect(readout).to_contain_text("cond after")
 
     def conditions() -> tuple[float, float]:
-        text = readout.inner_text()
+        text = shown_text(readout)
         return number_after(text, "cond before"), number_after(text, "cond after")
 
-    text, (before, after) = readout.inner_text(), conditions()
+    text, (before, after) = shown_text(readout), conditions()
     first_image = image_digest(image)
     natural, shown = image.locator("img").evaluate(
         "img => [img.naturalWidth, img.getBoundingClientRect().width]"
@@ -200,11 +207,11 @@ def check_drawn_digit(widget: Locator, model, expected: int) -> float:
     row, col = centre_of_mass(digit)
     assert abs(row - 14) <= 1 and abs(col - 14) <= 1, f"centre of mass at ({row:.2f}, {col:.2f})"
     probabilities = np.asarray(model.forward(digit[None]), dtype=float).reshape(10)
-    text = widget.locator(".draw-digit-prediction").inner_text()
+    text = shown_text(widget.locator(".draw-digit-prediction"))
     shown = int(number_after(text, "Prediction"))
     assert shown == int(np.argmax(probabilities)), f"shown {text!r}, model says {probabilities}"
     assert shown == expected, f"the network read the drawing as {shown}, not {expected}"
-    bars = _probabilities(widget.locator(".draw-digit-probabilities").inner_text())
+    bars = _probabilities(shown_text(widget.locator(".draw-digit-probabilities")))
     assert sorted(bars) == list(range(10)), f"not 10 probabilities shown: {bars}"
     assert np.allclose([bars[k] for k in range(10)], probabilities, atol=6e-4)
     return float(widget.get_attribute("data-latency-ms"))

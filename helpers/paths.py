@@ -42,7 +42,13 @@ def scratch_dir(name: str | None = None) -> Path:
     """Return (and create) the scratch folder (:func:`scratch_root`), or its subfolder ``name``.
 
     ``name`` is e.g. the notebook's number, so notebooks do not overwrite each other's files.
+    It must be one plain folder name: a path such as ``"../x"`` or ``"/tmp"`` is refused,
+    so nothing is written outside the scratch folder.
     """
+    if name is not None and (
+        not isinstance(name, str) or name in ("", ".", "..") or Path(name).name != name
+    ):
+        raise ValueError(f"name must be one plain folder name such as '05', got {name!r}")
     folder = scratch_root() if name is None else scratch_root() / name
     folder.mkdir(parents=True, exist_ok=True)
     return folder

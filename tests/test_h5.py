@@ -390,3 +390,16 @@ def test_tree_bad_inputs(tmp_path):
         tree(42)
     with pytest.raises(ValueError, match="max_children"):
         tree(tmp_path / "missing.h5", max_children=0)
+
+
+def test_a_truncated_or_corrupt_file_names_itself(tmp_path):
+    images = np.zeros((20, 28, 28), np.uint8)
+    path = write_digits(tmp_path / "digits.h5", images, np.arange(20) % 10)
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])  # a copy cut off half-way
+    with pytest.raises(OSError, match=r"digits\.h5 is damaged"):
+        read_digits(path)
+    corrupt = tmp_path / "corrupt.h5"
+    corrupt.write_bytes(whole[:8] + b"\0" * 200)  # the HDF5 signature, then nothing sane
+    with pytest.raises(OSError, match=r"corrupt\.h5 is damaged"):
+        tree(corrupt)

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import h5py
+import pytest
 
 from helpers import paths
 
@@ -38,3 +39,11 @@ def test_scratch_without_the_variable_is_in_the_checkout(monkeypatch):
 
 def test_shown_never_prints_machine_folders(tmp_path):
     assert paths.shown(tmp_path / "elsewhere" / "file.h5") == "file.h5"
+
+
+@pytest.mark.parametrize("name", ["../outside", "/tmp", "05/x", "", "..", 5])
+def test_scratch_dir_takes_one_plain_folder_name(name, tmp_path, monkeypatch):
+    monkeypatch.setenv(paths.SCRATCH_VARIABLE, str(tmp_path / "scratch"))
+    with pytest.raises(ValueError, match="one plain folder name"):
+        paths.scratch_dir(name)
+    assert [p.name for p in tmp_path.iterdir()] == []  # nothing was created

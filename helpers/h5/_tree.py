@@ -20,7 +20,10 @@ def open_file(path: object) -> h5py.File:
         raise FileNotFoundError(f"no such HDF5 file: {path}")
     if not h5py.is_hdf5(path):
         raise OSError(f"{path} is not an HDF5 file (its first bytes lack the HDF5 signature)")
-    return h5py.File(path, "r")
+    try:
+        return h5py.File(path, "r")
+    except OSError as error:
+        raise OSError(f"{path} is damaged (truncated or corrupt?); h5py says: {error}") from error
 
 
 def _format_value(value: object, width: int = 100) -> str:

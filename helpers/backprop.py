@@ -45,6 +45,12 @@ def cross_entropy(probs: np.ndarray, labels: np.ndarray) -> float:
     probs = np.asarray(probs)
     if probs.ndim != 2:
         raise ValueError(f"probs must have shape (N, n_classes), got {probs.shape}")
+    sums = probs.sum(axis=1)
+    if not (np.all(probs >= 0) and np.all(np.abs(sums - 1) <= 1e-3)):
+        raise ValueError(
+            "probs must hold probabilities: entries >= 0, each row summing to 1 (a softmax "
+            f"output); got row sums from {sums.min():.3g} to {sums.max():.3g}"
+        )
     labels = check_labels(labels, len(probs), n_classes=probs.shape[1])
     p_true = probs[np.arange(len(labels)), labels]
     return float(-np.mean(np.log(np.maximum(p_true, np.finfo(probs.dtype).tiny))))

@@ -26,6 +26,8 @@ import numpy as np
 import PIL.Image
 import PIL.ImageDraw
 
+from helpers.validation import check_number, check_positive_int
+
 __all__ = ["mnist_digit", "paint_strokes", "strokes_to_digit"]
 
 BOX = 20  #: the ink is scaled to fit a BOX x BOX square ...
@@ -56,15 +58,15 @@ def paint_strokes(strokes: Sequence[Stroke], size: int = 280, pen: float = 24) -
     Raises
     ------
     ValueError
-        If a point is not a pair of finite numbers.
+        If a point is not a pair of finite numbers, or ``size`` or ``pen`` is not positive.
     """
+    size = check_positive_int(size, "size")
+    pen = check_number(pen, "pen", low=0, low_inclusive=False)
     canvas = PIL.Image.new("1", (size, size), 0)
     draw = PIL.ImageDraw.Draw(canvas)
     radius = pen / 2
     for stroke in strokes:
-        points = np.asarray(stroke, dtype=float).reshape(-1, 2) if len(stroke) else []
-        if len(points) and not np.isfinite(points).all():
-            raise ValueError(f"stroke points must be finite (x, y) pairs; got {stroke!r}")
+        points = _points(stroke)
         xy = [(float(x), float(y)) for x, y in points]
         if len(xy) > 1:
             draw.line(xy, fill=1, width=round(pen), joint="curve")
@@ -125,6 +127,17 @@ def _fit_in_box(ink: np.ndarray) -> np.ndarray:
     picture = PIL.Image.fromarray((ink * 255).astype(np.uint8))
     resized = picture.resize(new_size, PIL.Image.Resampling.BOX)
     return np.asarray(resized, dtype=np.uint8)
+
+
+def _points(stroke: Stroke) -> np.ndarray:
+    """The points of one stroke as an (n, 2) float array, or a clear error."""
+    try:
+        points = np.asarray(stroke, dtype=float).reshape(len(stroke), -1 if len(stroke) else 2)
+    except (TypeError, ValueError):
+        points = None
+    if points is None or (len(points) and (points.shape[1] != 2 or not np.isfinite(points).all())):
+        raise ValueError(f"stroke points must be finite (x, y) pairs; got {stroke!r}")
+    return points
 
 
 def _centre_of_mass_offset(patch: np.ndarray) -> tuple[int, int]:

@@ -53,6 +53,13 @@ class Adam:
         beta2: float = 0.999,
         eps: float = 1e-8,
     ) -> None:
+        if not isinstance(params, list | tuple) or not all(
+            isinstance(p, np.ndarray) and p.dtype.kind == "f" for p in params
+        ):
+            raise TypeError(
+                "params must be a list of float arrays, e.g. model.weights + model.biases; "
+                f"got {type(params).__name__}"
+            )
         self.params = list(params)
         self.lr = check_number(lr, "lr", low=0, low_inclusive=False)
         self.beta1 = check_number(beta1, "beta1", low=0, high=1)
@@ -66,7 +73,10 @@ class Adam:
 
     def step(self, grads: Sequence[np.ndarray], lr: float | None = None) -> None:
         """Move every parameter along its gradient (``lr`` overrides the learning rate once)."""
-        rate = self.lr if lr is None else lr
+        rate = self.lr if lr is None else check_number(lr, "lr", low=0)
+        shapes = [p.shape for p in self.params]
+        if [np.shape(g) for g in grads] != shapes:
+            raise ValueError(f"grads must have the parameters' shapes {shapes}")
         self.t += 1
         correction = np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
         for p, g, m, v in zip(self.params, grads, self.m, self.v, strict=True):

@@ -89,3 +89,17 @@ def test_bad_ink_is_refused(ink, message):
 def test_bad_points_are_refused():
     with pytest.raises(ValueError, match="finite"):
         paint_strokes([[(1.0, float("nan"))]])
+
+
+@pytest.mark.parametrize("stroke", [[1, 2, 3], [(1, 2), (3,)], [(1, 2, 3)], ["a", "b"], 5])
+def test_points_that_are_not_pairs_are_refused(stroke):
+    with pytest.raises(ValueError, match=r"\(x, y\) pairs"):
+        paint_strokes([stroke])
+
+
+def test_canvas_size_and_pen_are_checked():
+    assert not paint_strokes([[]], size=np.int64(28)).any()  # an empty stroke paints nothing
+    with pytest.raises(ValueError, match="size must be a positive integer"):
+        paint_strokes([], size=0)
+    with pytest.raises(ValueError, match="pen must be in"):
+        paint_strokes([], pen=0)

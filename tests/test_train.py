@@ -145,3 +145,16 @@ def test_command_line_trains_and_records_provenance(monkeypatch, tmp_path, digit
     assert "1 epochs, batch 16" in meta["training"]
     assert meta["command"] == f"python -m tools.train --out {out} --epochs 1 --batch-size 16"
     assert 0 <= meta["test_accuracy"] <= 1 and 0 <= meta["sample_accuracy"] <= 1
+
+
+def test_adam_refuses_what_is_not_a_list_of_float_arrays_or_matching_gradients():
+    model = MLP.initialized([784, 3, 10])
+    with pytest.raises(TypeError, match=r"model\.weights \+ model\.biases"):
+        Adam(model)
+    with pytest.raises(TypeError, match="float arrays"):
+        Adam([np.arange(3)])
+    optimizer = Adam(model.weights + model.biases)
+    with pytest.raises(ValueError, match="shapes"):
+        optimizer.step(model.weights)  # the biases' gradients are missing
+    with pytest.raises(ValueError, match="lr must be finite"):
+        optimizer.step(model.weights + model.biases, lr=float("nan"))

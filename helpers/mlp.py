@@ -95,6 +95,8 @@ class MLP:
                 raise ValueError(f"W{i} must be 2-D (outputs, inputs), got shape {W.shape}")
             if b.shape != W.shape[:1]:
                 raise ValueError(f"b{i} has shape {b.shape} but W{i} {W.shape} needs ({len(W)},)")
+            if not (np.isfinite(W).all() and np.isfinite(b).all()):
+                raise ValueError(f"W{i} or b{i} holds NaN or inf; every weight must be finite")
             if i > 1 and W.shape[1] != len(self.weights[i - 2]):
                 raise ValueError(
                     f"shapes do not chain: W{i} {W.shape} expects {W.shape[1]} inputs but "

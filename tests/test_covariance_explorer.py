@@ -90,6 +90,22 @@ def test_ellipse_geometry_axes_are_the_standard_deviations():
     assert angle % 180 == pytest.approx(45.0)
 
 
+def test_a_matrix_with_a_negative_eigenvalue_has_no_ellipse():
+    with pytest.raises(ValueError, match="negative eigenvalue"):
+        ellipse_geometry(np.array([[1.0, 2.0], [2.0, 1.0]]))  # eigenvalues 3 and -1
+    width, height, _ = ellipse_geometry(np.ones((2, 2)))  # singular: rounding, not negative
+    assert width == pytest.approx(4 * np.sqrt(2)) and height == pytest.approx(0, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("correlation", 2), ("sigma1", 0), ("sigma2", 5), ("log10_eps", -20), ("correlation", True)],
+)
+def test_explorer_refuses_starting_values_its_sliders_cannot_show(option, value):
+    with pytest.raises((ValueError, TypeError), match=option):
+        covariance_explorer(**{option: value})
+
+
 def test_covariance_ellipse_adds_a_patch():
     from matplotlib.figure import Figure
 

@@ -190,6 +190,14 @@ def test_weights_that_do_not_chain_are_rejected():
         MLP([np.zeros((5, 4))], [np.zeros(4)])
 
 
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_weights_that_are_not_finite_are_rejected(bad):
+    weights, biases = [np.zeros((5, 4)), np.zeros((3, 5))], [np.zeros(5), np.zeros(3)]
+    biases[1][2] = bad  # a diverged training run: every prediction would be class 0
+    with pytest.raises(ValueError, match="W2 or b2 holds NaN or inf"):
+        MLP(weights, biases)
+
+
 def test_save_load_round_trip(tmp_path, model):
     path = save_mlp(tmp_path / "m.h5", model, trained_on="nothing", test_accuracy=0.5)
     loaded = load_mlp(path)

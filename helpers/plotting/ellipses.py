@@ -23,6 +23,11 @@ def ellipse_geometry(cov: np.ndarray, n_std: float = 2.0) -> tuple[float, float,
         raise ValueError(f"an ellipse needs a 2x2 covariance, got shape {cov.shape}")
     check_number(n_std, "n_std", low=0, low_inclusive=False)
     eigenvalues, eigenvectors = np.linalg.eigh(cov)
+    if eigenvalues[0] < -1e-12 * eigenvalues[1]:
+        raise ValueError(
+            f"cov has a negative eigenvalue ({eigenvalues[0]:.3g}): it is not a covariance "
+            "(no Gaussian has it), so it has no ellipse"
+        )
     eigenvalues = np.clip(eigenvalues, 0.0, None)  # rounding can make a zero slightly negative
     major = eigenvectors[:, 1]
     angle = float(np.degrees(np.arctan2(major[1], major[0])))

@@ -21,6 +21,7 @@ import numpy as np
 
 from helpers.covariance import condition_number, covariance_matrix, regularize
 from helpers.plotting.ellipses import covariance_ellipse, ellipse_geometry
+from helpers.validation import check_number
 from helpers.widgets.blit import BlitFigure
 from helpers.widgets.picture import Picture
 from helpers.widgets.slider import Slider
@@ -104,6 +105,10 @@ def covariance_explorer(
         Changing a slider's ``.value`` (in the browser or from Python) redraws
         the figure and the read-out.
     """
+    check_number(correlation, "correlation", low=-1, high=1)
+    for value, name in ((sigma1, "sigma1"), (sigma2, "sigma2")):
+        check_number(value, name, low=0.1, high=3)
+    check_number(log10_eps, "log10_eps", low=-8, high=1)
     return CovarianceExplorer(correlation, sigma1, sigma2, log10_eps)
 
 

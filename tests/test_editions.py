@@ -167,6 +167,17 @@ def test_command_writes_student_folder_atomically(tmp_path: Path, capsys) -> Non
     assert [p.name for p in student.iterdir()] == [FIXTURE.name]
 
 
+def test_the_student_edition_never_goes_among_the_instructor_notebooks(
+    tmp_path: Path, capsys
+) -> None:
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    (source / FIXTURE.name).write_bytes(FIXTURE.read_bytes())
+    assert main([str(source), "--notebooks", str(source)]) == 1
+    assert "inside the instructor notebooks' folder" in capsys.readouterr().err
+    assert [p.name for p in source.iterdir()] == [FIXTURE.name]
+
+
 def test_missing_notebook_and_empty_stub_are_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(EditionError, match="no notebook at"):
         write_student_edition([tmp_path / "missing.ipynb"], tmp_path / "out")

@@ -190,9 +190,16 @@ def write_student_edition(notebooks: list[Path], outdir: Path) -> Path:
     in a temporary folder beside the target and renamed into place, replacing an
     older edition.
     """
+    target = outdir / "student"
+    sources = {path.resolve().parent for path in notebooks}
+    if any(target.resolve().is_relative_to(folder) for folder in sources):
+        raise EditionError(
+            f"{target} is inside the instructor notebooks' folder, where the tests and the "
+            "website would take the student notebooks for course notebooks; choose another "
+            "OUTDIR, e.g. dist"
+        )
     editions = [(path.name, student_notebook(_read(path), path.name)) for path in notebooks]
     outdir.mkdir(parents=True, exist_ok=True)
-    target = outdir / "student"
     building = Path(tempfile.mkdtemp(prefix=".student-", dir=outdir))
     try:
         for name, notebook in editions:

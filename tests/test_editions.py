@@ -179,15 +179,17 @@ def test_the_student_edition_never_goes_among_the_instructor_notebooks(
 
 
 def test_missing_notebook_and_empty_stub_are_clear_errors(tmp_path: Path) -> None:
+    source = tmp_path / "notebooks"
+    source.mkdir()
     with pytest.raises(EditionError, match="no notebook at"):
-        write_student_edition([tmp_path / "missing.ipynb"], tmp_path / "out")
+        write_student_edition([source / "missing.ipynb"], tmp_path / "out")
     notebook = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("# Exercise 1\nx = 2 * 3")
     cell.metadata.tags = ["solution"]
     notebook.cells = [nbformat.v4.new_markdown_cell("## Exercises"), cell]
-    nbformat.write(notebook, tmp_path / "bad.ipynb")
+    nbformat.write(notebook, source / "bad.ipynb")
     with pytest.raises(EditionError, match="solution cell 2 of bad.ipynb assigns no name"):
-        write_student_edition([tmp_path / "bad.ipynb"], tmp_path / "out")
+        write_student_edition([source / "bad.ipynb"], tmp_path / "out")
     assert not (tmp_path / "out" / "student").exists()
 
 

@@ -20,11 +20,11 @@ ROOT = Path(__file__).parents[1]
 
 #: module -> public names used only inside the package (or by nothing yet), each with why.
 ALLOWED = {
-    # the input checks every public function of the package calls (HELPERS.md, shared API)
-    "helpers.validation": {"check_number", "check_pixels", "check_positive_int", "pixel_max"},
-    "helpers.h5": {"read_digits"},  # the reading half of write_digits' layout (HELPERS.md)
+    # the input checks the package's public functions call, public so each module can import them
+    "helpers.validation": {"check_pixels", "check_positive_int", "pixel_max"},
+    "helpers.h5": {"read_digits"},  # the reading half of write_digits' layout
     "helpers.idx": {"read_idx"},  # how helpers.data reads the official MNIST files
-    "helpers.digitize": {"mnist_digit"},  # issue 16's preprocessing; no notebook calls it yet
+    "helpers.digitize": {"mnist_digit"},  # MNIST's own preprocessing step, tested on real digits
     # the classes the widget factories return (the notebooks call the factories)
     "helpers.widgets.covariance_explorer": {"CovarianceExplorer"},
     "helpers.widgets.digit_explorer": {"DigitExplorer"},

@@ -132,10 +132,12 @@ def _fit_in_box(ink: np.ndarray) -> np.ndarray:
 def _points(stroke: Stroke) -> np.ndarray:
     """The points of one stroke as an (n, 2) float array, or a clear error."""
     try:
-        points = np.asarray(stroke, dtype=float).reshape(len(stroke), -1 if len(stroke) else 2)
-    except (TypeError, ValueError):
+        points = np.asarray(stroke, dtype=float)
+    except (TypeError, ValueError):  # ragged, or not numbers
         points = None
-    if points is None or (len(points) and (points.shape[1] != 2 or not np.isfinite(points).all())):
+    if points is not None and points.size == 0:
+        return np.empty((0, 2))  # an empty stroke paints nothing
+    if points is None or points.ndim != 2 or points.shape[1] != 2 or not np.isfinite(points).all():
         raise ValueError(f"stroke points must be finite (x, y) pairs; got {stroke!r}")
     return points
 

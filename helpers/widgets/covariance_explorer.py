@@ -105,27 +105,30 @@ def covariance_explorer(
         Changing a slider's ``.value`` (in the browser or from Python) redraws
         the figure and the read-out.
     """
-    check_number(correlation, "correlation", low=-1, high=1)
-    for value, name in ((sigma1, "sigma1"), (sigma2, "sigma2")):
-        check_number(value, name, low=0.1, high=3)
-    check_number(log10_eps, "log10_eps", low=-8, high=1)
     return CovarianceExplorer(correlation, sigma1, sigma2, log10_eps)
+
+
+#: name -> (label, min, max, step, decimals) of each slider; a starting value outside is refused
+SLIDERS = {
+    "correlation": ("correlation", -1, 1, 0.001, 3),
+    "sigma1": ("σ₁", 0.1, 3, 0.05, 2),
+    "sigma2": ("σ₂", 0.1, 3, 0.05, 2),
+    "log10_eps": ("log10 ε", -8, 1, 0.1, 1),
+}
 
 
 class CovarianceExplorer(widgets.VBox):
     """The covariance explorer widget; build it with :func:`covariance_explorer`."""
 
     def __init__(self, correlation: float, sigma1: float, sigma2: float, log10_eps: float) -> None:
-        self.sliders = {
-            "correlation": Slider(
-                description="correlation", value=correlation, min=-1, max=1, step=0.001, decimals=3
-            ),
-            "sigma1": Slider(description="σ₁", value=sigma1, min=0.1, max=3, step=0.05, decimals=2),
-            "sigma2": Slider(description="σ₂", value=sigma2, min=0.1, max=3, step=0.05, decimals=2),
-            "log10_eps": Slider(
-                description="log10 ε", value=log10_eps, min=-8, max=1, step=0.1, decimals=1
-            ),
-        }
+        start = {"correlation": correlation, "sigma1": sigma1, "sigma2": sigma2}
+        start["log10_eps"] = log10_eps
+        self.sliders = {}
+        for name, (label, low, high, step, decimals) in SLIDERS.items():
+            value = check_number(start[name], name, low=low, high=high)
+            self.sliders[name] = Slider(
+                description=label, value=value, min=low, max=high, step=step, decimals=decimals
+            )
         self._figure = _CovarianceFigure()
         self.image = Picture().add_class("covariance-explorer-image")
         self.readout = widgets.HTML().add_class("covariance-explorer-readout")

@@ -3,15 +3,21 @@
 The pages are the notebooks with the outputs they store (nothing is executed),
 the README and ``data/README.md``. The build
 
-1. copies them into a staging folder (``_build/site-src/``) with the
-   repository's layout, so that the links between them keep working, and
-   a file they link to that is not a page is copied too (it becomes a download);
+1. copies them into a temporary staging folder with the repository's layout,
+   so that the links between them keep working, and a file they link to that
+   is not a page is copied too (it becomes a download);
 2. adds to each notebook page a note with a download link and a Binder link,
    collapses the solution cells (tag ``solution``) behind a "show" button, and
    tags each cell with a widget output ``widget-output`` (the site test checks
    that such a cell shows its picture);
 3. runs ``jupyter-book build`` on it and renames the HTML into place
    (``_build/site/``, entry page ``_build/site/index.html``).
+
+The output folder gets a marker file (:data:`MARKER`). A later build replaces
+only a folder that carries it, or an empty one: ``--out`` naming anything else
+(the repository, a folder of yours, a file) is refused before any work, and
+nothing beside the output folder is touched.
+
 
 Everything a page needs is served by the site itself: MathJax comes from the
 ``sphinx-mathjax-offline`` package, the theme's fonts are bundled, and
@@ -39,13 +45,19 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = REPO / "_build" / "site"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_TAG = "widget-output"
+#: The file that marks a folder as built by this tool (it also lists Sphinx's warnings).
+MARKER = ".course-site-warnings.txt"
 #: Markdown links and images whose target is a relative path: ``[text](target)``.
 #: Images from other sites (such as the README's Binder badge): the site shows their alt text.
 REMOTE_IMAGE = re.compile(r"!\[([^\]]*)\]\(https?://[^)\s]+\)")
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 LOCAL_LINK = re.compile(r"(!?\[[^\]]*\]\()(?!https?:|mailto:|#)([^)\s#]+)(#[^)\s]*)?\)")
 
-__all__ = ["build", "stage", "warnings_file"]
+__all__ = ["SiteError", "build", "stage", "warnings_file"]
+
+
+class SiteError(ValueError):
+    """The output folder cannot be used (the message says why); nothing was changed."""
 
 
 def _binder_url(notebook: str) -> str | None:
@@ -137,10 +149,8 @@ def _toc(stage: Path, course: list[str], dashboards: list[str]) -> None:
 
 
 def stage(folder: Path) -> list[Path]:
-    """Fill ``folder`` (emptied first) with the book's sources; return the staged notebooks."""
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
+    """Fill the new folder ``folder`` with the book's sources; return the staged notebooks."""
+    folder.mkdir(parents=True)  # FileExistsError for an existing folder: it is not emptied
     shutil.copy2(HERE / "_config.yml", folder / "_config.yml")
     shutil.copy2(HERE / "intro.md", folder / "index.md")
     for page in [Path("README.md"), Path("data") / "README.md"]:
@@ -157,22 +167,45 @@ def stage(folder: Path) -> list[Path]:
 
 
 def warnings_file(out: Path) -> Path:
-    """Where :func:`build` lists Sphinx's warnings (broken references, ...): beside the sources."""
-    return out.resolve().parent / f"{out.name}-src" / "warnings.txt"
+    """Where :func:`build` lists Sphinx's warnings (broken references, ...): the marker file."""
+    return out / MARKER
+
+
+def _check_out(out: Path) -> Path:
+    """``out`` resolved, if :func:`build` may (re)place it; else :class:`SiteError`.
+
+    Allowed: a folder that does not exist yet (its parent may be missing), an
+    empty folder, or a folder this tool built (it holds :data:`MARKER`).
+    """
+    resolved = out.resolve()
+    if resolved == REPO or REPO.is_relative_to(resolved):
+        raise SiteError(f"--out {out} would replace the repository; choose a new folder")
+    if resolved.is_file() or (resolved.exists() and not resolved.is_dir()):
+        raise SiteError(f"--out {out} is a file, not a folder; choose a new folder")
+    if resolved.is_dir() and any(resolved.iterdir()) and not (resolved / MARKER).is_file():
+        raise SiteError(
+            f"--out {out} is a folder that python -m tools.site did not build (it has no "
+            f"{MARKER}); it is left as it is: choose a new or empty folder"
+        )
+    return resolved
 
 
 def build(out: Path = DEFAULT_OUT, quiet: bool = True) -> Path:
-    """Build the website into ``out`` (replacing it whole); return the entry page.
+    """Build the website into ``out``; return the entry page.
 
-    Sphinx's warnings go to :func:`warnings_file` (and, unless ``quiet``, to the
-    terminal with the rest of the log).
+    ``out`` must be new, empty or an earlier output of this function (else
+    :class:`SiteError`, and nothing is changed). The sources are staged and the
+    site built in a temporary folder beside ``out``, which is then renamed into
+    place: a failed build leaves the earlier site as it was. Sphinx's warnings
+    go to :func:`warnings_file` (and, unless ``quiet``, to the terminal with the
+    rest of the log).
     """
-    out = out.resolve()
+    out = _check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    source = out.parent / f"{out.name}-src"
-    stage(source)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
     try:
+        source = work / "src"
+        stage(source)
         command = [
             str(Path(sys.executable).with_name("jupyter-book")), "build", str(source),
             "--path-output", str(work), "--builder", "html", "--keep-going",
@@ -181,14 +214,13 @@ def build(out: Path = DEFAULT_OUT, quiet: bool = True) -> Path:
         log = ANSI_COLOUR.sub("", (result.stdout + result.stderr).decode(errors="replace"))
         if not quiet:
             print(log)
-        warnings = [line for line in log.splitlines() if "WARNING" in line]
-        warnings_file(out).write_text("".join(f"{w}\n" for w in warnings), encoding="utf-8")
         if result.returncode != 0:
             raise RuntimeError(f"jupyter-book build failed (exit {result.returncode}):\n{log}")
         html = work / "_build" / "html"
+        warnings = [line for line in log.splitlines() if "WARNING" in line]
+        warnings_file(html).write_text("".join(f"{w}\n" for w in warnings), encoding="utf-8")
         if out.exists():
-            old = work / "old"
-            out.rename(old)
+            out.rename(work / "old")
         html.rename(out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -205,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     try:
         entry = build(args.out, quiet=not args.verbose)
-    except RuntimeError as error:
+    except (RuntimeError, SiteError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     pages = len(list(entry.parent.rglob("*.html")))

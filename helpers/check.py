@@ -1,6 +1,9 @@
 """Check an exercise answer without showing it: every notebook's exercises use it.
 
-``check("01.2", answer_2)`` prints one line:
+``check("01.2", answer_2)`` checks a value, ``check("04.4", my_softmax)`` a
+function the student wrote (a programming exercise: it is run on hidden cases
+and compared with the package's implementation, see :mod:`helpers.exercises`).
+Either way it prints one verdict, wrapped at 80 characters:
 
 * ``Correct: <why>`` for a right answer,
 * ``Not yet: <hint>`` for a wrong one (a hint, never the answer),
@@ -20,11 +23,14 @@ values within ``rtol``/``atol``) and ``shape`` (a tuple of sizes).
 from __future__ import annotations
 
 import json
+import textwrap
 from functools import cache
 from importlib import resources
 from numbers import Integral, Real
 
 import numpy as np
+
+from helpers import exercises
 
 __all__ = ["check", "verdict"]
 
@@ -74,11 +80,22 @@ def _compare(spec: dict, answer: object) -> str | None:
     raise ValueError(f"unknown exercise kind {kind!r}")
 
 
-def verdict(exercise: str, answer: object) -> tuple[str, str]:
-    """Return ``(status, message)``: status is "correct", "not yet" or "no answer"."""
-    spec = _spec(exercise)
+def verdict(exercise: str, answer: object, seed: int | None = None) -> tuple[str, str]:
+    """Return ``(status, message)``: status is "correct", "not yet" or "no answer".
+
+    ``seed`` draws other hidden cases for a programming exercise (grading);
+    None gives the fixed cases a student checks against.
+    """
+    if not isinstance(exercise, str):
+        raise TypeError(f"exercise names are text like '04.2', got {type(exercise).__name__}")
+    function_exercise = exercises.find(exercise)
     if answer is None:
+        if function_exercise is None:
+            _spec(exercise)
         return "no answer", "No answer yet"
+    if function_exercise is not None:
+        return exercises.judge(exercise, function_exercise, answer, seed)
+    spec = _spec(exercise)
     problem = _compare(spec, answer)
     if problem is None:
         return "correct", f"Correct: {spec['why']}"
@@ -87,4 +104,5 @@ def verdict(exercise: str, answer: object) -> tuple[str, str]:
 
 def check(exercise: str, answer: object) -> None:
     """Print whether ``answer`` to ``exercise`` (like "01.2") is right, with a hint if not."""
-    print(verdict(exercise, answer)[1])
+    message = verdict(exercise, answer)[1]
+    print(textwrap.fill(message, 80, subsequent_indent="  ", break_long_words=False))

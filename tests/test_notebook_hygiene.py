@@ -89,10 +89,10 @@ def test_exercises_are_checked_and_solutions_tagged(path):
         source = "".join(cell["source"])
         tagged = "solution" in _tags(cell)
         if cell["cell_type"] == "code":
-            answers = re.search(r"(?m)^(answer|prediction)\w*\s*=", source)
+            answers = re.search(r"(?m)^((answer|prediction)\w*\s*=|def )", source)
             assert tagged == bool(answers), (
-                "answer cells (assigning answer_k or prediction_k) and only they carry the "
-                "'solution' tag: " + source[:80]
+                "answer cells (assigning answer_k or prediction_k, or defining the function of "
+                "a programming exercise) and only they carry the 'solution' tag: " + source[:80]
             )
             if tagged:
                 assert "check(" not in source, "the check(...) call goes in an untagged cell"

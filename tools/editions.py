@@ -5,8 +5,11 @@ solution and carry the cell tag ``solution``. The student edition is the same
 notebooks with
 
 * every ``solution`` code cell replaced by its stub: its leading comment lines
-  (the instructions), then ``NAME = None`` for every top-level assignment to a
-  name starting with ``answer`` or ``prediction``; the working code is dropped;
+  (the instructions), then, for a programming exercise, every top-level
+  function with its signature and docstring and the body
+  ``raise NotImplementedError("your code here")``, and ``NAME = None`` for every
+  top-level assignment to a name starting with ``answer`` or ``prediction``;
+  the working code is dropped;
 * every ``solution`` markdown (or raw) cell removed (the model answers);
 * the outputs of the exercise cells cleared, and their execution counts reset:
   every code cell from the ``## Exercises`` heading on, every cell that calls
@@ -39,6 +42,7 @@ import nbformat
 REPO = Path(__file__).resolve().parents[1]
 SOLUTION_TAG = "solution"
 ANSWER_PREFIXES = ("answer", "prediction")
+STUB_MESSAGE = "your code here"  # helpers.exercises.STUB_MESSAGE: the check's "No answer yet"
 EXERCISES_HEADING = re.compile(r"^##\s+Exercises\b", re.MULTILINE)
 
 __all__ = [
@@ -96,17 +100,32 @@ def _assigned_names(statement: ast.stmt) -> list[str]:
     return names
 
 
+def _function_stub(function: ast.FunctionDef, lines: list[str]) -> str:
+    """A top-level function's decorators, signature and docstring, then the stub's body."""
+    first = min([function.lineno, *(d.lineno for d in function.decorator_list)])
+    body = function.body
+    has_doc = isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+    if body[0].lineno == function.end_lineno == function.lineno:  # def f(x): return x
+        head, indent = [lines[function.lineno - 1][: body[0].col_offset].rstrip()], 4
+    else:
+        last = body[0].end_lineno if has_doc else body[0].lineno - 1
+        head, indent = lines[first - 1 : last], body[0].col_offset
+    return "\n".join([*head, " " * indent + f'raise NotImplementedError("{STUB_MESSAGE}")'])
+
+
 def stub(source: str, where: str = "a solution cell") -> str:
     """The student's version of a solution code cell.
 
-    Keeps the leading comment lines, then sets every top-level name starting with
-    ``answer`` or ``prediction`` to ``None``, in the order they are first assigned.
+    Keeps the leading comment lines; keeps each top-level function's signature
+    and docstring with the body ``raise NotImplementedError("your code here")``;
+    sets every top-level name starting with ``answer`` or ``prediction`` to
+    ``None``, in the order they are first assigned.
 
     Raises
     ------
     EditionError
-        If the source is not valid Python, or assigns no such name (the stub
-        would give the student nothing to fill in).
+        If the source is not valid Python, or defines no function and assigns no
+        such name (the stub would give the student nothing to fill in).
     """
     try:
         module = ast.parse(source)
@@ -114,24 +133,35 @@ def stub(source: str, where: str = "a solution cell") -> str:
         raise EditionError(
             f"{where} is not valid Python ({error.msg}, line {error.lineno})"
         ) from None
+    lines = source.splitlines()
+    parts: list[str] = []
     names: list[str] = []
     for statement in module.body:
+        if isinstance(statement, ast.FunctionDef):
+            parts.append(_function_stub(statement, lines))
         for name in _assigned_names(statement):
             if name.startswith(ANSWER_PREFIXES) and name not in names:
                 names.append(name)
-    if not names:
+                parts.append(f"{name} = None")
+    if not parts:
         raise EditionError(
-            f"{where} assigns no name starting with {' or '.join(ANSWER_PREFIXES)!s} at top "
-            "level, so its stub would be empty; end it with e.g. `answer_1 = ...`"
+            f"{where} defines no function and assigns no name starting with "
+            f"{' or '.join(ANSWER_PREFIXES)!s} at top level, so its stub would be empty; "
+            "end it with e.g. `answer_1 = ...`"
         )
     comments = []
-    for line in source.splitlines():
+    for line in lines:
         if line.strip() and not line.lstrip().startswith("#"):
             break
         comments.append(line)
     while comments and not comments[-1].strip():
         comments.pop()
-    return "\n".join([*comments, *(f"{name} = None" for name in names)])
+    text, after_function = "\n".join(comments), False
+    for part in parts:  # a function stands between blank lines, as in PEP 8
+        function = part.startswith(("def ", "@"))
+        text += ("\n\n\n" if function or after_function else "\n") if text else ""
+        text, after_function = text + part, function
+    return text
 
 
 def student_notebook(

@@ -1,0 +1,246 @@
+"""Programming exercises: the student writes a function, the check runs it on hidden cases.
+
+Every notebook's programming exercises are checked by :func:`helpers.check.check`
+(``check("04.4", my_softmax)``); this module holds what it needs. Each exercise
+is declared once, in ``helpers/exercises/nbNN.py``, with :func:`exercise`:
+
+* ``reference``: the package's implementation, which gives the expected output;
+* ``cases(rng)``: the inputs, drawn from ``rng`` (random shapes and values) plus
+  edge cases (one row, a zero, a large logit). The seed is fixed for the
+  student; an instructor grading hand-ins draws other cases with another seed;
+* ``mistakes``: the usual wrong versions, each with what its output looks like
+  (the hint). A wrong function whose outputs match one of them on every case
+  gets that hint, never the code;
+* ``guarded``: package functions the student's function may not call (by
+  default the reference): calling one is "write it yourself".
+
+The student's function gets copies of the inputs; changing them in place is a
+mistake of its own. The expected values are compared within ``rtol``/``atol``
+(NaN equal to NaN), arrays by shape first.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import sys
+import warnings
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from types import CodeType
+from typing import Any
+
+import numpy as np
+
+__all__: list[str] = []
+
+STUB_MESSAGE = "your code here"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hidden input: ``name`` says what it is ("one row", "large logits")."""
+
+    name: str
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A programming exercise (see the module docstring for the fields)."""
+
+    reference: Callable
+    cases: Callable[[np.random.Generator], list[Case]]
+    why: str
+    mistakes: tuple[tuple[Callable, str], ...] = ()
+    guarded: tuple[Callable, ...] = ()
+    call: Callable[[Callable, Case], Any] | None = None
+    names: tuple[str, ...] = ()
+    rtol: float = 1e-6
+    atol: float = 1e-9
+
+
+_REGISTRY: dict[str, Exercise] = {}
+
+
+def exercise(name: str, **fields: Any) -> Exercise:
+    """Declare the programming exercise ``name`` (like "04.4"); see :class:`Exercise`."""
+    if name in _REGISTRY:
+        raise ValueError(f"exercise {name!r} is declared twice")
+    _REGISTRY[name] = Exercise(**fields)
+    return _REGISTRY[name]
+
+
+def find(name: str) -> Exercise | None:
+    """The programming exercise ``name``, or None when it is not one."""
+    notebook = name.split(".")[0]
+    if notebook.isdigit():
+        try:
+            importlib.import_module(f"{__name__}.nb{notebook}")
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.nb{notebook}":
+                raise
+    return _REGISTRY.get(name)
+
+
+class _Guard:
+    """Notes whether any of ``functions`` is called while it is active (any alias counts)."""
+
+    def __init__(self, functions: Sequence[Callable]) -> None:
+        self.codes: dict[CodeType, str] = {
+            f.__code__: f"{f.__module__}.{f.__qualname__}" for f in functions
+        }
+        self.called: str | None = None
+
+    def _profile(self, frame: Any, event: str, arg: object) -> None:
+        if event == "call" and self.called is None and frame.f_code in self.codes:
+            self.called = self.codes[frame.f_code]
+
+    def __enter__(self) -> _Guard:
+        self._previous = sys.getprofile()
+        sys.setprofile(self._profile)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        sys.setprofile(self._previous)
+
+
+def _run(ex: Exercise, function: Callable, case: Case) -> Any:
+    if ex.call is not None:
+        return ex.call(function, case)
+    return function(*case.args, **case.kwargs)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    return repr(value) if len(repr(value)) <= 40 else f"a {type(value).__name__}"
+
+
+def differ(expected: Any, got: Any, rtol: float, atol: float, what: str = "the result") -> str:
+    """How ``got`` differs from ``expected`` ("" when they agree), in words for a student."""
+    if isinstance(expected, dict):
+        if not isinstance(got, dict):
+            return f"{what} should be a dict, got {type(got).__name__}"
+        if set(got) != set(expected):
+            return f"{what} should have the keys {sorted(expected)}, got {sorted(got)}"
+        parts = (differ(expected[k], got[k], rtol, atol, f"{what}[{k!r}]") for k in expected)
+        return next((p for p in parts if p), "")
+    if isinstance(expected, tuple | list) and not _numeric(expected):
+        if not isinstance(got, tuple | list) or len(got) != len(expected):
+            return f"{what} should be a tuple of {len(expected)} values, got {_fmt(got)}"
+        pairs = enumerate(zip(expected, got, strict=True))
+        parts = (differ(e, g, rtol, atol, f"{what}[{i}]") for i, (e, g) in pairs)
+        return next((p for p in parts if p), "")
+    if isinstance(expected, int) and not isinstance(expected, bool):
+        ok = _numeric(got) and np.ndim(got) == 0 and float(got) == expected
+        return "" if ok else f"{what}: expected {_fmt(expected)}, got {_fmt(got)}"
+    if not _numeric(expected) or isinstance(expected, bool):
+        ok = type(got) is type(expected) and got == expected
+        return "" if ok else f"{what}: expected {_fmt(expected)}, got {_fmt(got)}"
+    want = np.asarray(expected)
+    if not _numeric(got):
+        return f"{what} should be numbers (an array), got {type(got).__name__}"
+    have = np.asarray(got)
+    if have.shape != want.shape:
+        return f"{what} has shape {have.shape}, expected {want.shape}"
+    close = np.isclose(have, want, rtol=rtol, atol=atol, equal_nan=True)
+    if close.all():
+        return ""
+    where = tuple(int(i) for i in np.argwhere(~close)[0])
+    at = f" at {list(where)}" if where else ""
+    return f"{what}{at}: expected {_fmt(want[where])}, got {_fmt(have[where])}"
+
+
+def _numeric(value: Any) -> bool:
+    """True for a number or a (nested) array of numbers (bool included)."""
+    if isinstance(value, str | bytes) or value is None:
+        return False
+    try:
+        return np.asarray(value).dtype.kind in "biuf"
+    except (ValueError, TypeError):
+        return False
+
+
+def seed_for(name: str) -> int:
+    """The fixed seed of exercise ``name``'s cases for self-checking."""
+    return zlib.crc32(name.encode())
+
+
+def judge(name: str, ex: Exercise, function: object, seed: int | None) -> tuple[str, str]:
+    """``(status, message)`` of ``function`` as the answer to ``name``; see check.verdict."""
+    if not callable(function):
+        return "not yet", f"Not yet: the answer should be a function, got {type(function).__name__}"
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a student's overflow shows in the verdict, not as noise
+        return _judge(name, ex, function, seed)
+
+
+def _judge(name: str, ex: Exercise, function: Callable, seed: int | None) -> tuple[str, str]:
+    cases = ex.cases(np.random.default_rng(seed_for(name) if seed is None else seed))
+    expected = [_run(ex, ex.reference, copy.deepcopy(case)) for case in cases]
+    first_wrong = None
+    for case, want in zip(cases, expected, strict=True):
+        given = copy.deepcopy(case)
+        try:
+            with _Guard(ex.guarded or (ex.reference,)) as guard:
+                got = _run(ex, function, given)
+        except NotImplementedError as error:
+            if STUB_MESSAGE in str(error):
+                return "no answer", "No answer yet"
+            return "not yet", _raised(error, case)
+        except Exception as error:  # a student's bug: a Not yet line, never a traceback
+            return "not yet", _raised(error, case)
+        if guard.called:
+            return "not yet", (
+                f"Not yet: write it yourself: your function calls {guard.called}, the "
+                "package's own implementation."
+            )
+        if differ(case.args, given.args, 0, 0):
+            return "not yet", (
+                f"Not yet: your function changed its input in place (case '{case.name}'); "
+                "work on a copy."
+            )
+        problem = differ(_named(ex, want), _named(ex, got), ex.rtol, ex.atol)
+        if problem and first_wrong is None:
+            first_wrong = f"case '{case.name}': {problem}"
+    if first_wrong is None:
+        return "correct", f"Correct: {ex.why}"
+    hint = _mistake(ex, function, cases)
+    if hint:
+        return "not yet", f"Not yet: {hint} (First difference, {first_wrong}.)"
+    return "not yet", f"Not yet: {first_wrong}."
+
+
+def _named(ex: Exercise, value: Any) -> Any:
+    """A tuple result as a dict by ``ex.names``, so that messages say which value differs."""
+    if ex.names and isinstance(value, tuple | list) and len(value) == len(ex.names):
+        return dict(zip(ex.names, value, strict=True))
+    return value
+
+
+def _raised(error: BaseException, case: Case) -> str:
+    text = str(error).splitlines()[0] if str(error) else ""
+    return f"Not yet: your function raised {type(error).__name__}: {text} (case '{case.name}')"
+
+
+def _mistake(ex: Exercise, function: Callable, cases: list[Case]) -> str:
+    """The hint of the usual mistake whose outputs ``function``'s match on every case."""
+    for wrong, hint in ex.mistakes:
+        for case in cases:
+            try:
+                want = _run(ex, wrong, copy.deepcopy(case))
+                got = _run(ex, function, copy.deepcopy(case))
+            except Exception:
+                break
+            if differ(_named(ex, want), _named(ex, got), ex.rtol, ex.atol):
+                break
+        else:
+            return hint
+    return ""

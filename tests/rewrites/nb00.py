@@ -1,0 +1,37 @@
+"""Hand-written answers to notebook 00's programming exercise (see tests/rewrites)."""
+
+import numpy as np
+
+
+def count_bright_loops(images, threshold):
+    counts = []
+    for image in images:
+        n = 0
+        for row in image:
+            for pixel in row:
+                if pixel > threshold:
+                    n += 1
+        counts.append(n)
+    return counts
+
+
+def count_bright_reshape(images, threshold):
+    flat = images.reshape(len(images), -1)
+    return np.count_nonzero(flat > threshold, axis=1)
+
+
+def count_with_equal(images, threshold):
+    return np.count_nonzero(images >= threshold, axis=(1, 2))
+
+
+def count_all_together(images, threshold):
+    return int(np.sum(images > threshold))
+
+
+REWRITES = {"00.3": [count_bright_loops, count_bright_reshape]}
+MISTAKES = {
+    "00.3": [
+        (count_with_equal, "equal to the threshold"),
+        (count_all_together, "one count for all the images"),
+    ],
+}

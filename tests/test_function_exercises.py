@@ -1,0 +1,131 @@
+"""Every programming exercise, checked as the issue asks: the notebook's solution, a
+correct rewrite, each usual mistake, a raising function, the stub and a function
+that calls the package's own implementation.
+
+The exercises are found from the notebooks: a code cell ``check("NN.k", name)``
+whose exercise is declared in ``helpers/exercises/nbNN.py``, and the ``solution``
+cell that defines ``name`` (its source is run on its own: a solution function
+uses only its arguments, numpy and what it imports).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from helpers import exercises
+from helpers.check import verdict
+from tools.editions import stub
+
+ROOT = Path(__file__).parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _cells(path: Path) -> list[dict]:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [dict(c, source="".join(c["source"])) for c in cells if c["cell_type"] == "code"]
+
+
+def _function_checks() -> list[tuple[str, str, str]]:
+    """(exercise, function name, solution cell source) of every programming exercise."""
+    found = []
+    for path in NOTEBOOKS:
+        cells = _cells(path)
+        for cell in cells:
+            for node in ast.walk(ast.parse(cell["source"])):
+                if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "check"):
+                    continue
+                name, answer = node.args[0].value, node.args[1]
+                if not isinstance(answer, ast.Name) or exercises.find(name) is None:
+                    continue
+                defining = [
+                    c["source"]
+                    for c in cells
+                    if "solution" in c.get("metadata", {}).get("tags", [])
+                    and f"def {answer.id}(" in c["source"]
+                ]
+                assert len(defining) == 1, f"{path.name}: one solution cell defines {answer.id}"
+                found.append((name, answer.id, defining[0]))
+    return found
+
+
+CHECKS = _function_checks()
+IDS = [name for name, _, _ in CHECKS]
+
+
+def _define(source: str, function: str):
+    namespace: dict = {"np": np}
+    exec(compile(source, f"<solution of {function}>", "exec"), namespace)
+    return namespace[function]
+
+
+def _rewrites(name: str) -> tuple[list, list]:
+    module = importlib.import_module(f"tests.rewrites.nb{name.split('.')[0]}")
+    return module.REWRITES.get(name, []), module.MISTAKES.get(name, [])
+
+
+def test_every_declared_exercise_is_in_a_notebook() -> None:
+    declared = set()
+    for path in (ROOT / "helpers" / "exercises").glob("nb*.py"):
+        importlib.import_module(f"helpers.exercises.{path.stem}")
+    declared = set(exercises._REGISTRY)
+    assert declared == set(IDS), "declared in helpers/exercises but checked by no notebook cell"
+    per_notebook = {p.name[:2]: sum(i.startswith(p.name[:2]) for i in IDS) for p in NOTEBOOKS}
+    assert per_notebook.get("00", 0) >= 1
+    # (the other notebooks' counts are held by test_every_notebook_has_its_exercises)
+
+
+@pytest.mark.parametrize("name, function, source", CHECKS, ids=IDS)
+def test_the_solution_and_rewrites_are_correct_on_any_seed(name, function, source) -> None:
+    solution = _define(source, function)
+    rewrites, _ = _rewrites(name)
+    assert rewrites, f"tests/rewrites: no correct rewrite of {name}"
+    for answer in [solution, *rewrites]:
+        for seed in (None, 1, 2024):
+            status, message = verdict(name, answer, seed=seed)
+            assert status == "correct", f"{answer.__name__} (seed {seed}): {message}"
+
+
+@pytest.mark.parametrize("name, function, source", CHECKS, ids=IDS)
+def test_each_usual_mistake_gets_its_own_hint(name, function, source) -> None:
+    ex = exercises.find(name)
+    assert len(ex.mistakes) >= 2, f"{name}: name the two or three usual mistakes"
+    hints = [hint for _, hint in ex.mistakes]
+    assert len(set(hints)) == len(hints)
+    for wrong, hint in ex.mistakes:
+        status, message = verdict(name, wrong)
+        assert status == "not yet" and hint in message, message
+    _, mistakes = _rewrites(name)
+    assert mistakes, f"tests/rewrites: no hand-written mistake for {name}"
+    for wrong, words in mistakes:
+        status, message = verdict(name, wrong)
+        assert status == "not yet" and words in message, f"{wrong.__name__}: {message}"
+
+
+@pytest.mark.parametrize("name, function, source", CHECKS, ids=IDS)
+def test_raising_stub_and_package_calls_are_not_correct(name, function, source) -> None:
+    ex = exercises.find(name)
+
+    def raising(*args, **kwargs):
+        return 1 / 0
+
+    status, message = verdict(name, raising)
+    assert status == "not yet"
+    assert message.startswith("Not yet: your function raised ZeroDivisionError"), message
+
+    student = _define(stub(source), function)
+    assert verdict(name, student) == ("no answer", "No answer yet")
+    assert verdict(name, None) == ("no answer", "No answer yet")
+
+    def calls_package(*args, **kwargs):
+        return ex.reference(*args, **kwargs)
+
+    status, message = verdict(name, calls_package)
+    assert status == "not yet" and "write it yourself" in message, message
+    status, message = verdict(name, ex.reference)
+    assert status == "not yet" and "write it yourself" in message, message

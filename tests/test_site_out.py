@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from tools.site import MARKER, REPO, SiteError, _check_out, main
+from tools.editions import calls_check
+from tools.site import MARKER, REPO, SiteError, _check_out, build, main, stage
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -68,3 +70,24 @@ def test_new_empty_and_earlier_outputs_are_accepted(tmp_path: Path) -> None:
         _check_out(earlier)
     (earlier / MARKER).write_text("", encoding="utf-8")
     assert _check_out(earlier) == earlier.resolve()
+
+
+def test_the_student_edition_site_shows_stubs_and_no_solution(tmp_path: Path) -> None:
+    """``--edition student``: what the students get, so a class can be given the website."""
+    staged = {p.name: p for p in stage(tmp_path / "student", "student")}
+    instructor = {p.name: p for p in stage(tmp_path / "instructor")}
+    for name in ["00_start_here.ipynb", "06_backpropagation.ipynb"]:
+        cells = nbformat.read(staged[name], as_version=4).cells
+        code = "\n".join(c.source for c in cells if c.cell_type == "code")
+        assert not any("solution" in c.metadata.get("tags", []) for c in cells)
+        assert "Model answer" not in "\n".join(c.source for c in cells)
+        checks = [c for c in cells if c.cell_type == "code" and calls_check(c.source)]
+        assert checks and not any(c.outputs for c in checks)
+        teacher = nbformat.read(instructor[name], as_version=4).cells
+        exercises = sum(
+            "hide-input" in c.metadata.get("tags", []) and "def " in c.source for c in teacher
+        )
+        assert code.count('raise NotImplementedError("your code here")') == exercises
+        assert any("hide-input" in c.metadata.get("tags", []) for c in teacher)
+    with pytest.raises(SiteError, match="edition must be one of"):
+        build(tmp_path / "x", edition="teacher")

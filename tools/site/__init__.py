@@ -1,7 +1,8 @@
 """Build the course website with Jupyter Book 1: ``python -m tools.site``.
 
 The pages are the notebooks with the outputs they store (nothing is executed),
-the README and ``data/README.md``. The build
+the README and ``data/README.md``: the instructor edition, or with
+``--edition student`` the student edition (see ``tools.editions``). The build
 
 1. copies them into a temporary staging folder with the repository's layout,
    so that the links between them keep working, and a file they link to that
@@ -40,11 +41,14 @@ from urllib.parse import quote
 import nbformat
 import yaml
 
+from tools.editions import student_notebook
+
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = REPO / "_build" / "site"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_TAG = "widget-output"
+EDITIONS = ("instructor", "student")
 #: The file that marks a folder as built by this tool (it also lists Sphinx's warnings).
 MARKER = ".course-site-warnings.txt"
 #: Markdown links and images whose target is a relative path: ``[text](target)``.
@@ -119,9 +123,11 @@ def _note(notebook: str) -> nbformat.NotebookNode:
     )
 
 
-def _stage_notebook(path: Path, stage: Path) -> None:
+def _stage_notebook(path: Path, stage: Path, student: bool = False) -> None:
     relative = path.relative_to(REPO).as_posix()
     notebook = nbformat.read(path, as_version=4)
+    if student:
+        notebook = student_notebook(notebook, path.name)
     for cell in notebook.cells:
         tags = list(cell.metadata.get("tags", []))
         if cell.cell_type == "markdown":
@@ -148,8 +154,12 @@ def _toc(stage: Path, course: list[str], dashboards: list[str]) -> None:
     (stage / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
 
 
-def stage(folder: Path) -> list[Path]:
-    """Fill the new folder ``folder`` with the book's sources; return the staged notebooks."""
+def stage(folder: Path, edition: str = "instructor") -> list[Path]:
+    """Fill the new folder ``folder`` with the book's sources; return the staged notebooks.
+
+    ``edition="student"`` stages the course notebooks as ``python -m tools.editions``
+    hands them out: exercise stubs, no solutions, no check outputs.
+    """
     folder.mkdir(parents=True)  # FileExistsError for an existing folder: it is not emptied
     shutil.copy2(HERE / "_config.yml", folder / "_config.yml")
     shutil.copy2(HERE / "intro.md", folder / "index.md")
@@ -160,7 +170,7 @@ def stage(folder: Path) -> list[Path]:
     course = sorted((REPO / "notebooks").glob("*.ipynb"))
     dashboards = sorted((REPO / "notebooks" / "dashboards").glob("*.ipynb"))
     for path in course + dashboards:
-        _stage_notebook(path, folder)
+        _stage_notebook(path, folder, student=edition == "student" and path in course)
     pages = [p.relative_to(REPO).with_suffix("").as_posix() for p in course + dashboards]
     _toc(folder, pages[: len(course)], pages[len(course) :])
     return [folder / p.relative_to(REPO) for p in course + dashboards]
@@ -190,8 +200,8 @@ def _check_out(out: Path) -> Path:
     return resolved
 
 
-def build(out: Path = DEFAULT_OUT, quiet: bool = True) -> Path:
-    """Build the website into ``out``; return the entry page.
+def build(out: Path = DEFAULT_OUT, quiet: bool = True, edition: str = "instructor") -> Path:
+    """Build the website of ``edition`` ("instructor" or "student") into ``out``; return index.html.
 
     ``out`` must be new, empty or an earlier output of this function (else
     :class:`SiteError`, and nothing is changed). The sources are staged and the
@@ -200,12 +210,14 @@ def build(out: Path = DEFAULT_OUT, quiet: bool = True) -> Path:
     go to :func:`warnings_file` (and, unless ``quiet``, to the terminal with the
     rest of the log).
     """
+    if edition not in EDITIONS:
+        raise SiteError(f"edition must be one of {', '.join(EDITIONS)}, got {edition!r}")
     out = _check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
     try:
         source = work / "src"
-        stage(source)
+        stage(source, edition)
         command = [
             str(Path(sys.executable).with_name("jupyter-book")), "build", str(source),
             "--path-output", str(work), "--builder", "html", "--keep-going",
@@ -232,11 +244,17 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m tools.site", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="default: _build/site/")
+    parser.add_argument(
+        "--edition",
+        choices=EDITIONS,
+        default="instructor",
+        help="instructor (default): solutions one click away; student: exercise stubs only",
+    )
     parser.add_argument("--verbose", action="store_true", help="show Sphinx's full log")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
-        entry = build(args.out, quiet=not args.verbose)
+        entry = build(args.out, quiet=not args.verbose, edition=args.edition)
     except (RuntimeError, SiteError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -2,7 +2,9 @@
 
 A number written in a markdown cell passes when
 
-* a stored output of the same notebook shows it. Numbers are compared as numbers:
+* a stored output of a nearby code cell shows it: one of the ``NEARBY`` code cells
+  before the markdown cell or after it (a "## Summary" cell may restate a number
+  printed anywhere in its notebook). Numbers are compared as numbers:
   "1,024" is 1024, "99.14%" matches a printed 99.14 or 0.9914, "3.5x" is 3.5, and
   the prose may round a printed value ("19" for 18.98, "4.6" for 4.565). Outputs are
   first masked with ``tests/sanitize.cfg``: a number that changes from run to run
@@ -10,6 +12,8 @@ A number written in a markdown cell passes when
 * it is a literal in the notebook's code: an input the code states, not a result;
 * or it is a fact that nothing measures, listed in ``ALLOWED`` (for every notebook)
   or ``ALLOWED_IN`` (for one notebook): the data set's sizes, version numbers.
+
+Percentages that claim to add up ("... sum to 100%") must add up to 100, as written.
 
 Not read as numbers: code spans and code blocks, link targets and URLs, HTML tags,
 list numbers, the time estimate, whole numbers below 10 without a unit ("3 significant digits"),
@@ -57,6 +61,11 @@ _NUMBER = (
     r"(?:[eE](?P<exp>[-+\u2212]?\d+))?(?P<unit>\s?%|[x\u00d7](?!\w))?(?![\w])"
 )
 PROSE_NUMBER = re.compile(_NUMBER)
+#: How many code cells before and after a markdown cell count as "nearby".
+NEARBY = 3
+SUMMARY = re.compile(r"(?m)^##\s+Summary\b")
+#: A paragraph that says its percentages add up to 100%.
+SUMS_TO_100 = re.compile(r"(?:sum|add|total)\w*\b[^.%]*?\b100\s?%", re.IGNORECASE)
 ANY_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?")
 REFERENCE_WORD = re.compile(
     r"(?:notebooks?|sections?|exercises?|questions?|steps?|chapters?|parts?|cells?|figures?)\s*$",
@@ -113,10 +122,13 @@ def prose_numbers(markdown: str) -> list[tuple[str, Decimal, int, bool]]:
     return found
 
 
-def output_text(nb: nbformat.NotebookNode) -> str:
-    """All stored text outputs of ``nb``, masked as nbval masks them."""
+def output_text(nb: nbformat.NotebookNode, cells: list[int] | None = None) -> str:
+    """The stored text outputs of ``nb`` (of the code cells ``cells``, else all), masked
+    as nbval masks them."""
     parts = []
-    for cell in nb.cells:
+    for number, cell in enumerate(nb.cells):
+        if cells is not None and number not in cells:
+            continue
         for output in cell.get("outputs", []):
             if output.get("output_type") == "stream":
                 parts.append("".join(output.get("text", "")))
@@ -126,6 +138,13 @@ def output_text(nb: nbformat.NotebookNode) -> str:
     for pattern, replacement in SANITIZERS:
         text = pattern.sub(replacement, text)
     return text
+
+
+def nearby_code_cells(nb: nbformat.NotebookNode, number: int) -> list[int]:
+    """The ``NEARBY`` code cells before cell ``number`` and the ``NEARBY`` after it."""
+    code = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
+    before = [i for i in code if i < number][-NEARBY:]
+    return before + [i for i in code if i > number][:NEARBY]
 
 
 def _values(text: str) -> list[tuple[Decimal, int]]:
@@ -169,15 +188,17 @@ def _shown(value: Decimal, places: int, printed: list[tuple[Decimal, int]]) -> b
 def unprinted_numbers(
     nb: nbformat.NotebookNode, allowed: set[str] = frozenset()
 ) -> list[str]:
-    """The numbers in ``nb``'s markdown that no output shows, no code states, none allowed."""
-    printed = _values(output_text(nb))
-    as_percent = [(o * 100, p - 2) for o, p in printed if p >= 2]
+    """The numbers in ``nb``'s markdown that no nearby output shows, no code states, none
+    allowed."""
     literals = code_literals(nb)
     facts = {Decimal(a) for a in ALLOWED | set(allowed)}
     missing = []
     for number, cell in enumerate(nb.cells):
         if cell.cell_type != "markdown":
             continue
+        near = None if SUMMARY.search(cell.source) else nearby_code_cells(nb, number)
+        printed = _values(output_text(nb, near))
+        as_percent = [(o * 100, p - 2) for o, p in printed if p >= 2]
         for written, value, places, percent in prose_numbers(cell.source):
             if value in facts or value in literals or _shown(value, places, printed):
                 continue
@@ -185,6 +206,22 @@ def unprinted_numbers(
                 continue
             missing.append(f"markdown cell {number}: {written!r}")
     return missing
+
+
+def percentages_that_do_not_add_up(nb: nbformat.NotebookNode) -> list[str]:
+    """Paragraphs that say their percentages sum to 100% while they do not, as written."""
+    wrong = []
+    for number, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        for paragraph in re.split(r"\n\s*\n", prose_of(cell.source)):
+            if not SUMS_TO_100.search(paragraph):
+                continue
+            shares = [value for _, value, _, percent in prose_numbers(paragraph) if percent]
+            parts = [v for v in shares if v != 100]
+            if len(parts) >= 2 and sum(parts) != 100:
+                wrong.append(f"markdown cell {number}: {' + '.join(map(str, parts))} != 100")
+    return wrong
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(NOTEBOOK_DIR).as_posix())
@@ -197,7 +234,32 @@ def test_every_number_in_the_prose_is_printed(path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(NOTEBOOK_DIR).as_posix())
+def test_percentages_said_to_add_up_do(path: Path) -> None:
+    wrong = percentages_that_do_not_add_up(nbformat.read(path, as_version=4))
+    assert not wrong, "\n".join(wrong)
+
+
 # The scanner itself, on tiny notebooks built in memory.
+
+
+def test_a_number_printed_far_away_does_not_count() -> None:
+    nb = _notebook("The accuracy is 97.3%.", "accuracy: 97.3%")
+    assert unprinted_numbers(nb) == []
+    far = [nbformat.v4.new_code_cell("x = 1", execution_count=i) for i in range(NEARBY)]
+    nb.cells[1:1] = far
+    assert unprinted_numbers(nb) == ["markdown cell 0: '97.3%'"]
+    nb.cells[0].source = "## Summary\n\nThe accuracy is 97.3%."
+    assert unprinted_numbers(nb) == []
+
+
+def test_percentages_that_claim_to_add_up() -> None:
+    good = _notebook("Blank 80.8%, grays 12.3% and full ink 6.9%: they sum to 100%.", "")
+    bad = _notebook("Blank 80.7%, grays 12.3% and full ink 6.9%: they sum to 100%.", "")
+    assert percentages_that_do_not_add_up(good) == []
+    assert percentages_that_do_not_add_up(bad) == ["markdown cell 0: 80.7 + 12.3 + 6.9 != 100"]
+    unclaimed = _notebook("Blank 80.7% and grays 12.3%.", "")
+    assert percentages_that_do_not_add_up(unclaimed) == []
 
 
 def _notebook(markdown: str, printed: str, code: str = "print(result)") -> nbformat.NotebookNode:

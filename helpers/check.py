@@ -60,6 +60,10 @@ def _compare(spec: dict, answer: object) -> str | None:
     if kind in ("number", "integer"):
         if not _is_number(answer):
             return f"the answer should be a number, got {type(answer).__name__}"
+        if isinstance(answer, Integral) and abs(int(answer)) > 10**300:
+            return "the answer is far too large to be right"
+        if not np.isfinite(float(answer)):
+            return f"the answer should be a finite number, got {float(answer)}"
         if kind == "integer" and not (isinstance(answer, Integral) or float(answer).is_integer()):
             return "the answer should be a whole number"
         return None if abs(float(answer) - expected) <= atol + rtol * abs(expected) else ""
@@ -73,8 +77,12 @@ def _compare(spec: dict, answer: object) -> str | None:
             return "the answer should be a tuple of sizes, like (3, 4)"
         return None if tuple(answer) == tuple(expected) else ""
     if kind == "array":
-        got, want = np.asarray(answer), np.asarray(expected, dtype=float)
-        if got.shape != want.shape or not np.issubdtype(got.dtype, np.number):
+        want = np.asarray(expected, dtype=float)
+        try:
+            got = np.asarray(answer)
+        except (ValueError, TypeError, OverflowError):  # ragged lists, huge ints
+            return f"the answer should be a numeric array of shape {want.shape}"
+        if got.shape != want.shape or got.dtype.kind not in "biuf":
             return f"the answer should be a numeric array of shape {want.shape}, not {got.shape}"
         return None if np.allclose(got, want, rtol=rtol, atol=atol) else ""
     raise ValueError(f"unknown exercise kind {kind!r}")

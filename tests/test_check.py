@@ -45,3 +45,16 @@ def test_every_entry_has_a_why_and_a_hint_that_does_not_give_the_answer(path: Pa
         if spec["kind"] in ("number", "integer"):
             answer = re.compile(rf"(?<![\d.]){re.escape(str(spec['expected']))}(?![\d.])")
             assert not answer.search(spec["hint"]), f"the hint of {name} gives the answer"
+
+
+@pytest.mark.parametrize("bad", [[[1, 2], [3]], [1, "a"], 10**400, [10**400], float("inf")])
+@pytest.mark.parametrize("exercise", ["00.1", "04.2", "02.2"])
+def test_ragged_huge_and_infinite_answers_get_a_hint(exercise: str, bad: object) -> None:
+    status, message = verdict(exercise, bad)
+    assert status == "not yet" and message.startswith("Not yet: "), message
+
+
+@pytest.mark.parametrize("name", [4.2, 42, None, ("04", "2")])
+def test_an_exercise_name_that_is_not_text_is_a_clear_error(name: object) -> None:
+    with pytest.raises(TypeError, match="exercise names are text like '04.2'"):
+        verdict(name, 1)

@@ -8,7 +8,9 @@ process that was killed can be recognised and removed by the next write.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -18,12 +20,21 @@ from pathlib import Path
 
 __all__ = ["atomic_path"]
 
+#: What follows the process id in a temporary file's name: ``.<hex token>.tmp``.
+TEMPORARY_SUFFIX = r"\.[0-9a-f]+\.tmp"
 
-def remove_stale(folder: Path, prefix: str) -> None:
-    """Delete the files or folders ``prefix + PID...`` in ``folder`` whose process is gone."""
-    for leftover in folder.glob(f"{prefix}*"):
-        pid = leftover.name.removeprefix(prefix).split(".")[0]
-        if pid.isdigit() and not _process_exists(int(pid)):
+
+def remove_stale(folder: Path, prefix: str, suffix: str = "") -> None:
+    """Delete the files or folders ``prefix + PID + suffix`` in ``folder`` whose process is gone.
+
+    Only names of exactly that form (``suffix`` is a regular expression) are
+    touched: a user's ``.results.h5.2023.bak`` beside ``results.h5`` is not a
+    temporary file, whatever the number in it.
+    """
+    form = re.compile(re.escape(prefix) + r"(\d+)" + suffix)
+    for leftover in folder.glob(f"{glob.escape(prefix)}*"):
+        match = form.fullmatch(leftover.name)
+        if match and not _process_exists(int(match.group(1))):
             if leftover.is_dir():
                 shutil.rmtree(leftover, ignore_errors=True)
             else:
@@ -78,7 +89,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     if not folder.is_dir():
         raise FileNotFoundError(f"cannot write {target}: the folder {folder} does not exist")
     prefix = f".{target.name}."
-    remove_stale(folder, prefix)
+    remove_stale(folder, prefix, TEMPORARY_SUFFIX)
     tmp = folder / f"{prefix}{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
         with _ctrl_c_noted() as interrupted:

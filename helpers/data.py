@@ -132,7 +132,7 @@ def _fetch(
     if not mirrors:
         raise DownloadError(f"{fname} is not in {folder} and no mirror was given to download it")
     folder.mkdir(parents=True, exist_ok=True)
-    remove_stale(folder, ".download-")
+    remove_stale(folder, ".download-")  # the staging folders below: .download-PID
     staging = folder / f".download-{os.getpid()}"
     problems = []
     try:

@@ -1,3 +1,9 @@
+"""Atomic writes: the target is replaced whole or not at all (helpers.atomic)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from helpers.atomic import atomic_path
@@ -36,3 +42,27 @@ def test_missing_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         with atomic_path(tmp_path / "no" / "out.txt"):
             pass
+
+
+def test_a_users_file_named_like_a_temporary_one_is_kept(tmp_path: Path) -> None:
+    """Only ``.NAME.PID.HEX.tmp`` of a process that is gone is removed, nothing else."""
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    keep = [
+        f".results.h5.{gone}.bak",
+        f".results.h5.{gone}",
+        f".results.h5.{gone}.x.tmp",
+        ".results.h5.2023.bak",
+    ]
+    for name in keep:
+        (tmp_path / name).write_text("mine", encoding="utf-8")
+    stale = tmp_path / f".results.h5.{gone}.00ff.tmp"
+    stale.write_bytes(b"half a file")
+    with atomic_path(tmp_path / "results.h5") as tmp:
+        tmp.write_text("new", encoding="utf-8")
+    assert not stale.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*keep, "results.h5"])

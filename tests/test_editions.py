@@ -164,8 +164,22 @@ def test_stub_keeps_a_functions_signature_and_docstring() -> None:
     )
 
 
-def test_stub_without_comments() -> None:
-    assert stub("x = 2\nanswer = x * 3") == "answer = None"
+def test_a_stub_without_instructions_is_refused() -> None:
+    with pytest.raises(EditionError, match="does not start with a comment"):
+        stub("x = 2\nanswer = x * 3")
+
+
+@pytest.mark.parametrize("content", ["[]", "null", "12345", '{"cells": 3}', "not json"])
+def test_a_file_that_is_not_a_notebook_is_a_one_line_error(
+    content: str, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    (folder / "01_x.ipynb").write_text(content, encoding="utf-8")
+    assert main([str(tmp_path / "out"), "--notebooks", str(folder)]) == 1
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("error: 01_x.ipynb is not a valid notebook: ") and "\n" not in error
+    assert not (tmp_path / "out" / "student").exists()
 
 
 @pytest.mark.parametrize(

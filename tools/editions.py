@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import json
 import re
 import shutil
 import sys
@@ -156,6 +157,11 @@ def stub(source: str, where: str = "a solution cell") -> str:
         comments.append(line)
     while comments and not comments[-1].strip():
         comments.pop()
+    if not comments:
+        raise EditionError(
+            f"{where} does not start with a comment, so the student would get a bare stub "
+            "without instructions; start it with e.g. `# Exercise 1: ...`"
+        )
     text, after_function = "\n".join(comments), False
     for part in parts:  # a function stands between blank lines, as in PEP 8
         function = part.startswith(("def ", "@"))
@@ -197,9 +203,14 @@ def _read(path: Path) -> nbformat.NotebookNode:
     if not path.is_file():
         raise EditionError(f"no notebook at {path}")
     try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(content, dict) or not isinstance(content.get("cells"), list):
+            held = json.dumps(content)
+            held = held if len(held) <= 20 else held[:17] + "..."
+            raise ValueError(f"it holds {held}, not a notebook (a JSON object with its cells)")
         notebook = nbformat.read(path, as_version=4)
         nbformat.validate(notebook)
-    except (ValueError, nbformat.ValidationError) as error:  # JSON errors are ValueErrors
+    except (ValueError, UnicodeDecodeError, nbformat.ValidationError) as error:
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise EditionError(f"{path.name} is not a valid notebook: {first_line}") from None
     return notebook

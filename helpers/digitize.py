@@ -33,6 +33,7 @@ __all__ = ["mnist_digit", "paint_strokes", "strokes_to_digit"]
 BOX = 20  #: the ink is scaled to fit a BOX x BOX square ...
 SIDE = 28  #: ... inside a SIDE x SIDE image,
 CENTRE = 14  #: with its centre of mass on pixel (CENTRE, CENTRE).
+MAX_CANVAS = 4096  #: the largest canvas side painted, in pixels: larger than any screen
 
 Stroke = Sequence[Sequence[float]]  # the (x, y) points of one pen stroke
 
@@ -58,10 +59,13 @@ def paint_strokes(strokes: Sequence[Stroke], size: int = 280, pen: float = 24) -
     Raises
     ------
     ValueError
-        If a point is not a pair of finite numbers, or ``size`` or ``pen`` is not positive.
+        If a point is not a pair of finite numbers, ``size`` is not in 1..MAX_CANVAS,
+        or ``pen`` is not in (0, size].
     """
     size = check_positive_int(size, "size")
-    pen = check_number(pen, "pen", low=0, low_inclusive=False)
+    if size > MAX_CANVAS:
+        raise ValueError(f"size must be at most {MAX_CANVAS} canvas pixels, got {size}")
+    pen = check_number(pen, "pen", low=0, high=size, low_inclusive=False)
     canvas = PIL.Image.new("1", (size, size), 0)
     draw = PIL.ImageDraw.Draw(canvas)
     radius = pen / 2

@@ -103,3 +103,7 @@ def test_canvas_size_and_pen_are_checked():
         paint_strokes([], size=0)
     with pytest.raises(ValueError, match="pen must be in"):
         paint_strokes([], pen=0)
+    with pytest.raises(ValueError, match="size must be at most 4096"):
+        paint_strokes([[(1, 1)]], size=10**6)  # a 10**12-pixel canvas: MemoryError before
+    with pytest.raises(ValueError, match="pen must be in"):
+        paint_strokes([[(1, 1)]], size=28, pen=1e9)

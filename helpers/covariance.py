@@ -24,7 +24,10 @@ def check_covariance(cov: np.ndarray, name: str = "cov") -> np.ndarray:
     Raises ValueError if it is not a non-empty square 2-D matrix, holds NaN or inf,
     or is not symmetric (up to a relative tolerance of 1e-10).
     """
-    cov = np.asarray(cov, dtype=np.float64)
+    raw = np.asarray(cov)
+    if raw.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers, got dtype {raw.dtype}")
+    cov = raw.astype(np.float64)
     if cov.ndim != 2 or cov.shape[0] != cov.shape[1] or cov.shape[0] == 0:
         raise ValueError(f"{name} must be a non-empty square 2-D matrix, got shape {cov.shape}")
     if not np.all(np.isfinite(cov)):
@@ -56,10 +59,18 @@ def _condition(eigenvalues: np.ndarray) -> float:
     """Largest over smallest of ascending eigenvalues; ``inf`` when numerically singular.
 
     Singular uses :func:`numpy.linalg.matrix_rank`'s tolerance: an eigenvalue at or
-    below ``n * eps * largest`` is indistinguishable from zero in float64.
+    below ``n * eps * largest`` is indistinguishable from zero in float64; one below
+    ``-n * eps * largest`` is negative, and the matrix is refused (ValueError).
     """
     largest = np.abs(eigenvalues).max()
-    if eigenvalues[0] <= len(eigenvalues) * np.finfo(np.float64).eps * largest:
+    tolerance = len(eigenvalues) * np.finfo(np.float64).eps * largest
+    if eigenvalues[0] < -tolerance:
+        raise ValueError(
+            f"the matrix has a negative eigenvalue ({eigenvalues[0]:.3g}), so it is not a "
+            "covariance matrix (those are positive semi-definite) and has no condition "
+            "number in this sense"
+        )
+    if eigenvalues[0] <= tolerance:
         return float("inf")
     return float(eigenvalues[-1] / eigenvalues[0])
 

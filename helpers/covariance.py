@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from helpers.validation import check_number
+from helpers.validation import as_real, check_number
 
 __all__ = ["condition_number", "covariance_matrix", "diagnose", "regularize"]
 
@@ -24,10 +24,7 @@ def check_covariance(cov: np.ndarray, name: str = "cov") -> np.ndarray:
     Raises ValueError if it is not a non-empty square 2-D matrix, holds NaN or inf,
     or is not symmetric (up to a relative tolerance of 1e-10).
     """
-    raw = np.asarray(cov)
-    if raw.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold real numbers, got dtype {raw.dtype}")
-    cov = raw.astype(np.float64)
+    cov = as_real(cov, name)
     if cov.ndim != 2 or cov.shape[0] != cov.shape[1] or cov.shape[0] == 0:
         raise ValueError(f"{name} must be a non-empty square 2-D matrix, got shape {cov.shape}")
     if not np.all(np.isfinite(cov)):

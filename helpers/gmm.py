@@ -21,7 +21,7 @@ import numpy as np
 from scipy.linalg import solve_triangular
 from scipy.special import logsumexp
 
-from helpers.validation import check_number, check_positive_int
+from helpers.validation import as_real, check_number, check_positive_int
 
 __all__ = ["SingularCovarianceError", "fit_gmm"]
 
@@ -72,7 +72,7 @@ class GaussianMixtureFit:
 
 
 def _check_data(X: np.ndarray, n_features: int | None = None) -> np.ndarray:
-    X = np.asarray(X, dtype=np.float64)
+    X = as_real(X, "X")
     if X.ndim != 2 or 0 in X.shape:
         raise ValueError(
             f"X must be 2-D of shape (n_samples, n_features) with at least one of each, got "
@@ -185,7 +185,7 @@ def _check_init(init: object, n_components: int, n_features: int) -> tuple:
     shapes = {"weights": (K,), "means": (K, d), "covariances": (K, d, d)}
     values = {}
     for name, shape in shapes.items():
-        values[name] = np.asarray(init[name], dtype=np.float64)
+        values[name] = as_real(init[name], f"init['{name}']")
         if values[name].shape != shape:
             raise ValueError(f"init['{name}'] must have shape {shape}, got {values[name].shape}")
         if not np.all(np.isfinite(values[name])):

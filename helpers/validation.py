@@ -17,6 +17,7 @@ from numbers import Integral, Real
 import numpy as np
 
 __all__ = [
+    "as_real",
     "check_images",
     "check_labels",
     "check_number",
@@ -59,6 +60,24 @@ def check_number(
         bracket = "[" if low_inclusive else "("
         raise ValueError(f"{name} must be in {bracket}{lo}, {hi}], got {value:g}")
     return value
+
+
+def as_real(values: object, name: str) -> np.ndarray:
+    """Return ``values`` as a float64 array if they are real numbers (bools and ints too).
+
+    Raises
+    ------
+    TypeError
+        Complex numbers (numpy would drop the imaginary part with only a warning),
+        text, objects or ragged nested lists.
+    """
+    try:
+        array = np.asarray(values)
+    except ValueError:  # ragged nested lists
+        raise TypeError(f"{name} must be a rectangular array of real numbers") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
+    return array.astype(np.float64, copy=False)
 
 
 def check_images(images: object, *, name: str = "images") -> np.ndarray:

@@ -254,3 +254,15 @@ def test_bad_arguments_raise(kwargs, error, message):
 def test_n_components_must_be_an_integer():
     with pytest.raises(TypeError, match="n_components"):
         fit_gmm(np.ones((5, 2)), 2.0)
+
+
+def test_complex_data_or_start_is_refused_not_truncated():
+    """numpy dropped the imaginary part with only a ComplexWarning, and EM ran on the rest."""
+    X = np.random.default_rng(0).random((20, 2))
+    with pytest.raises(TypeError, match=r"X must hold real numbers, got dtype complex128"):
+        fit_gmm(X + 1j, 2)
+    start = {"weights": [0.5, 0.5], "means": [[0, 0], [1, 1j]], "covariances": [np.eye(2)] * 2}
+    with pytest.raises(TypeError, match=r"init\['means'\] must hold real numbers"):
+        fit_gmm(X, 2, init=start)
+    with pytest.raises(TypeError, match="rectangular array"):
+        fit_gmm([[1.0, 2.0], [3.0]], 2)

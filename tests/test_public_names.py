@@ -21,7 +21,7 @@ ROOT = Path(__file__).parents[1]
 #: module -> public names used only inside the package (or by nothing yet), each with why.
 ALLOWED = {
     # the input checks the package's public functions call, public so each module can import them
-    "helpers.validation": {"check_pixels", "check_positive_int", "pixel_max"},
+    "helpers.validation": {"as_real", "check_pixels", "check_positive_int", "pixel_max"},
     "helpers.h5": {"read_digits"},  # the reading half of write_digits' layout
     "helpers.idx": {"read_idx"},  # how helpers.data reads the official MNIST files
     "helpers.digitize": {"mnist_digit"},  # MNIST's own preprocessing step, tested on real digits

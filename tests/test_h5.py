@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers.data import load_sample
 from helpers.h5 import read_digits, read_rows, tree, write_arrays, write_digits
 from helpers.h5._digits import DIGITS_SOURCE
 
@@ -403,3 +404,57 @@ def test_a_truncated_or_corrupt_file_names_itself(tmp_path):
     corrupt.write_bytes(whole[:8] + b"\0" * 200)  # the HDF5 signature, then nothing sane
     with pytest.raises(OSError, match=r"corrupt\.h5 is damaged"):
         tree(corrupt)
+
+
+# --- what h5py refused with messages that named neither the file nor the argument ---------
+
+
+@pytest.mark.parametrize(
+    ("arrays", "message"),
+    [
+        ({"a": [1], "a/b": [2]}, "cannot be a dataset and also the group that holds 'a/b'"),
+        ({"a": [1], "/a": [2]}, "the dataset name 'a' is given twice"),
+    ],
+)
+def test_dataset_names_that_clash_are_refused(tmp_path, arrays, message):
+    with pytest.raises(ValueError, match=message):
+        write_arrays(tmp_path / "x.h5", arrays)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        (None, TypeError, "attribute 'note' of 'a' is NoneType"),
+        ({"k": 1}, TypeError, "attribute 'note' of 'a' is dict"),
+        ("y" * 70_000, ValueError, "has 70,000 bytes; .* store it as a dataset"),
+        (np.zeros(9_000), ValueError, "has 72,000 bytes"),
+    ],
+)
+def test_attributes_hdf5_cannot_hold_are_refused_by_name(tmp_path, value, error, message):
+    with pytest.raises(error, match=message):
+        write_arrays(tmp_path / "x.h5", {"a": [1]}, {"a": {"note": value}})
+    assert list(tmp_path.iterdir()) == []
+    write_arrays(tmp_path / "x.h5", {"a": [1]}, {"a": {"note": "y" * 60_000}})  # under the limit
+
+
+def test_a_damaged_chunk_names_the_file(tmp_path):
+    images, labels = load_sample()
+    path = write_digits(tmp_path / "digits.h5", images[:300], labels[:300])
+    with h5py.File(path, "r") as f:
+        offset = f["images"].id.get_chunk_info(1).byte_offset
+    data = bytearray(path.read_bytes())
+    data[offset + 100 : offset + 400] = bytes(300)
+    path.write_bytes(bytes(data))
+    with pytest.raises(OSError, match=r"digits.h5 is damaged: its data cannot be read back"):
+        read_digits(path)
+
+
+def test_a_small_file_declaring_a_huge_dataset_is_refused_before_reading(tmp_path):
+    path = tmp_path / "huge.h5"
+    with h5py.File(path, "w") as f:  # 1.7 kB on disk, 738 GiB declared
+        f.create_dataset("images", shape=(10**9, 28, 28), dtype=np.uint8, chunks=(100, 28, 28))
+        f.create_dataset("labels", shape=(10**9,), dtype=np.int64, chunks=(100,))
+    assert path.stat().st_size < 10_000
+    with pytest.raises(ValueError, match=r"huge.h5 declares 1,000,000,000 images \(737.6 GiB\)"):
+        read_digits(path)

@@ -12,6 +12,8 @@ from helpers.h5._tree import open_file
 from helpers.h5._write import write_arrays
 from helpers.validation import check_images, check_labels, check_positive_int
 
+#: The most :func:`read_digits` loads into memory: 4 GiB, some 5 million digits.
+MAX_READ_BYTES = 4 * 2**30
 #: Where the digits come from, stored as the ``source`` attribute by :func:`write_digits`.
 DIGITS_SOURCE = (
     "MNIST handwritten digits (Yann LeCun, Corinna Cortes, Christopher J.C. Burges), CC BY-SA 3.0"
@@ -82,7 +84,8 @@ def write_digits(
 def read_digits(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
     """Load ``images`` (N, 28, 28) uint8 and ``labels`` (N,) int64 written by :func:`write_digits`.
 
-    Raises FileNotFoundError for a missing file, ValueError if a dataset is missing or
+    Raises FileNotFoundError for a missing file, OSError for a damaged one,
+    ValueError if a dataset is missing, larger than :data:`MAX_READ_BYTES`, or
     they are not N uint8 images of 28 x 28 and N integer labels 0-9.
     """
     with open_file(path) as f:
@@ -93,7 +96,20 @@ def read_digits(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
                 f"{Path(path).name} has no dataset {' or '.join(missing)}; "
                 f"it holds: {', '.join(f.keys()) or 'nothing'}"
             )
-        images, labels = f["images"][()], f["labels"][()]
+        declared = f["images"].size * f["images"].dtype.itemsize + f["labels"].size * 8
+        if declared > MAX_READ_BYTES:
+            raise ValueError(
+                f"{Path(path).name} declares {f['images'].shape[0]:,} images "
+                f"({declared / 2**30:,.1f} GiB), more than read_digits loads at once "
+                f"({MAX_READ_BYTES / 2**30:g} GiB); read parts of it with read_rows"
+            )
+        try:
+            images, labels = f["images"][()], f["labels"][()]
+        except OSError as error:  # a damaged chunk: "filter returned failure", ...
+            raise OSError(
+                f"{Path(path).name} is damaged: its data cannot be read back "
+                f"(h5py says: {str(error).splitlines()[0]})"
+            ) from error
     images = check_images(images, name=f"images in {Path(path).name}")
     if images.dtype != np.uint8:
         raise ValueError(f"images in {Path(path).name} must be uint8, got {images.dtype}")

@@ -12,6 +12,9 @@ import numpy as np
 from helpers.atomic import atomic_path
 from helpers.validation import check_positive_int
 
+#: HDF5's limit for one attribute stored with its object (64 KiB, header included).
+MAX_ATTRIBUTE_BYTES = 64_000
+
 
 def _check_arrays(arrays: object) -> dict[str, np.ndarray]:
     if not isinstance(arrays, Mapping):
@@ -30,7 +33,37 @@ def _check_arrays(arrays: object) -> dict[str, np.ndarray]:
                 f"array {name!r} has dtype object; store numbers, booleans or str, not "
                 f"{value!r:.60}"
             )
+    clean = [name.strip("/") for name in checked]
+    for name in sorted(clean):
+        if clean.count(name) > 1:
+            raise ValueError(f"the dataset name {name!r} is given twice (slashes aside)")
+        inside = [other for other in clean if other.startswith(name + "/")]
+        if inside:
+            raise ValueError(
+                f"{name!r} cannot be a dataset and also the group that holds {inside[0]!r}; "
+                "rename one of them"
+            )
     return checked
+
+
+def _check_attribute(where: str, key: object, value: object) -> None:
+    """Refuse what h5py would refuse with a message that names neither."""
+    if not isinstance(key, str) or not key:
+        raise TypeError(f"attribute names must be non-empty str, got {key!r} on {where!r}")
+    if value is None or isinstance(value, Mapping | set):
+        raise TypeError(
+            f"attribute {key!r} of {where!r} is {type(value).__name__}; HDF5 attributes hold "
+            "numbers, booleans, str or arrays of them"
+        )
+    array = np.asarray(value)
+    if array.dtype.kind == "O":
+        raise TypeError(f"attribute {key!r} of {where!r} must be numbers or str, not {value!r:.60}")
+    size = len(value.encode()) if isinstance(value, str) else array.nbytes
+    if size > MAX_ATTRIBUTE_BYTES:
+        raise ValueError(
+            f"attribute {key!r} of {where!r} has {size:,} bytes; HDF5 keeps attributes under "
+            f"{MAX_ATTRIBUTE_BYTES:,} bytes: store it as a dataset instead"
+        )
 
 
 def _groups_of(names: set[str]) -> set[str]:
@@ -56,6 +89,8 @@ def _check_attrs(attrs: object, names: set[str]) -> dict[str, Mapping]:
             )
         if not isinstance(values, Mapping):
             raise TypeError(f"attrs[{key!r}] must be a mapping name -> value")
+        for name, value in values.items():
+            _check_attribute(key, name, value)
     return dict(attrs)
 
 

@@ -91,6 +91,12 @@ def validate_record(record: object, where: str = "record", tol: float = SUM_TOLE
             got = record[key]
             raise InvalidRecordError(f"{where}: {key} must be an integer like 3, got {got!r}")
     activations = record["activations"]
+    for i, a in enumerate(activations):
+        if type(a) not in (float, int):  # numpy scalars pass the schema, not json.dumps
+            raise InvalidRecordError(
+                f"{where}: activations[{i}] is {type(a).__module__}.{type(a).__name__}, which "
+                "JSON cannot store; build the list with .tolist() or float()"
+            )
     if not all(math.isfinite(a) for a in activations):
         raise InvalidRecordError(f"{where}: activations must be finite numbers, got {activations}")
     total = sum(activations)

@@ -179,3 +179,13 @@ def test_a_float_where_an_integer_belongs_is_a_clear_error(key, value):
     record = good() | {key: value}
     with pytest.raises(InvalidRecordError, match=f"{key} must be an integer like 3, got {value}"):
         validate_record(record)
+
+
+@pytest.mark.parametrize("scalar", [np.float32, np.float64, np.float16])
+def test_numpy_scalars_are_refused_by_name_before_anything_is_written(tmp_path, scalar):
+    """np.float32 activations passed the schema, then json.dumps failed, naming no record."""
+    good = make_records(np.full((2, 10), 0.1))
+    bad = dict(good[1], activations=[scalar(0.1)] * 10)
+    with pytest.raises(InvalidRecordError, match=r"record 1: activations\[0\] is numpy\."):
+        write_predictions(tmp_path / "p.jsonl", [good[0], bad])
+    assert list(tmp_path.iterdir()) == []

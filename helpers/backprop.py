@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from helpers.mlp import MLP
-from helpers.validation import check_images, check_labels
+from helpers.validation import check_images, check_labels, check_probabilities
 
 __all__ = ["cross_entropy", "gradients"]
 
@@ -42,15 +42,7 @@ def cross_entropy(probs: np.ndarray, labels: np.ndarray) -> float:
         A probability of exactly 0 for the true class counts as the smallest
         positive float (the loss is large but finite).
     """
-    probs = np.asarray(probs)
-    if probs.ndim != 2:
-        raise ValueError(f"probs must have shape (N, n_classes), got {probs.shape}")
-    sums = probs.sum(axis=1)
-    if not (np.all(probs >= 0) and np.all(np.abs(sums - 1) <= 1e-3)):
-        raise ValueError(
-            "probs must hold probabilities: entries >= 0, each row summing to 1 (a softmax "
-            f"output); got row sums from {sums.min():.3g} to {sums.max():.3g}"
-        )
+    probs = check_probabilities(probs)
     labels = check_labels(labels, len(probs), n_classes=probs.shape[1])
     p_true = probs[np.arange(len(labels)), labels]
     return float(-np.mean(np.log(np.maximum(p_true, np.finfo(probs.dtype).tiny))))

@@ -23,6 +23,7 @@ __all__ = [
     "check_number",
     "check_pixels",
     "check_positive_int",
+    "check_probabilities",
     "pixel_max",
 ]
 
@@ -172,3 +173,36 @@ def check_labels(
             f"got values from {labels.min()} to {labels.max()}"
         )
     return labels.astype(np.int64, copy=False)
+
+
+def check_probabilities(
+    probs: object, *, n_classes: int | None = None, name: str = "probs", tol: float = 1e-3
+) -> np.ndarray:
+    """Return ``probs`` as a 2-D float array if each row is a probability distribution.
+
+    Every entry finite and >= 0, each row summing to 1 within ``tol`` (a softmax
+    output), ``n_classes`` columns if given. A model that returns logits, NaN or
+    scores would otherwise be drawn as "p = 22.00" or "predicted 0".
+
+    Raises
+    ------
+    TypeError
+        Not real numbers.
+    ValueError
+        Not 2-D (one row per example), the wrong number of classes, NaN or
+        infinity, negative entries, or rows that do not sum to 1.
+    """
+    probs = as_real(probs, name)
+    if probs.ndim != 2 or probs.shape[0] == 0 or (n_classes and probs.shape[1] != n_classes):
+        classes = n_classes or "n_classes"
+        raise ValueError(f"{name} must have shape (N, {classes}) with N >= 1, got {probs.shape}")
+    if not np.isfinite(probs).all():
+        raise ValueError(f"{name} contain NaN or infinite values, not probabilities")
+    sums = probs.sum(axis=1)
+    if probs.min() < 0 or np.abs(sums - 1).max() > tol:
+        raise ValueError(
+            f"{name} must be probabilities (a softmax output): entries >= 0, each row summing "
+            f"to 1; got entries from {probs.min():.3g} to {probs.max():.3g} and row sums from "
+            f"{sums.min():.3g} to {sums.max():.3g}"
+        )
+    return probs

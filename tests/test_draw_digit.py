@@ -10,6 +10,7 @@ import pytest
 from helpers.digitize import strokes_to_digit
 from helpers.mlp import load_mlp
 from helpers.paths import REFERENCE_WEIGHTS
+from helpers.widgets.digit_explorer import digit_explorer
 from helpers.widgets.draw_digit import draw_digit
 
 SEVEN = [[(70, 60), (210, 60), (120, 235)]]
@@ -61,5 +62,26 @@ def test_a_model_without_forward_or_with_a_wrong_output_is_refused(model):
         def forward(self, X):
             return np.full((len(X), 9), 1 / 9)
 
-    with pytest.raises(ValueError, match="10 probabilities"):
+    with pytest.raises(ValueError, match=r"shape \(N, 10\)"):
         draw_digit(NineClasses(), strokes=SEVEN)
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        (np.full((1, 10), np.nan), "NaN or infinite values"),  # was "predicted 0"
+        (np.arange(10.0)[None] * 2.2, "must be probabilities"),  # logits: was "p = 19.80"
+    ],
+)
+def test_a_model_that_does_not_return_probabilities_is_refused(output, message):
+    """A diverged network or one without its softmax used to be shown as a prediction."""
+
+    class Broken:
+        def forward(self, X):
+            return output
+
+    with pytest.raises(ValueError, match=message):
+        draw_digit(Broken(), strokes=SEVEN)
+    images, labels = np.zeros((3, 28, 28), np.uint8), np.array([0, 1, 2])
+    with pytest.raises(ValueError, match=message):
+        digit_explorer(images, labels, model=Broken())

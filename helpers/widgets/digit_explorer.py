@@ -30,7 +30,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from helpers.validation import check_images, check_labels
+from helpers.validation import check_images, check_labels, check_probabilities
 from helpers.widgets.digit_figures import (
     DigitFigure,
     HiddenFigure,
@@ -191,13 +191,8 @@ class DigitExplorer(widgets.VBox):
             hidden = [np.asarray(h)[0] for h in hidden]
         else:
             probabilities, hidden = self.model.forward(batch), []
-        probabilities = np.asarray(probabilities)
-        if probabilities.shape != (1, 10):
-            raise ValueError(
-                "model.forward must return probabilities of shape (N, 10); for one image it "
-                f"returned shape {probabilities.shape}"
-            )
-        return probabilities[0], hidden
+        name = "model.forward's output for one image"
+        return check_probabilities(probabilities, n_classes=10, name=name)[0], hidden
 
     @property
     def index(self) -> int:

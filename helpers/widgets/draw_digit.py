@@ -42,6 +42,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from helpers.digitize import paint_strokes, strokes_to_digit
+from helpers.validation import check_probabilities
 
 __all__ = ["DrawDigit", "draw_digit"]
 
@@ -133,13 +134,11 @@ class DrawDigit(anywidget.AnyWidget):
         digit = strokes_to_digit(self.strokes, self.size, self.pen)
         probabilities, prediction = [], -1
         if digit.any():
-            output = np.asarray(self.model.forward(digit[None]), dtype=float)
-            if output.size != 10:
-                raise ValueError(
-                    "model.forward must return 10 probabilities for one image; "
-                    f"it returned shape {output.shape}"
-                )
-            probabilities = [float(p) for p in output.reshape(10)]
+            output = np.asarray(self.model.forward(digit[None]))
+            output = output.reshape(1, -1) if output.ndim == 1 else output
+            name = "model.forward's output for one image"
+            output = check_probabilities(output, n_classes=10, name=name)
+            probabilities = [float(p) for p in output[0]]
             prediction = int(np.argmax(probabilities))
         with self.hold_sync():
             self.pixels = digit.ravel().tolist()

@@ -199,8 +199,18 @@ def train(
             for start in range(0, len(labels), batch_size):
                 idx = order[start : start + batch_size]
                 batch = images[idx] if augment is None else augment(images[idx], rng)
-                model = MLP(weights, biases)  # wraps the current arrays, no copy
-                loss, grad_w, grad_b = gradients(model, _as_float32(batch), labels[idx])
+                X = _as_float32(batch)
+                try:
+                    with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+                        model = MLP(weights, biases)  # wraps the current arrays, no copy
+                        loss, grad_w, grad_b = gradients(model, X, labels[idx])
+                except ValueError:
+                    if not _diverged(weights + biases, X):
+                        raise
+                    raise FloatingPointError(
+                        f"training diverged at step {optimizer.t + 1}: the network's weights or "
+                        f"outputs became NaN or infinite; lower lr (it is {lr:g})"
+                    ) from None
                 grad_w = [g + weight_decay * w for g, w in zip(grad_w, weights, strict=True)]
                 rate = lr * 0.5 * (1 + np.cos(np.pi * optimizer.t / steps)) if cosine else lr
                 optimizer.step(grad_w + grad_b, lr=rate)
@@ -217,6 +227,18 @@ def _record(history: dict, name: str, model: MLP, images: np.ndarray, labels: np
     probs = model.forward(images)
     history.setdefault(f"{name}_loss", []).append(cross_entropy(probs, labels))
     history.setdefault(f"{name}_accuracy", []).append(float(np.mean(probs.argmax(1) == labels)))
+
+
+def _diverged(parameters: list[np.ndarray], X: np.ndarray) -> bool:
+    """True when the weights and biases, or the logits they give on ``X``, are NaN or inf."""
+    if not all(np.isfinite(p).all() for p in parameters):
+        return True
+    half = len(parameters) // 2
+    with np.errstate(all="ignore"):
+        a = X
+        for W, b in zip(parameters[:half], parameters[half:], strict=True):
+            a = np.maximum(a @ W.T + b, 0)
+    return not np.isfinite(a).all()
 
 
 def _as_float32(batch: np.ndarray) -> np.ndarray:

@@ -28,6 +28,16 @@ def test_training_reduces_the_loss_on_real_digits(digits):
     assert np.array_equal(start.weights[0], MLP.initialized([784, 32, 10], seed=0).weights[0])
 
 
+def test_a_learning_rate_that_diverges_says_so(digits):
+    """lr=1e30 used to end in "probs ... NaN" from deep inside the loss."""
+    images, labels = digits
+    start = MLP.initialized([784, 8, 10], seed=0)
+    with pytest.raises(
+        FloatingPointError, match=r"training diverged at step 2: .* lower lr \(it is 1e\+30\)"
+    ):
+        train(start, images, labels, epochs=1, batch_size=50, lr=1e30, progress=False)
+
+
 def test_held_out_history_and_seeded_runs(digits):
     images, labels = digits
     start = MLP.initialized([784, 8, 10], seed=1)

@@ -1,5 +1,7 @@
 """helpers.training (Adam, accuracy, the training loop) and the script tools/train.py."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -168,3 +170,31 @@ def test_adam_refuses_what_is_not_a_list_of_float_arrays_or_matching_gradients()
         optimizer.step(model.weights)  # the biases' gradients are missing
     with pytest.raises(ValueError, match="lr must be finite"):
         optimizer.step(model.weights + model.biases, lr=float("nan"))
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        (".", "is a folder; give a file name"),
+        ("missing/w.h5", "the folder .*missing does not exist"),
+        ("notes.txt", "exists and is not a network's weights file"),
+    ],
+)
+def test_command_line_refuses_a_bad_out_before_training(
+    monkeypatch, tmp_path, capsys, out, message
+):
+    """It used to train for minutes, then fail to save and lose the run."""
+    import helpers.data
+    from tools.train import main
+
+    def no_data(split):
+        raise AssertionError("the data was loaded: the check came too late")
+
+    monkeypatch.setattr(helpers.data, "load_mnist", no_data)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--out", out])
+    assert exit_info.value.code == 2
+    assert re.search(message, capsys.readouterr().err)
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"

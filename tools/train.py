@@ -25,6 +25,7 @@ import sys
 import time
 from collections.abc import Sequence
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 
@@ -63,6 +64,26 @@ def flush_subnormals(arrays: Sequence[np.ndarray]) -> int:
     return count
 
 
+def _out_problem(out: Path) -> str:
+    """Why the weights cannot be saved to ``out`` ("" when they can).
+
+    A new file in an existing folder, or an earlier weights file (one that
+    :func:`helpers.mlp.load_mlp` reads), which is then replaced.
+    """
+    from helpers.mlp import load_mlp
+
+    if out.is_dir():
+        return f"is a folder; give a file name, e.g. {out / 'weights.h5'}"
+    if not out.parent.is_dir():
+        return f"the folder {out.parent} does not exist"
+    if out.exists():
+        try:
+            load_mlp(out)
+        except (OSError, ValueError, KeyError, TypeError):
+            return "exists and is not a network's weights file; it is left as it is"
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Command line: train the reference network and save it with its provenance."""
     from helpers.data import load_mnist, sample_indices
@@ -78,6 +99,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--max-shift", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
+    problem = _out_problem(Path(args.out))
+    if problem:  # before minutes of training, not after
+        parser.error(f"--out {args.out}: {problem}")
 
     train_images, train_labels = load_mnist("train")
     test_images, test_labels = load_mnist("test")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers.validation import check_pixels, check_positive_int
+from helpers.validation import as_real, check_pixels, check_positive_int
 
 __all__ = ["MLP", "load_mlp", "relu", "save_mlp", "softmax"]
 
@@ -88,8 +88,8 @@ class MLP:
                 f"need one bias per weight matrix and at least one layer, "
                 f"got {len(weights)} weight matrices and {len(biases)} biases"
             )
-        self.weights = [np.asarray(w, dtype=np.float32) for w in weights]
-        self.biases = [np.asarray(b, dtype=np.float32) for b in biases]
+        self.weights = [as_real(w, f"W{i}").astype(np.float32) for i, w in enumerate(weights, 1)]
+        self.biases = [as_real(b, f"b{i}").astype(np.float32) for i, b in enumerate(biases, 1)]
         for i, (W, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
             if W.ndim != 2:
                 raise ValueError(f"W{i} must be 2-D (outputs, inputs), got shape {W.shape}")

@@ -127,7 +127,10 @@ def check_pixels(pixels: object, *, name: str = "images") -> np.ndarray:
     ValueError
         NaN or infinity, or floats outside [0, 1].
     """
-    pixels = np.asarray(pixels)
+    try:
+        pixels = np.asarray(pixels)
+    except ValueError:  # ragged nested lists
+        raise TypeError(f"{name} must be a rectangular array of pixels") from None
     if pixels.dtype == np.uint8:
         return pixels
     if not np.issubdtype(pixels.dtype, np.floating):

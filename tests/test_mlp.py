@@ -307,3 +307,16 @@ def test_blocked_forward_holds_one_block_not_the_whole_batch(model):
     output = 4 * 10 * len(X)
     one_block = 4 * 100 * sum(model.layer_sizes)
     assert peak < output + 2 * one_block, (peak, output, one_block)  # list + concatenate: 1.25 MB
+
+
+def test_complex_or_ragged_input_is_refused_not_truncated():
+    """Complex weights lost their imaginary part with only a ComplexWarning."""
+    with pytest.raises(TypeError, match="W1 must hold real numbers, got dtype complex128"):
+        MLP([np.ones((10, 784)) * 1j], [np.zeros(10)])
+    with pytest.raises(TypeError, match="b1 must hold real numbers"):
+        MLP([np.ones((10, 784))], [np.zeros(10, complex)])
+    model = MLP.initialized([784, 10], seed=0)
+    with pytest.raises(TypeError, match="X must be uint8 .* got complex128"):
+        model.forward(np.zeros((2, 784), complex))
+    with pytest.raises(TypeError, match="X must be a rectangular array of pixels"):
+        model.forward([[0.5] * 784, [0.5] * 783])

@@ -19,6 +19,9 @@ from hypothesis import settings
 # speed is measured in benchmarks/); no example database, so a failure is not
 # replayed forever from a .hypothesis folder (reproduce it with the seed that
 # Hypothesis prints: pytest --hypothesis-seed=N). HYPOTHESIS_PROFILE picks another.
+#: Notebooks the tests build or read as data: not course notebooks for nbval to re-run.
+collect_ignore_glob = ["data/*.ipynb"]
+
 settings.register_profile("course", deadline=None, database=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "course"))
 

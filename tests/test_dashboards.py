@@ -5,8 +5,10 @@ from pathlib import Path
 import pytest
 import test_notebook_hygiene as hygiene
 
+from tools.notebooks import dashboards
+
 ROOT = Path(__file__).parents[1]
-DASHBOARDS = sorted((ROOT / "notebooks" / "dashboards").glob("*.ipynb"))
+DASHBOARDS = dashboards()
 
 
 def test_there_are_dashboards():

@@ -9,7 +9,6 @@ kind) and on every course notebook.
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
@@ -18,18 +17,11 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from tools.editions import (
-    EXERCISES_HEADING,
-    EditionError,
-    course_notebooks,
-    main,
-    stub,
-    student_notebook,
-    write_student_edition,
-)
+from tools.editions import EditionError, main, stub, student_notebook, write_student_edition
+from tools.notebooks import EXERCISES_HEADING, course_notebooks, is_solution, source
+from tools.notebooks import check_calls as calls_of
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURE = REPO / "tests" / "data" / "editions_example.ipynb"
+FIXTURE = Path(__file__).parent / "data" / "editions_example.ipynb"
 NOTEBOOKS = [FIXTURE, *course_notebooks()]
 IDS = [path.stem for path in NOTEBOOKS]
 #: Wrong answers of two types: each kind of exercise must answer "Not yet" to both.
@@ -37,32 +29,9 @@ WRONG_ANSWERS = ["-12345", "'not the answer'"]
 CELL_TIMEOUT = 120
 
 
-def source(cell: dict) -> str:
-    text = cell.get("source", "")
-    return "".join(text) if isinstance(text, list) else text
-
-
 def check_calls(cell: dict) -> list[tuple[str, str | None]]:
-    """``[(exercise, variable), ...]`` for every ``check("NN.k", variable)`` call in a code cell."""
-    if cell["cell_type"] != "code":
-        return []
-    try:
-        tree = ast.parse(source(cell))
-    except SyntaxError:
-        return []
-    calls = []
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id == "check"
-            and len(node.args) == 2
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
-        ):
-            variable = node.args[1].id if isinstance(node.args[1], ast.Name) else None
-            calls.append((node.args[0].value, variable))
-    return calls
+    """``[(exercise, variable), ...]`` of the ``check`` calls of a code cell."""
+    return calls_of(source(cell)) if cell["cell_type"] == "code" else []
 
 
 def output_text(cell: dict) -> str:
@@ -82,10 +51,6 @@ def verdicts(cell: dict) -> list[str]:
     """The checker's one-line verdicts a check cell printed."""
     lines = output_text(cell).splitlines()
     return [line for line in lines if line.startswith(("Correct", "Not yet", "No answer yet"))]
-
-
-def is_solution(cell: dict) -> bool:
-    return "solution" in cell.get("metadata", {}).get("tags", [])
 
 
 def read(path: Path) -> nbformat.NotebookNode:

@@ -21,9 +21,10 @@ import pytest
 from helpers import exercises
 from helpers.check import verdict
 from tools.editions import stub
+from tools.notebooks import course_notebooks
 
 ROOT = Path(__file__).parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = course_notebooks()
 
 
 def _cells(path: Path) -> list[dict]:

@@ -18,14 +18,19 @@ import pytest
 ROOT = Path(__file__).parents[1]
 NOTEBOOK = ROOT / "notebooks" / "05_batched_forward_pass.ipynb"
 
+# Run by a separate Python whose helpers is the installed one; the repository is
+# appended to its path for tools.notebooks only (the kernel does not get it).
 RUN = """
 import sys
+from pathlib import Path
 import nbformat
-from nbclient import NotebookClient
+
+sys.path.append(sys.argv[2])
+from tools.notebooks import execute
 
 nb = nbformat.read(sys.argv[1], as_version=4)
 nb.cells.append(nbformat.v4.new_code_cell("import helpers; print(helpers.__file__)"))
-NotebookClient(nb, timeout=300, kernel_name="python3").execute()
+execute(nb, Path.cwd(), timeout=300)
 print(nb.cells[-1].outputs[0]["text"].strip())
 """
 
@@ -74,7 +79,7 @@ def test_notebook_05_runs_against_the_installed_package(installed, tmp_path):
     work = tmp_path / "work"
     work.mkdir()
     out = subprocess.run(
-        [sys.executable, "-c", RUN, str(NOTEBOOK)],
+        [sys.executable, "-c", RUN, str(NOTEBOOK), str(ROOT)],
         capture_output=True,
         text=True,
         cwd=work,

@@ -2,11 +2,12 @@
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
+from tools.notebooks import course_notebooks, exercise_cells, tags
+
+NOTEBOOKS = course_notebooks()
 MACHINE_PATH = re.compile(r"/(root|home|tmp|work|Users|private/var)/|[A-Z]:\\\\Users")
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
@@ -54,18 +55,6 @@ def test_notebook_opens_with_goals_and_closes_with_exercises(path):
     assert headings.index("## summary") < len(headings) - 1, "the summary comes first"
 
 
-def _exercise_cells(cells):
-    """The cells from the '## Exercises' heading to the end."""
-    for number, cell in enumerate(cells):
-        source = "".join(cell["source"])
-        if cell["cell_type"] == "markdown" and re.search(r"(?m)^## Exercises\s*$", source):
-            return cells[number:]
-    return []
-
-
-def _tags(cell):
-    return cell.get("metadata", {}).get("tags", [])
-
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_no_linter_comments_in_code_cells(path):
@@ -77,7 +66,7 @@ def test_no_linter_comments_in_code_cells(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_exercises_are_checked_and_solutions_tagged(path):
-    exercises = _exercise_cells(_load(path)["cells"])
+    exercises = exercise_cells(_load(path)["cells"])
     assert exercises, "no '## Exercises' section"
     code = ["".join(c["source"]) for c in exercises if c["cell_type"] == "code"]
     checks = [s for s in code if "check(" in s]
@@ -87,7 +76,7 @@ def test_exercises_are_checked_and_solutions_tagged(path):
     )
     for cell in exercises:
         source = "".join(cell["source"])
-        tagged = "solution" in _tags(cell)
+        tagged = "solution" in tags(cell)
         if cell["cell_type"] == "code":
             answers = re.search(r"(?m)^((answer|prediction)\w*\s*=|def )", source)
             assert tagged == bool(answers), (

@@ -33,9 +33,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tools.notebooks import course_notebooks, dashboards
+
 ROOT = Path(__file__).parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
-NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb")) + sorted(NOTEBOOK_DIR.glob("dashboards/*.ipynb"))
+NOTEBOOKS = course_notebooks() + dashboards()
 
 #: Facts true in every notebook: pixels per side and per image, largest byte, classes,
 #: digits per class and in the sample, the official training, test and total sizes,

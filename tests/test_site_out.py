@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tools.editions import calls_check
+from tools.notebooks import calls_check
 from tools.site import MARKER, REPO, SiteError, _check_out, build, main, stage
 
 

@@ -29,8 +29,10 @@ import nbformat
 import pytest
 from nbconvert import HTMLExporter
 
+from tools.notebooks import course_notebooks, dashboards
+
 NOTEBOOK_DIR = Path(__file__).parents[1] / "notebooks"
-NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb")) + sorted(NOTEBOOK_DIR.glob("dashboards/*.ipynb"))
+NOTEBOOKS = course_notebooks() + dashboards()
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 #: The text repr of a widget: "IntSlider(value=3, ...)", "VBox(children=(...".

@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import ast
 import json
-import re
 import shutil
 import sys
 import tempfile
@@ -40,50 +39,26 @@ from pathlib import Path
 
 import nbformat
 
-REPO = Path(__file__).resolve().parents[1]
-SOLUTION_TAG = "solution"
+from tools.notebooks import (
+    EXERCISES_HEADING,
+    NOTEBOOKS,
+    SOLUTION_TAG,
+    calls_check,
+    course_notebooks,
+    is_solution,
+    replace_folder,
+    source,
+    tags,
+)
+
 ANSWER_PREFIXES = ("answer", "prediction")
 STUB_MESSAGE = "your code here"  # helpers.exercises.STUB_MESSAGE: the check's "No answer yet"
-EXERCISES_HEADING = re.compile(r"^##\s+Exercises\b", re.MULTILINE)
 
-__all__ = [
-    "EditionError",
-    "calls_check",
-    "course_notebooks",
-    "student_notebook",
-    "stub",
-    "write_student_edition",
-]
+__all__ = ["EditionError", "main", "student_notebook", "stub", "write_student_edition"]
 
 
 class EditionError(ValueError):
     """A notebook cannot be turned into its student edition (the message says why)."""
-
-
-def _source(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
-
-
-def _tags(cell: dict) -> list[str]:
-    return list(cell.get("metadata", {}).get("tags", []))
-
-
-def is_solution(cell: dict) -> bool:
-    """True when the cell carries the ``solution`` tag."""
-    return SOLUTION_TAG in _tags(cell)
-
-
-def calls_check(source: str) -> bool:
-    """True when a code cell calls ``check(...)`` (its output tells whether an answer is right)."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return False
-    return any(
-        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "check"
-        for node in ast.walk(tree)
-    )
 
 
 def _assigned_names(statement: ast.stmt) -> list[str]:
@@ -178,18 +153,18 @@ def student_notebook(
     cells = []
     in_exercises = predicting = False
     for number, cell in enumerate(student.cells, start=1):
-        if cell.cell_type == "markdown" and EXERCISES_HEADING.search(_source(cell)):
+        if cell.cell_type == "markdown" and EXERCISES_HEADING.search(source(cell)):
             in_exercises = True
         solution = is_solution(cell)
         if solution:
             if cell.cell_type != "code":
                 continue  # a written model answer: the student edition drops it
-            cell.source = stub(_source(cell), f"solution cell {number} of {name}")
+            cell.source = stub(source(cell), f"solution cell {number} of {name}")
             predicting = predicting or "\nprediction" in f"\n{cell.source}"
-            cell.metadata["tags"] = [t for t in _tags(cell) if t != SOLUTION_TAG]
+            cell.metadata["tags"] = [t for t in tags(cell) if t != SOLUTION_TAG]
             if not cell.metadata["tags"]:
                 del cell.metadata["tags"]
-        checks = cell.cell_type == "code" and calls_check(_source(cell))
+        checks = cell.cell_type == "code" and calls_check(source(cell))
         if cell.cell_type == "code" and (in_exercises or solution or predicting or checks):
             cell.outputs = []
             cell.execution_count = None
@@ -216,14 +191,6 @@ def _read(path: Path) -> nbformat.NotebookNode:
     return notebook
 
 
-def course_notebooks(folder: Path = REPO / "notebooks") -> list[Path]:
-    """The course notebooks, ``folder/*.ipynb`` (the dashboards are not exercises)."""
-    notebooks = sorted(folder.glob("*.ipynb"))
-    if not notebooks:
-        raise EditionError(f"no notebooks (*.ipynb) in {folder}")
-    return notebooks
-
-
 def write_student_edition(notebooks: list[Path], outdir: Path) -> Path:
     """Write the student edition of ``notebooks`` to ``outdir/student/``; return that folder.
 
@@ -245,16 +212,9 @@ def write_student_edition(notebooks: list[Path], outdir: Path) -> Path:
     try:
         for name, notebook in editions:
             nbformat.write(notebook, building / name)
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=".student-old-", dir=outdir))
-            target.rename(old / "student")
-            building.rename(target)
-            shutil.rmtree(old)
-        else:
-            building.rename(target)
+        replace_folder(building, target)
     finally:
-        if building.exists():
-            shutil.rmtree(building)
+        shutil.rmtree(building, ignore_errors=True)
     return target
 
 
@@ -266,12 +226,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--notebooks",
         type=Path,
-        default=REPO / "notebooks",
+        default=NOTEBOOKS,
         help="folder of the instructor notebooks (default: notebooks/)",
     )
     args = parser.parse_args(argv)
+    notebooks = course_notebooks(args.notebooks)
+    if not notebooks:
+        print(f"error: no notebooks (*.ipynb) in {args.notebooks}", file=sys.stderr)
+        return 1
     try:
-        target = write_student_edition(course_notebooks(args.notebooks), args.outdir)
+        target = write_student_edition(notebooks, args.outdir)
     except EditionError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

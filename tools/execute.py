@@ -22,27 +22,18 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+
+from tools.notebooks import execute as run
+from tools.notebooks import write_notebook
 
 
 def execute(path: Path, timeout: int = 900) -> float:
     """Execute the notebook at ``path`` in its own folder, write it back; return seconds."""
     notebook = nbformat.read(path, as_version=4)
-    notebook.metadata.pop("widgets", None)  # widget state of an earlier run
     start = time.perf_counter()
-    NotebookClient(
-        notebook,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        coalesce_streams=True,
-        store_widget_state=False,
-        record_timing=False,
-    ).execute()
+    run(notebook, path.parent, timeout)
     seconds = time.perf_counter() - start
-    temporary = path.with_name(path.name + ".tmp")
-    nbformat.write(notebook, temporary)
-    temporary.replace(path)  # never a half-written notebook
+    write_notebook(notebook, path)
     return seconds
 
 

@@ -42,8 +42,8 @@ import nbformat
 import yaml
 
 from tools.editions import student_notebook
+from tools.notebooks import REPO, course_notebooks, dashboards, is_solution, tags
 
-REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = REPO / "_build" / "site"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -129,15 +129,15 @@ def _stage_notebook(path: Path, stage: Path, student: bool = False) -> None:
     if student:
         notebook = student_notebook(notebook, path.name)
     for cell in notebook.cells:
-        tags = list(cell.metadata.get("tags", []))
+        names = tags(cell)
         if cell.cell_type == "markdown":
             cell.source = _fix_links(cell.source, path.relative_to(REPO), stage)
-        elif "solution" in tags:
-            tags.append("hide-input")
+        elif is_solution(cell):
+            names.append("hide-input")
         if cell.cell_type == "code" and any(WIDGET_MIME in o.get("data", {}) for o in cell.outputs):
-            tags.append(WIDGET_TAG)
-        if tags:
-            cell.metadata["tags"] = tags
+            names.append(WIDGET_TAG)
+        if names:
+            cell.metadata["tags"] = names
     notebook.cells.insert(1 if notebook.cells else 0, _note(relative))
     target = stage / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -167,13 +167,12 @@ def stage(folder: Path, edition: str = "instructor") -> list[Path]:
         text = (REPO / page).read_text(encoding="utf-8")
         (folder / page).parent.mkdir(parents=True, exist_ok=True)
         (folder / page).write_text(_fix_links(text, page, folder), encoding="utf-8")
-    course = sorted((REPO / "notebooks").glob("*.ipynb"))
-    dashboards = sorted((REPO / "notebooks" / "dashboards").glob("*.ipynb"))
-    for path in course + dashboards:
+    course, boards = course_notebooks(), dashboards()
+    for path in course + boards:
         _stage_notebook(path, folder, student=edition == "student" and path in course)
-    pages = [p.relative_to(REPO).with_suffix("").as_posix() for p in course + dashboards]
+    pages = [p.relative_to(REPO).with_suffix("").as_posix() for p in course + boards]
     _toc(folder, pages[: len(course)], pages[len(course) :])
-    return [folder / p.relative_to(REPO) for p in course + dashboards]
+    return [folder / p.relative_to(REPO) for p in course + boards]
 
 
 def warnings_file(out: Path) -> Path:

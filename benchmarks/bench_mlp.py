@@ -69,3 +69,37 @@ def test_per_image_loop(benchmark, reference_model, digits):
     images = digits[0][:1000]
     benchmark.group = LOOP
     benchmark(lambda: [reference_model.forward(image) for image in images])
+
+
+# --- the practical limit: the machine's float32 matrix-multiply rate on the same shapes ---
+
+RATE = "mlp forward as a share of float32 matmul, 10,000 digits"
+
+
+def _flop(model, n: int) -> int:
+    """Multiply-adds of the forward pass's matrix products, counted as 2 flop each."""
+    return 2 * n * sum(w.size for w in model.weights)
+
+
+def test_forward_share_of_matmul(benchmark, reference_model, digits):
+    images, _ = digits
+    benchmark.group = RATE
+    benchmark.extra_info = {"ours": True, "flop": _flop(reference_model, len(images))}
+    benchmark(reference_model.forward, images, block_rows=1024)
+
+
+def test_matmul_only(benchmark, reference_model, digits):
+    """The three float32 products alone, blocks of 1,024 rows, no scaling, bias or softmax."""
+    images, _ = digits
+    X = images.reshape(len(images), -1).astype(np.float32) / np.float32(255)
+    transposed = [np.ascontiguousarray(w.T) for w in reference_model.weights]
+
+    def products() -> None:
+        for start in range(0, len(X), 1024):
+            a = X[start : start + 1024]
+            for w in transposed:
+                a = a @ w
+
+    benchmark.group = RATE
+    benchmark.extra_info = {"flop": _flop(reference_model, len(images))}
+    benchmark(products)

@@ -42,6 +42,12 @@ def pytest_terminal_summary(terminalreporter, config):
     ]
     terminalreporter.write_sep("-", "ratio = peer median / ours median (above 1: ours is faster)")
     terminalreporter.write_line(markdown(ratio_lines(results)))
+    rates = [(b.name, b.extra_info["flop"] / b.stats.median / 1e9) for b in done
+             if b.extra_info.get("flop")]
+    if rates:
+        terminalreporter.write_sep("-", "GFLOP/s of the matrix products (2 flop per multiply-add)")
+        for name, rate in rates:
+            terminalreporter.write_line(f"{name}: {rate:.1f} GFLOP/s")
 
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,21 @@
 """The digit figures draw exactly the images they are given, titled and labelled."""
 
+import ast
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import nbformat
 import numpy as np
 import pytest
 
 from helpers.data import load_sample
-from helpers.plotting.digits import class_means, digit_grid, show_class_means, show_digit
+from helpers.plotting.digits import CMAP, class_means, digit_grid, show_class_means, show_digit
+
+NOTEBOOK_03 = Path(__file__).parents[1] / "notebooks" / "03_mnist_digits.ipynb"
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +106,21 @@ def test_show_class_means_draws_each_mean(sample):
         np.testing.assert_allclose(ax.images[0].get_array(), means[k])
         assert ax.get_title() == f"class {k}" and ax.images[0].get_clim() == (0, 255)
         assert ax.images[0].get_cmap().name == "gray_r"
+
+
+def test_notebook_03_draws_with_gray_r_as_its_prose_says():
+    """03 says every figure of the notebook draws digits with gray_r: its own imshow calls
+    do, and so do the helpers it calls (the tests above)."""
+    cells = nbformat.read(NOTEBOOK_03, as_version=4).cells
+    calls = [
+        node
+        for cell in cells
+        if cell.cell_type == "code"
+        for node in ast.walk(ast.parse(cell.source))
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "imshow"
+    ]
+    assert calls, "notebook 03 has no imshow call left to check"
+    cmaps = [next((k.value.value for k in c.keywords if k.arg == "cmap"), None) for c in calls]
+    assert cmaps == [CMAP] * len(calls) == ["gray_r"] * len(calls), cmaps
+    prose = "".join(c.source for c in cells if c.cell_type == "markdown")
+    assert "Every figure of this notebook draws digits that way" in prose

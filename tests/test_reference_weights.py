@@ -1,5 +1,6 @@
 """The committed reference weights: complete, documented, and as accurate as promised."""
 
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -12,7 +13,8 @@ from helpers.mlp import load_mlp
 from helpers.paths import REFERENCE_WEIGHTS
 from helpers.training import accuracy
 
-NOTEBOOK_05 = Path(__file__).parents[1] / "notebooks" / "05_batched_forward_pass.ipynb"
+ROOT = Path(__file__).parents[1]
+NOTEBOOK_05 = ROOT / "notebooks" / "05_batched_forward_pass.ipynb"
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +29,14 @@ def test_reference_weights_are_complete(model):
     for key in ["trained_on", "training", "command", "test_accuracy", "created", "input_scaling"]:
         assert key in model.metadata, f"attribute {key} missing from the weight file"
     assert "minus the 5,000" in model.metadata["trained_on"]
+
+
+def test_the_recorded_command_runs_the_script_that_exists(model):
+    words = model.metadata["command"].split()
+    assert words[:3] == ["python", "-m", "tools.train"], model.metadata["command"]
+    assert importlib.util.find_spec(words[2]) is not None, f"no module {words[2]}"
+    out = words[words.index("--out") + 1]
+    assert (ROOT / out).resolve() == REFERENCE_WEIGHTS.resolve(), f"--out {out} is elsewhere"
 
 
 def test_sample_accuracy_matches_the_file(model):

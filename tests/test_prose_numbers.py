@@ -66,7 +66,7 @@ PROSE_NUMBER = re.compile(_NUMBER)
 #: How many code cells before and after a markdown cell count as "nearby".
 NEARBY = 3
 SUMMARY = re.compile(r"(?m)^##\s+Summary\b")
-#: A paragraph that says its percentages add up to 100%.
+#: A sentence that says its percentages add up to 100%.
 SUMS_TO_100 = re.compile(r"(?:sum|add|total)\w*\b[^.%]*?\b100\s?%", re.IGNORECASE)
 ANY_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?")
 REFERENCE_WORD = re.compile(
@@ -211,15 +211,15 @@ def unprinted_numbers(
 
 
 def percentages_that_do_not_add_up(nb: nbformat.NotebookNode) -> list[str]:
-    """Paragraphs that say their percentages sum to 100% while they do not, as written."""
+    """Sentences that say their percentages sum to 100% while they do not, as written."""
     wrong = []
     for number, cell in enumerate(nb.cells):
         if cell.cell_type != "markdown":
             continue
-        for paragraph in re.split(r"\n\s*\n", prose_of(cell.source)):
-            if not SUMS_TO_100.search(paragraph):
+        for sentence in re.split(r"(?<=[.!?])\s+", prose_of(cell.source)):
+            if not SUMS_TO_100.search(sentence):
                 continue
-            shares = [value for _, value, _, percent in prose_numbers(paragraph) if percent]
+            shares = [value for _, value, _, percent in prose_numbers(sentence) if percent]
             parts = [v for v in shares if v != 100]
             if len(parts) >= 2 and sum(parts) != 100:
                 wrong.append(f"markdown cell {number}: {' + '.join(map(str, parts))} != 100")

@@ -81,3 +81,59 @@ def test_the_stated_tolerance_is_the_checked_one(exercise, stated):
     assert f"Checked {stated}" in " ".join(text.split())
     percent = float(stated.split()[1]) / 100
     assert _answers("01")[exercise]["rtol"] == pytest.approx(percent)
+
+
+#: A careful read, as notebook 01's time line states it: prose at 200 words a minute,
+#: code (with its printed output) at 10 lines a minute, the covariance explorer tried as
+#: the text asks, and each exercise at what it takes a student who has read the notebook.
+WORDS_PER_MINUTE, LINES_PER_MINUTE, EXPLORER_MINUTES = 200, 10, 3
+EXERCISE_MINUTES = {"value": 5, "programming": 15, "prediction": 2, "open question": 5}
+
+
+def _careful_read() -> dict:
+    """Words, code lines and minutes of notebook 01, counted from the notebook itself."""
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    sources = [(c["cell_type"], "".join(c["source"]), c["metadata"].get("tags", [])) for c in cells]
+    words = sum(
+        len(re.sub(r"(?m)^\*\*Time:\*\*.*$", "", s).split())
+        for kind, s, _ in sources
+        if kind == "markdown"
+    )
+    lines = sum(
+        len([line for line in s.splitlines() if line.strip()])
+        for kind, s, tags in sources
+        if kind == "code" and "solution" not in tags
+    )
+    checks = re.findall(r'check\("01\.(\w+)", (\w+)\)', "\n".join(s for _, s, _ in sources))
+    kinds = {
+        "value": sum(k.isdigit() and a.startswith("answer") for k, a in checks),
+        "programming": sum(k.isdigit() and not a.startswith("answer") for k, a in checks),
+        "prediction": sum(k.startswith("p") for k, _ in checks),
+        "open question": sum("**Open question.**" in s for _, s, _ in sources),
+    }
+    exercises = sum(EXERCISE_MINUTES[k] * n for k, n in kinds.items())
+    reading, code = words / WORDS_PER_MINUTE, lines / LINES_PER_MINUTE
+    total = reading + code + EXPLORER_MINUTES + exercises
+    return {
+        "words": words,
+        "lines": lines,
+        "kinds": kinds,
+        "reading": reading,
+        "code": code,
+        "exercises": exercises,
+        "total": total,
+    }
+
+
+def test_the_time_line_is_a_careful_read_of_the_notebook_as_it_is():
+    time_line = re.search(r"(?m)^\*\*Time:\*\*.*$", _markdown()).group(0)
+    stated = [float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", time_line)]
+    total, words, reading, per_minute, lines, code, lines_per_minute, explorer, exercises = stated
+    assert (per_minute, lines_per_minute) == (WORDS_PER_MINUTE, LINES_PER_MINUTE)
+    read = _careful_read()
+    assert read["kinds"] == {"value": 4, "programming": 2, "prediction": 1, "open question": 1}
+    assert words == pytest.approx(read["words"], rel=0.05)
+    assert lines == pytest.approx(read["lines"], rel=0.05)
+    assert abs(reading - read["reading"]) <= 1 and abs(code - read["code"]) <= 1
+    assert (explorer, exercises) == (EXPLORER_MINUTES, read["exercises"])
+    assert total == 5 * np.ceil(read["total"] / 5)  # "about": rounded up to 5 minutes

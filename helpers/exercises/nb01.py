@@ -88,8 +88,15 @@ def _cases(rng: np.random.Generator) -> list[Case]:
     ]
 
 
-def _variances(X, resp, reg_covar, divide_by_n=False, centre=True, add_reg=True):
-    """The diagonal M-step, or one of its usual mistakes."""
+def _variances(
+    X: np.ndarray,
+    resp: np.ndarray,
+    reg_covar: float,
+    divide_by_n: bool = False,
+    centre: bool = True,
+    add_reg: bool = True,
+) -> tuple:
+    """The diagonal M-step, or a usual mistake: over N, around the origin, no reg_covar."""
     nk = resp.sum(axis=0)
     means = resp.T @ X / nk[:, None]
     spread = [(X - means[k]) if centre else X for k in range(len(nk))]
@@ -127,7 +134,14 @@ exercise(
 )
 
 
-def _tied(X, resp, reg_covar, around="component", weigh="points", reg_on="diagonal"):
+def _tied(
+    X: np.ndarray,
+    resp: np.ndarray,
+    reg_covar: float,
+    around: str = "component",
+    weigh: str = "points",
+    reg_on: str = "diagonal",
+) -> tuple:
     """The tied M-step, or one of its usual mistakes (the reference itself is guarded)."""
     n, d = X.shape
     nk = resp.sum(axis=0)

@@ -144,10 +144,13 @@ class MLP:
         return_hidden : bool, default False
             Also return the hidden layers' ReLU activations.
         block_rows : int, optional
-            None: the whole batch goes through each layer at once, so all its
-            activations are in memory together. An int: the rows go through in
-            blocks of that many, each block's probabilities written into the one
-            (N, n_outputs) result; less memory (notebook 05 measures both).
+            None: the whole batch goes through each layer at once. The peak memory
+            is then the first layer's, 4 * (n_inputs + 2 * size_1) * N bytes: the
+            float32 copy of the input (none if X is already float32), the product
+            X @ W1.T and its sum with b1; later layers are narrower. An int: the
+            rows go through in blocks of that many, each block's probabilities
+            written into the one (N, n_outputs) result, so the peak is one block's
+            plus 4 * n_outputs * N bytes (notebook 05 measures both).
 
         Returns
         -------

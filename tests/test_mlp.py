@@ -320,3 +320,23 @@ def test_complex_or_ragged_input_is_refused_not_truncated():
         model.forward(np.zeros((2, 784), complex))
     with pytest.raises(TypeError, match="X must be a rectangular array of pixels"):
         model.forward([[0.5] * 784, [0.5] * 783])
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_whole_batch_peak_is_the_first_layer(dtype):
+    # forward's docstring and notebook 05: 4 * (n_inputs + 2 * size_1) * N bytes, the
+    # float32 input copy (none for float32 input), the first product and its sum with b1
+    import tracemalloc
+
+    model = MLP.initialized([30, 20, 6, 3])
+    rng = np.random.default_rng(9)
+    X = rng.integers(0, 256, size=(20_000, 30)).astype(dtype)
+    if dtype == np.float32:
+        X /= 255
+    tracemalloc.start()
+    model.forward(X)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    copy = 30 if dtype == np.uint8 else 0
+    expected = 4 * (copy + 2 * 20) * len(X)
+    assert expected <= peak < 1.05 * expected, (peak, expected)

@@ -66,3 +66,17 @@ def test_reference_weights_reach_98_2_percent_on_the_official_test_set(model, mn
     measured = accuracy(model, images, labels)
     assert measured >= 0.982
     assert measured == pytest.approx(model.metadata["test_accuracy"])
+
+
+def test_the_dead_units_of_notebook_04_are_dead_for_every_image(model):
+    # Notebook 04's model answer: bound each layer's input over all pixels in [0, 1]
+    # (layer 2 reads a1, which is not bounded by 1), and the dead units stay below 0.
+    images, _ = load_sample()
+    _, (hidden1, hidden2) = model.forward(images, return_hidden=True)
+    (W1, W2, _), (b1, b2, _) = model.weights, model.biases
+    dead1 = np.flatnonzero(hidden1.max(axis=0) == 0)
+    dead2 = np.flatnonzero(hidden2.max(axis=0) == 0)
+    assert len(dead1) and len(dead2) and hidden1.max() > 1
+    assert (np.maximum(W1[dead1], 0).sum(axis=1) + b1[dead1] < 0).all()
+    u = np.maximum(np.maximum(W1, 0).sum(axis=1) + b1, 0)
+    assert (np.maximum(W2[dead2], 0) @ u + b2[dead2] < 0).all()

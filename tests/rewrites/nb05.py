@@ -1,0 +1,122 @@
+"""Hand-written answers to notebook 05's programming exercises (see tests/rewrites)."""
+
+import numpy as np
+
+
+def forward_blocks_list(pixels, weights, biases, block_rows):
+    out = []
+    n_layers = len(weights)
+    for start in range(0, pixels.shape[0], block_rows):
+        a = pixels[start : start + block_rows].astype(np.float32) / 255
+        for i in range(n_layers):
+            z = a @ weights[i].T + biases[i]
+            a = np.maximum(z, 0) if i < n_layers - 1 else z
+        a = a - a.max(axis=1, keepdims=True)
+        out.append(np.exp(a) / np.exp(a).sum(axis=1, keepdims=True))
+    return np.vstack(out)
+
+
+def forward_blocks_columns(pixels, weights, biases, block_rows):
+    # the column convention inside each block: W @ X.T, one column per image
+    n = len(pixels)
+    result = np.zeros((n, len(biases[-1])))
+    start = 0
+    while start < n:
+        stop = min(start + block_rows, n)
+        a = (pixels[start:stop] / 255.0).T
+        for W, b in zip(weights, biases, strict=True):
+            z = W @ a + b[:, None]
+            a = np.maximum(z, 0)
+        z = z - z.max(axis=0)
+        result[start:stop] = (np.exp(z) / np.exp(z).sum(axis=0)).T
+        start = stop
+    return result
+
+
+def forward_blocks_not_transposed(pixels, weights, biases, block_rows):
+    out = []
+    for start in range(0, len(pixels), block_rows):
+        a = pixels[start : start + block_rows] / 255
+        for W, b in zip(weights, biases, strict=True):
+            a = a @ W + b  # W where W.T belongs
+            if W is not weights[-1]:
+                a = np.maximum(a, 0)
+        e = np.exp(a - a.max(axis=1, keepdims=True))
+        out.append(e / e.sum(axis=1, keepdims=True))
+    return np.concatenate(out)
+
+
+def forward_blocks_unscaled(pixels, weights, biases, block_rows):
+    out = np.empty((len(pixels), len(biases[-1])))
+    for start in range(0, len(pixels), block_rows):
+        a = pixels[start : start + block_rows].astype(float)
+        for W, b in zip(weights[:-1], biases[:-1], strict=True):
+            a = np.maximum(a @ W.T + b, 0)
+        z = a @ weights[-1].T + biases[-1]
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        out[start : start + block_rows] = e / e.sum(axis=1, keepdims=True)
+    return out
+
+
+def forward_blocks_whole_blocks_only(pixels, weights, biases, block_rows):
+    out = []
+    for k in range(len(pixels) // block_rows):
+        a = pixels[k * block_rows : (k + 1) * block_rows] / 255.0
+        for W, b in zip(weights[:-1], biases[:-1], strict=True):
+            a = np.maximum(a @ W.T + b, 0)
+        z = a @ weights[-1].T + biases[-1]
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        out.append(e / e.sum(axis=1, keepdims=True))
+    return np.concatenate(out)
+
+
+def record_by_hand(probabilities, index):
+    values = [float(v) for v in probabilities]
+    best = 0
+    for k in range(len(values)):
+        if values[k] > values[best]:
+            best = k
+    return {"index": int(index), "activations": values, "classification": best}
+
+
+def record_tolist(row, i):
+    return {"classification": int(row.argmax()), "index": i.item(), "activations": row.tolist()}
+
+
+def record_numpy_left_in(probabilities, index):
+    return {
+        "index": index,
+        "activations": [p for p in probabilities],
+        "classification": np.argmax(probabilities),
+    }
+
+
+def record_argmin(probabilities, index):
+    values = probabilities.tolist()
+    return {"index": int(index), "activations": values, "classification": values.index(min(values))}
+
+
+def record_counted_from_1(probabilities, index):
+    return {
+        "index": int(index + 1),
+        "activations": probabilities.tolist(),
+        "classification": int(probabilities.argmax()),
+    }
+
+
+REWRITES = {
+    "05.1": [forward_blocks_list, forward_blocks_columns],
+    "05.2": [record_by_hand, record_tolist],
+}
+MISTAKES = {
+    "05.1": [
+        (forward_blocks_not_transposed, "each W has shape (outputs, inputs)"),
+        (forward_blocks_unscaled, "pixels in [0, 1]"),
+        (forward_blocks_whole_blocks_only, "the last, shorter block"),
+    ],
+    "05.2": [
+        (record_numpy_left_in, "json.dumps refuses your record"),
+        (record_argmin, "smallest activation"),
+        (record_counted_from_1, "one more than the index given"),
+    ],
+}

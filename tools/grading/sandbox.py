@@ -56,7 +56,7 @@ def encode(value, depth: int = 0) -> dict:
         if array.dtype.hasobject:
             return {"t": "other", "type": "an array of Python objects"}
         buffer = io.BytesIO()
-        np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+        np.save(buffer, np.asarray(array, order="C"), allow_pickle=False)
         kind = "np" if isinstance(value, np.generic) else "nd"
         return {"t": kind, "b": base64.b64encode(buffer.getvalue()).decode()}
     if type(value) in (list, tuple):

@@ -203,6 +203,30 @@ def test_only_the_imports_and_functions_of_the_defining_cell_are_taken() -> None
     assert "not valid Python" in student_definition(broken, "f").problem
 
 
+BODIES = {
+    "allocates far too much": ("return np.ones(2**40)", "raised MemoryError"),
+    "ends its process": ("import os\nos._exit(3)", "ended the Python process"),
+    "writes into the protocol's stdout": (
+        "import os\nos.write(1, b'Correct' * 1000)\nprint('Correct')\nreturn None",
+        "Not yet: case",
+    ),
+    "returns a generator": ("return (x for x in [])", "got generator"),
+    "raises SystemExit": ("raise SystemExit(0)", "raised SystemExit"),
+}
+
+
+@pytest.mark.parametrize("body, words", BODIES.values(), ids=BODIES)
+def test_the_judge_survives_what_a_function_does(tmp_path: Path, body: str, words: str) -> None:
+    from tools.grading.judge import judge_answer
+
+    g = GRADED[FIRST][0]
+    notebook = students.student_edition(FIRST)
+    students.with_body(notebook, g, body)
+    source = student_definition(notebook, g.function).source
+    status, message = judge_answer(g.name, source, g.function, 1, tmp_path, timeout=30)
+    assert status == "not yet" and words in message, message
+
+
 def test_replies_are_decoded_without_pickle() -> None:
     import numpy as np
 
@@ -212,8 +236,8 @@ def test_replies_are_decoded_without_pickle() -> None:
     assert np.array_equal(back["a"][0], value["a"][0]) and back["a"][1] == np.float32(2.5)
     assert back["a"][2] == [1, None, "x"] and back[3] is np.True_
     objects = decode(encode(np.array([object()], dtype=object)))
-    assert repr(objects) == "<an array of Python objects>"
-    assert repr(decode(encode(iter([])))) == "<a list_iterator>"
+    assert repr(objects) == "<array of Python objects>"
+    assert repr(decode(encode(iter([])))) == "<list_iterator>"
 
 
 def test_points_are_declared_once_and_the_grading_seed_is_not_the_students() -> None:

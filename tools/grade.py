@@ -349,6 +349,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)
+    if all(r["feedback"].startswith("Could not grade") for r in rows):
+        print("error: no notebook could be graded (see the problems above)", file=sys.stderr)
+        return 1
     print(_summary(rows, problems, len(students), args.out, seed))
     return 0
 

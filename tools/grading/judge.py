@@ -46,13 +46,13 @@ class _Stop(BaseException):
 
 
 class _Returned:
-    """A value of a type the grader does not pass back (a generator, a class instance...)."""
+    """A value of a type the grader does not pass back (a generator, a class instance...).
 
-    def __init__(self, what: str) -> None:
-        self.what = what
+    Its class is named after the student's type, so the check's message names it.
+    """
 
     def __repr__(self) -> str:
-        return f"<{self.what}>"
+        return f"<{type(self).__name__}>"
 
 
 def decode(data: dict) -> Any:
@@ -68,7 +68,7 @@ def decode(data: dict) -> Any:
         return values if kind == "list" else tuple(values)
     if kind == "dict":
         return {_hashable(decode(k)): decode(v) for k, v in zip(data["k"], data["v"], strict=True)}
-    return _Returned(str(data.get("type", "an object")))
+    return type(str(data.get("type", "object")), (_Returned,), {})()
 
 
 def _hashable(key: Any) -> Any:
@@ -126,7 +126,15 @@ class _Sandbox:
             env=env,
             start_new_session=True,  # its own process group: killed as a whole
         )
-        self._send({"source": source, "function": function, "exercise": exercise})
+        helpers_path = str(Path(exercises.__file__).resolve().parents[2])
+        self._send(
+            {
+                "source": source,
+                "function": function,
+                "exercise": exercise,
+                "helpers_path": helpers_path,
+            }
+        )
 
     def _send(self, payload: object) -> None:
         data = pickle.dumps(payload)
@@ -216,6 +224,10 @@ def judge_answer(
         raise ValueError(f"{exercise} is not a programming exercise")
     sandbox = _Sandbox(source, function, exercise, workdir, timeout)
     try:
+        try:
+            sandbox.receive()  # "started": helpers imported, no student code run yet
+        except _Stop:
+            return "not yet", "Could not grade: the grading process did not start."
         ready = sandbox.receive()
         if ready["kind"] == "setup":
             return "not yet", (

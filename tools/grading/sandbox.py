@@ -27,6 +27,7 @@ import struct
 import sys
 
 MAX_DEPTH = 20
+MEMORY_LIMIT = 4 * 2**30  # bytes of address space for the student's process
 
 
 def _read(stream) -> bytes | None:
@@ -48,13 +49,13 @@ def encode(value, depth: int = 0) -> dict:
     import numpy as np
 
     if depth > MAX_DEPTH:
-        return {"t": "other", "type": "a structure nested too deeply"}
+        return {"t": "other", "type": "structure nested too deeply"}
     if value is None or type(value) in (bool, int, float, str):
         return {"t": "py", "v": value}
     if isinstance(value, np.generic | np.ndarray):
         array = np.asarray(value)
         if array.dtype.hasobject:
-            return {"t": "other", "type": "an array of Python objects"}
+            return {"t": "other", "type": "array of Python objects"}
         buffer = io.BytesIO()
         np.save(buffer, np.asarray(array, order="C"), allow_pickle=False)
         kind = "np" if isinstance(value, np.generic) else "nd"
@@ -67,7 +68,24 @@ def encode(value, depth: int = 0) -> dict:
             "k": [encode(k, depth + 1) for k in value],
             "v": [encode(v, depth + 1) for v in value.values()],
         }
-    return {"t": "other", "type": f"a {type(value).__name__}"}
+    return {"t": "other", "type": type(value).__name__}
+
+
+def _limit_process() -> None:
+    """Die with the grader (Linux), and cap the address space (a runaway allocation fails)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    except (ImportError, ValueError, OSError):
+        pass
 
 
 def main() -> None:
@@ -79,9 +97,13 @@ def main() -> None:
     sys.stdin, sys.stdout, sys.stderr = (open(os.devnull, m) for m in ("r", "w", "w"))
 
     setup = pickle.loads(_read(requests))
+    _limit_process()
+    sys.path.insert(0, setup["helpers_path"])  # the instructor's helpers, whatever the cwd holds
     import numpy as np
 
     from helpers import exercises
+
+    _write(replies, {"kind": "started"})
 
     exercise = exercises.find(setup["exercise"])
     guard = exercises._Guard(exercise.guarded or (exercise.reference,))

@@ -222,7 +222,10 @@ def grade(
     from helpers.atomic import atomic_path
     from tools.grading.discover import graded_exercises
 
-    graded = {path.name: (path, graded_exercises(path)) for path in course}
+    try:
+        graded = {path.name: (path, graded_exercises(path)) for path in course}
+    except ValueError as error:  # an instructor notebook that breaks the exercise conventions
+        raise GradeError(str(error)) from None
     graded = {name: pair for name, pair in graded.items() if pair[1]}
     if not graded:
         raise GradeError("the course notebooks have no programming exercises to grade")

@@ -91,6 +91,9 @@ def tampered(path: Path, graded: list[Graded], how: str) -> nbformat.NotebookNod
         if how == "patches numpy and helpers when called":
             with_body(notebook, g, AT_CALL_TIME)
             continue
+        if how == "overwrites the handed-in notebook":  # its working copy, never the original
+            with_body(notebook, g, f"open({path.name!r}, 'w').write('{{}}')\nreturn None")
+            continue
         before = ""
         if how == "patches np.allclose beside the function":
             before = "np.allclose = lambda *a, **k: True\nnp.isclose = lambda *a, **k: True\n"
@@ -132,6 +135,7 @@ TAMPERS = [
     "patches np.allclose beside the function",
     "patches numpy and helpers when called",
     "calls the package",
+    "overwrites the handed-in notebook",
 ]
 
 

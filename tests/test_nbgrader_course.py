@@ -38,8 +38,11 @@ def released(source: str) -> str:
 
 
 def lines(source: str) -> str:
-    """The source without blank lines (the student edition puts two before a function)."""
-    return "\n".join(line for line in source.splitlines() if line.strip())
+    """The source without blank lines (the student edition puts two before a function) and
+    without top-level imports (the release keeps a solution cell's own imports, which the
+    student edition drops)."""
+    kept = [line for line in source.splitlines() if line.strip()]
+    return "\n".join(line for line in kept if not re.match(r"(import|from) \S", line))
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,9 @@ mistake. Only the calls to the student's function go to a separate, fresh
 Python process (:mod:`tools.grading.sandbox`), started in the student's working
 folder with ``python -I`` (no current folder or PYTHON* variables on its path),
 that runs nothing of the notebook but the student's imports and function
-definitions. Its replies are decoded without pickle. The whole exercise has one
+definitions, and gets each case whole (the exercise's ``call`` hook, when it
+has one, runs there too, with the function). Its replies are decoded without
+pickle. The whole exercise has one
 time limit; past it the process group is killed (SIGKILL: a loop may ignore
 SIGINT), and the exercise is Not yet.
 """
@@ -15,6 +17,7 @@ SIGINT), and the exercise is Not yet.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import os
 import pickle
@@ -176,8 +179,12 @@ class _Sandbox:
         return json.loads(self._read_exactly(size))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("the student's function is called through run(case)")
+
+    def run(self, case: Any) -> Any:
+        """What the check gets from the student's function on ``case`` (run in the sandbox)."""
         try:
-            self._send((args, kwargs))
+            self._send(case)
         except (pickle.PicklingError, TypeError, AttributeError) as error:
             raise _Stop(
                 f"Could not grade: its inputs cannot be sent to a process ({error})"
@@ -191,8 +198,8 @@ class _Sandbox:
                 "package's own implementation."
             )
         if "args" in reply:
-            _put_back(list(args), decode(reply["args"]))
-            _put_back([kwargs], [decode(reply["kwargs"])])
+            _put_back(list(case.args), decode(reply["args"]))
+            _put_back([case.kwargs], [decode(reply["kwargs"])])
         return decode(reply["value"])
 
     def kill(self) -> None:
@@ -235,7 +242,17 @@ def judge_answer(
                 f"{ready['message'].splitlines()[0] if ready['message'] else ''}"
             ).rstrip(": ")
         sandbox.__name__ = function
-        return exercises.judge(exercise, ex, sandbox, grading_seed(seed, exercise))
+        original = ex.call
+
+        def call(answer: Any, case: Any) -> Any:
+            if answer is sandbox:  # the student's function: in its own process
+                return sandbox.run(case)
+            if original is not None:  # the reference and the usual mistakes: here
+                return original(answer, case)
+            return answer(*case.args, **case.kwargs)
+
+        graded = dataclasses.replace(ex, call=call)
+        return exercises.judge(exercise, graded, sandbox, grading_seed(seed, exercise))
     except _Stop as stop:
         return "not yet", stop.message
     finally:

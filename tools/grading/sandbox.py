@@ -4,8 +4,10 @@ Started by :mod:`tools.grading.judge` as ``python -I tools/grading/sandbox.py``,
 the student's working folder, a fresh process for every exercise. It imports the
 installed ``helpers`` (before any student code runs), runs the student's imports
 and function definitions (nothing else of the notebook) in a fresh namespace,
-then answers calls: each request is ``(args, kwargs)`` (pickled by the
-instructor's process), each reply says what the function returned (encoded
+then answers calls: each request is a case (pickled by the instructor's
+process), run as the check runs it (through the exercise's ``call`` hook if it
+has one, e.g. one that opens an HDF5 file for the function), each reply says
+what came back (encoded
 without pickle: JSON, and arrays in numpy's own format without objects), what it
 raised, whether it changed its inputs, or which guarded package function it
 called. It never compares anything: the instructor's process does, so nothing the
@@ -118,12 +120,15 @@ def main() -> None:
     _write(replies, {"kind": "ready"})
 
     while (request := _read(requests)) is not None:
-        args, kwargs = pickle.loads(request)
-        before = pickle.dumps((args, kwargs))
+        case = pickle.loads(request)  # a helpers.exercises.Case
+        before = pickle.dumps(case)
         guard.called = None
         try:
-            with guard:
-                result = function(*args, **kwargs)
+            with guard:  # as the check does: the exercise's call hook, if any, runs the function
+                if exercise.call is not None:
+                    result = exercise.call(function, case)
+                else:
+                    result = function(*case.args, **case.kwargs)
         except BaseException as error:
             text = str(error)
             _write(replies, {"kind": "raise", "type": type(error).__name__, "message": text})
@@ -132,11 +137,10 @@ def main() -> None:
             _write(replies, {"kind": "guard", "called": guard.called})
             continue
         try:
-            changed = pickle.dumps((args, kwargs)) != before
             reply = {"kind": "return", "value": encode(result)}
-            if changed:
-                reply["args"] = encode(list(args))
-                reply["kwargs"] = encode(kwargs)
+            if pickle.dumps(case) != before:
+                reply["args"] = encode(list(case.args))
+                reply["kwargs"] = encode(case.kwargs)
         except BaseException as error:
             reply = {"kind": "raise", "type": type(error).__name__, "message": str(error)}
         _write(replies, reply)

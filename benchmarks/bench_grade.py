@@ -1,0 +1,65 @@
+"""Grading a class: ``python -m tools.grade`` on 30 synthetic students for one notebook, 2 jobs.
+
+The notebook is the course notebook with the most programming exercises (found
+by tools.grading.discover, so new exercises count as they land). A third of the
+students hand in the instructor's solutions, a third a usual mistake as a student
+writes it (tests/rewrites) for every exercise, a third the untouched student
+edition. The time is the whole command as an instructor types it (interpreter,
+workers, one fresh process per exercise and student); the README's table gives
+it per student (median / 30). Target: under 1 s per student on 2 cores.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests import grading_students as students
+
+ROOT = Path(__file__).parents[1]
+N_STUDENTS = 30
+GROUP = f"grade {N_STUDENTS} students, one notebook, 2 jobs"
+
+
+def _mistake_source(name: str, function: str) -> str:
+    """The first hand-written mistake of exercise ``name``, renamed to ``function``."""
+    module = importlib.import_module(f"tests.rewrites.nb{name.split('.')[0]}")
+    wrong = module.MISTAKES[name][0][0]
+    return inspect.getsource(wrong).replace(f"def {wrong.__name__}(", f"def {function}(", 1)
+
+
+@pytest.fixture(scope="module")
+def hand_ins(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    graded_notebooks = students.graded_notebooks(ROOT / "notebooks")
+    path = max(graded_notebooks, key=lambda p: len(graded_notebooks[p]))
+    folder = tmp_path_factory.mktemp("class") / "submissions"
+    for number in range(N_STUDENTS):
+        kind = number % 3
+        if kind == 0:
+            notebook = students.instructor(path)
+        else:
+            notebook = students.student_edition(path)
+        if kind == 1:
+            for g in graded_notebooks[path]:
+                students.cell(notebook, g.solution_id).source = _mistake_source(g.name, g.function)
+        students.write(folder, f"student{number:02d}", path.name, notebook)
+    return folder
+
+
+def _grade(hand_ins: Path, out: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "tools.grade", str(hand_ins), "--out", str(out), "--jobs", "2"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_grade_a_class(benchmark, hand_ins: Path, tmp_path: Path) -> None:
+    benchmark.group, benchmark.extra_info = GROUP, {"ours": True, "students": N_STUDENTS}
+    benchmark.pedantic(_grade, (hand_ins, tmp_path / "grades.csv"), rounds=3, warmup_rounds=0)

@@ -1,0 +1,176 @@
+"""The nbgrader route: the course notebooks as an nbgrader course, graded by nbgrader's commands.
+
+The conversion is checked on every course notebook with programming exercises
+(fast, no nbgrader needed). The end-to-end test (marker ``nbgrader``, skipped
+without the ``grading`` extra: ``pip install -r requirements/grading.txt``) runs
+``nbgrader generate_assignment`` on every assignment and ``nbgrader autograde``
+on a perfect student and an untouched release for each, and on notebook 00 on a
+student who tampers, one who deletes the test cell and one whose function loops
+forever ignoring Ctrl+C.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests import grading_students as students
+from tools.editions import EditionError
+from tools.grading.nbgrader_course import BEGIN, END, STUB, grade_id, write_course
+
+REPO = Path(__file__).resolve().parents[1]
+GRADED = students.graded_notebooks(REPO / "notebooks")
+FIRST = next(iter(GRADED))
+
+
+def released(source: str) -> str:
+    """What nbgrader's ClearSolutions makes of a solution cell (the stub between the markers)."""
+    pattern = re.compile(rf"^( *){re.escape(BEGIN)}\n.*?^ *{re.escape(END)}$", re.S | re.M)
+    return pattern.sub(lambda m: m.group(1) + STUB, source)
+
+
+def lines(source: str) -> str:
+    """The source without blank lines (the student edition puts two before a function) and
+    without top-level imports (the release keeps a solution cell's own imports, which the
+    student edition drops)."""
+    kept = [line for line in source.splitlines() if line.strip()]
+    return "\n".join(line for line in kept if not re.match(r"(import|from) \S", line))
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("course") / "course"
+    assignments = write_course(folder, list(GRADED), seed=2026, timeout=10)
+    assert assignments == [p.stem for p in GRADED]
+    return folder
+
+
+def test_the_release_is_the_student_edition(course: Path) -> None:
+    for path, graded in GRADED.items():
+        source = nbformat.read(course / "source" / path.stem / path.name, as_version=4)
+        student = students.student_edition(path)
+        assert [c.get("id") for c in source.cells] == [c.get("id") for c in student.cells]
+        for ours, theirs in zip(source.cells, student.cells, strict=True):
+            meta = ours.metadata.get("nbgrader", {})
+            if meta.get("solution"):
+                assert lines(released(ours.source)) == lines(theirs.source)
+            elif meta.get("grade"):
+                assert ours.source.startswith(theirs.source) and meta["locked"]
+            else:
+                assert ours.source == theirs.source
+        for g in graded:
+            check = students.cell(source, g.check_id).metadata.nbgrader
+            assert check["points"] == g.points and check["grade_id"] == grade_id("check", g.name)
+            solution = students.cell(source, g.solution_id).metadata.nbgrader
+            assert solution["grade_id"] == grade_id("solution", g.name)
+
+
+def test_the_grading_pins_change_nothing_of_the_lock() -> None:
+    from packaging.requirements import Requirement
+
+    from tests.test_packaging import _lock
+
+    command = (
+        "uv pip compile pyproject.toml --extra grading -c requirements/lock.txt --universal"
+        " --python-version 3.11 --generate-hashes -o requirements/grading.txt"
+    )
+    text = (REPO / "requirements" / "grading.txt").read_text()
+    assert command in text, "requirements/grading.txt was not made by the documented command"
+    locked, _ = _lock()
+    grading = {}
+    for line in text.replace("\\\n", " ").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            assert "--hash=sha256:" in line, f"no hash: {line}"
+            pin = Requirement(line.split(" --hash", 1)[0])
+            grading[pin.name.lower()] = str(pin.specifier)
+    assert Requirement("nbgrader>=0.9.6,<0.10").specifier.contains(grading["nbgrader"][2:])
+    for name, pins in locked.items():
+        if name in grading:
+            assert grading[name] in [str(p.specifier) for p in pins], f"{name}: {command}"
+
+
+def test_a_course_folder_of_other_files_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "mine.txt").write_text("keep me")
+    with pytest.raises(EditionError, match="did not write"):
+        write_course(tmp_path, list(GRADED), seed=1, timeout=10)
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]
+
+
+def as_released(notebook: nbformat.NotebookNode, release: Path) -> nbformat.NotebookNode:
+    """``notebook`` with the nbgrader metadata of the release (as if the student edited it)."""
+    meta = {c.get("id"): c.metadata.get("nbgrader") for c in nbformat.read(release, 4).cells}
+    for cell in notebook.cells:
+        if meta.get(cell.get("id")):
+            cell.metadata["nbgrader"] = meta[cell.get("id")]
+    return notebook
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    return subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,  # a bound on a hang
+    )
+
+
+@pytest.mark.nbgrader
+def test_nbgrader_generates_and_autogrades_the_course(course: Path) -> None:
+    pytest.importorskip("nbgrader", reason="the grading extra: requirements/grading.txt")
+    for path in GRADED:
+        run = nbgrader(course, "generate_assignment", path.stem)
+        assert run.returncode == 0, run.stderr[-3000:]
+        release = nbformat.read(course / "release" / path.stem / path.name, as_version=4)
+        student = students.student_edition(path)
+        assert [lines(c.source) for c in release.cells] == [lines(c.source) for c in student.cells]
+
+    for path, graded in GRADED.items():
+        release = course / "release" / path.stem / path.name
+        hand_ins = {
+            "perfect": students.instructor(path),
+            "untouched": nbformat.read(release, as_version=4),
+        }
+        if path == FIRST:
+            tamper = students.tampered(path, graded, "patches helpers in a cell")
+            tamper.cells.insert(1, nbformat.v4.new_code_cell("np.allclose = lambda *a, **k: True"))
+            hand_ins["tamper"] = tamper
+            hand_ins["deleted"] = students.tampered(path, graded, "deletes the check cell")
+            looping = students.instructor(path)
+            students.with_body(looping, graded[0], students.LOOP)
+            hand_ins["loop"] = looping
+        for student, notebook in hand_ins.items():
+            notebook = as_released(notebook, release)
+            students.write(course / "submitted", student, f"{path.stem}/{path.name}", notebook)
+        # generous time limits for the other notebooks' cells; notebook 00's loop takes 10 s
+        limit = [] if path == FIRST else ["--Execute.timeout=300"]
+        run = nbgrader(course, "autograde", path.stem, *limit)
+        assert run.returncode == 0, run.stderr[-3000:]
+        assert "Missing grade cell" in run.stderr or path != FIRST
+
+    run = nbgrader(course, "export", "--to", "grades.csv")
+    assert run.returncode == 0, run.stderr[-3000:]
+    scores = {
+        (r["assignment"], r["student_id"]): (float(r["score"]), float(r["max_score"]))
+        for r in csv.DictReader((course / "grades.csv").open())
+    }
+    for path, graded in GRADED.items():
+        most = float(sum(g.points for g in graded))
+        assert scores[path.stem, "perfect"] == (most, most)
+        assert scores[path.stem, "untouched"] == (0.0, most)
+    rest = float(sum(g.points for g in GRADED[FIRST][1:]))
+    assert scores[FIRST.stem, "tamper"][0] == 0.0
+    assert scores[FIRST.stem, "deleted"][0] == 0.0
+    assert scores[FIRST.stem, "loop"][0] == rest  # only the looping exercise is lost
+    shutil.rmtree(course / "autograded")

@@ -1,0 +1,224 @@
+"""The course notebooks as an nbgrader course (README, Grading: the nbgrader route).
+
+Usage, from the repository root::
+
+    python -m tools.grading.nbgrader_course COURSE [--seed S] [--timeout 60]
+
+writes ``COURSE/source/<notebook>/<notebook>.ipynb`` (one nbgrader assignment per
+course notebook, named after it) and ``COURSE/nbgrader_config.py``. Then, in
+``COURSE``, nbgrader's own commands work as usual: ``nbgrader generate_assignment
+00_start_here``, ``nbgrader autograde 00_start_here``, formgrader, the exchange.
+
+In the source notebooks
+
+* the solution cell of a programming exercise is an nbgrader solution cell: its
+  function's body sits between ``### BEGIN SOLUTION`` and ``### END SOLUTION``,
+  so the release keeps the signature and docstring with the body
+  ``raise NotImplementedError("your code here")``, as the student edition does;
+* its check cell is a locked, autograded test cell worth the exercise's points
+  (:mod:`tools.grading.points`), with a hidden test that fails unless the
+  check's verdict is Correct;
+* the value exercises' answer cells are already the student's stubs (practice,
+  0 points) and the model answers are left out, as in the student edition.
+
+The configuration makes autograde safe from the student's kernel: it restores
+missing test cells (``OverwriteCells.add_missing_cells``), kills and restarts a
+kernel stuck past ``--timeout`` (also in a loop that ignores SIGINT), and then
+replaces the output of every test cell with the verdict of
+:mod:`tools.grading.judge` on the student's function (run in a fresh process,
+cases drawn from the course's seed), so what the kernel printed never counts
+(:mod:`tools.grading.nbgrader_plugins`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import secrets
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from tools.editions import EditionError, course_notebooks, is_solution, stub
+from tools.grading.discover import Graded, graded_exercises
+
+REPO = Path(__file__).resolve().parents[2]
+MARK = ".course-nbgrader"  # marks a course folder this tool made
+STUB = 'raise NotImplementedError("your code here")'
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+
+__all__ = ["grade_id", "nbgrader_notebook", "write_course"]
+
+CONFIG = '''"""nbgrader configuration written by python -m tools.grading.nbgrader_course."""
+
+import sys
+
+sys.path.insert(0, {repo!r})  # the course repository: tools.grading
+
+from tools.grading.nbgrader_plugins import IsolatedChecks, KillingExecute  # noqa: E402
+from nbgrader.preprocessors import (  # noqa: E402
+    AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades,
+)
+from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+
+c = get_config()  # noqa: F821
+c.CourseDirectory.course_id = "course"
+# The release keeps each function's signature and docstring, then this line.
+c.ClearSolutions.code_stub = {{"python": {stub!r}}}
+# A test cell the student deleted comes back (and is graded), with a warning.
+c.OverwriteCells.add_missing_cells = True
+# Per-cell time limit; past it the kernel is killed (SIGKILL) and restarted.
+c.Execute.timeout = {timeout!r}
+# Points come from the checks re-run out of the student's kernel, on the course's seed.
+c.IsolatedChecks.seed = {seed!r}
+c.IsolatedChecks.timeout = {timeout!r}
+c.IsolatedChecks.notebooks = {notebooks!r}
+c.Autograde.autograde_preprocessors = [
+    KillingExecute, IsolatedChecks, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+    SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+]
+'''
+
+
+def grade_id(kind: str, exercise: str) -> str:
+    """nbgrader's id of an exercise's ``kind`` ("solution" or "check") cell: "check_00_3"."""
+    return f"{kind}_{exercise.replace('.', '_')}"
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _marked(source: str, where: str) -> str:
+    """The solution cell with every top-level function's body between the solution markers."""
+    lines = source.splitlines()
+    out, done = [], 0
+    for statement in ast.parse(source).body:
+        if not isinstance(statement, ast.FunctionDef):
+            continue
+        body = statement.body
+        if body[0].lineno == statement.lineno:
+            raise EditionError(f"{where}: write {statement.name}'s body on lines of its own")
+        has_doc = isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+        last = body[0].end_lineno if has_doc else body[0].lineno - 1  # as tools.editions.stub
+        indent = " " * body[0].col_offset
+        out += lines[done:last]
+        out += [indent + BEGIN, *lines[last : statement.end_lineno], indent + END]
+        done = statement.end_lineno
+    return "\n".join(out + lines[done:])
+
+
+def _nbgrader(cell: dict, **fields: object) -> None:
+    cell.metadata["nbgrader"] = {"schema_version": 3, "task": False, **fields}
+
+
+def nbgrader_notebook(path: Path, graded: list[Graded]) -> nbformat.NotebookNode:
+    """The nbgrader source version of the course notebook at ``path`` (see the module doc)."""
+    notebook = nbformat.read(path, as_version=4)
+    solutions = {g.solution_id: g for g in graded}
+    checks = {g.check_id: g for g in graded}
+    cells = []
+    for number, cell in enumerate(notebook.cells, start=1):
+        where = f"cell {number} of {path.name}"
+        if cell.get("id") in solutions:
+            g = solutions[cell.id]
+            cell.source = _marked(_source(cell), where)
+            _nbgrader(
+                cell,
+                grade=False,
+                solution=True,
+                locked=False,
+                grade_id=grade_id("solution", g.name),
+            )
+        elif cell.get("id") in checks:
+            g = checks[cell.id]
+            cell.source = "\n".join(
+                [
+                    _source(cell).rstrip(),
+                    "### BEGIN HIDDEN TESTS",
+                    "from helpers.check import verdict as _verdict",
+                    f"_status, _message = _verdict({g.name!r}, {g.function})",
+                    'assert _status == "correct", _message',
+                    "### END HIDDEN TESTS",
+                ]
+            )
+            _nbgrader(
+                cell,
+                grade=True,
+                solution=False,
+                locked=True,
+                points=g.points,
+                grade_id=grade_id("check", g.name),
+            )
+        elif is_solution(cell):
+            if cell.cell_type != "code":
+                continue  # a model answer: not handed out
+            cell.source = stub(_source(cell), where)  # a value exercise: practice, 0 points
+        cells.append(cell)
+    notebook.cells = cells
+    return notebook
+
+
+def write_course(course: Path, notebooks: list[Path], seed: int, timeout: float) -> list[str]:
+    """Write the nbgrader source folder and configuration into ``course``; return the assignments.
+
+    ``course`` must be new, empty or made by this function before; it replaces
+    only ``source/<assignment>/`` of the notebooks given and ``nbgrader_config.py``.
+    """
+    if course.exists() and not course.is_dir():
+        raise EditionError(f"{course} is a file; give a folder for the course")
+    if course.is_dir() and any(course.iterdir()) and not (course / MARK).exists():
+        raise EditionError(
+            f"{course} holds files this tool did not write; give a new or empty folder"
+        )
+    converted = []
+    for path in notebooks:
+        graded = graded_exercises(path)
+        if graded:
+            converted.append((path, nbgrader_notebook(path, graded)))
+    if not converted:
+        raise EditionError("none of the notebooks has a programming exercise to grade")
+    course.mkdir(parents=True, exist_ok=True)
+    (course / MARK).write_text("written by python -m tools.grading.nbgrader_course\n")
+    for path, notebook in converted:
+        target = course / "source" / path.stem
+        building = Path(tempfile.mkdtemp(prefix=".source-", dir=course))
+        nbformat.write(notebook, building / path.name)
+        if target.exists():
+            shutil.rmtree(target)
+        target.parent.mkdir(exist_ok=True)
+        building.rename(target)
+    config = CONFIG.format(
+        repo=str(REPO), stub=STUB, seed=seed, timeout=timeout, notebooks=str(notebooks[0].parent)
+    )
+    (course / "nbgrader_config.py").write_text(config)
+    return [path.stem for path, _ in converted]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.grading.nbgrader_course", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("course", type=Path, help="the nbgrader course folder to write")
+    parser.add_argument("--seed", type=int, help="draws the hidden cases (default: a new one)")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per cell/exercise")
+    parser.add_argument("--notebooks", type=Path, default=REPO / "notebooks")
+    args = parser.parse_args(argv)
+    seed = secrets.randbits(32) if args.seed is None else args.seed
+    try:
+        assignments = write_course(
+            args.course, course_notebooks(args.notebooks), seed, args.timeout
+        )
+    except EditionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"nbgrader course in {args.course}: assignments {', '.join(assignments)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""nbgrader preprocessors that keep autograde's points out of the student's kernel.
+
+Named in the ``nbgrader_config.py`` that :mod:`tools.grading.nbgrader_course`
+writes (they need nbgrader, the ``grading`` extra):
+
+* :class:`KillingExecute`: nbgrader's Execute, but a cell past its time limit gets
+  the kernel killed (SIGKILL) and restarted instead of interrupted (SIGINT, which
+  a student's loop may ignore: autograde then failed for that student);
+* :class:`IsolatedChecks`: replaces the output of every test cell of a programming
+  exercise with the verdict of :func:`tools.grading.judge.judge_answer` on the
+  student's function (a fresh process, the course's seed), so that a patched
+  ``np.allclose``, a redefined ``check`` or a printed "Correct" earn nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import tempfile
+from pathlib import Path
+
+from nbclient.exceptions import DeadKernelError
+from nbformat import NotebookNode
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Bool, Float, Integer, Unicode
+
+from tools.editions import course_notebooks
+from tools.grading.discover import graded_exercises, student_definition
+from tools.grading.judge import judge_answer
+from tools.grading.nbgrader_course import REPO, grade_id
+
+__all__ = ["IsolatedChecks", "KillingExecute"]
+
+
+class KillingExecute(Execute):
+    """Execute, but a cell past the time limit gets the kernel killed and the rest not run.
+
+    The points do not need the kernel (:class:`IsolatedChecks` judges the
+    functions out of it), so the cells after a stuck one are marked "not run".
+    """
+
+    raise_on_iopub_timeout = Bool(False).tag(config=True)
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        self.log.error("A cell ran past %s s: killing the kernel (SIGKILL)", timeout)
+        pid = self.km.provisioner.process.pid
+        group = os.getpgid(pid)
+        if group != os.getpgid(0):
+            os.killpg(group, signal.SIGKILL)
+        else:
+            os.kill(pid, signal.SIGKILL)
+        self._killed = True
+        return {"content": {**self.error_on_timeout, "status": "error"}}
+
+    def preprocess_cell(self, cell, resources, index):
+        if getattr(self, "_killed", False) and cell.cell_type == "code":
+            text = "not run: an earlier cell ran past the time limit and its kernel was killed"
+            cell.outputs = [NotebookNode(output_type="stream", name="stdout", text=text + "\n")]
+            return cell, resources
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            if not getattr(self, "_killed", False):
+                raise
+            cell.outputs = [NotebookNode(output_type="error", **self.error_on_timeout)]
+            return cell, resources
+
+
+class IsolatedChecks(NbGraderPreprocessor):
+    """Each programming exercise's test cell shows the isolated check's verdict, nothing else."""
+
+    seed = Integer(0, help="draws the hidden cases of every exercise").tag(config=True)
+    timeout = Float(60.0, help="seconds per exercise").tag(config=True)
+    notebooks = Unicode(str(REPO / "notebooks"), help="the course notebooks").tag(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        graded = {
+            grade_id("check", g.name): g
+            for path in course_notebooks(Path(self.notebooks))
+            for g in graded_exercises(path)
+        }
+        with tempfile.TemporaryDirectory(prefix="nbgrader-check-") as work:
+            for cell in nb.cells:
+                meta = cell.get("metadata", {}).get("nbgrader", {})
+                g = graded.get(meta.get("grade_id"))
+                if cell.cell_type != "code" or not meta.get("grade") or g is None:
+                    continue
+                definition = student_definition(nb, g.function)
+                if definition.source is None:
+                    status, message = "not yet", definition.problem
+                else:
+                    status, message = judge_answer(
+                        g.name, definition.source, g.function, self.seed, Path(work), self.timeout
+                    )
+                self.log.info("%s: %s", g.name, message)
+                if status == "correct":
+                    cell.outputs = [
+                        NotebookNode(output_type="stream", name="stdout", text=message + "\n")
+                    ]
+                else:
+                    cell.outputs = [
+                        NotebookNode(
+                            output_type="error",
+                            ename="NotCorrect",
+                            evalue=message,
+                            traceback=[f"NotCorrect: {message}"],
+                        )
+                    ]
+        return nb, resources

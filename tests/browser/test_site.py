@@ -31,8 +31,8 @@ REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb")) + sorted(
     (REPO / "notebooks" / "dashboards").glob("*.ipynb")
 )
-#: Every page of the site: the entry page, the README, data/README, each notebook.
-PAGES = ["index.html", "README.html", "data/README.html"] + [
+#: Every page of the site: the entry page, the README, data/README, the design notes, each notebook.
+PAGES = ["index.html", "README.html", "data/README.html", "docs/design.html"] + [
     p.relative_to(REPO).with_suffix(".html").as_posix() for p in NOTEBOOKS
 ]
 #: Pages Sphinx adds on its own; they are opened too.

@@ -1,7 +1,7 @@
 """Build the course website with Jupyter Book 1: ``python -m tools.site``.
 
 The pages are the notebooks with the outputs they store (nothing is executed),
-the README and ``data/README.md``: the instructor edition, or with
+the README, ``data/README.md`` and ``docs/design.md``: the instructor edition, or with
 ``--edition student`` the student edition (see ``tools.editions``). The build
 
 1. copies them into a temporary staging folder with the repository's layout,
@@ -49,6 +49,8 @@ DEFAULT_OUT = REPO / "_build" / "site"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_TAG = "widget-output"
 EDITIONS = ("instructor", "student")
+#: The markdown pages of the site besides the notebooks, in the order of its menu.
+PAGES = [Path("README.md"), Path("data") / "README.md", Path("docs") / "design.md"]
 #: The file that marks a folder as built by this tool (it also lists Sphinx's warnings).
 MARKER = ".course-site-warnings.txt"
 #: Markdown links and images whose target is a relative path: ``[text](target)``.
@@ -148,7 +150,7 @@ def _toc(stage: Path, course: list[str], dashboards: list[str]) -> None:
     parts = [
         {"caption": "The course", "chapters": [{"file": f} for f in course]},
         {"caption": "Dashboards", "chapters": [{"file": f} for f in dashboards]},
-        {"caption": "About", "chapters": [{"file": "README"}, {"file": "data/README"}]},
+        {"caption": "About", "chapters": [{"file": p.with_suffix("").as_posix()} for p in PAGES]},
     ]
     toc = {"format": "jb-book", "root": "index", "parts": [p for p in parts if p["chapters"]]}
     (stage / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
@@ -163,7 +165,7 @@ def stage(folder: Path, edition: str = "instructor") -> list[Path]:
     folder.mkdir(parents=True)  # FileExistsError for an existing folder: it is not emptied
     shutil.copy2(HERE / "_config.yml", folder / "_config.yml")
     shutil.copy2(HERE / "intro.md", folder / "index.md")
-    for page in [Path("README.md"), Path("data") / "README.md"]:
+    for page in PAGES:
         text = (REPO / page).read_text(encoding="utf-8")
         (folder / page).parent.mkdir(parents=True, exist_ok=True)
         (folder / page).write_text(_fix_links(text, page, folder), encoding="utf-8")

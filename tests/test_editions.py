@@ -112,6 +112,7 @@ def test_stub_keeps_a_functions_signature_and_docstring() -> None:
     )
     assert stub(solution) == (
         "# Exercise 3: write count_bright.\n"
+        "import numpy as np\n"
         "\n\n"
         "@staticmethod\n"
         "def count_bright(images,\n"

@@ -93,7 +93,8 @@ def stub(source: str, where: str = "a solution cell") -> str:
     """The student's version of a solution code cell.
 
     Keeps the leading comment lines; keeps each top-level function's signature
-    and docstring with the body ``raise NotImplementedError("your code here")``;
+    and docstring with the body ``raise NotImplementedError("your code here")``,
+    and the cell's imports, which the function needs;
     sets every top-level name starting with ``answer`` or ``prediction`` to
     ``None``, in the order they are first assigned.
 
@@ -113,6 +114,10 @@ def stub(source: str, where: str = "a solution cell") -> str:
     parts: list[str] = []
     names: list[str] = []
     for statement in module.body:
+        if isinstance(statement, ast.Import | ast.ImportFrom) and any(
+            isinstance(s, ast.FunctionDef) for s in module.body
+        ):  # what the student's function needs, e.g. `import h5py`
+            parts.append("\n".join(lines[statement.lineno - 1 : statement.end_lineno]))
         if isinstance(statement, ast.FunctionDef):
             parts.append(_function_stub(statement, lines))
         for name in _assigned_names(statement):

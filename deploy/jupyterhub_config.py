@@ -38,13 +38,11 @@ CULL_TIMEOUT = int(os.environ.get("COURSE_CULL_TIMEOUT", "3600"))
 #: in the student's environment, which has the locked packages but not this course's.
 #: pip contacts nothing: setuptools comes from the image (--no-build-isolation), no
 #: index is read (--no-index) and pip does not ask PyPI for its own newer version.
+_REPO, _BRANCH = shlex.quote(COURSE_REPO), shlex.quote(COURSE_BRANCH)
 POST_START = (
-    'gitpuller {repo} {branch} "$HOME/{folder}" && python3 -m pip install --user --no-deps'
-    ' --no-build-isolation --no-index --disable-pip-version-check --quiet -e "$HOME/{folder}"'
-).format(
-    repo=shlex.quote(COURSE_REPO),
-    branch=shlex.quote(COURSE_BRANCH),
-    folder=COURSE_FOLDER,
+    f'gitpuller {_REPO} {_BRANCH} "$HOME/{COURSE_FOLDER}" && python3 -m pip install --user'
+    " --no-deps --no-build-isolation --no-index --disable-pip-version-check --quiet"
+    f' -e "$HOME/{COURSE_FOLDER}"'
 )
 
 # The local spawners (and TLJH's systemd spawner) have no postStart hook: run it before

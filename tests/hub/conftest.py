@@ -30,19 +30,20 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import psutil
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
-from processes import descendants, free_port, running, start_server, stop_process_tree  # noqa: E402
+from hub import COURSE, REPO, Hub  # noqa: E402
+from processes import (  # noqa: E402
+    descendants,
+    free_port,
+    running,
+    start_server,
+    stop_process_tree,
+)
 
-from hub import Hub  # noqa: E402
-
-REPO = Path(__file__).resolve().parents[2]
 DEPLOY_CONFIG = REPO / "deploy" / "jupyterhub_config.py"
 GUARD = Path(__file__).resolve().parent / "network_guard"
-#: The course's name on the git remote, and so its folder in each student's home.
-COURSE = "mnist-course"
 PASSWORD = secrets.token_hex(12)
 HUB_START_TIMEOUT = 60
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -149,9 +150,7 @@ def student_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv = Path(sys.prefix)
     env = tmp_path_factory.mktemp("student-env") / "env"
     base = Path(sys._base_executable)
-    subprocess.run(
-        [base, "-m", "venv", "--without-pip", "--system-site-packages", env], check=True
-    )
+    subprocess.run([base, "-m", "venv", "--without-pip", "--system-site-packages", env], check=True)
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     site = env / "lib" / version / "site-packages"
     for item in (venv / "lib" / version / "site-packages").iterdir():
@@ -196,13 +195,14 @@ def start_hub(
             "no configurable-http-proxy: `npm ci --prefix deploy/proxy` (or apt-get install"
             " node-configurable-http-proxy)"
         )
-    started: list[tuple[subprocess.Popen, dict[int, psutil.Process]]] = []
+    started: list[Hub] = []
 
     def start(branch: str = "main", cull_timeout: int = 3600) -> Hub:
         folder = tmp_path_factory.mktemp(f"hub-{branch}")
         port, hub_port, api_port = free_port(), free_port(), free_port()
         token = secrets.token_hex(32)
         config = folder / "jupyterhub_test_config.py"
+        homes = str(folder / "home" / "{username}")
         config.write_text(
             textwrap.dedent(
                 f"""\
@@ -220,7 +220,7 @@ def start_hub(
                 c.DummyAuthenticator.password = {PASSWORD!r}
                 c.Authenticator.allow_all = True
                 c.JupyterHub.spawner_class = "simple"
-                c.SimpleLocalProcessSpawner.home_dir_template = {str(folder / "home" / "{username}")!r}
+                c.SimpleLocalProcessSpawner.home_dir_template = {homes!r}
                 # The hub runs as root in CI: every student's server is root's too.
                 c.Spawner.args = ["--allow-root"]
                 c.Spawner.environment["COURSE_NETWORK_GUARD_LOG"] = {str(folder / "network.log")!r}
@@ -248,19 +248,16 @@ def start_hub(
                 command, cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=out,
                 stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
-        seen: dict[int, psutil.Process] = {}
-        started.append((process, seen))
-        hub = Hub(port=port, token=token, log=log, home=folder / "home")
-        hub.process, hub.seen = process, seen
-        hub.network_log = folder / "network.log"
+        hub = Hub(port, token, log, folder / "home", process, folder / "network.log")
+        started.append(hub)
         _wait_for_hub(hub, process, HUB_START_TIMEOUT)
         return hub
 
     yield start
     left = []
-    for process, seen in started:
-        seen.update({p.pid: p for p in descendants(process)})
-        left += running(stop_process_tree(process, known=list(seen.values()), timeout=60))
+    for hub in started:
+        hub.seen.update({p.pid: p for p in descendants(hub.process)})
+        left += running(stop_process_tree(hub.process, known=list(hub.seen.values()), timeout=60))
     assert not left, f"processes left running after stopping the hubs: {left}"
 
 
@@ -268,11 +265,6 @@ def start_hub(
 def hub(start_hub) -> Hub:
     """The course's hub on branch ``main``."""
     return start_hub()
-
-
-def remember_processes(hub: Hub) -> None:
-    """Note the hub's descendants now (kernels may outlive their server at the teardown)."""
-    hub.seen.update({p.pid: p for p in descendants(hub.process)})
 
 
 @pytest.fixture
@@ -286,7 +278,7 @@ def students(hub: Hub) -> Iterator[Callable[[list[str]], list[str]]]:
         return names
 
     yield create
-    remember_processes(hub)
+    hub.remember_processes()
     for name in made:
         if hub.api("GET", f"users/{name}")["servers"]:
             hub.stop_server(name)

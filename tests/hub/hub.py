@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import statistics
+import subprocess
 import threading
 import time
 import urllib.error
@@ -21,6 +22,10 @@ from urllib.parse import quote
 
 import psutil
 import websocket
+
+REPO = Path(__file__).resolve().parents[2]
+#: The course's name on the git remote, and so its folder in each student's home.
+COURSE = "mnist-course"
 
 
 class HubError(AssertionError):
@@ -35,6 +40,13 @@ class Hub:
     token: str
     log: Path
     home: Path  #: students' homes are ``home / name``
+    process: subprocess.Popen | None = None  #: the hub's process
+    network_log: Path | None = None  #: where the network guard writes (tests/hub/network_guard)
+    seen: dict[int, psutil.Process] = field(default_factory=dict)  #: processes it started
+
+    def remember_processes(self) -> None:
+        """Note the hub's descendants now (kernels may outlive their server at the teardown)."""
+        self.seen.update({p.pid: p for p in psutil.Process(self.process.pid).children(True)})
 
     @property
     def url(self) -> str:
@@ -143,7 +155,8 @@ class Kernel:
                 return
             except TimeoutError:
                 if time.monotonic() > deadline:
-                    raise HubError(f"{self.user}'s kernel did not answer in {timeout:.0f} s")
+                    message = f"{self.user}'s kernel did not answer in {timeout:.0f} s"
+                    raise HubError(message) from None
 
     def _send(self, msg_type: str, content: dict) -> str:
         msg_id = uuid.uuid4().hex

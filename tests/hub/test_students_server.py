@@ -12,8 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import COURSE, REPO, remember_processes
-from hub import Hub, MemorySampler, mib
+from hub import COURSE, REPO, Hub, MemorySampler, mib
 
 pytestmark = [pytest.mark.hub, pytest.mark.timeout(900)]
 
@@ -70,9 +69,7 @@ def test_network_guard_refuses_and_records_an_outside_connection(hub, students):
     hub.network_log.unlink()
 
 
-def test_every_notebook_runs_in_a_students_server_without_leaving_127_0_0_1(
-    hub, students, capsys
-):
+def test_every_notebook_runs_in_a_students_server_without_leaving_127_0_0_1(hub, students, capsys):
     (user,) = students(["alan"])
     hub.start_server(user)
     hub.wait_until_ready(user, timeout=300)
@@ -86,7 +83,7 @@ def test_every_notebook_runs_in_a_students_server_without_leaving_127_0_0_1(
             try:
                 cells = kernel.run_notebook(notebook, timeout=300)
             finally:
-                remember_processes(hub)
+                hub.remember_processes()
                 kernel.shutdown()
             seconds[name] = time.monotonic() - start
         assert cells > 0

@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
-from hub import COURSE, REPO, Hub  # noqa: E402
+from hub import COURSE, PASSWORD, REPO, Hub  # noqa: E402
 from processes import (  # noqa: E402
     descendants,
     free_port,
@@ -44,7 +44,6 @@ from processes import (  # noqa: E402
 
 DEPLOY_CONFIG = REPO / "deploy" / "jupyterhub_config.py"
 GUARD = Path(__file__).resolve().parent / "network_guard"
-PASSWORD = secrets.token_hex(12)
 HUB_START_TIMEOUT = 60
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 
@@ -222,7 +221,7 @@ def start_hub(
                 c.JupyterHub.spawner_class = "simple"
                 c.SimpleLocalProcessSpawner.home_dir_template = {homes!r}
                 # The hub runs as root in CI: every student's server is root's too.
-                c.Spawner.args = ["--allow-root"]
+                c.Spawner.args.append("--allow-root")
                 c.Spawner.environment["COURSE_NETWORK_GUARD_LOG"] = {str(folder / "network.log")!r}
                 c.JupyterHub.services.append({{"name": "course-tests", "api_token": {token!r}}})
                 c.JupyterHub.load_roles.append({{

@@ -9,6 +9,7 @@ messaging protocol 5.3). Everything is on 127.0.0.1, and every wait is bounded.
 from __future__ import annotations
 
 import json
+import secrets
 import statistics
 import subprocess
 import threading
@@ -26,6 +27,8 @@ import websocket
 REPO = Path(__file__).resolve().parents[2]
 #: The course's name on the git remote, and so its folder in each student's home.
 COURSE = "mnist-course"
+#: Every student's password on the test hubs (the dummy authenticator's one password).
+PASSWORD = secrets.token_hex(12)
 
 
 class HubError(AssertionError):

@@ -99,6 +99,8 @@ def test_a_class_of_20_runs_notebook_05_at_once(hub, students, capsys):
         "kernel_peak_bytes": memory.kernel_peak,
     }
     (scratch_dir("hub") / f"class-of-{STUDENTS}.json").write_text(json.dumps(record, indent=1))
+    network = hub.network_log.read_text() if hub.network_log.exists() else ""
+    assert not network, f"a student's process tried to leave 127.0.0.1:\n{network}"
     assert not stuck, f"students still running after the time limit: {stuck}"
     assert not failures, "\n\n".join(f"{n}: {e}" for n, e in failures.items()) + hub.log_tail()
     assert len(finished) == STUDENTS

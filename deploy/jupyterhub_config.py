@@ -68,14 +68,13 @@ c.Spawner.mem_limit = "1G"
 c.Spawner.cpu_limit = 1.0
 # One BLAS thread per kernel: with many students on a few cores, more threads only
 # queue for the same cores. The notebooks print the same with 1 and 2 threads (CI).
-c.Spawner.environment = {
-    "OPENBLAS_NUM_THREADS": "1",
-    "OMP_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-}
+c.Spawner.environment.update(
+    {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+)
 
 # Stop servers idle for CULL_TIMEOUT seconds; the student's files stay in their home.
-c.JupyterHub.services = [
+# (Added to the services and roles other config files define, not replacing them.)
+c.JupyterHub.services.append(
     {
         "name": "idle-culler",
         "command": [
@@ -86,11 +85,11 @@ c.JupyterHub.services = [
             f"--cull-every={max(1, min(300, CULL_TIMEOUT // 3))}",
         ],
     }
-]
-c.JupyterHub.load_roles = [
+)
+c.JupyterHub.load_roles.append(
     {
         "name": "idle-culler",
         "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
         "services": ["idle-culler"],
     }
-]
+)

@@ -42,7 +42,7 @@ def test_readme_gives_the_post_start_command_the_hub_runs(config):
 def test_readme_names_the_limits_and_the_culling(config):
     section = _hub_section()
     assert f'`mem_limit = "{config.Spawner.mem_limit}"`' in section
-    (culler,) = config.JupyterHub.services
+    (culler,) = config.JupyterHub.services.get_value([])  # appended to what others define
     timeout = next(a for a in culler["command"] if a.startswith("--timeout="))
     assert timeout == "--timeout=3600" and "idle for an hour" in section
     assert "deploy/jupyterhub_config.py" in section

@@ -209,6 +209,7 @@ def start_hub(
         token = secrets.token_hex(32)
         config = folder / "jupyterhub_test_config.py"
         homes = str(folder / "home" / "{username}")
+        guard_log = str(folder / "network.log")
         config.write_text(
             textwrap.dedent(
                 f"""\
@@ -229,7 +230,7 @@ def start_hub(
                 c.SimpleLocalProcessSpawner.home_dir_template = {homes!r}
                 # The hub runs as root in CI: every student's server is root's too.
                 c.Spawner.args.append("--allow-root")
-                c.Spawner.environment["COURSE_NETWORK_GUARD_LOG"] = {str(folder / "network.log")!r}
+                c.Spawner.environment.update({{"COURSE_NETWORK_GUARD_LOG": {guard_log!r}}})
                 c.JupyterHub.services.append({{"name": "course-tests", "api_token": {token!r}}})
                 c.JupyterHub.load_roles.append({{
                     "name": "course-tests",

@@ -50,8 +50,11 @@ def build_editable(wheel_directory, config_settings=None, metadata_directory=Non
     data_dir = record.split(".dist-info/")[0] + ".data/data"
     lines = entries.pop(record).decode().splitlines()
     for target, source in _data_files().items():
-        entries[f"{data_dir}/{target}"] = source.read_bytes()
-        lines.append(_record_line(f"{data_dir}/{target}", entries[f"{data_dir}/{target}"]))
+        name_in_wheel = f"{data_dir}/{target}"
+        if name_in_wheel in entries:  # a setuptools that copies data files itself
+            continue
+        entries[name_in_wheel] = source.read_bytes()
+        lines.append(_record_line(name_in_wheel, entries[name_in_wheel]))
     entries[record] = ("\n".join(lines) + "\n").encode()
     partial = wheel.with_suffix(".partial")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as new:

@@ -43,9 +43,10 @@ def installed(tmp_path_factory) -> Path:
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, source / name)
-    shutil.copytree(
-        ROOT / "helpers", source / "helpers", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    # The package, its build backend and its data files (Voila's offline template).
+    for folder in ("helpers", "build_backend", "share", "etc"):
+        ignore = shutil.ignore_patterns("__pycache__")
+        shutil.copytree(ROOT / folder, source / folder, ignore=ignore)
     target = tmp / "site-packages"
     pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation"]
     out = subprocess.run(

@@ -1,0 +1,314 @@
+"""A running JupyterHub as the tests see it: its REST API, students' servers and kernels.
+
+Students' notebooks run as JupyterLab runs them: a session (and its kernel) is
+created through the single-user server's REST API behind the hub's proxy, and every
+code cell is sent as an ``execute_request`` over the kernel's websocket (Jupyter
+messaging protocol 5.3). Everything is on 127.0.0.1, and every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import statistics
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import psutil
+import websocket
+
+REPO = Path(__file__).resolve().parents[2]
+#: The course's name on the git remote, and so its folder in each student's home.
+COURSE = "mnist-course"
+#: Every student's password on the test hubs (the dummy authenticator's one password).
+PASSWORD = secrets.token_hex(12)
+
+
+class HubError(AssertionError):
+    """A hub request or a student's server failed; the message ends with the hub's log."""
+
+
+@dataclass
+class Hub:
+    """A JupyterHub on 127.0.0.1: ``port`` is its proxy, ``token`` an admin service token."""
+
+    port: int
+    token: str
+    log: Path
+    home: Path  #: students' homes are ``home / name``
+    process: subprocess.Popen | None = None  #: the hub's process
+    network_log: Path | None = None  #: where the network guard writes (tests/hub/network_guard)
+    seen: dict[int, psutil.Process] = field(default_factory=dict)  #: processes it started
+
+    def remember_processes(self) -> None:
+        """Note the hub's descendants now (kernels may outlive their server at the teardown)."""
+        self.seen.update({p.pid: p for p in psutil.Process(self.process.pid).children(True)})
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log_tail(self, chars: int = 6000) -> str:
+        """The end of the hub's log: the hub, the proxy and every single-user server write there."""
+        return self.log.read_text(errors="replace")[-chars:]
+
+    def request(self, method: str, path: str, body: object = None, timeout: float = 60) -> object:
+        """``method`` on ``path`` (from the hub's root) with the token; the decoded JSON answer."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            f"{self.url}/{path.lstrip('/')}",
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as answer:
+                text = answer.read()
+        except urllib.error.HTTPError as error:
+            detail = error.read().decode(errors="replace")[:1000]
+            raise HubError(
+                f"{method} {path}: HTTP {error.code} {detail}\n--- hub log ---\n{self.log_tail()}"
+            ) from None
+        return json.loads(text) if text else None
+
+    def api(self, method: str, path: str, body: object = None) -> object:
+        """The hub's own REST API (``/hub/api/...``)."""
+        return self.request(method, f"hub/api/{path}", body)
+
+    def server_api(self, user: str, method: str, path: str, body: object = None) -> object:
+        """The REST API of ``user``'s single-user server (``/user/NAME/api/...``)."""
+        return self.request(method, f"user/{user}/api/{path}", body)
+
+    def create_users(self, names: list[str]) -> None:
+        self.api("POST", "users", {"usernames": names})
+
+    def start_server(self, user: str) -> None:
+        """Ask the hub to start ``user``'s server (it answers before the server is ready)."""
+        self.api("POST", f"users/{user}/server")
+
+    def wait_until_ready(self, user: str, timeout: float) -> None:
+        """Wait until ``user``'s server is ready; fail with the hub's log if it is not."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            model = self.api("GET", f"users/{user}")
+            server = model["servers"].get("")
+            if server and server["ready"]:
+                return
+            if not server and not model.get("pending"):
+                raise HubError(f"{user}'s server stopped while starting\n{self.log_tail()}")
+            time.sleep(0.5)
+        raise HubError(f"{user}'s server not ready after {timeout:.0f} s\n{self.log_tail()}")
+
+    def stop_server(self, user: str, timeout: float = 60) -> None:
+        """Stop ``user``'s server and wait until the hub says it has stopped."""
+        self.api("DELETE", f"users/{user}/server")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            model = self.api("GET", f"users/{user}")
+            if not model["servers"] and not model.get("pending"):
+                return
+            time.sleep(0.5)
+        raise HubError(f"{user}'s server still running {timeout:.0f} s after its stop")
+
+    def notebook(self, user: str, path: str) -> dict:
+        """The notebook at ``path`` (from the student's home) as the server stores it."""
+        model = self.server_api(user, "GET", f"contents/{quote(path)}?content=1&type=notebook")
+        return model["content"]
+
+    def kernel(self, user: str, notebook: str, timeout: float = 120) -> Kernel:
+        """A new kernel for ``notebook`` (a session, as JupyterLab opens one); cwd: its folder."""
+        body = {"path": notebook, "type": "notebook", "name": "", "kernel": {"name": "python3"}}
+        session = self.server_api(user, "POST", "sessions", body)
+        kernel = Kernel(self, user, session["id"], session["kernel"]["id"])
+        kernel.connect(timeout)
+        return kernel
+
+
+@dataclass
+class Kernel:
+    """A kernel of a student's server, driven over its websocket."""
+
+    hub: Hub
+    user: str
+    session: str
+    id: str
+    client_session: str = field(default_factory=lambda: uuid.uuid4().hex)
+    socket: websocket.WebSocket | None = None
+
+    def connect(self, timeout: float) -> None:
+        """Open the websocket and wait for the kernel's answer to ``kernel_info_request``."""
+        url = (
+            f"ws://127.0.0.1:{self.hub.port}/user/{self.user}/api/kernels/{self.id}/channels"
+            f"?session_id={self.client_session}"
+        )
+        header = [f"Authorization: token {self.hub.token}"]
+        self.socket = websocket.create_connection(url, header=header, timeout=timeout)
+        deadline = time.monotonic() + timeout
+        while True:  # a kernel that is still starting may miss the first request: repeat it
+            msg_id = self._send("kernel_info_request", {})
+            try:
+                self._collect(msg_id, min(deadline, time.monotonic() + 5), "kernel_info_reply")
+                return
+            except TimeoutError:
+                if time.monotonic() > deadline:
+                    message = f"{self.user}'s kernel did not answer in {timeout:.0f} s"
+                    raise HubError(message) from None
+
+    def _send(self, msg_type: str, content: dict) -> str:
+        msg_id = uuid.uuid4().hex
+        header = {
+            "msg_id": msg_id,
+            "msg_type": msg_type,
+            "username": self.user,
+            "session": self.client_session,
+            "version": "5.3",
+            "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        message = {
+            "header": header,
+            "parent_header": {},
+            "metadata": {},
+            "content": content,
+            "buffers": [],
+            "channel": "shell",
+        }
+        self.socket.send(json.dumps(message))
+        return msg_id
+
+    def _collect(self, msg_id: str, deadline: float, reply_type: str) -> list[dict]:
+        """The messages answering ``msg_id``, until its reply and the kernel's idle status."""
+        replies, idle, got = [], False, None
+        while got is None or not idle:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no {reply_type} for {msg_id}")
+            self.socket.settimeout(left)
+            try:
+                text = self.socket.recv()
+            except websocket.WebSocketTimeoutException:
+                raise TimeoutError(f"no {reply_type} for {msg_id}") from None
+            if not isinstance(text, str):
+                continue  # binary frames: widget buffers, not needed here
+            message = json.loads(text)
+            if message.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind = message["header"]["msg_type"]
+            if kind == reply_type:
+                got = message
+            elif kind == "status" and message["content"]["execution_state"] == "idle":
+                idle = True
+            replies.append(message)
+        return replies
+
+    def execute(self, code: str, timeout: float = 300) -> list[dict]:
+        """Run ``code``; the messages it caused. Raises ``HubError`` with the traceback on error."""
+        content = {
+            "code": code,
+            "silent": False,
+            "store_history": True,
+            "user_expressions": {},
+            "allow_stdin": False,
+            "stop_on_error": True,
+        }
+        msg_id = self._send("execute_request", content)
+        messages = self._collect(msg_id, time.monotonic() + timeout, "execute_reply")
+        for message in messages:
+            if message["header"]["msg_type"] == "error":
+                traceback = "\n".join(message["content"]["traceback"])
+                raise HubError(f"{self.user}: error in\n{code[:500]}\n{traceback[-3000:]}")
+        return messages
+
+    def stdout(self, code: str, timeout: float = 300) -> str:
+        """What ``code`` printed."""
+        messages = self.execute(code, timeout)
+        return "".join(
+            m["content"]["text"]
+            for m in messages
+            if m["header"]["msg_type"] == "stream" and m["content"]["name"] == "stdout"
+        )
+
+    def run_notebook(self, notebook: dict, timeout: float) -> int:
+        """Run every code cell of ``notebook`` in order (all within ``timeout``); how many ran."""
+        deadline = time.monotonic() + timeout
+        count = 0
+        for cell in notebook["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise HubError(f"{self.user}: notebook not finished after {timeout:.0f} s")
+            self.execute(source, timeout=left)
+            count += 1
+        return count
+
+    def shutdown(self) -> None:
+        """Close the websocket and delete the session (which stops the kernel)."""
+        if self.socket is not None:
+            self.socket.close()
+        self.hub.server_api(self.user, "DELETE", f"sessions/{self.session}")
+
+
+class MemorySampler:
+    """Samples, every ``interval`` s, the resident memory of each student's processes.
+
+    A process belongs to the student named by ``JUPYTERHUB_USER`` in its environment:
+    the postStart commands, the single-user server and its kernels. ``peak[user]`` is
+    the largest sum seen for that student, ``kernel_peak[user]`` the largest kernel.
+    """
+
+    def __init__(self, interval: float = 1.0) -> None:
+        self.interval = interval
+        self.peak: dict[str, int] = {}
+        self.kernel_peak: dict[str, int] = {}
+        self._owner: dict[int, str | None] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    def sample(self) -> None:
+        totals: dict[str, int] = {}
+        for process in psutil.process_iter():
+            try:
+                if process.pid not in self._owner:
+                    self._owner[process.pid] = process.environ().get("JUPYTERHUB_USER")
+                user = self._owner[process.pid]
+                if user is None:
+                    continue
+                rss = process.memory_info().rss
+                if "ipykernel_launcher" in " ".join(process.cmdline()):
+                    self.kernel_peak[user] = max(self.kernel_peak.get(user, 0), rss)
+            except psutil.Error:
+                continue
+            totals[user] = totals.get(user, 0) + rss
+        for user, total in totals.items():
+            self.peak[user] = max(self.peak.get(user, 0), total)
+
+
+def summary(seconds: list[float]) -> str:
+    """``median X s, slowest Y s`` of a list of durations."""
+    if not seconds:
+        return "none"
+    return f"median {statistics.median(seconds):.1f} s, slowest {max(seconds):.1f} s"
+
+
+def mib(size: int) -> str:
+    return f"{size / 2**20:.0f} MiB"

@@ -1,0 +1,127 @@
+"""A class at once: 20 students' servers start together, each runs notebook 05 top to bottom.
+
+Each student is a thread that does what JupyterLab does through the hub's proxy:
+wait for its server, open a session on notebook 05 (a new kernel) and send every
+code cell over the kernel's websocket. All traffic is on 127.0.0.1, every wait is
+bounded. The run prints the figures the README's capacity table comes from, and
+writes them to ``class-of-N.json`` in the run's scratch folder. ``COURSE_HUB_STUDENTS``
+sets the class size (default 20).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+import traceback
+
+import pytest
+import websocket
+from hub import COURSE, Hub, HubError, Kernel, MemorySampler, mib, summary
+
+from helpers.paths import scratch_dir
+
+pytestmark = [pytest.mark.hub, pytest.mark.timeout(1800)]
+
+STUDENTS = int(os.environ.get("COURSE_HUB_STUDENTS", "20"))
+NOTEBOOK = f"{COURSE}/notebooks/05_batched_forward_pass.ipynb"
+READY_TIMEOUT = 600
+NOTEBOOK_TIMEOUT = 900
+
+
+def student(hub: Hub, user: str, start: float, results: dict) -> None:
+    """One student: starts a server, then runs notebook 05 through; times since ``start``.
+
+    The hub answers a start request after up to 10 s (``slow_spawn_timeout``), so
+    each student asks from their own thread: the servers really start together.
+    """
+    result = results[user]
+    try:
+        hub.start_server(user)
+        hub.wait_until_ready(user, timeout=READY_TIMEOUT)
+        result["ready"] = time.monotonic() - start
+        kernel = start_kernel(hub, user, result)
+        try:
+            where = kernel.stdout("import helpers; print(helpers.__file__)")
+            assert where.startswith(str(hub.home / user / COURSE)), where
+            notebook = hub.notebook(user, NOTEBOOK)
+            result["cells"] = kernel.run_notebook(notebook, timeout=NOTEBOOK_TIMEOUT)
+        finally:
+            kernel.shutdown()
+        result["finished"] = time.monotonic() - start
+    except Exception as error:  # noqa: BLE001 (reported with the others below)
+        result["error"] = f"{type(error).__name__}: {error}\n{traceback.format_exc()[-3000:]}"
+
+
+def start_kernel(hub: Hub, user: str, result: dict) -> Kernel:
+    """A kernel for notebook 05; a kernel that does not answer is started again, once.
+
+    Servers on one machine choose their kernels' ports independently (jupyter_client),
+    so two can choose the same: that kernel dies at its start ("Address already in
+    use"). A student then restarts it; the test does the same and counts it.
+    """
+    try:
+        return hub.kernel(user, NOTEBOOK)
+    except (HubError, websocket.WebSocketException, OSError) as error:
+        result["restarts"] = [f"{type(error).__name__}: {str(error)[:300]}"]
+        for session in hub.server_api(user, "GET", "sessions"):
+            hub.server_api(user, "DELETE", f"sessions/{session['id']}")
+        return hub.kernel(user, NOTEBOOK)
+
+
+def test_a_class_of_20_runs_notebook_05_at_once(hub, students, capsys):
+    names = students([f"student{i:02d}" for i in range(1, STUDENTS + 1)])
+    results = {name: {} for name in names}
+    with MemorySampler(interval=1.0) as memory:
+        start = time.monotonic()
+        threads = [
+            threading.Thread(target=student, args=(hub, n, start, results), name=n, daemon=True)
+            for n in names
+        ]
+        for thread in threads:
+            thread.start()
+        deadline = start + READY_TIMEOUT + NOTEBOOK_TIMEOUT
+        for thread in threads:
+            thread.join(timeout=max(1.0, deadline - time.monotonic()))
+        hub.remember_processes()
+    stuck = [t.name for t in threads if t.is_alive()]
+    ready = [r["ready"] for r in results.values() if "ready" in r]
+    finished = [r["finished"] for r in results.values() if "finished" in r]
+    failures = {name: r["error"] for name, r in results.items() if "error" in r}
+    restarts = {name: r["restarts"] for name, r in results.items() if "restarts" in r}
+    peaks = sorted(memory.peak.get(name, 0) for name in names)
+    kernels = sorted(memory.kernel_peak.get(name, 0) for name in names)
+    report = "\n".join(
+        [
+            f"\nA class of {STUDENTS} on one hub ({os.cpu_count()} cores), notebook 05 each:",
+            f"servers started: {len(ready)} of {STUDENTS}",
+            f"notebooks completed: {len(finished)} of {STUDENTS}",
+            f"failures: {len(failures) + len(stuck)}",
+            f"kernels started again (a failed start, as a student restarts it): {len(restarts)}",
+            f"time to a ready server: {summary(ready)}",
+            f"time to a finished notebook: {summary(finished)}",
+            f"peak memory per student (server + kernel): smallest {mib(peaks[0])},"
+            f" median {mib(peaks[len(peaks) // 2])}, largest {mib(peaks[-1])}",
+            f"peak memory per student's kernel: median {mib(kernels[len(kernels) // 2])},"
+            f" largest {mib(kernels[-1])}",
+            "each student's peak: " + ", ".join(f"{n} {mib(memory.peak.get(n, 0))}" for n in names),
+        ]
+    )
+    if restarts:
+        report += "\nkernels started again: " + "; ".join(f"{n}: {r}" for n, r in restarts.items())
+    with capsys.disabled():
+        print(report)
+    record = {
+        "students": STUDENTS,
+        "cores": os.cpu_count(),
+        "results": results,
+        "peak_bytes": memory.peak,
+        "kernel_peak_bytes": memory.kernel_peak,
+    }
+    (scratch_dir("hub") / f"class-of-{STUDENTS}.json").write_text(json.dumps(record, indent=1))
+    network = hub.network_log.read_text() if hub.network_log.exists() else ""
+    assert not network, f"a student's process tried to leave 127.0.0.1:\n{network}"
+    assert not stuck, f"students still running after the time limit: {stuck}"
+    assert not failures, "\n\n".join(f"{n}: {e}" for n, e in failures.items()) + hub.log_tail()
+    assert len(finished) == STUDENTS

@@ -1,0 +1,130 @@
+"""The README's nbgitpuller link, clicked by a student in Chromium, on the course's hub.
+
+The link is read from the README and pointed at the test's hub and git remote:
+the student logs in, the hub starts their server, nbgitpuller brings the course
+into their home and JupyterLab opens notebook 00, whose cells run and whose widget
+answers the keyboard. After the instructor commits again, a second click brings
+the commit in and keeps the student's own edits. The student edition, on its own
+branch, works the same way. The browser reaches 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlparse
+
+import pytest
+from browser_steps import ACTIVE_NOTEBOOK, run_all_cells
+from hub import COURSE, PASSWORD, REPO, Hub
+from playwright.sync_api import expect
+from widget_checks import drive_digit_explorer
+
+pytestmark = [pytest.mark.hub, pytest.mark.timeout(900)]
+
+#: The time from the login to notebook 00 with an idle kernel (a server start included).
+OPEN_MS = 240_000
+
+
+def readme_link(hub: Hub, course, branch: str) -> str:
+    """The README's nbgitpuller link, for this hub, this git remote and ``branch``."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    (link,) = set(re.findall(r"https://HUB/hub/user-redirect/git-pull\?[^\s`<>]+", readme))
+    github = quote("https://github.com/OWNER/REPO", safe="")
+    assert github in link and "branch=main" in link, link
+    link = link.replace(github, quote(course.url, safe="")).replace(
+        "branch=main", f"branch={branch}"
+    )
+    return link.replace("https://HUB", hub.url).replace("%2FREPO%2F", f"%2F{COURSE}%2F")
+
+
+@pytest.fixture
+def page(browser):
+    """A browser page that may reach 127.0.0.1 only; ``page.blocked`` lists what it asked."""
+    blocked: list[str] = []
+
+    def local_only(route) -> None:
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/*", local_only)
+    new_page = context.new_page()
+    new_page.set_default_timeout(30_000)
+    new_page.blocked = blocked
+    yield new_page
+    context.close()
+
+
+def log_in_and_open(page, link: str, user: str) -> None:
+    """Open ``link``; log in on the hub's form if asked; wait for notebook 00, kernel idle."""
+    page.goto(link)
+    if "/hub/login" in page.url:
+        page.locator("#username_input").fill(user)
+        page.locator("#password_input").fill(PASSWORD)
+        page.locator("#login_submit").click()
+    idle = page.locator("#jp-main-statusbar").get_by_text(re.compile(r"\| Idle$"))
+    expect(idle).to_be_visible(timeout=OPEN_MS)
+    expect(page.locator(f"{ACTIVE_NOTEBOOK} .jp-Notebook")).to_be_visible()
+    tab = page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current")
+    expect(tab).to_contain_text("00_start_here.ipynb")
+
+
+def expect_no_outside_requests(hub: Hub, page) -> None:
+    assert page.blocked == [], f"the browser asked outside 127.0.0.1: {page.blocked}"
+    network = hub.network_log.read_text() if hub.network_log.exists() else ""
+    assert not network, f"a student's process tried to leave 127.0.0.1:\n{network}"
+
+
+def test_the_readme_link_opens_the_course_and_a_second_click_merges(hub, course, students, page):
+    (user,) = students(["lovelace"])
+    link = readme_link(hub, course, "main")
+    log_in_and_open(page, link, user)
+    clone = hub.home / user / COURSE
+    assert (clone / ".git").is_dir() and (clone / "helpers" / "__init__.py").is_file()
+    run_all_cells(page)
+    explorer = page.locator(f"{ACTIVE_NOTEBOOK} .digit-explorer").first
+    explorer.scroll_into_view_if_needed()
+    drive_digit_explorer(explorer)
+
+    # The student writes a note into notebook 00 (saved through the server, as JupyterLab does).
+    path = f"{COURSE}/notebooks/00_start_here.ipynb"
+    model = hub.server_api(user, "GET", f"contents/{path}")
+    note = {"cell_type": "markdown", "metadata": {}, "source": "My note: widgets work here."}
+    model["content"]["cells"].append(note)
+    hub.server_api(
+        user, "PUT", f"contents/{path}", {"type": "notebook", "content": model["content"]}
+    )
+    # The instructor adds a reading and changes the README.
+    readme = (course.work / "README.md").read_text() + "\nWeek 2: read the extra notes.\n"
+    extra = "# Extra reading\n\nThe notes for week 2.\n"
+    course.commit("main", "Week 2", {"README.md": readme, "notebooks/extra_reading.md": extra})
+
+    log_in_and_open(page, link, user)  # the second click
+    assert (clone / "notebooks" / "extra_reading.md").read_text() == extra
+    assert (clone / "README.md").read_text() == readme
+    assert (
+        "My note: widgets work here." in (clone / "notebooks" / "00_start_here.ipynb").read_text()
+    )
+    shown = page.locator(ACTIVE_NOTEBOOK).locator("p", has_text="My note: widgets work here.")
+    expect(shown).to_have_count(1)  # rendered markdown of the student's own cell
+    expect_no_outside_requests(hub, page)
+
+
+def test_the_student_edition_link(start_hub, course, page):
+    hub = start_hub(branch="student")
+    link = readme_link(hub, course, "student")
+    log_in_and_open(page, link, "hopper")
+    clone = hub.home / "hopper" / COURSE
+    branch = (clone / ".git" / "HEAD").read_text().strip()
+    assert branch == "ref: refs/heads/student", branch
+    run_all_cells(page)
+    notebook = page.locator(ACTIVE_NOTEBOOK)
+    expect(notebook.get_by_text("No answer yet").first).to_be_attached()
+    explorer = notebook.locator(".digit-explorer").first
+    explorer.scroll_into_view_if_needed()
+    drive_digit_explorer(explorer)
+    expect_no_outside_requests(hub, page)
+    hub.remember_processes()

@@ -37,3 +37,10 @@ def test_readme_culls_the_kernels_of_closed_dashboards():
         "--MappingKernelManager.cull_idle_timeout=",
     ]:
         assert option in readme, f"README's Voila command lacks {option}"
+
+
+def test_the_dashboards_describe_the_colours_they_draw():
+    """Every picture draws digits in gray_r (0 = white paper): no text may say black is 0."""
+    for path in DASHBOARDS:
+        text = path.read_text(encoding="utf-8").lower()
+        assert "black is 0" not in text and "0 is black" not in text, path.name

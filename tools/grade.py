@@ -337,13 +337,12 @@ def main(argv: list[str] | None = None) -> int:
         args.feedback = args.out.parent / "feedback"
     seed = secrets.randbits(32) if args.seed is None else args.seed
     try:
-        from tools.editions import EditionError, course_notebooks
+        from tools.notebooks import course_notebooks
 
         students = _check_arguments(args)
-        try:
-            course = course_notebooks(args.notebooks)
-        except EditionError as error:
-            raise GradeError(str(error)) from None
+        course = course_notebooks(args.notebooks)
+        if not course:
+            raise GradeError(f"no notebooks (*.ipynb) in {args.notebooks}")
         rows, problems = grade(
             students, course, args.out, args.feedback, seed, args.timeout, args.jobs
         )

@@ -20,6 +20,7 @@ import nbformat
 
 from helpers import exercises
 from tools.grading.points import points_of
+from tools.notebooks import check_calls, source
 
 __all__ = ["Graded", "Definition", "belongs_to", "graded_exercises", "student_definition"]
 
@@ -60,30 +61,9 @@ def _code_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return [cell for cell in notebook.cells if cell.get("cell_type") == "code"]
 
 
-def _source(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
-
-
-def _checks(source: str) -> list[tuple[str, str]]:
+def _checks(code: str) -> list[tuple[str, str]]:
     """``(exercise, function name)`` of every ``check("NN.k", name)`` call in a cell."""
-    try:
-        tree = ast.parse(_python(source))
-    except SyntaxError:
-        return []
-    found = []
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id == "check"
-            and len(node.args) == 2
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
-            and isinstance(node.args[1], ast.Name)
-        ):
-            found.append((node.args[0].value, node.args[1].id))
-    return found
+    return [(name, answer) for name, answer in check_calls(_python(code)) if answer]
 
 
 def _defines(tree: ast.Module, function: str) -> bool:
@@ -106,14 +86,14 @@ def graded_exercises(path: Path) -> list[Graded]:
     cells = _code_cells(notebook)
     graded = []
     for cell in cells:
-        for name, function in _checks(_source(cell)):
+        for name, function in _checks(source(cell)):
             if exercises.find(name) is None:
                 continue  # a value exercise: practice, 0 points
             defining = [
                 c
                 for c in cells
                 if SOLUTION_TAG in c.get("metadata", {}).get("tags", [])
-                and _defines(ast.parse(_python(_source(c))), function)
+                and _defines(ast.parse(_python(source(c))), function)
             ]
             if len(defining) != 1:
                 raise ValueError(
@@ -150,11 +130,11 @@ def student_definition(notebook: nbformat.NotebookNode, function: str) -> Defini
     for number, cell in enumerate(notebook.cells, start=1):
         if cell.get("cell_type") != "code":
             continue
-        source = _python(_source(cell))
+        code = _python(source(cell))
         try:
-            tree = ast.parse(source)
+            tree = ast.parse(code)
         except SyntaxError as error:
-            if pattern.search(source):
+            if pattern.search(code):
                 found = Definition(
                     None,
                     f"Not yet: the cell that defines {function} (cell {number}) is not valid "
@@ -163,7 +143,7 @@ def student_definition(notebook: nbformat.NotebookNode, function: str) -> Defini
             continue
         if not _defines(tree, function):
             continue
-        lines = source.splitlines()
+        lines = code.splitlines()
         kept = [
             _statement_lines(statement, lines)
             for statement in tree.body

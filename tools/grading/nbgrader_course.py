@@ -42,8 +42,9 @@ from pathlib import Path
 
 import nbformat
 
-from tools.editions import EditionError, course_notebooks, is_solution, stub
+from tools.editions import EditionError, stub
 from tools.grading.discover import Graded, graded_exercises
+from tools.notebooks import course_notebooks, is_solution, source
 
 REPO = Path(__file__).resolve().parents[2]
 MARK = ".course-nbgrader"  # marks a course folder this tool made
@@ -88,11 +89,6 @@ def grade_id(kind: str, exercise: str) -> str:
     return f"{kind}_{exercise.replace('.', '_')}"
 
 
-def _source(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
-
-
 def _marked(source: str, where: str) -> str:
     """The solution cell with every top-level function's body between the solution markers."""
     lines = source.splitlines()
@@ -126,7 +122,7 @@ def nbgrader_notebook(path: Path, graded: list[Graded]) -> nbformat.NotebookNode
         where = f"cell {number} of {path.name}"
         if cell.get("id") in solutions:
             g = solutions[cell.id]
-            cell.source = _marked(_source(cell), where)
+            cell.source = _marked(source(cell), where)
             _nbgrader(
                 cell,
                 grade=False,
@@ -138,7 +134,7 @@ def nbgrader_notebook(path: Path, graded: list[Graded]) -> nbformat.NotebookNode
             g = checks[cell.id]
             cell.source = "\n".join(
                 [
-                    _source(cell).rstrip(),
+                    source(cell).rstrip(),
                     "### BEGIN HIDDEN TESTS",
                     "from helpers.check import verdict as _verdict",
                     f"_status, _message = _verdict({g.name!r}, {g.function})",
@@ -157,7 +153,7 @@ def nbgrader_notebook(path: Path, graded: list[Graded]) -> nbformat.NotebookNode
         elif is_solution(cell):
             if cell.cell_type != "code":
                 continue  # a model answer: not handed out
-            cell.source = stub(_source(cell), where)  # a value exercise: practice, 0 points
+            cell.source = stub(source(cell), where)  # a value exercise: practice, 0 points
         cells.append(cell)
     notebook.cells = cells
     return notebook

@@ -24,10 +24,10 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Float, Integer, Unicode
 
-from tools.editions import course_notebooks
 from tools.grading.discover import graded_exercises, student_definition
 from tools.grading.judge import judge_answer
 from tools.grading.nbgrader_course import REPO, grade_id
+from tools.notebooks import course_notebooks
 
 __all__ = ["IsolatedChecks", "KillingExecute"]
 

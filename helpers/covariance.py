@@ -13,28 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from helpers.validation import as_real, check_number
+from helpers.validation import check_covariance, check_number
 
 __all__ = ["condition_number", "covariance_matrix", "diagnose", "regularize"]
-
-
-def check_covariance(cov: np.ndarray, name: str = "cov") -> np.ndarray:
-    """Return ``cov`` as float64 after checking it is finite, square and symmetric.
-
-    Raises ValueError if it is not a non-empty square 2-D matrix, holds NaN or inf,
-    or is not symmetric (up to a relative tolerance of 1e-10).
-    """
-    cov = as_real(cov, name)
-    if cov.ndim != 2 or cov.shape[0] != cov.shape[1] or cov.shape[0] == 0:
-        raise ValueError(f"{name} must be a non-empty square 2-D matrix, got shape {cov.shape}")
-    if not np.all(np.isfinite(cov)):
-        raise ValueError(f"{name} contains NaN or inf; a covariance matrix must be finite")
-    asymmetry = np.abs(cov - cov.T).max()
-    if asymmetry > 1e-10 * max(np.abs(cov).max(), np.finfo(np.float64).tiny):
-        raise ValueError(
-            f"{name} must be symmetric, but cov - cov.T has entries up to {asymmetry:.3g}"
-        )
-    return cov
 
 
 def covariance_matrix(correlation: float, sigma1: float, sigma2: float) -> np.ndarray:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers.validation import as_real, check_pixels, check_positive_int
+from helpers.validation import as_real, check_layer_sizes, check_pixels, check_positive_int
 
 __all__ = ["MLP", "load_mlp", "relu", "save_mlp", "softmax"]
 
@@ -45,16 +45,6 @@ def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
         z = z.astype(np.float64)
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
-
-
-def check_layer_sizes(layer_sizes: Sequence[int]) -> list[int]:
-    """``layer_sizes`` as a list of ints: at least two (inputs, ..., outputs), each >= 1."""
-    if len(layer_sizes) < 2:
-        raise ValueError(
-            f"layer_sizes must be at least two positive integers (inputs, ..., outputs), "
-            f"got {list(layer_sizes)}"
-        )
-    return [check_positive_int(s, "each of layer_sizes") for s in layer_sizes]
 
 
 class MLP:

@@ -7,24 +7,41 @@ teaches the two layouts of a digit (a 28 x 28 image or a row of 784 pixels).
 
 The pixel convention of the whole collection: ``uint8`` images hold 0-255;
 floating-point images hold [0, 1] (uint8 divided by 255). Anything else is
-refused, never guessed.
+refused, never guessed; :func:`to_unit_float` is the one place pixels are scaled.
+
+One exception type per kind of fault, everywhere in the package:
+
+* ``TypeError``: the wrong kind of thing: not a number, complex, text, a dtype
+  other than the one expected (pixels not uint8 or float, labels not integers),
+  a model without ``forward``, a path that is not a str or path-like.
+* ``ValueError``: the right kind with a wrong value: shape, size, range, NaN or
+  infinity, empty, too large to hold, not probabilities, not symmetric.
+* ``OSError``: a file that is missing (``FileNotFoundError``), is not in the
+  expected format, or is damaged; the message names the file.
 """
 
 from __future__ import annotations
 
+import os
 from numbers import Integral, Real
+from pathlib import Path
 
 import numpy as np
 
 __all__ = [
     "as_real",
+    "check_covariance",
     "check_images",
     "check_labels",
+    "check_layer_sizes",
+    "check_model",
     "check_number",
+    "check_path",
     "check_pixels",
     "check_positive_int",
     "check_probabilities",
     "pixel_max",
+    "to_unit_float",
 ]
 
 #: Width and height of an MNIST digit, in pixels.
@@ -145,6 +162,14 @@ def check_pixels(pixels: object, *, name: str = "images") -> np.ndarray:
     return pixels
 
 
+def to_unit_float(pixels: np.ndarray) -> np.ndarray:
+    """Checked pixels as float32 in [0, 1]: uint8 divided by 255, floats as they are."""
+    pixels = check_pixels(pixels)
+    if pixels.dtype == np.uint8:
+        return pixels.astype(np.float32) / np.float32(255)
+    return pixels.astype(np.float32, copy=False)
+
+
 def pixel_max(images: np.ndarray) -> float:
     """The brightest possible pixel under the convention: 255 for uint8, else 1.0.
 
@@ -209,3 +234,55 @@ def check_probabilities(
             f"{sums.min():.3g} to {sums.max():.3g}"
         )
     return probs
+
+
+def check_covariance(cov: object, name: str = "cov") -> np.ndarray:
+    """Return ``cov`` as float64 if it is a finite, non-empty, square, symmetric matrix.
+
+    Symmetric up to a relative tolerance of 1e-10. Raises TypeError for complex or
+    non-numeric entries, ValueError for the rest.
+    """
+    cov = as_real(cov, name)
+    if cov.ndim != 2 or cov.shape[0] != cov.shape[1] or cov.shape[0] == 0:
+        raise ValueError(f"{name} must be a non-empty square 2-D matrix, got shape {cov.shape}")
+    if not np.all(np.isfinite(cov)):
+        raise ValueError(f"{name} contains NaN or inf; a covariance matrix must be finite")
+    asymmetry = np.abs(cov - cov.T).max()
+    if asymmetry > 1e-10 * max(np.abs(cov).max(), np.finfo(np.float64).tiny):
+        raise ValueError(
+            f"{name} must be symmetric, but cov - cov.T has entries up to {asymmetry:.3g}"
+        )
+    return cov
+
+
+def check_layer_sizes(layer_sizes: object) -> list[int]:
+    """``layer_sizes`` as a list of ints: at least two (inputs, ..., outputs), each >= 1."""
+    if isinstance(layer_sizes, str | bytes) or not hasattr(layer_sizes, "__len__"):
+        raise TypeError(f"layer_sizes must be a list of integers, got {layer_sizes!r:.60}")
+    if len(layer_sizes) < 2:
+        raise ValueError(
+            f"layer_sizes must be at least two positive integers (inputs, ..., outputs), "
+            f"got {list(layer_sizes)}"
+        )
+    return [check_positive_int(s, "each of layer_sizes") for s in layer_sizes]
+
+
+def check_model(model: object) -> object:
+    """Return ``model`` if it has a ``forward(X)`` method (which gives probabilities (N, 10))."""
+    if not callable(getattr(model, "forward", None)):
+        raise TypeError(
+            "model must have a forward(X) method returning class probabilities of shape "
+            f"(N, 10); got {type(model).__name__}"
+        )
+    return model
+
+
+def check_path(path: object, name: str = "path", *, exists: bool = False) -> Path:
+    """Return ``path`` as a Path if it is a str or path-like (an existing file if ``exists``)."""
+    if not isinstance(path, str | os.PathLike) or str(path) == "":
+        raise TypeError(f"{name} must be a non-empty str or path-like, got {path!r:.60}")
+    path = Path(path)
+    if exists and not path.is_file():
+        what = "is a folder, not a file" if path.is_dir() else "does not exist"
+        raise FileNotFoundError(f"{name} {path} {what}")
+    return path

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from helpers.covariance import check_covariance, condition_number, diagnose, regularize
+from helpers.covariance import condition_number, diagnose, regularize
+from helpers.validation import check_covariance
 
 CLASSIC = np.array([[0.1, 0.09], [0.09, 0.1]])
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 from matplotlib.patches import Circle, FancyBboxPatch
 
-from helpers.mlp import check_layer_sizes
+from helpers.validation import check_layer_sizes
 
 __all__ = ["draw_mlp"]
 

@@ -6,8 +6,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import Ellipse
 
-from helpers.covariance import check_covariance
-from helpers.validation import check_number
+from helpers.validation import check_covariance, check_number
 
 __all__ = ["covariance_ellipse"]
 

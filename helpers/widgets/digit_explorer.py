@@ -30,7 +30,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from helpers.validation import check_images, check_labels, check_probabilities
+from helpers.validation import check_images, check_labels, check_model, check_probabilities
 from helpers.widgets.digit_figures import (
     DigitFigure,
     HiddenFigure,
@@ -97,15 +97,6 @@ def _row(children: list[widgets.Widget]) -> widgets.HBox:
     )
 
 
-def _check_model(model: Any) -> Any:
-    if model is not None and not callable(getattr(model, "forward", None)):
-        raise TypeError(
-            "model must have a forward(X) method returning class probabilities of shape "
-            f"(N, 10); got {type(model).__name__}"
-        )
-    return model
-
-
 def _accepts_return_hidden(model: Any) -> bool:
     try:
         parameters = inspect.signature(model.forward).parameters
@@ -141,7 +132,7 @@ class DigitExplorer(widgets.VBox):
     ) -> None:
         self.images = check_images(images)
         self.labels = check_labels(labels, len(self.images))
-        self.model = _check_model(model)
+        self.model = model if model is None else check_model(model)
         self._selection = np.arange(len(self.images))
         self._quiet = False
         self._vmax = 255.0 if self.images.dtype == np.uint8 else 1.0

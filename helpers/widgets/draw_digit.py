@@ -42,7 +42,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from helpers.digitize import paint_strokes, strokes_to_digit
-from helpers.validation import check_probabilities
+from helpers.validation import check_model, check_probabilities
 
 __all__ = ["DrawDigit", "draw_digit"]
 
@@ -111,12 +111,7 @@ class DrawDigit(anywidget.AnyWidget):
     prediction = traitlets.Int(-1).tag(sync=True)
 
     def __init__(self, model: Any, **kwargs: Any) -> None:
-        if not callable(getattr(model, "forward", None)):
-            raise TypeError(
-                "model must have a forward(X) method returning 10 class probabilities; "
-                f"got {type(model).__name__}"
-            )
-        self.model = model
+        self.model = check_model(model)
         super().__init__(**kwargs)
         self._update()
 

@@ -20,18 +20,9 @@ __all__ = ["cross_entropy", "gradients"]
 def cross_entropy(probs: np.ndarray, labels: np.ndarray) -> float:
     """Mean of ``-log(probability of the true class)`` over the rows of ``probs``.
 
-    Parameters
-    ----------
-    probs : array of shape (N, n_classes)
-        Each row sums to 1 (a softmax output).
-    labels : int array of shape (N,)
-        The true classes, 0 to n_classes - 1.
-
-    Returns
-    -------
-    float
-        0 for certain, correct predictions; ``log(n_classes)`` for uniform guessing.
-        A probability of 0 for the true class counts as the smallest positive float.
+    ``probs`` (N, n_classes) are probabilities (rows summing to 1), ``labels`` (N,)
+    the true classes. 0 for certain, correct predictions; ``log(n_classes)`` for
+    uniform guessing; a probability of 0 counts as the smallest positive float.
     """
     probs = check_probabilities(probs)
     return _cross_entropy(probs, check_labels(labels, len(probs), n_classes=probs.shape[1]))

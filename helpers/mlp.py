@@ -179,16 +179,10 @@ class MLP:
 
 
 def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Path:
-    """Write ``model`` to an HDF5 file atomically (:func:`helpers.h5.write_arrays`).
+    """Write ``model`` to the HDF5 file ``path`` atomically, replacing any file there.
 
-    Parameters
-    ----------
-    path : str or PathLike
-        The file to write, in an existing folder; an existing file is replaced.
-    model : MLP
-    **metadata
-        Extra attributes (str, numbers or lists of them), e.g. ``test_accuracy=0.98``;
-        the names in :data:`RESERVED` are refused.
+    ``metadata`` are extra attributes (str, numbers or lists of them), e.g.
+    ``test_accuracy=0.98``; the names in :data:`RESERVED` are refused.
     """
     from helpers.h5 import write_arrays  # only saving and loading need h5py
 
@@ -215,14 +209,8 @@ def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Pa
 def load_mlp(path: str | os.PathLike[str]) -> MLP:
     """Read a network written by :func:`save_mlp`; ``model.metadata`` holds the file's attributes.
 
-    Raises
-    ------
-    FileNotFoundError
-        There is no such file.
-    OSError
-        The file is not HDF5, is damaged, or is not a network's weights: no
-        ``layer_sizes``, a missing ``W{i}``/``b{i}``, shapes that do not chain, or
-        ``activations`` other than ReLU ... softmax. The message names the file.
+    Raises FileNotFoundError if there is no such file, OSError if it is not HDF5, is
+    damaged, or does not hold a network's weights (the message names the file).
     """
     import h5py
 

@@ -35,12 +35,9 @@ class Adam:
     params : list of float arrays
         Updated in place by :meth:`step`, e.g. ``model.weights + model.biases``.
     lr : float or callable
-        The learning rate (> 0), or a schedule: a function of the step number
-        (0, 1, ...) that returns it.
-    beta1, beta2 : float
-        Decay of the running averages, in [0, 1).
-    eps : float
-        Keeps the division finite where ``v`` is 0.
+        The learning rate (> 0), or a function of the step number (0, 1, ...) giving it.
+    beta1, beta2, eps : float
+        The decays of the averages, in [0, 1); what keeps the division finite.
     """
 
     def __init__(
@@ -111,34 +108,28 @@ def train(
     Parameters
     ----------
     model : MLP
-        The starting point, e.g. ``MLP.initialized(sizes, seed)``; it is not changed.
-    images : array of shape (N, 28, 28) or (N, 784)
-        uint8 pixels or floats in [0, 1].
-    labels : int array of shape (N,)
-    epochs : int
-        Passes over the data, each in a new random order.
-    batch_size : int
-        Images per step (the last batch of an epoch may be smaller).
+        The start, e.g. ``MLP.initialized(sizes, seed)``; it is not changed.
+    images, labels : arrays (N, 28, 28) or (N, 784), and (N,)
+        The training digits: uint8 pixels or floats in [0, 1]; their classes.
+    epochs, batch_size : int
+        Passes over the data (each in a new random order); images per step.
     lr : float or callable
-        The learning rate, or a function of the step number that returns it.
+        The learning rate, or a function of the step number giving it.
     optimizer : callable, default Adam
         ``optimizer(params, lr=lr)`` gives the object whose ``step(grads)`` updates
-        the weights and biases in place.
+        the weights and biases.
     transform : callable, optional
-        ``transform(batch, rng)`` returns a changed copy of a batch of images, e.g.
-        random shifts (augmentation); it gets the training's random generator.
+        ``transform(batch, rng)`` returns a changed copy of a batch (augmentation).
     held_out : (images, labels), optional
-        If given, the loss and accuracy on the training digits and on these are
-        recorded after every epoch.
+        Record the loss and accuracy on the training digits and on these every epoch.
     seed : int
-        Seeds the order of the digits (and ``transform``).
+        Seeds the order of the digits (and ``transform``'s generator).
     progress : bool
-        Show a progress bar, updated after every epoch.
+        Show a progress bar.
 
     Returns
     -------
     model : MLP
-        The trained network.
     history : dict of lists
         ``"batch_loss"`` (every step); with ``held_out`` also ``"train_loss"``,
         ``"train_accuracy"``, ``"held_out_loss"``, ``"held_out_accuracy"`` (every epoch).

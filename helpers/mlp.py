@@ -1,10 +1,8 @@
 """A multi-layer perceptron in numpy: ReLU hidden layers, a softmax output (notebooks 04 and 05).
 
 For a batch stored as rows, layer ``i`` computes ``A_i = f(A_{i-1} @ W_i.T + b_i)``
-with ``W_i`` of shape ``(size_i, size_{i-1})``. :func:`save_mlp` writes the weights
-to HDF5 (datasets ``W1, b1, W2, ...``; root attributes ``layer_sizes``,
-``activations``, ``input_scaling``, ``created`` and the caller's metadata);
-:func:`load_mlp` reads them back.
+with ``W_i`` of shape ``(size_i, size_{i-1})``; :func:`save_mlp` and :func:`load_mlp`
+keep the weights in HDF5.
 """
 
 from __future__ import annotations
@@ -181,8 +179,9 @@ class MLP:
 def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Path:
     """Write ``model`` to the HDF5 file ``path`` atomically, replacing any file there.
 
-    ``metadata`` are extra attributes (str, numbers or lists of them), e.g.
-    ``test_accuracy=0.98``; the names in :data:`RESERVED` are refused.
+    Datasets ``W1, b1, W2, ...``; root attributes ``layer_sizes``, ``activations``,
+    ``input_scaling``, ``created`` and the ``metadata`` (str, numbers or lists of them,
+    e.g. ``test_accuracy=0.98``; the names in :data:`RESERVED` are refused).
     """
     from helpers.h5 import write_arrays  # only saving and loading need h5py
 

@@ -110,22 +110,19 @@ def train(
     model : MLP
         The start, e.g. ``MLP.initialized(sizes, seed)``; it is not changed.
     images, labels : arrays (N, 28, 28) or (N, 784), and (N,)
-        The training digits: uint8 pixels or floats in [0, 1]; their classes.
+        The training digits (uint8, or floats in [0, 1]) and their classes.
     epochs, batch_size : int
-        Passes over the data (each in a new random order); images per step.
+        Passes over the data, each in a new random order; images per step.
     lr : float or callable
         The learning rate, or a function of the step number giving it.
     optimizer : callable, default Adam
-        ``optimizer(params, lr=lr)`` gives the object whose ``step(grads)`` updates
-        the weights and biases.
+        ``optimizer(params, lr=lr)``, whose ``step(grads)`` updates the parameters.
     transform : callable, optional
         ``transform(batch, rng)`` returns a changed copy of a batch (augmentation).
     held_out : (images, labels), optional
         Record the loss and accuracy on the training digits and on these every epoch.
-    seed : int
-        Seeds the order of the digits (and ``transform``'s generator).
-    progress : bool
-        Show a progress bar.
+    seed, progress : int, bool
+        Seeds the order of the digits (and ``transform``'s generator); show a progress bar.
 
     Returns
     -------

@@ -232,6 +232,10 @@ def test_cosine_schedule_and_weight_decay():
     WeightDecayAdam([W, b], lr=0.1, weight_decay=0.5).step([np.zeros((2, 3)), np.zeros(2)])
     np.testing.assert_allclose(W, 0.9, atol=1e-6)  # the decay's gradient 0.5 * W moved W
     assert (b == 1).all()  # biases are not decayed
+    with pytest.raises(ValueError, match="weight_decay must be in"):
+        WeightDecayAdam([W, b], lr=0.1, weight_decay=-1.0)
+    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+        train_reference(np.zeros((2, 784), np.uint8), [0, 1], batch_size=0)
 
 
 def test_transform_gets_each_batch_and_the_generator(digits):

@@ -29,6 +29,7 @@ import numpy as np
 
 from helpers.mlp import MLP
 from helpers.training import Adam, train
+from helpers.validation import check_number, check_positive_int
 
 LAYER_SIZES = (784, 200, 100, 10)
 
@@ -60,7 +61,7 @@ class WeightDecayAdam(Adam):
         self, params: list[np.ndarray], lr: float | Callable[[int], float], weight_decay: float
     ) -> None:
         super().__init__(params, lr=lr)
-        self.weight_decay = weight_decay
+        self.weight_decay = check_number(weight_decay, "weight_decay", low=0)
 
     def step(self, grads: Sequence[np.ndarray]) -> None:
         decay = self.weight_decay
@@ -83,7 +84,8 @@ def train_reference(
     progress: bool = True,
 ) -> MLP:
     """The recipe of the reference weights: :func:`helpers.training.train` with the parts above."""
-    steps = epochs * -(-len(labels) // batch_size)  # epochs x batches, rounded up
+    batch_size = check_positive_int(batch_size, "batch_size")
+    steps = check_positive_int(epochs, "epochs") * -(-len(labels) // batch_size)  # rounded up
     model, _ = train(
         MLP.initialized(layer_sizes, seed=seed),
         images,

@@ -234,8 +234,10 @@ def test_cosine_schedule_and_weight_decay():
     assert (b == 1).all()  # biases are not decayed
     with pytest.raises(ValueError, match="weight_decay must be in"):
         WeightDecayAdam([W, b], lr=0.1, weight_decay=-1.0)
-    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+    with pytest.raises(ValueError, match="batch_size must be in"):
         train_reference(np.zeros((2, 784), np.uint8), [0, 1], batch_size=0)
+    with pytest.raises(ValueError, match="epochs must be a positive integer"):
+        train_reference(np.zeros((2, 784), np.uint8), [0, 1], epochs=0)
 
 
 def test_transform_gets_each_batch_and_the_generator(digits):

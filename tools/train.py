@@ -29,7 +29,7 @@ import numpy as np
 
 from helpers.mlp import MLP
 from helpers.training import Adam, train
-from helpers.validation import check_number, check_positive_int
+from helpers.validation import check_number
 
 LAYER_SIZES = (784, 200, 100, 10)
 
@@ -84,8 +84,8 @@ def train_reference(
     progress: bool = True,
 ) -> MLP:
     """The recipe of the reference weights: :func:`helpers.training.train` with the parts above."""
-    batch_size = check_positive_int(batch_size, "batch_size")
-    steps = check_positive_int(epochs, "epochs") * -(-len(labels) // batch_size)  # rounded up
+    check_number(batch_size, "batch_size", low=1)  # before the division; train checks the rest
+    steps = epochs * -(-len(labels) // batch_size)  # epochs x batches, rounded up
     model, _ = train(
         MLP.initialized(layer_sizes, seed=seed),
         images,

@@ -132,14 +132,14 @@ class MLP:
         rows, single = self._as_rows(X)
         step = len(rows) if block_rows is None else check_positive_int(block_rows, "block_rows")
         if step >= len(rows):
-            probs, hidden = self._forward_rows(to_unit_float(rows))
+            probs, hidden = self._forward_rows(rows)
         else:
             probs = np.empty((len(rows), self.layer_sizes[-1]), dtype=np.float32)
             sizes = self.layer_sizes[1:-1] if return_hidden else []
             hidden = [np.empty((len(rows), n), dtype=np.float32) for n in sizes]
             for start in range(0, len(rows), step):
                 block = slice(start, start + step)
-                probs[block], block_hidden = self._forward_rows(to_unit_float(rows[block]))
+                probs[block], block_hidden = self._forward_rows(rows[block])
                 for layer, values in zip(hidden, block_hidden, strict=False):
                     layer[block] = values
         if single:
@@ -147,8 +147,8 @@ class MLP:
         return (probs, hidden) if return_hidden else probs
 
     def _forward_rows(self, X: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Probabilities and hidden activations of float32 rows (N, n_inputs) in [0, 1]."""
-        a, hidden = X, []
+        """Probabilities and hidden activations of checked rows of pixels (N, n_inputs)."""
+        a, hidden = to_unit_float(X), []  # the input's float32 copy is freed after layer 1
         for W, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
             a = relu(a @ W.T + b)
             hidden.append(a)

@@ -224,7 +224,7 @@ def saved(tmp_path, model):
 def test_missing_dataset_is_named(saved):
     with h5py.File(saved, "a") as f:
         del f["b2"]
-    with pytest.raises(ValueError, match="missing dataset.*b2"):
+    with pytest.raises(OSError, match="missing dataset.*b2"):
         load_mlp(saved)
 
 
@@ -232,34 +232,36 @@ def test_shapes_that_do_not_chain_are_named(saved):
     with h5py.File(saved, "a") as f:
         del f["W2"]
         f["W2"] = np.zeros((15, 19), np.float32)
-    with pytest.raises(ValueError, match="W2.*do not chain|do not chain.*W2"):
+    with pytest.raises(OSError, match="W2.*do not chain|do not chain.*W2"):
         load_mlp(saved)
 
 
 def test_layer_sizes_attribute_must_match(saved):
     with h5py.File(saved, "a") as f:
         f.attrs["layer_sizes"] = [784, 20, 16, 10]
-    with pytest.raises(ValueError, match="layer_sizes"):
+    with pytest.raises(OSError, match="layer_sizes"):
         load_mlp(saved)
 
 
 def test_truncated_file_is_rejected(saved):
     data = saved.read_bytes()
     saved.write_bytes(data[: len(data) // 2])
-    with pytest.raises(ValueError, match="truncated|HDF5"):
+    with pytest.raises(OSError, match="truncated|HDF5"):
         load_mlp(saved)
 
 
 def test_not_hdf5_is_rejected(tmp_path):
     path = tmp_path / "weights.h5"
     path.write_text("these are not weights")
-    with pytest.raises(ValueError, match="not an HDF5 file"):
+    with pytest.raises(OSError, match="not an HDF5 file"):
         load_mlp(path)
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(FileNotFoundError, match="nope.h5"):
         load_mlp(tmp_path / "nope.h5")
+    with pytest.raises(TypeError, match="path"):
+        load_mlp(None)
 
 
 def test_save_needs_a_model(tmp_path):
@@ -278,7 +280,7 @@ def test_save_refuses_reserved_metadata(tmp_path, model, key):
 def test_load_checks_the_stored_activations(saved):
     with h5py.File(saved, "a") as f:
         f.attrs["activations"] = ["tanh", "tanh", "softmax"]
-    with pytest.raises(ValueError, match="activations are.*tanh"):
+    with pytest.raises(OSError, match="activations are.*tanh"):
         load_mlp(saved)
 
 

@@ -135,7 +135,7 @@ def differ(expected: Any, got: Any, rtol: float, atol: float, what: str = "the r
         parts = (differ(e, g, rtol, atol, f"{what}[{i}]") for i, (e, g) in pairs)
         return next((p for p in parts if p), "")
     if isinstance(expected, int) and not isinstance(expected, bool):
-        ok = _numeric(got) and np.ndim(got) == 0 and float(got) == expected
+        ok = _numeric(got) and np.ndim(got) == 0 and bool(got == expected)  # exact, not float
         return "" if ok else f"{what}: expected {_fmt(expected)}, got {_fmt(got)}"
     if not _numeric(expected) or isinstance(expected, bool):
         ok = type(got) is type(expected) and got == expected

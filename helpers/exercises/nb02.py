@@ -1,11 +1,8 @@
 """The programming exercises of notebook 02: write digits with attributes, read rows in order.
 
-Both run the student's function on a real HDF5 file in the scratch folder
-(:func:`helpers.paths.scratch_dir`), through the exercise's ``call`` hook:
-"02.2" reads the written file back into a plain dict (datasets, dtype, chunks,
-compression, the file's attributes); "02.3" counts the bytes HDF5 reads, since
-reading everything and then indexing in memory gives the right rows, but not
-what the exercise teaches.
+Both run the student's function on a real HDF5 file in the scratch folder: "02.2"
+reads the written file back as a plain dict, "02.3" also counts the bytes HDF5
+reads (reading everything, then indexing in memory, is not what it teaches).
 """
 
 from __future__ import annotations
@@ -29,14 +26,9 @@ OLDER_FILE = "an older file with other data is already at the path"
 
 def _save_digits(path, images, labels, source, chunk_images):
     """Images (chunks of whole images, gzip) and labels, with source and count on the file."""
+    arrays = {"images": images, "labels": labels}
     attrs = {"/": {"source": source, "count": len(images)}}
-    write_arrays(
-        path,
-        {"images": images, "labels": labels},
-        attrs,
-        chunk_rows=chunk_images,
-        compression="gzip",
-    )
+    write_arrays(path, arrays, attrs, chunk_rows=chunk_images, compression="gzip")
 
 
 def _write(path, images, labels, source, chunk_images, mode="w", chunks=True, on="/"):
@@ -53,6 +45,7 @@ def _contents(path: Path) -> dict:
     with h5py.File(path, "r") as f:
         images, labels = (f.get(n) for n in ("images", "labels"))
         images = images if isinstance(images, h5py.Dataset) else None
+        attrs = [(name, f.attrs.get(name)) for name in ("source", "count")]
         layout = {
             f"images {key}": None if images is None else str(getattr(images, key))
             for key in ("dtype", "chunks", "compression")
@@ -62,12 +55,7 @@ def _contents(path: Path) -> dict:
             "images": None if images is None else images[()],
             **layout,
             "labels": labels[()] if isinstance(labels, h5py.Dataset) else None,
-            "file attributes": {
-                name: f.attrs[name].item()
-                if isinstance(f.attrs.get(name), np.generic)
-                else f.attrs.get(name)
-                for name in ("source", "count")
-            },
+            "file attributes": {k: v.item() if isinstance(v, np.generic) else v for k, v in attrs},
         }
 
 

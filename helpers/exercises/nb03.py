@@ -43,8 +43,8 @@ def _mean_cases(rng: np.random.Generator) -> list:
 
 
 def _per_class(images, labels, mean):
-    """``mean(images of class k, k)`` stacked for the classes 0-9 (for the usual mistakes)."""
-    return np.stack([mean(images[labels == k], k) for k in range(10)])
+    """``mean(images of class k)`` stacked for the classes 0-9 (for the usual mistakes)."""
+    return np.stack([mean(images[labels == k]) for k in range(10)])
 
 
 exercise(
@@ -57,27 +57,27 @@ exercise(
     "and by 255.",
     mistakes=(
         (
-            lambda images, labels: _per_class(images, labels, lambda x, k: x.mean(axis=0)),
+            lambda images, labels: _per_class(images, labels, lambda x: x.mean(axis=0)),
             "your means are on the 0-255 scale of the bytes; the exercise asks for floats in "
             "[0, 1].",
         ),
         (
             lambda images, labels: _per_class(
-                images, labels, lambda x, k: x.sum(axis=0, dtype=np.uint8) / len(x) / 255
+                images, labels, lambda x: x.sum(axis=0, dtype=np.uint8) / len(x) / 255
             ),
             "some of your means are far too small where many images have ink: adding uint8 "
             "pixels wrapped around past 255, as in the notebook's ink + 100.",
         ),
         (
             lambda images, labels: _per_class(
-                images, labels, lambda x, k: np.full(x.shape[1:], x.mean() / 255)
+                images, labels, lambda x: np.full(x.shape[1:], x.mean() / 255)
             ),
             "every pixel of a class's mean image has the same value: you averaged over the "
             "pixels too, not only over the images of the class.",
         ),
         (
             lambda images, labels: _per_class(
-                images, labels, lambda x, k: x.sum(axis=0) / len(images) / 255
+                images, labels, lambda x: x.sum(axis=0) / len(images) / 255
             ),
             "your means are too small, by a different factor in each class: each class's sum "
             "should be divided by the number of images of that class.",

@@ -1,22 +1,12 @@
-"""Programming exercises: the student writes a function, the check runs it on hidden cases.
+"""Programming exercises: the student writes a function, :func:`helpers.check.check` runs it.
 
-Every notebook's programming exercises are checked by :func:`helpers.check.check`
-(``check("04.4", my_softmax)``); this module holds what it needs. Each exercise
-is declared once, in ``helpers/exercises/nbNN.py``, with :func:`exercise`:
-
-* ``reference``: the package's implementation, which gives the expected output;
-* ``cases(rng)``: the inputs, drawn from ``rng`` (random shapes and values) plus
-  edge cases (one row, a zero, a large logit). The seed is fixed for the
-  student; an instructor grading hand-ins draws other cases with another seed;
-* ``mistakes``: the usual wrong versions, each with what its output looks like
-  (the hint). A wrong function whose outputs match one of them on every case
-  gets that hint, never the code;
-* ``guarded``: package functions the student's function may not call (by
-  default the reference): calling one is "write it yourself".
-
-The student's function gets copies of the inputs; changing them in place is a
-mistake of its own. The expected values are compared within ``rtol``/``atol``
-(NaN equal to NaN), arrays by shape first.
+Each exercise is declared once, in ``nbNN.py``, with :func:`exercise`: a
+``reference`` (the expected outputs), ``cases(rng)`` (hidden inputs drawn from
+``rng``: the seed is fixed for the student, another for grading), the usual
+``mistakes`` with their hints (a function whose outputs match one on every
+case gets that hint) and the ``guarded`` package functions the answer may not
+call (default: the reference). The answer gets copies of the inputs; changing
+them in place is a mistake of its own.
 """
 
 from __future__ import annotations
@@ -47,9 +37,15 @@ class Case:
     kwargs: dict = field(default_factory=dict)
 
 
+def cases(*pairs: tuple[str, tuple]) -> list[Case]:
+    """``Case(name, args)`` for each ``(name, args)`` pair."""
+    return [Case(name, args) for name, args in pairs]
+
+
 @dataclass(frozen=True)
 class Exercise:
-    """A programming exercise (see the module docstring for the fields)."""
+    """A programming exercise: see the module docstring; ``call(function, case)`` runs
+    a case another way, ``names`` name a tuple result's values in messages."""
 
     reference: Callable
     cases: Callable[[np.random.Generator], list[Case]]
@@ -139,7 +135,7 @@ def differ(expected: Any, got: Any, rtol: float, atol: float, what: str = "the r
         parts = (differ(e, g, rtol, atol, f"{what}[{i}]") for i, (e, g) in pairs)
         return next((p for p in parts if p), "")
     if isinstance(expected, int) and not isinstance(expected, bool):
-        ok = _numeric(got) and np.ndim(got) == 0 and float(got) == expected
+        ok = _numeric(got) and np.ndim(got) == 0 and bool(got == expected)  # exact, not float
         return "" if ok else f"{what}: expected {_fmt(expected)}, got {_fmt(got)}"
     if not _numeric(expected) or isinstance(expected, bool):
         ok = type(got) is type(expected) and got == expected
@@ -184,10 +180,9 @@ def judge(name: str, ex: Exercise, function: object, seed: int | None) -> tuple[
 
 def _judge(name: str, ex: Exercise, function: Callable, seed: int | None) -> tuple[str, str]:
     cases = ex.cases(np.random.default_rng(seed_for(name) if seed is None else seed))
-    expected = [_run(ex, ex.reference, copy.deepcopy(case)) for case in cases]
     first_wrong = None
-    for case, want in zip(cases, expected, strict=True):
-        given = copy.deepcopy(case)
+    for case in cases:
+        want, given = _run(ex, ex.reference, copy.deepcopy(case)), copy.deepcopy(case)
         try:
             with _Guard(ex.guarded or (ex.reference,)) as guard:
                 got = _run(ex, function, given)
@@ -207,22 +202,25 @@ def _judge(name: str, ex: Exercise, function: Callable, seed: int | None) -> tup
                 f"Not yet: your function changed its input in place (case '{case.name}'); "
                 "work on a copy."
             )
-        problem = differ(_named(ex, want), _named(ex, got), ex.rtol, ex.atol)
-        if problem and first_wrong is None:
-            first_wrong = f"case '{case.name}': {problem}"
-    if first_wrong is None:
+        problem = _differ(ex, want, got)
+        first_wrong = first_wrong or (problem and f"case '{case.name}': {problem}")
+    if not first_wrong:
         return "correct", f"Correct: {ex.why}"
-    hint = _mistake(ex, function, cases)
+    hint = next((h for wrong, h in ex.mistakes if _same(ex, wrong, function, cases)), "")
     if hint:
         return "not yet", f"Not yet: {hint} (First difference, {first_wrong}.)"
     return "not yet", f"Not yet: {first_wrong}."
 
 
-def _named(ex: Exercise, value: Any) -> Any:
-    """A tuple result as a dict by ``ex.names``, so that messages say which value differs."""
-    if ex.names and isinstance(value, tuple | list) and len(value) == len(ex.names):
-        return dict(zip(ex.names, value, strict=True))
-    return value
+def _differ(ex: Exercise, want: Any, got: Any) -> str:
+    """:func:`differ` with a tuple result as a dict by ``ex.names`` (messages name the value)."""
+    named = [
+        dict(zip(ex.names, v, strict=True))
+        if ex.names and isinstance(v, tuple | list) and len(v) == len(ex.names)
+        else v
+        for v in (want, got)
+    ]
+    return differ(*named, ex.rtol, ex.atol)
 
 
 def _raised(error: BaseException, case: Case) -> str:
@@ -230,17 +228,12 @@ def _raised(error: BaseException, case: Case) -> str:
     return f"Not yet: your function raised {type(error).__name__}: {text} (case '{case.name}')"
 
 
-def _mistake(ex: Exercise, function: Callable, cases: list[Case]) -> str:
-    """The hint of the usual mistake whose outputs ``function``'s match on every case."""
-    for wrong, hint in ex.mistakes:
-        for case in cases:
-            try:
-                want = _run(ex, wrong, copy.deepcopy(case))
-                got = _run(ex, function, copy.deepcopy(case))
-            except Exception:
-                break
-            if differ(_named(ex, want), _named(ex, got), ex.rtol, ex.atol):
-                break
-        else:
-            return hint
-    return ""
+def _same(ex: Exercise, wrong: Callable, function: Callable, cases: list[Case]) -> bool:
+    """Whether ``function``'s outputs match the mistake ``wrong``'s on every case."""
+    try:
+        return not any(
+            _differ(ex, _run(ex, wrong, copy.deepcopy(c)), _run(ex, function, copy.deepcopy(c)))
+            for c in cases
+        )
+    except Exception:
+        return False

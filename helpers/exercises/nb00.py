@@ -4,33 +4,28 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.exercises import Case, exercise
+from helpers.exercises import cases, exercise
 
 __all__: list[str] = []
 
 
-def _count_bright(images: np.ndarray, threshold: int) -> np.ndarray:
-    """The number of pixels strictly above ``threshold`` in each image: shape (N,)."""
-    return (images > threshold).sum(axis=(1, 2))
-
-
-def _cases(rng: np.random.Generator) -> list[Case]:
+def _cases(rng: np.random.Generator) -> list:
     def images(n: int, h: int = 28, w: int = 28) -> np.ndarray:
         return rng.integers(0, 256, size=(n, h, w), dtype=np.uint8)
 
-    return [
-        Case("5 random 28 x 28 images, threshold 128", (images(5), 128)),
-        Case("one image", (images(1), int(rng.integers(1, 255)))),
-        Case("3 images of 4 x 6 pixels", (images(3, 4, 6), int(rng.integers(1, 255)))),
-        Case("threshold 0 (every pixel that is not blank)", (images(2), 0)),
-        Case("threshold 255 (nothing is above it)", (images(2), 255)),
-        Case("pixels equal to the threshold", (np.full((2, 3, 3), 100, np.uint8), 100)),
-    ]
+    return cases(
+        ("5 random 28 x 28 images, threshold 128", (images(5), 128)),
+        ("one image", (images(1), int(rng.integers(1, 255)))),
+        ("3 images of 4 x 6 pixels", (images(3, 4, 6), int(rng.integers(1, 255)))),
+        ("threshold 0 (every pixel that is not blank)", (images(2), 0)),
+        ("threshold 255 (nothing is above it)", (images(2), 255)),
+        ("pixels equal to the threshold", (np.full((2, 3, 3), 100, np.uint8), 100)),
+    )
 
 
 exercise(
     "00.3",
-    reference=_count_bright,
+    reference=lambda images, threshold: (images > threshold).sum(axis=(1, 2)),
     cases=_cases,
     why="one count per image of the pixels strictly above the threshold, on images of any size.",
     mistakes=(

@@ -1,17 +1,8 @@
 """The programming exercises of notebook 02: write digits with attributes, read rows in order.
 
-Both run the student's function on a real HDF5 file in the scratch folder
-(:func:`helpers.paths.scratch_dir`), through the exercise's ``call`` hook:
-
-* "02.2", ``save_digits(path, images, labels, source, chunk_images)``: the hook
-  gives it a fresh path (in one case an older file is already there), then reads
-  the file back into a plain dict (datasets, dtype, chunks, compression, the
-  file's attributes) that is compared with the reference's;
-* "02.3", ``rows_in_order(dataset, indices)``: the hook writes the case's array
-  as a chunked dataset, opens the file through a file object that counts the
-  bytes HDF5 reads, and returns the rows together with whether the function read
-  at most half of the dataset's bytes: reading everything and then indexing in
-  memory gives the right rows, but not what the exercise teaches.
+Both run the student's function on a real HDF5 file in the scratch folder: "02.2"
+reads the written file back as a plain dict, "02.3" also counts the bytes HDF5
+reads (reading everything, then indexing in memory, is not what it teaches).
 """
 
 from __future__ import annotations
@@ -19,12 +10,11 @@ from __future__ import annotations
 import io
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import h5py
 import numpy as np
 
-from helpers.exercises import Case, exercise
+from helpers.exercises import Case, cases, exercise
 from helpers.h5 import read_rows, write_arrays, write_digits
 from helpers.paths import scratch_dir
 
@@ -34,42 +24,38 @@ __all__: list[str] = []
 OLDER_FILE = "an older file with other data is already at the path"
 
 
-# 02.2: write digits with attributes.
-
-
 def _save_digits(path, images, labels, source, chunk_images):
     """Images (chunks of whole images, gzip) and labels, with source and count on the file."""
-    with h5py.File(path, "w") as f:
-        f.create_dataset(
-            "images", data=images, chunks=(chunk_images, *images.shape[1:]), compression="gzip"
-        )
+    arrays = {"images": images, "labels": labels}
+    attrs = {"/": {"source": source, "count": len(images)}}
+    write_arrays(path, arrays, attrs, chunk_rows=chunk_images, compression="gzip")
+
+
+def _write(path, images, labels, source, chunk_images, mode="w", chunks=True, on="/"):
+    """The usual mistakes: another file ``mode``, chunks h5py chose, attributes ``on`` a dataset."""
+    with h5py.File(path, mode) as f:
+        shape = (chunk_images, *images.shape[1:]) if chunks else True
+        f.create_dataset("images", data=images, chunks=shape, compression="gzip")
         f.create_dataset("labels", data=labels)
-        f.attrs["source"] = source
-        f.attrs["count"] = len(images)
-
-
-def _plain(value: Any) -> Any:
-    """An attribute as a plain Python value (numbers and text as h5py returns them)."""
-    return value.item() if isinstance(value, np.generic) else value
+        f[on].attrs.update(source=source, count=len(images))
 
 
 def _contents(path: Path) -> dict:
     """What a file written for "02.2" holds, as a plain dict."""
     with h5py.File(path, "r") as f:
-        images = f.get("images")
+        images, labels = (f.get(n) for n in ("images", "labels"))
         images = images if isinstance(images, h5py.Dataset) else None
-        labels = f.get("labels")
+        attrs = [(name, f.attrs.get(name)) for name in ("source", "count")]
+        layout = {
+            f"images {key}": None if images is None else str(getattr(images, key))
+            for key in ("dtype", "chunks", "compression")
+        }
         return {
             "datasets": ", ".join(sorted(f.keys())),
             "images": None if images is None else images[()],
-            "images dtype": None if images is None else str(images.dtype),
-            "images chunks": None if images is None else str(images.chunks),
-            "images compression": None if images is None else str(images.compression),
+            **layout,
             "labels": labels[()] if isinstance(labels, h5py.Dataset) else None,
-            "file attributes": {
-                name: _plain(f.attrs[name]) if name in f.attrs else None
-                for name in ("source", "count")
-            },
+            "file attributes": {k: v.item() if isinstance(v, np.generic) else v for k, v in attrs},
         }
 
 
@@ -92,41 +78,13 @@ def _save_cases(rng: np.random.Generator) -> list[Case]:
         return images, rng.integers(0, 10, size=n)
 
     words = ["MNIST sample", "my scans", "class test", "digits from the pad"]
-    return [
-        Case("12 images of 28 x 28, chunks of 4", (*digits(12), str(rng.choice(words)), 4)),
-        Case("one image, chunks of 1", (*digits(1), str(rng.choice(words)), 1)),
-        Case("30 images of 8 x 6 pixels, chunks of 7", (*digits(30, 8, 6), "small", 7)),
-        Case("one chunk for all 5 images", (*digits(5), str(rng.choice(words)), 5)),
-        Case(OLDER_FILE, (*digits(6), "new data", 3)),
-    ]
-
-
-def _attrs_on_images(path, images, labels, source, chunk_images):
-    with h5py.File(path, "w") as f:
-        f.create_dataset(
-            "images", data=images, chunks=(chunk_images, *images.shape[1:]), compression="gzip"
-        )
-        f.create_dataset("labels", data=labels)
-        f["images"].attrs["source"] = source
-        f["images"].attrs["count"] = len(images)
-
-
-def _gzip_without_chunks(path, images, labels, source, chunk_images):
-    with h5py.File(path, "w") as f:
-        f.create_dataset("images", data=images, compression="gzip")
-        f.create_dataset("labels", data=labels)
-        f.attrs["source"] = source
-        f.attrs["count"] = len(images)
-
-
-def _mode_a(path, images, labels, source, chunk_images):
-    with h5py.File(path, "a") as f:
-        f.create_dataset(
-            "images", data=images, chunks=(chunk_images, *images.shape[1:]), compression="gzip"
-        )
-        f.create_dataset("labels", data=labels)
-        f.attrs["source"] = source
-        f.attrs["count"] = len(images)
+    return cases(
+        ("12 images of 28 x 28, chunks of 4", (*digits(12), str(rng.choice(words)), 4)),
+        ("one image, chunks of 1", (*digits(1), str(rng.choice(words)), 1)),
+        ("30 images of 8 x 6 pixels, chunks of 7", (*digits(30, 8, 6), "small", 7)),
+        ("one chunk for all 5 images", (*digits(5), str(rng.choice(words)), 5)),
+        (OLDER_FILE, (*digits(6), "new data", 3)),
+    )
 
 
 exercise(
@@ -139,17 +97,17 @@ exercise(
     "attributes, in a file that holds nothing else.",
     mistakes=(
         (
-            _attrs_on_images,
+            lambda *args: _write(*args, on="images"),
             "the file itself has no attributes 'source' and 'count': yours are attached to a "
             "dataset, not to the file (the root group /).",
         ),
         (
-            _gzip_without_chunks,
+            lambda *args: _write(*args, chunks=False),
             "your images are compressed, but in chunks whose shape h5py chose for you, which "
             "do not hold whole images; ask for chunks of chunk_images whole images.",
         ),
         (
-            _mode_a,
+            lambda *args: _write(*args, mode="a"),
             "the file still holds the datasets of the older file that was at that path: your "
             "function should replace that file, so that it holds only what you write (think "
             "about the file mode).",
@@ -158,36 +116,15 @@ exercise(
 )
 
 
-# 02.3: read rows in the asked order.
+class _CountingFile(io.FileIO):
+    """A file that counts the bytes read through it (HDF5 reads via it)."""
 
+    bytes_read = 0
 
-class _CountingFile(io.RawIOBase):
-    """A read-only file object that counts the bytes read through it (HDF5 reads via it)."""
-
-    def __init__(self, path: Path) -> None:
-        self._file = open(path, "rb")
-        self.bytes_read = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        return self._file.seek(offset, whence)
-
-    def tell(self) -> int:
-        return self._file.tell()
-
-    def readinto(self, buffer: Any) -> int:
-        count = self._file.readinto(buffer)
+    def readinto(self, buffer) -> int | None:
+        count = super().readinto(buffer)
         self.bytes_read += count or 0
         return count
-
-    def close(self) -> None:
-        self._file.close()
-        super().close()
 
 
 def _read_from_file(function, case: Case) -> dict:
@@ -199,9 +136,8 @@ def _read_from_file(function, case: Case) -> dict:
         with h5py.File(path, "w") as f:
             f.create_dataset("data", data=array, chunks=(rows_per_chunk, *array.shape[1:]))
         with _CountingFile(path) as raw, h5py.File(raw, "r") as f:
-            dataset = f["data"]
             before = raw.bytes_read
-            rows = function(dataset, indices)
+            rows = function(f["data"], indices)
             read = raw.bytes_read - before
     return {"rows": rows, "reads only the chunks it needs": read <= array.nbytes / 2}
 
@@ -213,20 +149,16 @@ def _rows_cases(rng: np.random.Generator) -> list[Case]:
     some = rng.choice(1000, size=8, replace=False)
     a, b, c = rng.choice(1000, size=3, replace=False)
     picks = rng.choice(400, size=4, replace=False)
-    return [
-        Case("8 rows in random order from a 1000 x 50 table", (table, some)),
-        Case("rows asked for more than once", (table, np.array([a, b, a, c, b, a]))),
-        Case("one row", (table, rng.integers(0, 1000, size=1))),
-        Case("the last row, then the first", (table, np.array([999, 0]))),
-        Case("rows already in increasing order", (table, np.sort(some[:5]))),
-        Case("images: 400 x 28 x 28 uint8", (images, np.array([*picks, picks[0]]))),
-        Case("labels: 1-D, 20,000 of them", (labels, rng.choice(20_000, size=6))),
-        Case("negative rows count from the end", (table, np.array([-1, a, 999, -1000, -c]))),
-    ]
-
-
-def _sorted(dataset, indices):
-    return dataset[np.unique(indices % len(dataset))]
+    return cases(
+        ("8 rows in random order from a 1000 x 50 table", (table, some)),
+        ("rows asked for more than once", (table, np.array([a, b, a, c, b, a]))),
+        ("one row", (table, rng.integers(0, 1000, size=1))),
+        ("the last row, then the first", (table, np.array([999, 0]))),
+        ("rows already in increasing order", (table, np.sort(some[:5]))),
+        ("images: 400 x 28 x 28 uint8", (images, np.array([*picks, picks[0]]))),
+        ("labels: 1-D, 20,000 of them", (labels, rng.choice(20_000, size=6))),
+        ("negative rows count from the end", (table, np.array([-1, a, 999, -1000, -c]))),
+    )
 
 
 def _drops_repeats(dataset, indices):
@@ -243,7 +175,7 @@ exercise(
     "the chunks that hold them.",
     mistakes=(
         (
-            _sorted,
+            lambda dataset, indices: dataset[np.unique(indices % len(dataset))],
             "your rows come back sorted by row number, and a row asked for twice comes back "
             "once; return them in the order asked for, with the repeats.",
         ),

@@ -9,64 +9,59 @@ from typing import Any
 
 import numpy as np
 
-from helpers.exercises import Case, exercise
-from helpers.mlp import MLP
+from helpers.exercises import Case, cases, exercise
+from helpers.mlp import MLP, softmax
 from helpers.predictions import make_records
 
 __all__: list[str] = []
 
 
-def _probabilities(rows: np.ndarray, weights: list, biases: list) -> np.ndarray:
-    """Softmax outputs of float rows (N, n_inputs): ReLU layers, then softmax."""
-    a = rows
+def _logits(rows: np.ndarray, weights: list, biases: list) -> np.ndarray:
+    """The logits of float rows (N, n_inputs): ReLU layers, then the last linear layer."""
     for W, b in zip(weights[:-1], biases[:-1], strict=True):
-        a = np.maximum(a @ W.T + b, 0)
-    z = a @ weights[-1].T + biases[-1]
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+        rows = np.maximum(rows @ W.T + b, 0)
+    return rows @ weights[-1].T + biases[-1]
+
+
+def _blocks(pixels, weights, biases, block_rows, scale=255.0, stop=0, per_block=False):
+    """Probabilities of the blocks of ``pixels / scale`` up to ``len(pixels) - stop``: softmax
+    row by row, or over each whole block (``per_block``, a usual mistake)."""
+    blocks = []
+    for start in range(0, len(pixels) - stop, block_rows):
+        z = _logits(pixels[start : start + block_rows] / scale, weights, biases)
+        blocks.append(softmax(z.ravel()).reshape(z.shape) if per_block else softmax(z))
+    return np.concatenate(blocks)
 
 
 def _forward_blocks(pixels: np.ndarray, weights: list, biases: list, block_rows: int) -> np.ndarray:
     """Probabilities (N, n_outputs) of uint8 pixels (N, n_inputs), ``block_rows`` at a time."""
-    probs = np.empty((len(pixels), len(biases[-1])))
-    for start in range(0, len(pixels), block_rows):
-        block = pixels[start : start + block_rows] / 255.0
-        probs[start : start + block_rows] = _probabilities(block, weights, biases)
-    return probs
+    return _blocks(pixels, weights, biases, block_rows)
 
 
-def _network(rng: np.random.Generator, n_hidden: int = 2) -> tuple[list, list]:
-    """Random weights (n_out, n_in) and biases of a network whose sizes all differ."""
-    sizes = [int(s) for s in rng.choice(np.arange(3, 30), size=n_hidden + 2, replace=False)]
-    weights = [
-        rng.normal(0, 1 / np.sqrt(n_in), size=(n_out, n_in))
-        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
-    ]
-    return weights, [rng.normal(0, 0.5, size=n) for n in sizes[1:]]
+def _blocks_cases(rng: np.random.Generator) -> list:
+    def network(n_hidden: int = 2) -> tuple[list, list]:  # layer sizes that all differ
+        sizes = [int(s) for s in rng.choice(np.arange(3, 30), size=n_hidden + 2, replace=False)]
+        pairs = zip(sizes[:-1], sizes[1:], strict=True)
+        weights = [rng.normal(0, 1 / np.sqrt(n_in), size=(n_out, n_in)) for n_in, n_out in pairs]
+        return weights, [rng.normal(0, 0.5, size=n) for n in sizes[1:]]
 
+    def case(n: int, block: int, n_hidden: int = 2) -> tuple:
+        weights, biases = network(n_hidden)
+        pixels = rng.integers(0, 256, size=(n, weights[0].shape[1]), dtype=np.uint8)
+        return pixels, weights, biases, block
 
-def _blocks_cases(rng: np.random.Generator) -> list[Case]:
-    def pixels(n: int, weights: list) -> np.ndarray:
-        return rng.integers(0, 256, size=(n, weights[0].shape[1]), dtype=np.uint8)
-
-    cases = []
-    w, b = _network(rng)
     block = int(rng.integers(3, 8))
     n = block * int(rng.integers(2, 5)) + int(rng.integers(1, block))  # a last, shorter block
-    cases.append(Case(f"{n} images in blocks of {block}", (pixels(n, w), w, b, block)))
-    w, b = _network(rng)
-    cases.append(Case("one image, blocks of 1", (pixels(1, w), w, b, 1)))
-    w, b = _network(rng)
-    cases.append(Case("12 images in one block of 12", (pixels(12, w), w, b, 12)))
-    w, b = _network(rng, n_hidden=1)
-    cases.append(Case("one hidden layer, 10 images in blocks of 4", (pixels(10, w), w, b, 4)))
-    w, b = _network(rng, n_hidden=3)
-    cases.append(Case("three hidden layers, 7 images in blocks of 1", (pixels(7, w), w, b, 1)))
-    w, b = _network(rng)
-    edges = np.vstack([np.zeros((2, w[0].shape[1]), np.uint8), pixels(3, w)])
-    edges[-1] = 255
-    cases.append(Case("blank images and one of full ink, blocks of 2", (edges, w, b, 2)))
-    return cases
+    edges = case(5, 2)
+    edges[0][:2], edges[0][-1] = 0, 255
+    return cases(
+        (f"{n} images in blocks of {block}", case(n, block)),
+        ("one image, blocks of 1", case(1, 1)),
+        ("12 images in one block of 12", case(12, 12)),
+        ("one hidden layer, 10 images in blocks of 4", case(10, 4, n_hidden=1)),
+        ("three hidden layers, 7 images in blocks of 1", case(7, 1, n_hidden=3)),
+        ("blank images and one of full ink, blocks of 2", edges),
+    )
 
 
 def _call_blocks(function: Callable, case: Case) -> Any:
@@ -83,28 +78,6 @@ def _call_blocks(function: Callable, case: Case) -> Any:
         raise
 
 
-def _unscaled(pixels, weights, biases, block_rows):
-    return _probabilities(pixels.astype(np.float64), weights, biases)
-
-
-def _drop_last_block(pixels, weights, biases, block_rows):
-    starts = range(0, len(pixels) - block_rows + 1, block_rows)
-    blocks = [pixels[s : s + block_rows] / 255.0 for s in starts]
-    return np.concatenate([_probabilities(block, weights, biases) for block in blocks])
-
-
-def _one_softmax_per_block(pixels, weights, biases, block_rows):
-    probs = []
-    for start in range(0, len(pixels), block_rows):
-        a = pixels[start : start + block_rows] / 255.0
-        for W, b in zip(weights[:-1], biases[:-1], strict=True):
-            a = np.maximum(a @ W.T + b, 0)
-        z = a @ weights[-1].T + biases[-1]
-        e = np.exp(z - z.max())
-        probs.append(e / e.sum())
-    return np.concatenate(probs)
-
-
 exercise(
     "05.1",
     reference=_forward_blocks,
@@ -117,31 +90,22 @@ exercise(
     atol=1e-6,
     mistakes=(
         (
-            _unscaled,
+            lambda pixels, w, b, block_rows: _blocks(pixels, w, b, block_rows, scale=1.0),
             "your probabilities are far too sure of themselves (almost all 0 or 1): the "
             "network expects pixels in [0, 1], and these are bytes from 0 to 255.",
         ),
         (
-            _drop_last_block,
+            lambda pixels, w, b, block_rows: _blocks(pixels, w, b, block_rows, stop=block_rows - 1),
             "your result has fewer rows than there are images when N is not a multiple of "
             "block_rows: the last, shorter block must go through the network too.",
         ),
         (
-            _one_softmax_per_block,
+            lambda pixels, w, b, block_rows: _blocks(pixels, w, b, block_rows, per_block=True),
             "your probabilities sum to 1 over a whole block, not image by image: softmax "
             "works on each row (each image's logits) on its own.",
         ),
     ),
 )
-
-
-def _record(probabilities: np.ndarray, index: int) -> dict:
-    """The prediction record of one row of 10 probabilities, as plain Python values."""
-    return {
-        "index": int(index),
-        "activations": [float(p) for p in probabilities],
-        "classification": int(np.argmax(probabilities)),
-    }
 
 
 def _json_line(record: object) -> tuple[str, object]:
@@ -161,22 +125,35 @@ def _json_line(record: object) -> tuple[str, object]:
     return "a valid JSON line", back
 
 
-def _record_cases(rng: np.random.Generator) -> list[Case]:
+def _record_cases(rng: np.random.Generator) -> list:
     def row(scale: float) -> np.ndarray:
-        z = rng.normal(0, scale, size=10)
-        e = np.exp(z - z.max())
-        return (e / e.sum()).astype(np.float32)
+        return softmax(rng.normal(0, scale, size=10)).astype(np.float32)
 
     certain = np.zeros(10, np.float32)
     certain[int(rng.integers(0, 10))] = 1.0
     tie = np.array([0.05, 0.3, 0.05, 0.05, 0.3, 0.05, 0.05, 0.05, 0.05, 0.05], np.float32)
-    return [
-        Case("a random row", (row(3.0), np.int64(rng.integers(10, 5000)))),
-        Case("a confident row, index 0", (row(8.0), np.int64(0))),
-        Case("a row of 1 and nine zeros", (certain, np.int64(rng.integers(0, 70_000)))),
-        Case("two classes tie: the first one counts", (tie, np.int64(17))),
-        Case("an unsure row", (row(0.5), np.int64(rng.integers(0, 70_000)))),
-    ]
+    return cases(
+        ("a random row", (row(3.0), np.int64(rng.integers(10, 5000)))),
+        ("a confident row, index 0", (row(8.0), np.int64(0))),
+        ("a row of 1 and nine zeros", (certain, np.int64(rng.integers(0, 70_000)))),
+        ("two classes tie: the first one counts", (tie, np.int64(17))),
+        ("an unsure row", (row(0.5), np.int64(rng.integers(0, 70_000)))),
+    )
+
+
+def _record(probabilities: np.ndarray, index: int) -> dict:
+    """The prediction record of one row of 10 probabilities, as plain Python values."""
+    return make_records(probabilities[None], [index])[0]
+
+
+def _plain(probabilities: np.ndarray, index: int, classify: Callable = np.argmax) -> dict:
+    """A record of plain values (with ``np.argmin`` or ``index + 1``, a usual mistake)."""
+    activations = [float(p) for p in probabilities]
+    return {
+        "index": int(index),
+        "activations": activations,
+        "classification": int(classify(activations)),
+    }
 
 
 exercise(
@@ -200,20 +177,12 @@ exercise(
             "floats.",
         ),
         (
-            lambda probabilities, index: {
-                "index": int(index),
-                "activations": [float(p) for p in probabilities],
-                "classification": int(np.argmin(probabilities)),
-            },
+            lambda probabilities, index: _plain(probabilities, index, np.argmin),
             "your classification is the class with the smallest activation; it must be the "
             "most probable class.",
         ),
         (
-            lambda probabilities, index: {
-                "index": int(index) + 1,
-                "activations": [float(p) for p in probabilities],
-                "classification": int(np.argmax(probabilities)),
-            },
+            lambda probabilities, index: _plain(probabilities, index + 1),
             "your index is one more than the index given: it is the digit's position in "
             "its data set, counted from 0 as numpy counts, and is written as given.",
         ),

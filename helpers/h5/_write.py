@@ -24,7 +24,8 @@ def _arrays_or_raise(arrays: object) -> dict[str, np.ndarray]:
     checked = {}
     for name, value in arrays.items():
         if not isinstance(name, str) or not name.strip("/"):
-            raise ValueError(f"dataset names must be non-empty str, got {name!r}")
+            error = ValueError if isinstance(name, str) else TypeError
+            raise error(f"dataset names must be non-empty str, got {name!r}")
         checked[name] = np.asarray(value)
         if checked[name].dtype.kind == "U":  # numpy str -> variable-length UTF-8 in HDF5
             checked[name] = checked[name].astype(h5py.string_dtype())
@@ -49,7 +50,8 @@ def _arrays_or_raise(arrays: object) -> dict[str, np.ndarray]:
 def _attribute_or_raise(where: str, key: object, value: object) -> None:
     """Refuse what h5py would refuse with a message that names neither."""
     if not isinstance(key, str) or not key:
-        raise TypeError(f"attribute names must be non-empty str, got {key!r} on {where!r}")
+        error = ValueError if isinstance(key, str) else TypeError
+        raise error(f"attribute names must be non-empty str, got {key!r} on {where!r}")
     if value is None or isinstance(value, Mapping | set):
         raise TypeError(
             f"attribute {key!r} of {where!r} is {type(value).__name__}; HDF5 attributes hold "

@@ -126,10 +126,10 @@ def write_predictions(path: str | os.PathLike[str], records: Iterable[dict]) -> 
 
     Nothing is written if any record is invalid.
     """
+    path = check_path(path)
     records = list(records)
     for n, record in enumerate(records):
         validate_record(record, where=f"record {n}")
-    path = check_path(path)
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
         for record in records:
             f.write(json.dumps(record, allow_nan=False) + "\n")

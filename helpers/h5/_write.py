@@ -104,11 +104,10 @@ def write_arrays(
     chunk_rows: int | None = None,
     **dataset_options: object,
 ) -> Path:
-    """Write named arrays (and attributes) to a new HDF5 file, atomically.
+    """Write named arrays (and attributes) to a new HDF5 file atomically; return ``path``.
 
-    The file is written to a temporary file in the same folder and renamed onto
-    ``path`` only when complete (:func:`helpers.atomic.atomic_path`): a write that
-    fails or is interrupted leaves no temporary file and the old file as it was.
+    A write that fails or is interrupted leaves the old file as it was and no
+    temporary file (:func:`helpers.atomic.atomic_path`).
 
     Parameters
     ----------
@@ -124,11 +123,6 @@ def write_arrays(
     **dataset_options
         For :meth:`h5py.Group.create_dataset`, e.g. ``compression="gzip"``. Scalars
         and empty arrays are stored plainly: there is nothing to chunk or compress.
-
-    Returns
-    -------
-    pathlib.Path
-        ``path``.
     """
     path = check_path(path)
     data = _arrays_or_raise(arrays)

@@ -18,6 +18,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from helpers.validation import check_path
+
 __all__ = ["atomic_path"]
 
 #: What follows the process id in a temporary file's name: ``.<hex token>.tmp``.
@@ -84,7 +86,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     >>> with atomic_path("numbers.txt") as tmp:  # doctest: +SKIP
     ...     tmp.write_text("1 2 3")
     """
-    target = Path(target)
+    target = check_path(target, "target")
     folder = target.parent
     if not folder.is_dir():
         raise FileNotFoundError(f"cannot write {target}: the folder {folder} does not exist")

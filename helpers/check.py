@@ -46,7 +46,7 @@ def _spec(exercise: str) -> dict:
     try:
         return _answers(notebook)[exercise]
     except (FileNotFoundError, KeyError):
-        raise KeyError(f"no exercise {exercise!r}; names look like '01.2'") from None
+        raise ValueError(f"no exercise {exercise!r}; names look like '01.2'") from None
 
 
 def _is_number(x: object) -> bool:

@@ -1,10 +1,7 @@
 """How well-conditioned is a covariance matrix, and what regularization does to it (notebook 01).
 
-* :func:`condition_number`: largest over smallest eigenvalue (``inf`` when singular).
-* :func:`covariance_matrix`: the 2x2 covariance from a correlation and two standard deviations.
-* :func:`regularize`: ``cov + eps * I``, the fix EM implementations use.
-* :func:`diagnose`: the condition number with the diagnostics it can hide (smallest
-  eigenvalue relative to a variance scale, log-determinant, whether Cholesky succeeds).
+:func:`diagnose` adds what the condition number can hide: the smallest eigenvalue
+relative to a variance scale, the log-determinant, whether Cholesky succeeds.
 """
 
 from __future__ import annotations
@@ -19,11 +16,7 @@ __all__ = ["condition_number", "covariance_matrix", "diagnose", "regularize"]
 
 
 def covariance_matrix(correlation: float, sigma1: float, sigma2: float) -> np.ndarray:
-    """The 2x2 covariance ``[[s1^2, r s1 s2], [r s1 s2, s2^2]]``.
-
-    ``correlation`` is in [-1, 1] (singular at +-1); ``sigma1, sigma2`` are positive
-    standard deviations.
-    """
+    """The 2x2 covariance ``[[s1^2, r s1 s2], [r s1 s2, s2^2]]``, r in [-1, 1], s1, s2 > 0."""
     correlation = check_number(correlation, "correlation", low=-1, high=1)
     sigma1, sigma2 = (
         check_number(s, f"{name} (standard deviations are > 0)", low=0, low_inclusive=False)
@@ -36,9 +29,7 @@ def covariance_matrix(correlation: float, sigma1: float, sigma2: float) -> np.nd
 def _condition(eigenvalues: np.ndarray) -> float:
     """Largest over smallest of ascending eigenvalues; ``inf`` when numerically singular.
 
-    Singular uses :func:`numpy.linalg.matrix_rank`'s tolerance: an eigenvalue at or
-    below ``n * eps * largest`` is indistinguishable from zero in float64; one below
-    ``-n * eps * largest`` is negative, and the matrix is refused (ValueError).
+    Singular and negative use :func:`numpy.linalg.matrix_rank`'s tolerance ``n * eps * largest``.
     """
     largest = np.abs(eigenvalues).max()
     tolerance = len(eigenvalues) * np.finfo(np.float64).eps * largest

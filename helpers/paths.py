@@ -45,9 +45,9 @@ def scratch_dir(name: str | None = None) -> Path:
     It must be one plain folder name: a path such as ``"../x"`` or ``"/tmp"`` is refused,
     so nothing is written outside the scratch folder.
     """
-    if name is not None and (
-        not isinstance(name, str) or name in ("", ".", "..") or Path(name).name != name
-    ):
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name must be one plain folder name such as '05' or None, got {name!r}")
+    if name is not None and (name in ("", ".", "..") or Path(name).name != name):
         raise ValueError(f"name must be one plain folder name such as '05', got {name!r}")
     folder = scratch_root() if name is None else scratch_root() / name
     folder.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from helpers.atomic import atomic_path
+from helpers.validation import check_path, check_probabilities
 
 __all__ = [
     "InvalidRecordError",
@@ -62,13 +63,11 @@ def make_records(probabilities: np.ndarray, indices: Sequence[int] | None = None
 
     ``indices`` are the digits' indices in their data set (default ``0, ..., N-1``).
     """
-    probs = np.asarray(probabilities, dtype=np.float64)
-    if probs.ndim != 2 or probs.shape[1] != 10:
-        raise ValueError(f"probabilities must have shape (N, 10), got {probs.shape}")
-    if not np.isfinite(probs).all():
-        raise ValueError("probabilities contain NaN or infinity; check the network's input")
+    probs = check_probabilities(probabilities, n_classes=10, name="probabilities")
     idx = np.arange(len(probs)) if indices is None else np.asarray(indices)
-    if idx.shape != (len(probs),) or not np.issubdtype(idx.dtype, np.integer):
+    if not np.issubdtype(idx.dtype, np.integer):
+        raise TypeError(f"indices must be integers, got dtype {idx.dtype}")
+    if idx.shape != (len(probs),):
         raise ValueError(f"indices must be {len(probs)} integers, got shape {idx.shape}")
     classes = probs.argmax(axis=1)
     return [
@@ -127,10 +126,10 @@ def write_predictions(path: str | os.PathLike[str], records: Iterable[dict]) -> 
 
     Nothing is written if any record is invalid.
     """
+    path = check_path(path)
     records = list(records)
     for n, record in enumerate(records):
         validate_record(record, where=f"record {n}")
-    path = Path(path)
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
         for record in records:
             f.write(json.dumps(record, allow_nan=False) + "\n")
@@ -145,7 +144,7 @@ def read_predictions(path: str | os.PathLike[str], tol: float = SUM_TOLERANCE) -
     InvalidRecordError
         Naming the line (1-based) that is not JSON or not a valid record.
     """
-    path = Path(path)
+    path = check_path(path)
     records = []
     with open(path, encoding="utf-8") as f:
         for number, line in enumerate(f, start=1):

@@ -1,13 +1,9 @@
-"""Input checks, declared once and used at every public boundary of the package.
+"""Input checks, declared once and used at every public boundary (notebook 03 shows them).
 
 Each check returns the value in the form the caller works with, or raises an
-error that says what was wrong and what was expected: a wrong answer from bad
-input is worse than an error. Notebooks 03-06 show what they refuse; notebook 03
-teaches the two layouts of a digit (a 28 x 28 image or a row of 784 pixels).
-
-The pixel convention of the whole collection: ``uint8`` images hold 0-255;
-floating-point images hold [0, 1] (uint8 divided by 255). Anything else is
-refused, never guessed; :func:`to_unit_float` is the one place pixels are scaled.
+error naming the argument and what was expected. Pixels: ``uint8`` holds 0-255,
+floats hold [0, 1]; anything else is refused, never guessed, and
+:func:`to_unit_float` is the one place pixels are scaled.
 
 One exception type per kind of fault, everywhere in the package:
 
@@ -15,7 +11,7 @@ One exception type per kind of fault, everywhere in the package:
   other than the one expected (pixels not uint8 or float, labels not integers),
   a model without ``forward``, a path that is not a str or path-like.
 * ``ValueError``: the right kind with a wrong value: shape, size, range, NaN or
-  infinity, empty, too large to hold, not probabilities, not symmetric.
+  infinity, empty, too large to hold, not probabilities, not symmetric, a name clash.
 * ``OSError``: a file that is missing (``FileNotFoundError``), is not in the
   expected format, or is damaged; the message names the file.
 """
@@ -31,6 +27,7 @@ import numpy as np
 __all__ = [
     "as_real",
     "check_covariance",
+    "check_data",
     "check_images",
     "check_labels",
     "check_layer_sizes",
@@ -61,10 +58,9 @@ def check_number(
     value: object, name: str, *, low: float | None = None, high: float | None = None,
     low_inclusive: bool = True,
 ) -> float:
-    """Return ``value`` as a float if it is a finite real number in the given range.
+    """``value`` as a float if it is a finite real number (not a bool) in [low, high].
 
-    Bools are refused (``True`` is not a learning rate). ``low``/``high`` are
-    optional bounds; ``low_inclusive=False`` makes the lower bound strict.
+    ``low_inclusive=False`` makes the lower bound strict.
     """
     if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
         raise TypeError(f"{name} must be a real number, got {value!r}")
@@ -81,14 +77,7 @@ def check_number(
 
 
 def as_real(values: object, name: str) -> np.ndarray:
-    """Return ``values`` as a float64 array if they are real numbers (bools and ints too).
-
-    Raises
-    ------
-    TypeError
-        Complex numbers (numpy would drop the imaginary part with only a warning),
-        text, objects or ragged nested lists.
-    """
+    """``values`` as a float64 array; TypeError for complex, text, objects or ragged lists."""
     try:
         array = np.asarray(values)
     except ValueError:  # ragged nested lists
@@ -99,26 +88,9 @@ def as_real(values: object, name: str) -> np.ndarray:
 
 
 def check_images(images: object, *, name: str = "images") -> np.ndarray:
-    """Return ``images`` as a stack of shape (N, 28, 28), checking it on the way.
+    """``images`` (N, 28, 28) or (N, 784), N >= 1, as a view of shape (N, 28, 28).
 
-    Parameters
-    ----------
-    images : array_like, shape (N, 28, 28) or (N, 784)
-        uint8 pixels 0-255, or floats in [0, 1].
-    name : str
-        The name used in error messages.
-
-    Returns
-    -------
-    numpy.ndarray, shape (N, 28, 28)
-        The same values and dtype; a view of the input when possible.
-
-    Raises
-    ------
-    ValueError
-        Wrong shape, no images, NaN or infinity, floats outside [0, 1].
-    TypeError
-        Pixels neither uint8 nor floating point.
+    Pixels are checked by :func:`check_pixels`; ``name`` is used in error messages.
     """
     images = np.asarray(images)
     if images.ndim == 2 and images.shape[1] == SIDE * SIDE:
@@ -131,18 +103,10 @@ def check_images(images: object, *, name: str = "images") -> np.ndarray:
 
 
 def check_pixels(pixels: object, *, name: str = "images") -> np.ndarray:
-    """Return ``pixels`` (any shape) as an array after checking the pixel convention.
+    """``pixels`` (any shape) as an array: uint8, or finite floats in [0, 1].
 
-    uint8 arrays pass as they are (0-255); floating-point arrays must be finite
-    and within [0, 1]. Floats in 0-255 are refused, not guessed: an image
-    scaled twice or not at all gives a wrong answer without this check.
-
-    Raises
-    ------
-    TypeError
-        Pixels neither uint8 nor floating point.
-    ValueError
-        NaN or infinity, or floats outside [0, 1].
+    Floats in 0-255 are refused, not guessed (scaled twice or not at all).
+    TypeError for another dtype, ValueError for NaN, infinity or a value outside.
     """
     try:
         pixels = np.asarray(pixels)
@@ -171,30 +135,23 @@ def to_unit_float(pixels: np.ndarray) -> np.ndarray:
 
 
 def pixel_max(images: np.ndarray) -> float:
-    """The brightest possible pixel under the convention: 255 for uint8, else 1.0.
-
-    Figures use it as the top of the gray scale, so that a faint digit is shown
-    faint instead of being stretched to full contrast.
-    """
+    """The brightest possible pixel, 255 for uint8 else 1.0: the top of a figure's gray scale."""
     return 255.0 if np.asarray(images).dtype == np.uint8 else 1.0
 
 
 def check_labels(
     labels: object, n: int | None = None, *, n_classes: int = 10, name: str = "labels"
 ) -> np.ndarray:
-    """Return ``labels`` as a 1-D int64 array (of length ``n`` if given), classes 0..n_classes-1.
+    """``labels`` as a 1-D int64 array (of length ``n`` if given), classes 0..n_classes-1.
 
-    Raises
-    ------
-    ValueError
-        Not 1-D, wrong length, not integers, or a class outside 0..n_classes-1.
+    TypeError if they are not integers; ValueError for a wrong shape or class.
     """
     labels = np.asarray(labels)
     if labels.ndim != 1 or (n is not None and len(labels) != n):
         want = f"({n},), one per image" if n is not None else "(N,)"
         raise ValueError(f"{name} must have shape {want}, got {labels.shape}")
     if not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(f"{name} must be integers 0-{n_classes - 1}, got dtype {labels.dtype}")
+        raise TypeError(f"{name} must be integers 0-{n_classes - 1}, got dtype {labels.dtype}")
     if len(labels) and (labels.min() < 0 or labels.max() >= n_classes):
         raise ValueError(
             f"{name} must be between 0 and {n_classes - 1}, "
@@ -206,19 +163,10 @@ def check_labels(
 def check_probabilities(
     probs: object, *, n_classes: int | None = None, name: str = "probs", tol: float = 1e-3
 ) -> np.ndarray:
-    """Return ``probs`` as a 2-D float array if each row is a probability distribution.
+    """``probs`` (N, n_classes) as float64 if each row is a softmax output.
 
-    Every entry finite and >= 0, each row summing to 1 within ``tol`` (a softmax
-    output), ``n_classes`` columns if given. A model that returns logits, NaN or
-    scores would otherwise be drawn as "p = 22.00" or "predicted 0".
-
-    Raises
-    ------
-    TypeError
-        Not real numbers.
-    ValueError
-        Not 2-D (one row per example), the wrong number of classes, NaN or
-        infinity, negative entries, or rows that do not sum to 1.
+    Entries finite and >= 0, each row summing to 1 within ``tol``: logits or NaN
+    would otherwise be drawn as "p = 22.00" or "predicted 0".
     """
     probs = as_real(probs, name)
     if probs.ndim != 2 or probs.shape[0] == 0 or (n_classes and probs.shape[1] != n_classes):
@@ -237,11 +185,7 @@ def check_probabilities(
 
 
 def check_covariance(cov: object, name: str = "cov") -> np.ndarray:
-    """Return ``cov`` as float64 if it is a finite, non-empty, square, symmetric matrix.
-
-    Symmetric up to a relative tolerance of 1e-10. Raises TypeError for complex or
-    non-numeric entries, ValueError for the rest.
-    """
+    """``cov`` as float64 if it is a finite, non-empty, square matrix, symmetric to 1e-10."""
     cov = as_real(cov, name)
     if cov.ndim != 2 or cov.shape[0] != cov.shape[1] or cov.shape[0] == 0:
         raise ValueError(f"{name} must be a non-empty square 2-D matrix, got shape {cov.shape}")
@@ -253,6 +197,21 @@ def check_covariance(cov: object, name: str = "cov") -> np.ndarray:
             f"{name} must be symmetric, but cov - cov.T has entries up to {asymmetry:.3g}"
         )
     return cov
+
+
+def check_data(X: object, name: str = "X", n_features: int | None = None) -> np.ndarray:
+    """``X`` as a finite float64 matrix (n_samples, n_features), at least one of each."""
+    X = as_real(X, name)
+    if X.ndim != 2 or 0 in X.shape:
+        raise ValueError(
+            f"{name} must be 2-D of shape (n_samples, n_features) with at least one of each, "
+            f"got shape {X.shape}; for one feature use {name}.reshape(-1, 1)"
+        )
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"{name} contains NaN or inf; remove or impute those values first")
+    if n_features is not None and X.shape[1] != n_features:
+        raise ValueError(f"{name} has {X.shape[1]} features, expected {n_features}")
+    return X
 
 
 def check_layer_sizes(layer_sizes: object) -> list[int]:

@@ -66,3 +66,9 @@ def test_a_users_file_named_like_a_temporary_one_is_kept(tmp_path: Path) -> None
         tmp.write_text("new", encoding="utf-8")
     assert not stale.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*keep, "results.h5"])
+
+
+def test_target_must_be_a_path():
+    with pytest.raises(TypeError, match="target must be a non-empty str or path-like, got 3"):
+        with atomic_path(3):
+            pass

@@ -29,8 +29,11 @@ def test_wrong_types_get_a_hint_not_a_traceback(bad: object) -> None:
 
 
 def test_unknown_exercise() -> None:
-    with pytest.raises(KeyError, match="no exercise '99.1'"):
+    """An unknown name is a wrong value of the right kind: ValueError (the policy)."""
+    with pytest.raises(ValueError, match="no exercise '99.1'; names look like '01.2'"):
         verdict("99.1", 1)
+    with pytest.raises(TypeError, match="exercise names are text"):
+        verdict(1.2, 1)
 
 
 EXERCISE_FILES = sorted((Path(__file__).parents[1] / "helpers" / "exercises").glob("*.json"))

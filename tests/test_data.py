@@ -44,6 +44,11 @@ def test_unknown_split():
         load_mnist("valid")
 
 
+def test_data_dir_must_be_a_path():
+    with pytest.raises(TypeError, match="data_dir must be a non-empty str or path-like, got 3"):
+        load_mnist("test", 3, mirrors=[])
+
+
 def _serve(root, name, content):
     (root / name).write_bytes(content)
     return hashlib.sha256(content).hexdigest()
@@ -93,7 +98,7 @@ def test_fetch_falls_back_to_next_mirror(http_folder, tmp_path):
 
 def test_present_file_with_wrong_hash_is_reported(tmp_path):
     (tmp_path / "f.bin").write_bytes(b"tampered")
-    with pytest.raises(ValueError, match=r"corrupt or not the official file.*expected 0{64}"):
+    with pytest.raises(OSError, match=r"corrupt or not the official file.*expected 0{64}"):
         _fetch("f.bin", "0" * 64, tmp_path, [], progress=False)
 
 
@@ -177,5 +182,5 @@ def test_load_mnist_rejects_a_truncated_official_file(tmp_path, mnist_data_dir):
         shutil.copy(mnist_data_dir / name, tmp_path / name)
     labels = tmp_path / "t10k-labels-idx1-ubyte.gz"
     labels.write_bytes(labels.read_bytes()[:-100])
-    with pytest.raises(ValueError, match="t10k-labels-idx1-ubyte.gz is corrupt"):
+    with pytest.raises(OSError, match="t10k-labels-idx1-ubyte.gz is corrupt"):
         load_mnist("test", tmp_path, mirrors=[])

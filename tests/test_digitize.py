@@ -91,10 +91,24 @@ def test_bad_points_are_refused():
         paint_strokes([[(1.0, float("nan"))]])
 
 
-@pytest.mark.parametrize("stroke", [[1, 2, 3], [(1, 2), (3,)], [(1, 2, 3)], ["a", "b"], 5])
+@pytest.mark.parametrize("stroke", [[1, 2, 3], [(1, 2, 3)], 5])
 def test_points_that_are_not_pairs_are_refused(stroke):
     with pytest.raises(ValueError, match=r"\(x, y\) pairs"):
         paint_strokes([stroke])
+
+
+@pytest.mark.parametrize(
+    ("stroke", "message"),
+    [(["a", "b"], "real numbers, got dtype <U1"), ([(1, 2), (3,)], "rectangular array")],
+)
+def test_points_that_are_not_numbers_are_a_type_error(stroke, message):
+    with pytest.raises(TypeError, match="stroke points must .*" + message):
+        paint_strokes([stroke])
+
+
+def test_ink_that_is_not_numbers_is_a_type_error():
+    with pytest.raises(TypeError, match="ink must hold real numbers, got dtype complex128"):
+        mnist_digit(np.ones((3, 3)) * 0.5j)
 
 
 def test_canvas_size_and_pen_are_checked():

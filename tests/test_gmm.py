@@ -251,6 +251,11 @@ def test_bad_arguments_raise(kwargs, error, message):
         fit_gmm(X, 2, **kwargs)
 
 
+def test_init_must_be_a_dict():
+    with pytest.raises(TypeError, match="init must be a dict or None, got list"):
+        fit_gmm(blobs(0, n_per=10), 2, init=[0.5, 0.5])
+
+
 def test_n_components_must_be_an_integer():
     with pytest.raises(TypeError, match="n_components"):
         fit_gmm(np.ones((5, 2)), 2.0)

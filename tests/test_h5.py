@@ -212,10 +212,13 @@ def test_gzip_files_are_byte_for_byte_reproducible(tmp_path):
 @pytest.mark.parametrize(
     ("args", "kwargs", "error", "message"),
     [
-        ((3, {"x": [1]}), {}, TypeError, "path must be a str or path-like, got int"),
+        ((3, {"x": [1]}), {}, TypeError, "path must be a non-empty str or path-like, got 3"),
         (("f.h5", [np.zeros(3)]), {}, TypeError, "arrays must be a mapping"),
         (("f.h5", {}), {}, ValueError, "arrays is empty"),
         (("f.h5", {"": [1]}), {}, ValueError, "non-empty str"),
+        (("f.h5", {3: [1]}), {}, TypeError, "dataset names must be non-empty str, got 3"),
+        (("f.h5", {"x": [1]}, {"x": {"": 1}}), {}, ValueError, "attribute names must be"),
+        (("f.h5", {"x": [1]}, {"x": {2: 1}}), {}, TypeError, "attribute names must be"),
         (("f.h5", {"x": [1, "a", None]}), {}, TypeError, "dtype object"),
         (("f.h5", {"x": [1]}, {"y": {"a": 1}}), {}, ValueError, "neither '/'"),
         (("f.h5", {"x": [1]}, {"x": 5}), {}, TypeError, r"attrs\['x'\] must be a mapping"),
@@ -277,7 +280,7 @@ def test_write_digits_bad_inputs(tmp_path, images, labels, kwargs, message):
 
 def test_read_digits_missing_dataset(tmp_path):
     write_arrays(tmp_path / "f.h5", {"images": np.zeros((1, 28, 28), np.uint8)})
-    with pytest.raises(ValueError, match="f.h5 has no dataset labels; it holds: images"):
+    with pytest.raises(OSError, match="f.h5 has no dataset labels; it holds: images"):
         read_digits(tmp_path / "f.h5")
 
 
@@ -293,8 +296,11 @@ def test_read_digits_missing_dataset(tmp_path):
     ],
 )
 def test_read_digits_refuses_what_write_digits_would_not_write(tmp_path, arrays, message):
+    """A file fault is an OSError (the policy in helpers/validation.py), naming the file."""
     write_arrays(tmp_path / "f.h5", arrays)
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(OSError, match=message):
+        read_digits(tmp_path / "f.h5")
+    with pytest.raises(OSError, match="f.h5 is not a digits file as write_digits writes it: "):
         read_digits(tmp_path / "f.h5")
 
 
@@ -385,7 +391,7 @@ def test_tree_shows_compression_and_shortens_long_things(tmp_path):
 
 
 def test_tree_bad_inputs(tmp_path):
-    with pytest.raises(FileNotFoundError, match="no such HDF5 file"):
+    with pytest.raises(FileNotFoundError, match=r"path .*missing\.h5 does not exist"):
         tree(tmp_path / "missing.h5")
     with pytest.raises(TypeError, match="file name or an open h5py.File"):
         tree(42)
@@ -458,3 +464,13 @@ def test_a_small_file_declaring_a_huge_dataset_is_refused_before_reading(tmp_pat
     assert path.stat().st_size < 10_000
     with pytest.raises(ValueError, match=r"huge.h5 declares 1,000,000,000 images \(737.6 GiB\)"):
         read_digits(path)
+
+
+def test_a_file_that_is_not_hdf5_is_an_oserror_naming_it(tmp_path):
+    text = tmp_path / "notes.h5"
+    text.write_text("not HDF5 at all")
+    for read in (tree, read_digits):
+        with pytest.raises(OSError, match=r"notes\.h5 is not an HDF5 file"):
+            read(text)
+    with pytest.raises(TypeError, match="path must be a non-empty str or path-like, got None"):
+        read_digits(None)

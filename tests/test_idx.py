@@ -49,14 +49,14 @@ def test_known_header_bytes(tmp_path):
 def test_bad_magic(tmp_path):
     path = tmp_path / "bad.idx"
     path.write_bytes(bytes.fromhex("01020801000000010a"))
-    with pytest.raises(ValueError, match="bad magic number 01020801"):
+    with pytest.raises(OSError, match="bad magic number 01020801"):
         read_idx(path)
 
 
 def test_unknown_type_code(tmp_path):
     path = tmp_path / "bad.idx"
     path.write_bytes(bytes.fromhex("00000701000000010a"))
-    with pytest.raises(ValueError, match="unknown IDX type code 0x07"):
+    with pytest.raises(OSError, match="unknown IDX type code 0x07"):
         read_idx(path)
 
 
@@ -65,14 +65,14 @@ def test_truncated_payload(tmp_path, compress):
     path = tmp_path / "images.idx"
     raw = bytes.fromhex("00000803000000020000000200000002") + bytes(7)  # needs 8
     path.write_bytes(gzip.compress(raw) if compress else raw)
-    with pytest.raises(ValueError, match=r"payload is 7 bytes but shape \(2, 2, 2\)"):
+    with pytest.raises(OSError, match=r"payload is 7 bytes but shape \(2, 2, 2\)"):
         read_idx(path)
 
 
 def test_truncated_header(tmp_path):
     path = tmp_path / "short.idx"
     path.write_bytes(bytes.fromhex("000008030000"))
-    with pytest.raises(ValueError, match="promises 3 dimensions"):
+    with pytest.raises(OSError, match="promises 3 dimensions"):
         read_idx(path)
 
 
@@ -80,7 +80,7 @@ def test_truncated_gzip(tmp_path):
     path = tmp_path / "cut.idx.gz"
     write_idx(path, np.arange(1000, dtype=np.int32), compress=True)
     path.write_bytes(path.read_bytes()[:-20])
-    with pytest.raises(ValueError, match="truncated or corrupt"):
+    with pytest.raises(OSError, match="truncated or corrupt"):
         read_idx(path)
 
 
@@ -90,11 +90,13 @@ def test_corrupt_gzip(tmp_path):
     data = bytearray(path.read_bytes())
     data[40] ^= 0xFF
     path.write_bytes(bytes(data))
-    with pytest.raises(ValueError, match="truncated or corrupt"):
+    with pytest.raises(OSError, match="truncated or corrupt"):
         read_idx(path)
 
 
 def test_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="no IDX file"):
         read_idx(tmp_path / "nothing.idx")
+    with pytest.raises(TypeError, match="path must be a non-empty str or path-like"):
+        read_idx(b"bytes are not a path")
 

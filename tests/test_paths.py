@@ -41,9 +41,13 @@ def test_shown_never_prints_machine_folders(tmp_path):
     assert paths.shown(tmp_path / "elsewhere" / "file.h5") == "file.h5"
 
 
-@pytest.mark.parametrize("name", ["../outside", "/tmp", "05/x", "", "..", 5])
-def test_scratch_dir_takes_one_plain_folder_name(name, tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [("../outside", ValueError), ("/tmp", ValueError), ("05/x", ValueError), ("", ValueError),
+     ("..", ValueError), (5, TypeError)],
+)
+def test_scratch_dir_takes_one_plain_folder_name(name, error, tmp_path, monkeypatch):
     monkeypatch.setenv(paths.SCRATCH_VARIABLE, str(tmp_path / "scratch"))
-    with pytest.raises(ValueError, match="one plain folder name"):
+    with pytest.raises(error, match="one plain folder name"):
         paths.scratch_dir(name)
     assert [p.name for p in tmp_path.iterdir()] == []  # nothing was created

@@ -86,6 +86,12 @@ def test_digit_grid_leaves_missing_digits_blank_and_checks_inputs(sample):
         digit_grid(images, labels, per_class=0)
     with pytest.raises(ValueError, match="one per image"):
         digit_grid(images, labels[:-1])
+    with pytest.raises(ValueError, match="classes is empty"):
+        digit_grid(images, labels, classes=[])
+    with pytest.raises(ValueError, match="classes must be between 0 and 9"):
+        digit_grid(images, labels, classes=[3, 12])
+    with pytest.raises(TypeError, match="classes must be integers"):
+        digit_grid(images, labels, classes=[3.5])
 
 
 def test_class_means_are_the_pixelwise_means(sample):

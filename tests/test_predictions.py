@@ -52,6 +52,21 @@ def test_make_records_rejects_bad_shapes(bad_input):
         make_records(bad_input)
 
 
+def test_make_records_rejects_logits_and_float_indices():
+    with pytest.raises(ValueError, match=r"probabilities must be probabilities \(a softmax"):
+        make_records(np.full((2, 10), 3.0))
+    with pytest.raises(TypeError, match="indices must be integers, got dtype float64"):
+        make_records(np.full((2, 10), 0.1), indices=[0.0, 1.0])
+    with pytest.raises(ValueError, match="indices must be 2 integers, got shape"):
+        make_records(np.full((2, 10), 0.1), indices=[0])
+
+
+def test_paths_must_be_paths():
+    for call in (lambda: write_predictions(7, []), lambda: read_predictions(None)):
+        with pytest.raises(TypeError, match="path must be a non-empty str or path-like"):
+            call()
+
+
 def test_good_record_passes():
     validate_record(good())
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers.validation import check_images, check_labels, check_number, check_positive_int
+from helpers.validation import (
+    check_data,
+    check_images,
+    check_labels,
+    check_number,
+    check_path,
+    check_positive_int,
+)
 
 
 def test_images_accept_both_layouts() -> None:
@@ -35,7 +42,7 @@ def test_labels() -> None:
         check_labels(np.array([[0], [1]]), 2)
     with pytest.raises(ValueError, match="between 0 and 9"):
         check_labels([-1, 3])
-    with pytest.raises(ValueError, match="integers"):
+    with pytest.raises(TypeError, match="integers"):  # a dtype fault is a TypeError, as for pixels
         check_labels([0.0, 1.0])
 
 
@@ -74,3 +81,28 @@ def test_pixel_max_follows_the_convention() -> None:
 
     assert pixel_max(np.zeros(3, np.uint8)) == 255.0
     assert pixel_max(np.zeros(3, np.float32)) == 1.0
+
+
+def test_data_matrix() -> None:
+    assert check_data([[1, 2], [3, 4]]).dtype == np.float64
+    for bad, match in [
+        (np.arange(3.0), "2-D"),
+        (np.empty((0, 2)), "at least one"),
+        ([[1.0, np.nan]], "NaN or inf"),
+    ]:
+        with pytest.raises(ValueError, match=match):
+            check_data(bad)
+    with pytest.raises(ValueError, match="Y has 2 features, expected 3"):
+        check_data(np.ones((4, 2)), "Y", n_features=3)
+    with pytest.raises(TypeError, match="Y must hold real numbers"):
+        check_data([["a"]], "Y")
+
+
+def test_path(tmp_path) -> None:
+    assert check_path(str(tmp_path)) == tmp_path
+    with pytest.raises(TypeError, match="path must be a non-empty str or path-like"):
+        check_path(3)
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        check_path(tmp_path / "nothing.h5", exists=True)
+    with pytest.raises(FileNotFoundError, match="is a folder"):
+        check_path(tmp_path, exists=True)

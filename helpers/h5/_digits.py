@@ -10,7 +10,7 @@ import numpy as np
 
 from helpers.h5._tree import open_file
 from helpers.h5._write import write_arrays
-from helpers.validation import check_images, check_labels, check_positive_int
+from helpers.validation import check_images, check_labels, check_path, check_positive_int
 
 #: The most :func:`read_digits` loads into memory: 4 GiB, some 5 million digits.
 MAX_READ_BYTES = 4 * 2**30
@@ -84,22 +84,23 @@ def write_digits(
 def read_digits(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
     """Load ``images`` (N, 28, 28) uint8 and ``labels`` (N,) int64 written by :func:`write_digits`.
 
-    Raises FileNotFoundError for a missing file, OSError for a damaged one,
-    ValueError if a dataset is missing, larger than :data:`MAX_READ_BYTES`, or
-    they are not N uint8 images of 28 x 28 and N integer labels 0-9.
+    Raises FileNotFoundError for a missing file; OSError for a damaged one or one
+    that does not hold N uint8 images of 28 x 28 and N labels 0-9; ValueError if
+    it is larger than :data:`MAX_READ_BYTES`.
     """
+    name = check_path(path).name
     with open_file(path) as f:
         wanted = ("images", "labels")
-        missing = [name for name in wanted if not isinstance(f.get(name), h5py.Dataset)]
+        missing = [key for key in wanted if not isinstance(f.get(key), h5py.Dataset)]
         if missing:
-            raise ValueError(
-                f"{Path(path).name} has no dataset {' or '.join(missing)}; "
+            raise OSError(
+                f"{name} has no dataset {' or '.join(missing)}; "
                 f"it holds: {', '.join(f.keys()) or 'nothing'}"
             )
         declared = f["images"].size * f["images"].dtype.itemsize + f["labels"].size * 8
         if declared > MAX_READ_BYTES:
             raise ValueError(
-                f"{Path(path).name} declares {f['images'].shape[0]:,} images "
+                f"{name} declares {f['images'].shape[0]:,} images "
                 f"({declared / 2**30:,.1f} GiB), more than read_digits loads at once "
                 f"({MAX_READ_BYTES / 2**30:g} GiB); read parts of it with read_rows"
             )
@@ -107,10 +108,13 @@ def read_digits(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
             images, labels = f["images"][()], f["labels"][()]
         except OSError as error:  # a damaged chunk: "filter returned failure", ...
             raise OSError(
-                f"{Path(path).name} is damaged: its data cannot be read back "
+                f"{name} is damaged: its data cannot be read back "
                 f"(h5py says: {str(error).splitlines()[0]})"
             ) from error
-    images = check_images(images, name=f"images in {Path(path).name}")
-    if images.dtype != np.uint8:
-        raise ValueError(f"images in {Path(path).name} must be uint8, got {images.dtype}")
-    return images, check_labels(labels, len(images), name=f"labels in {Path(path).name}")
+    try:  # contents write_digits would not write: the file is not in the expected format
+        images = check_images(images, name=f"images in {name}")
+        if images.dtype != np.uint8:
+            raise TypeError(f"images in {name} must be uint8, got {images.dtype}")
+        return images, check_labels(labels, len(images), name=f"labels in {name}")
+    except (TypeError, ValueError) as error:
+        raise OSError(f"{name} is not a digits file as write_digits writes it: {error}") from None

@@ -8,16 +8,12 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from helpers.validation import check_positive_int
+from helpers.validation import check_path, check_positive_int
 
 
 def open_file(path: object) -> h5py.File:
     """Open an existing HDF5 file read-only, with clear errors for a bad path."""
-    if not isinstance(path, str | os.PathLike):
-        raise TypeError(f"path must be a str or path-like, got {type(path).__name__}")
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no such HDF5 file: {path}")
+    path = check_path(path, exists=True)
     if not h5py.is_hdf5(path):
         raise OSError(f"{path} is not an HDF5 file (its first bytes lack the HDF5 signature)")
     try:

@@ -10,13 +10,13 @@ import h5py
 import numpy as np
 
 from helpers.atomic import atomic_path
-from helpers.validation import check_positive_int
+from helpers.validation import check_path, check_positive_int
 
 #: HDF5's limit for one attribute stored with its object (64 KiB, header included).
 MAX_ATTRIBUTE_BYTES = 64_000
 
 
-def _check_arrays(arrays: object) -> dict[str, np.ndarray]:
+def _arrays_or_raise(arrays: object) -> dict[str, np.ndarray]:
     if not isinstance(arrays, Mapping):
         raise TypeError(f"arrays must be a mapping name -> array, got {type(arrays).__name__}")
     if not arrays:
@@ -24,7 +24,8 @@ def _check_arrays(arrays: object) -> dict[str, np.ndarray]:
     checked = {}
     for name, value in arrays.items():
         if not isinstance(name, str) or not name.strip("/"):
-            raise ValueError(f"dataset names must be non-empty str, got {name!r}")
+            error = ValueError if isinstance(name, str) else TypeError
+            raise error(f"dataset names must be non-empty str, got {name!r}")
         checked[name] = np.asarray(value)
         if checked[name].dtype.kind == "U":  # numpy str -> variable-length UTF-8 in HDF5
             checked[name] = checked[name].astype(h5py.string_dtype())
@@ -46,10 +47,11 @@ def _check_arrays(arrays: object) -> dict[str, np.ndarray]:
     return checked
 
 
-def _check_attribute(where: str, key: object, value: object) -> None:
+def _attribute_or_raise(where: str, key: object, value: object) -> None:
     """Refuse what h5py would refuse with a message that names neither."""
     if not isinstance(key, str) or not key:
-        raise TypeError(f"attribute names must be non-empty str, got {key!r} on {where!r}")
+        error = ValueError if isinstance(key, str) else TypeError
+        raise error(f"attribute names must be non-empty str, got {key!r} on {where!r}")
     if value is None or isinstance(value, Mapping | set):
         raise TypeError(
             f"attribute {key!r} of {where!r} is {type(value).__name__}; HDF5 attributes hold "
@@ -75,7 +77,7 @@ def _groups_of(names: set[str]) -> set[str]:
     return groups
 
 
-def _check_attrs(attrs: object, names: set[str]) -> dict[str, Mapping]:
+def _attrs_or_raise(attrs: object, names: set[str]) -> dict[str, Mapping]:
     if attrs is None:
         return {}
     if not isinstance(attrs, Mapping):
@@ -90,7 +92,7 @@ def _check_attrs(attrs: object, names: set[str]) -> dict[str, Mapping]:
         if not isinstance(values, Mapping):
             raise TypeError(f"attrs[{key!r}] must be a mapping name -> value")
         for name, value in values.items():
-            _check_attribute(key, name, value)
+            _attribute_or_raise(key, name, value)
     return dict(attrs)
 
 
@@ -102,11 +104,10 @@ def write_arrays(
     chunk_rows: int | None = None,
     **dataset_options: object,
 ) -> Path:
-    """Write named arrays (and attributes) to a new HDF5 file, atomically.
+    """Write named arrays (and attributes) to a new HDF5 file atomically; return ``path``.
 
-    The file is written to a temporary file in the same folder and renamed onto
-    ``path`` only when complete (:func:`helpers.atomic.atomic_path`): a write that
-    fails or is interrupted leaves no temporary file and the old file as it was.
+    A write that fails or is interrupted leaves the old file as it was and no
+    temporary file (:func:`helpers.atomic.atomic_path`).
 
     Parameters
     ----------
@@ -122,16 +123,10 @@ def write_arrays(
     **dataset_options
         For :meth:`h5py.Group.create_dataset`, e.g. ``compression="gzip"``. Scalars
         and empty arrays are stored plainly: there is nothing to chunk or compress.
-
-    Returns
-    -------
-    pathlib.Path
-        ``path``.
     """
-    if not isinstance(path, str | os.PathLike):
-        raise TypeError(f"path must be a str or path-like, got {type(path).__name__}")
-    data = _check_arrays(arrays)
-    attributes = _check_attrs(attrs, set(data))
+    path = check_path(path)
+    data = _arrays_or_raise(arrays)
+    attributes = _attrs_or_raise(attrs, set(data))
     if chunk_rows is not None:
         chunk_rows = check_positive_int(chunk_rows, "chunk_rows")
         if "chunks" in dataset_options:
@@ -147,4 +142,4 @@ def write_arrays(
             f.create_dataset(name, data=array, **options)
         for name, values in attributes.items():
             f[name].attrs.update(values)
-    return Path(path)
+    return path

@@ -93,9 +93,10 @@ def digit_grid(
     images = check_images(images)
     labels = check_labels(labels, len(images))
     per_class = check_positive_int(per_class, "per_class")
-    classes = sorted(set(labels.tolist())) if classes is None else [int(k) for k in classes]
+    classes = sorted(set(labels.tolist())) if classes is None else list(classes)
     if not classes:
         raise ValueError("classes is empty: there is no row to draw")
+    classes = check_labels(classes, name="classes").tolist()  # 0-9: a class 12 has no row
     fig, axes = plt.subplots(
         len(classes),
         per_class,

@@ -1,34 +1,34 @@
-"""Figures that redraw only what changes, for widgets that show a figure after each change.
+"""Figures drawn in full once, then redrawn only where they change (matplotlib's blitting).
 
-A widget that shows a matplotlib figure must send a new picture after each
-change. Building a new figure every time costs 0.4-0.5 s (axes, ticks, labels,
-layout); the explorers of notebooks 01, 03 and 05 instead draw their figure
-once, save a copy of everything that never changes (the *background*) and, at
-each update, paste that copy back and draw only the changing artists over it.
-This is matplotlib's "blitting" (see its guide "Faster rendering by using
-blitting"); it brings an update down to a few milliseconds.
+The explorers of notebooks 01, 03 and 05 send a new picture after each change; a
+:class:`BlitFigure` saves everything that never changes (the *background*) and,
+at each update, pastes it back and draws only the changing artists over it.
 """
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
-import PIL.Image
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from helpers.widgets.base import to_png
 
 __all__ = ["BlitFigure"]
 
 
 class BlitFigure:
-    """A figure drawn in full once; later pictures redraw only the artists marked as changing.
+    """A figure whose later pictures redraw only the artists marked as changing.
 
     Parameters
     ----------
     figsize : (float, float)
         Width and height in inches; at 100 dots per inch the PNG is 100 times as many pixels.
+
+    Attributes
+    ----------
+    pixels : ndarray of uint8, shape (rows, columns, 3)
+        The last picture made by :meth:`png`.
     """
 
     def __init__(self, figsize: tuple[float, float]) -> None:
@@ -36,6 +36,7 @@ class BlitFigure:
         self.canvas = FigureCanvasAgg(self.figure)
         self._changing: list[Artist] = []
         self._background = None
+        self.pixels: np.ndarray | None = None
 
     def changes(self, *artists: Artist) -> None:
         """Mark artists as changing: they are left out of the saved background."""
@@ -52,7 +53,5 @@ class BlitFigure:
             self.canvas.restore_region(self._background)
         for artist in self._changing:
             self.figure.draw_artist(artist)
-        pixels = np.asarray(self.canvas.buffer_rgba())[..., :3]
-        buffer = io.BytesIO()
-        PIL.Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        self.pixels = np.array(self.canvas.buffer_rgba())[..., :3]
+        return to_png(self.pixels, fast=True)

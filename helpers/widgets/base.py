@@ -1,9 +1,10 @@
-"""What every widget shares: its picture as PNG, its static view, its checked model.
+"""What the widgets of notebooks 01, 03 and 05 share: their pictures, static view and model.
 
-A saved notebook keeps a widget output as a reference to a live object; where no
-kernel runs (GitHub, the course site, nbconvert) a reader sees only the rest of
-the output. A :class:`StaticView` widget therefore also stores a PNG of its state
-and a line of text. Used by the widgets of notebooks 01, 03 and 05.
+:func:`to_png` encodes every picture; a :class:`BlitFigure` is drawn in full once,
+then redrawn only where it changes (matplotlib's blitting). A saved notebook keeps
+a widget output as a reference to a live object; where no kernel runs (GitHub, the
+course site, nbconvert) a :class:`StaticView` widget shows a PNG of its state and a
+line of text instead. :func:`ask_model` runs a model on one digit and checks its answer.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ from typing import Any
 
 import numpy as np
 import PIL.Image
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from helpers.validation import as_real, check_probabilities
 
-__all__ = ["StaticView", "ask_model", "returns_hidden", "to_png"]
+__all__ = ["BlitFigure", "StaticView", "ask_model", "returns_hidden", "to_png"]
 
 
 def to_png(pixels: np.ndarray, *, fast: bool = False) -> bytes:
@@ -32,11 +36,48 @@ def to_png(pixels: np.ndarray, *, fast: bool = False) -> bytes:
     return buffer.getvalue()
 
 
-class StaticView:
-    """Mixin: the widget's output also holds ``picture()`` (PNG) and ``summary()`` (text).
+class BlitFigure:
+    """A figure whose later pictures redraw only the artists marked as changing.
 
-    The class it is mixed into defines both, and comes after it in the bases.
+    Parameters
+    ----------
+    figsize : (float, float)
+        Width and height in inches; at 100 dots per inch the PNG is 100 times as many pixels.
+
+    Attributes
+    ----------
+    pixels : ndarray of uint8, shape (rows, columns, 3)
+        The last picture made by :meth:`png`.
     """
+
+    def __init__(self, figsize: tuple[float, float]) -> None:
+        self.figure = Figure(figsize=figsize, dpi=100)
+        self.canvas = FigureCanvasAgg(self.figure)
+        self._changing: list[Artist] = []
+        self._background = None
+        self.pixels: np.ndarray | None = None
+
+    def changes(self, *artists: Artist) -> None:
+        """Mark artists as changing: they are left out of the saved background."""
+        for artist in artists:
+            artist.set_animated(True)
+        self._changing.extend(artists)
+
+    def png(self) -> bytes:
+        """The figure with the current state of the changing artists, as PNG bytes."""
+        if self._background is None:
+            self.canvas.draw()  # everything except the changing artists
+            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            self.canvas.restore_region(self._background)
+        for artist in self._changing:
+            self.figure.draw_artist(artist)
+        self.pixels = np.array(self.canvas.buffer_rgba())[..., :3]
+        return to_png(self.pixels, fast=True)
+
+
+class StaticView:
+    """Mixin for a widget defining ``picture()`` (PNG) and ``summary()``: its output holds both."""
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict | None:
         bundle = super()._repr_mimebundle_(**kwargs)

@@ -14,10 +14,8 @@ import numpy as np
 from helpers.covariance import condition_number, covariance_matrix, regularize
 from helpers.plotting.ellipses import covariance_ellipse, ellipse_geometry
 from helpers.validation import check_number
-from helpers.widgets.base import StaticView, to_png
-from helpers.widgets.blit import BlitFigure
-from helpers.widgets.picture import Picture
-from helpers.widgets.slider import Slider
+from helpers.widgets.base import BlitFigure, StaticView, to_png
+from helpers.widgets.controls import Picture, Slider
 
 __all__ = ["CovarianceExplorer", "covariance_explorer"]
 
@@ -64,6 +62,7 @@ class _CovarianceFigure(BlitFigure):
 
 
 def _readout(cov: np.ndarray, regularized: np.ndarray, eps: float) -> str:
+    """The read-out: epsilon, both matrices' eigenvalues and condition numbers."""
     before, after = np.linalg.eigvalsh(cov), np.linalg.eigvalsh(regularized)
     return (
         f"<b>ε</b> = {eps:.6g}<br>"
@@ -114,8 +113,7 @@ class CovarianceExplorer(StaticView, widgets.VBox):
     """The covariance explorer widget; build it with :func:`covariance_explorer`."""
 
     def __init__(self, correlation: float, sigma1: float, sigma2: float, log10_eps: float) -> None:
-        start = {"correlation": correlation, "sigma1": sigma1, "sigma2": sigma2}
-        start["log10_eps"] = log10_eps
+        start = dict(correlation=correlation, sigma1=sigma1, sigma2=sigma2, log10_eps=log10_eps)
         self.sliders = {}
         for name, (label, low, high, step, decimals) in SLIDERS.items():
             value = check_number(start[name], name, low=low, high=high)

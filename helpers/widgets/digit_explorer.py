@@ -16,11 +16,12 @@ import numpy as np
 
 from helpers.validation import check_images, check_labels, check_model
 from helpers.widgets.base import StaticView, ask_model, returns_hidden, to_png
+from helpers.widgets.controls import IntSlider, Picture
 from helpers.widgets.digit_figures import DigitFigure, HiddenFigure, ProbabilityFigure, pixel_table
-from helpers.widgets.picture import Picture
-from helpers.widgets.slider import IntSlider
 
 __all__ = ["DigitExplorer", "digit_explorer"]
+
+_HIDDEN_ALT = "Figure: each hidden unit's activation, divided by the layer's largest"
 
 
 def digit_explorer(
@@ -82,11 +83,11 @@ class DigitExplorer(StaticView, widgets.VBox):
     ----------
     dropdown : ipywidgets.Dropdown
         The class filter: "all" or a class 0-9.
-    slider : helpers.widgets.slider.IntSlider
+    slider : helpers.widgets.controls.IntSlider
         The data-set index (class "all") or the position within the chosen class.
     readout : ipywidgets.HTML
         "index <i> · label <l>" and, for a class, the position within it.
-    image : helpers.widgets.picture.Picture
+    image : helpers.widgets.controls.Picture
         The digit as a PNG; its ``alt`` text describes it.
     pixels : ipywidgets.HTML or None
         The digit's pixel values as a table (None if ``pixel_table=False``).
@@ -139,10 +140,7 @@ class DigitExplorer(StaticView, widgets.VBox):
         if hidden:
             self._hidden_figure = HiddenFigure([h.shape[-1] for h in hidden])
             self._figures.append(self._hidden_figure)
-            self.hidden = Picture().add_class("digit-explorer-hidden")
-            self.hidden.alt = (
-                "Figure: each hidden unit's activation, divided by the layer's largest"
-            )
+            self.hidden = Picture(alt=_HIDDEN_ALT).add_class("digit-explorer-hidden")
             charts.append(self.hidden)
         return charts
 

@@ -1,16 +1,14 @@
-"""The pictures of the digit explorer: a digit, a model's probabilities, its hidden layers.
+"""The digit explorer's pictures (notebooks 03, 05): a digit, its probabilities, hidden layers.
 
-Each is a :class:`~helpers.widgets.blit.BlitFigure`: drawn once, then only the
-parts that change (the pixels, the bars, the curves, the titles) are redrawn.
-:func:`pixel_table` writes a digit's pixel values as an HTML table. Used by
-:mod:`helpers.widgets.digit_explorer` (notebooks 03 and 05).
+Each is a :class:`~helpers.widgets.base.BlitFigure`; :func:`pixel_table` writes a
+digit's pixel values as an HTML table.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from helpers.widgets.blit import BlitFigure
+from helpers.widgets.base import BlitFigure
 
 __all__ = ["DigitFigure", "HiddenFigure", "ProbabilityFigure", "pixel_table"]
 

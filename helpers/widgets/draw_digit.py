@@ -1,14 +1,10 @@
 """Draw a digit and watch the network decide: the live demo of notebook 05.
 
-A canvas to draw on (``draw_digit.js``, an anywidget module) sends each finished
-stroke to Python, which makes the 28 x 28 MNIST digit (:mod:`helpers.digitize`),
-runs the network and sends back the digit, the 10 probabilities and the decision
-(traits ``pixels``, ``probabilities``, ``prediction``); the browser only shows
-them, with the time the answer took. Setting ``strokes`` from Python draws too.
-
-CSS classes, for styling and browser tests: ``draw-digit`` (container),
-``draw-digit-canvas``, ``draw-digit-clear``, ``draw-digit-pixels`` (the 28 x 28
-digit), ``draw-digit-prediction``, ``draw-digit-probabilities``.
+The canvas (``draw_digit.js``) sends each finished stroke to Python, which makes
+the 28 x 28 MNIST digit (:mod:`helpers.digitize`), runs the network and sends back
+the digit, the probabilities and the decision for the browser to show. CSS classes:
+``draw-digit`` (container), ``draw-digit-canvas``, ``draw-digit-clear``,
+``draw-digit-pixels``, ``draw-digit-prediction``, ``draw-digit-probabilities``.
 """
 
 from __future__ import annotations

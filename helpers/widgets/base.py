@@ -20,7 +20,7 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from helpers.validation import as_real, check_probabilities
+from helpers.validation import check_probabilities
 
 __all__ = ["BlitFigure", "StaticView", "ask_model", "returns_hidden", "to_png"]
 
@@ -116,6 +116,4 @@ def ask_model(
     else:
         output, layers = model.forward(digit[None]), []
     name = "model.forward's output for one image"
-    output = as_real(output, name)
-    output = output.reshape(1, -1) if output.ndim == 1 else output
-    return check_probabilities(output, n_classes=10, name=name)[0], layers
+    return check_probabilities(np.atleast_2d(output), n_classes=10, name=name)[0], layers

@@ -19,13 +19,7 @@ HERE = Path(__file__).parent
 
 
 class Picture(anywidget.AnyWidget):
-    """A PNG image (``value``, bytes) described by ``alt`` for those who cannot see it.
-
-    Examples
-    --------
-    >>> picture = Picture(alt="Figure: nothing yet")
-    >>> picture.value = b"\\x89PNG..."    # the bytes of a PNG file
-    """
+    """A PNG image (``value``, the bytes of a PNG file) described by ``alt``."""
 
     _esm = HERE / "picture.js"
     value = traitlets.Bytes(b"").tag(sync=True)

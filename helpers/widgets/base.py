@@ -77,7 +77,10 @@ class BlitFigure:
 
 
 class StaticView:
-    """Mixin for a widget defining ``picture()`` (PNG) and ``summary()``: its output holds both."""
+    """Mixin (first in the bases) for a widget with ``picture()`` (PNG) and ``summary()``.
+
+    The widget's output then holds both beside the live view.
+    """
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict | None:
         bundle = super()._repr_mimebundle_(**kwargs)

@@ -8,8 +8,8 @@ import pytest
 
 from helpers.covariance import condition_number, covariance_matrix, regularize
 from helpers.plotting.ellipses import covariance_ellipse, ellipse_geometry
+from helpers.widgets.controls import Picture
 from helpers.widgets.covariance_explorer import covariance_explorer
-from helpers.widgets.picture import Picture
 
 
 def parts(container):

@@ -4,17 +4,9 @@ Sliders set the correlation, the two standard deviations and log10(epsilon); the
 figure shows the 2-standard-deviation ellipses of ``cov`` and ``cov + eps * I`` and
 their eigenvalues, and the read-out gives both condition numbers. Notebook 01
 teaches what it shows; ``notebooks/dashboards/covariance_explorer.ipynb`` shows it alone.
-
-The figure is drawn once; a slider step moves the ellipses, the eigenvalue dots
-and the epsilon line and redraws only them (:mod:`helpers.widgets.blit`), so the
-new picture is ready in a few milliseconds instead of the 0.4-0.5 s a new figure
-takes (``benchmarks/bench_covariance_explorer.py``).
 """
 
 from __future__ import annotations
-
-import base64
-from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
@@ -22,9 +14,8 @@ import numpy as np
 from helpers.covariance import condition_number, covariance_matrix, regularize
 from helpers.plotting.ellipses import covariance_ellipse, ellipse_geometry
 from helpers.validation import check_number
-from helpers.widgets.blit import BlitFigure
-from helpers.widgets.picture import Picture
-from helpers.widgets.slider import Slider
+from helpers.widgets.base import BlitFigure, StaticView, to_png
+from helpers.widgets.controls import Picture, Slider
 
 __all__ = ["CovarianceExplorer", "covariance_explorer"]
 
@@ -71,6 +62,7 @@ class _CovarianceFigure(BlitFigure):
 
 
 def _readout(cov: np.ndarray, regularized: np.ndarray, eps: float) -> str:
+    """The read-out: epsilon, both matrices' eigenvalues and condition numbers."""
     before, after = np.linalg.eigvalsh(cov), np.linalg.eigvalsh(regularized)
     return (
         f"<b>ε</b> = {eps:.6g}<br>"
@@ -117,12 +109,11 @@ SLIDERS = {
 }
 
 
-class CovarianceExplorer(widgets.VBox):
+class CovarianceExplorer(StaticView, widgets.VBox):
     """The covariance explorer widget; build it with :func:`covariance_explorer`."""
 
     def __init__(self, correlation: float, sigma1: float, sigma2: float, log10_eps: float) -> None:
-        start = {"correlation": correlation, "sigma1": sigma1, "sigma2": sigma2}
-        start["log10_eps"] = log10_eps
+        start = dict(correlation=correlation, sigma1=sigma1, sigma2=sigma2, log10_eps=log10_eps)
         self.sliders = {}
         for name, (label, low, high, step, decimals) in SLIDERS.items():
             value = check_number(start[name], name, low=low, high=high)
@@ -153,10 +144,10 @@ class CovarianceExplorer(widgets.VBox):
         )
         self.readout.value = _readout(cov, regularized, eps)
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict | None:
-        """The widget view plus, for static renders, a PNG of the figure and a text line."""
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is not None:
-            bundle["text/plain"] = "covariance explorer: " + self.image.alt
-            bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
-        return bundle
+    def summary(self) -> str:
+        """One line describing the figure, e.g. "covariance explorer: Figure: the 2-σ ellipses…"."""
+        return "covariance explorer: " + self.image.alt
+
+    def picture(self) -> bytes:
+        """A PNG of the figure shown."""
+        return to_png(self._figure.pixels)

@@ -1,53 +1,39 @@
 """The digit explorer: browse MNIST digits, their pixel values and a model's output.
 
-``digit_explorer(images, labels)`` returns a widget with a **class** dropdown
-("all", or one class), an **index** slider (with a class chosen: the position
-among that class's digits), a read-out ("index 1503 · label 3"), the digit as an
-image and, optionally, its 28 x 28 pixel values as a table shaded like the image.
-Given a ``model``, it also shows the predicted class, the 10 probabilities as a
-bar chart and, when ``forward`` accepts ``return_hidden=True``, the hidden
-layers' activations. Notebook 03 uses it to show the digits, notebook 05 to show
-the network's answers; ``notebooks/dashboards/`` holds both for a lecture.
-
-The figures are drawn once and only their changing parts are redrawn
-(:mod:`helpers.widgets.blit`; timed in ``benchmarks/bench_digit_explorer.py``).
-The read-out is updated last, so when it names a digit every other part already
-shows that digit. A saved notebook without a widget front end shows a PNG of the
-digit (and its probabilities and activations) as set when it was displayed.
-
-CSS classes, for styling and browser tests: ``digit-explorer`` (container),
-``digit-explorer-readout``, ``digit-explorer-image``, ``digit-explorer-pixels``,
-and with a model ``digit-explorer-prediction``, ``digit-explorer-probabilities``
-and ``digit-explorer-hidden``.
+Notebook 03 shows the digits with it, notebook 05 the network's answers;
+``notebooks/dashboards/`` holds both for a lecture. CSS classes, for styling and
+browser tests: ``digit-explorer`` (container), ``digit-explorer-readout``,
+``digit-explorer-image``, ``digit-explorer-pixels`` and, with a model,
+``digit-explorer-prediction``, ``digit-explorer-probabilities``, ``digit-explorer-hidden``.
 """
 
 from __future__ import annotations
 
-import base64
-import inspect
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 
-from helpers.validation import check_images, check_labels, check_model, check_probabilities
-from helpers.widgets.digit_figures import (
-    DigitFigure,
-    HiddenFigure,
-    ProbabilityFigure,
-    pixel_table,
-    side_by_side,
-)
-from helpers.widgets.picture import Picture
-from helpers.widgets.slider import IntSlider
+from helpers.validation import check_images, check_labels, check_model
+from helpers.widgets.base import StaticView, ask_model, returns_hidden, to_png
+from helpers.widgets.controls import IntSlider, Picture
+from helpers.widgets.digit_figures import DigitFigure, HiddenFigure, ProbabilityFigure, pixel_table
 
 __all__ = ["DigitExplorer", "digit_explorer"]
+
+_HIDDEN_ALT = "Figure: each hidden unit's activation, divided by the layer's largest"
 
 
 def digit_explorer(
     images: np.ndarray, labels: np.ndarray, model: Any | None = None, pixel_table: bool = True
 ) -> DigitExplorer:
     """Return an interactive explorer of ``images`` and their ``labels``.
+
+    A **class** dropdown ("all", or one class) and an **index** slider (with a
+    class chosen: the position among its digits) pick the digit; a read-out
+    ("index 1503 · label 3"), the digit as an image and its pixel values follow.
+    With a ``model``: the predicted class, the probabilities as a bar chart and
+    the hidden layers' activations. Without a kernel it shows a PNG of its state.
 
     Parameters
     ----------
@@ -90,35 +76,18 @@ def digit_explorer(
     return DigitExplorer(images, labels, model, pixel_table)
 
 
-def _row(children: list[widgets.Widget]) -> widgets.HBox:
-    """Widgets side by side, top-aligned, wrapping onto a new line when the page is narrow."""
-    return widgets.HBox(
-        children, layout=widgets.Layout(align_items="flex-start", flex_flow="row wrap")
-    )
-
-
-def _accepts_return_hidden(model: Any) -> bool:
-    try:
-        parameters = inspect.signature(model.forward).parameters
-    except (TypeError, ValueError):  # no signature available (for example a builtin)
-        return False
-    return "return_hidden" in parameters or any(
-        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
-    )
-
-
-class DigitExplorer(widgets.VBox):
+class DigitExplorer(StaticView, widgets.VBox):
     """The digit explorer widget; build it with :func:`digit_explorer`.
 
     Attributes
     ----------
     dropdown : ipywidgets.Dropdown
         The class filter: "all" or a class 0-9.
-    slider : helpers.widgets.slider.IntSlider
+    slider : helpers.widgets.controls.IntSlider
         The data-set index (class "all") or the position within the chosen class.
     readout : ipywidgets.HTML
         "index <i> · label <l>" and, for a class, the position within it.
-    image : helpers.widgets.picture.Picture
+    image : helpers.widgets.controls.Picture
         The digit as a PNG; its ``alt`` text describes it.
     pixels : ipywidgets.HTML or None
         The digit's pixel values as a table (None if ``pixel_table=False``).
@@ -137,6 +106,7 @@ class DigitExplorer(widgets.VBox):
         self._quiet = False
         self._vmax = 255.0 if self.images.dtype == np.uint8 else 1.0
         self._digit_figure = DigitFigure(self._vmax)
+        self._figures = [self._digit_figure]  # the static picture shows these, left to right
 
         classes = [(str(k), int(k)) for k in np.unique(self.labels)]
         self.dropdown = widgets.Dropdown(options=[("all", "all"), *classes], description="class")
@@ -151,7 +121,8 @@ class DigitExplorer(widgets.VBox):
             charts = self._model_widgets()
             children.append(self.prediction)
             shown += charts
-        super().__init__([*children, _row(shown)])
+        row = widgets.Layout(align_items="flex-start", flex_flow="row wrap")  # wraps when narrow
+        super().__init__([*children, widgets.HBox(shown, layout=row)])
         self.add_class("digit-explorer")
         self.dropdown.observe(self._on_class, names="value")
         self.slider.observe(self._on_slider, names="value")
@@ -159,31 +130,19 @@ class DigitExplorer(widgets.VBox):
 
     def _model_widgets(self) -> list[widgets.Widget]:
         """Check the model's output on the first image; make the prediction and its charts."""
-        self._with_hidden = _accepts_return_hidden(self.model)
-        _, hidden = self._forward(0)
+        self._with_hidden = returns_hidden(self.model)
+        _, hidden = ask_model(self.model, self.images[0], hidden=self._with_hidden)
         self._probability_figure = ProbabilityFigure()
+        self._figures.append(self._probability_figure)
         self.prediction = widgets.HTML().add_class("digit-explorer-prediction")
         self.probabilities = Picture().add_class("digit-explorer-probabilities")
         charts = [self.probabilities]
         if hidden:
             self._hidden_figure = HiddenFigure([h.shape[-1] for h in hidden])
-            self.hidden = Picture().add_class("digit-explorer-hidden")
-            self.hidden.alt = (
-                "Figure: each hidden unit's activation, divided by the layer's largest"
-            )
+            self._figures.append(self._hidden_figure)
+            self.hidden = Picture(alt=_HIDDEN_ALT).add_class("digit-explorer-hidden")
             charts.append(self.hidden)
         return charts
-
-    def _forward(self, index: int) -> tuple[np.ndarray, list[np.ndarray]]:
-        """The model's probabilities (10,) and hidden activations for one digit."""
-        batch = self.images[index : index + 1]
-        if self._with_hidden:
-            probabilities, hidden = self.model.forward(batch, return_hidden=True)
-            hidden = [np.asarray(h)[0] for h in hidden]
-        else:
-            probabilities, hidden = self.model.forward(batch), []
-        name = "model.forward's output for one image"
-        return check_probabilities(probabilities, n_classes=10, name=name)[0], hidden
 
     @property
     def index(self) -> int:
@@ -243,7 +202,7 @@ class DigitExplorer(widgets.VBox):
         self.readout.value = where
 
     def _show_prediction(self, index: int, label: int) -> None:
-        probabilities, hidden = self._forward(index)
+        probabilities, hidden = ask_model(self.model, self.images[index], hidden=self._with_hidden)
         self._predicted = int(np.argmax(probabilities))
         verdict = "correct" if self._predicted == label else f"wrong: the label is {label}"
         listed = " ".join(f"{k}:&nbsp;{p:.3f}" for k, p in enumerate(probabilities))
@@ -259,13 +218,9 @@ class DigitExplorer(widgets.VBox):
 
     def picture(self) -> bytes:
         """A PNG of the digit shown and, with a model, its probabilities and activations."""
-        charts = [self.image, self.probabilities, self.hidden]
-        return side_by_side([bytes(chart.value) for chart in charts if chart is not None])
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict | None:
-        """The widget view plus, for static renders, a PNG of its state and a text line."""
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is not None:
-            bundle["text/plain"] = self.summary()
-            bundle["image/png"] = base64.b64encode(self.picture()).decode("ascii")
-        return bundle
+        shown = [figure.pixels for figure in self._figures]  # side by side, top-aligned on white
+        height = max(len(pixels) for pixels in shown)
+        padded = [
+            np.pad(p, [(0, height - len(p)), (0, 0), (0, 0)], constant_values=255) for p in shown
+        ]
+        return to_png(np.hstack(padded))

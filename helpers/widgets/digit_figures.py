@@ -1,21 +1,16 @@
-"""The pictures of the digit explorer: a digit, a model's probabilities, its hidden layers.
+"""The digit explorer's pictures (notebooks 03, 05): a digit, its probabilities, hidden layers.
 
-Each is a :class:`~helpers.widgets.blit.BlitFigure`: drawn once, then only the
-parts that change (the pixels, the bars, the curves, the titles) are redrawn.
-:func:`pixel_table` writes a digit's pixel values as an HTML table. Used by
-:mod:`helpers.widgets.digit_explorer` (notebooks 03 and 05).
+Each is a :class:`~helpers.widgets.base.BlitFigure`; :func:`pixel_table` writes a
+digit's pixel values as an HTML table.
 """
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
-import PIL.Image
 
-from helpers.widgets.blit import BlitFigure
+from helpers.widgets.base import BlitFigure
 
-__all__ = ["DigitFigure", "HiddenFigure", "ProbabilityFigure", "pixel_table", "side_by_side"]
+__all__ = ["DigitFigure", "HiddenFigure", "ProbabilityFigure", "pixel_table"]
 
 
 class DigitFigure(BlitFigure):
@@ -121,17 +116,3 @@ def pixel_table(image: np.ndarray, vmax: float) -> str:
         "text-align:center;border:1px solid #ddd}</style>"
     )
     return style + '<table title="pixel values, row by row">' + "".join(rows) + "</table>"
-
-
-def side_by_side(pngs: list[bytes]) -> bytes:
-    """One PNG of several, placed left to right on white, top-aligned."""
-    pictures = [PIL.Image.open(io.BytesIO(png)).convert("RGB") for png in pngs]
-    width, height = sum(p.width for p in pictures), max(p.height for p in pictures)
-    canvas = PIL.Image.new("RGB", (width, height), "white")
-    left = 0
-    for picture in pictures:
-        canvas.paste(picture, (left, 0))
-        left += picture.width
-    buffer = io.BytesIO()
-    canvas.save(buffer, format="png")
-    return buffer.getvalue()

@@ -1,37 +1,14 @@
 """Draw a digit and watch the network decide: the live demo of notebook 05.
 
-``draw_digit(model)`` returns a widget with a canvas you draw on with the mouse,
-a pen or a finger, and a **Clear** button. At the end of each stroke the drawing
-goes to Python, which turns it into a 28 x 28 MNIST digit the way MNIST made its
-own (:mod:`helpers.digitize`), shows that digit beside the canvas (what the
-network really sees) and runs the network: its 10 probabilities appear as bars,
-its decision above them. Python's part of an update takes a few milliseconds, so the
-answer is on screen well within 100 ms of the end of a stroke
-(``benchmarks/bench_draw_digit.py``; the widget prints the time it measured).
-
-The widget is built on `anywidget <https://anywidget.dev>`_: a Python class and
-one small JavaScript module (``draw_digit.js``) using the browser's own canvas and
-pointer events. We chose it because its front end ships inside the Python wheel
-(no node build, no extension to enable, nothing fetched from the internet), it
-works unchanged in JupyterLab, Notebook 7 and Voila, and it is maintained by
-the ipywidgets community. ipycanvas would draw in the browser too, but sends
-every pointer event through Python, a round trip per mouse move.
-
-The digit shown, the probabilities and the decision are traits (``pixels``,
-``probabilities``, ``prediction``) that Python computes; the browser only
-displays them. Setting ``strokes`` from Python draws a digit, as a test or a
-notebook does. Where no widget front end exists (a saved notebook on GitHub), the
-output is a PNG of the same three panels.
-
-CSS classes, for styling and browser tests: ``draw-digit`` (container),
-``draw-digit-canvas``, ``draw-digit-clear``, ``draw-digit-pixels`` (the 28 x 28
-digit), ``draw-digit-prediction``, ``draw-digit-probabilities``.
+The canvas (``draw_digit.js``) sends each finished stroke to Python, which makes
+the 28 x 28 MNIST digit (:mod:`helpers.digitize`), runs the network and sends back
+the digit, the probabilities and the decision for the browser to show. CSS classes:
+``draw-digit`` (container), ``draw-digit-canvas``, ``draw-digit-clear``,
+``draw-digit-pixels``, ``draw-digit-prediction``, ``draw-digit-probabilities``.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +19,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from helpers.digitize import paint_strokes, strokes_to_digit
-from helpers.validation import check_model, check_probabilities
+from helpers.validation import check_model
+from helpers.widgets.base import StaticView, ask_model, to_png
 
 __all__ = ["DrawDigit", "draw_digit"]
 
@@ -85,7 +63,7 @@ def draw_digit(model: Any, strokes: list | None = None) -> DrawDigit:
     return DrawDigit(model, strokes=strokes or [])
 
 
-class DrawDigit(anywidget.AnyWidget):
+class DrawDigit(StaticView, anywidget.AnyWidget):
     """The drawing widget; build it with :func:`draw_digit`.
 
     Attributes
@@ -129,11 +107,7 @@ class DrawDigit(anywidget.AnyWidget):
         digit = strokes_to_digit(self.strokes, self.size, self.pen)
         probabilities, prediction = [], -1
         if digit.any():
-            output = np.asarray(self.model.forward(digit[None]))
-            output = output.reshape(1, -1) if output.ndim == 1 else output
-            name = "model.forward's output for one image"
-            output = check_probabilities(output, n_classes=10, name=name)
-            probabilities = [float(p) for p in output[0]]
+            probabilities = ask_model(self.model, digit)[0].tolist()
             prediction = int(np.argmax(probabilities))
         with self.hold_sync():
             self.pixels = digit.ravel().tolist()
@@ -151,7 +125,7 @@ class DrawDigit(anywidget.AnyWidget):
 
     def picture(self) -> bytes:
         """A PNG of what the widget shows: the drawing, the digit and the probabilities."""
-        figure = Figure(figsize=(8.4, 2.8), layout="constrained")
+        figure = Figure(figsize=(8.4, 2.8), dpi=100, layout="constrained")
         drawing, seen, bars = figure.subplots(1, 3, width_ratios=[1, 1, 1.3])
         drawing.imshow(paint_strokes(self.strokes, self.size, self.pen), cmap="gray_r")
         drawing.set(title="drawing", xticks=[], yticks=[])
@@ -164,16 +138,6 @@ class DrawDigit(anywidget.AnyWidget):
         bars.invert_yaxis()
         decision = "nothing drawn" if self.prediction < 0 else f"prediction: {self.prediction}"
         bars.set_title(decision)
-        buffer = io.BytesIO()
-        FigureCanvasAgg(figure).print_png(buffer)
-        return buffer.getvalue()
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict | None:
-        """The widget view plus, for static renders, a PNG of its state and a text line."""
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):  # (data, metadata)
-            bundle = bundle[0]
-        if bundle is not None:
-            bundle["text/plain"] = self.summary()
-            bundle["image/png"] = base64.b64encode(self.picture()).decode("ascii")
-        return bundle
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        return to_png(np.asarray(canvas.buffer_rgba()))

@@ -1,16 +1,9 @@
-"""A slider with an accessible name: the browser's own ``<input type="range">`` and a label.
+"""Accessible stand-ins for ipywidgets' Image and sliders, each a few lines of JavaScript.
 
-ipywidgets' sliders draw their handle with noUiSlider and do not name it, so a
-screen reader announces "slider" without saying which one (axe-core reports it
-as a serious problem). This slider is the browser's native range input, tied to
-its ``<label>``: it is named, works with the arrow keys, Home and End, and needs
-no code beyond a few lines of JavaScript (``slider.js``, run by anywidget; see
-:mod:`helpers.widgets.draw_digit` for why anywidget). Used by the explorers of
-notebooks 01, 03 and 05 (:mod:`helpers.widgets.covariance_explorer`,
-:mod:`helpers.widgets.digit_explorer`).
-
-Like an ipywidgets slider with ``continuous_update=False``, Python hears a new
-``value`` when the handle is let go or at each key press.
+:class:`Picture` is a PNG with ``alt`` text (``picture.js``); :class:`Slider` is
+the browser's own range input named by its ``<label>`` (``slider.js``, ``slider.css``):
+arrow keys, Home and End move it, and Python hears a new ``value`` when the handle
+is let go or at each key press. The explorers of notebooks 01, 03 and 05 use both.
 """
 
 from __future__ import annotations
@@ -20,9 +13,17 @@ from pathlib import Path
 import anywidget
 import traitlets
 
-__all__ = ["IntSlider", "Slider"]
+__all__ = ["IntSlider", "Picture", "Slider"]
 
 HERE = Path(__file__).parent
+
+
+class Picture(anywidget.AnyWidget):
+    """A PNG image (``value``, the bytes of a PNG file) described by ``alt``."""
+
+    _esm = HERE / "picture.js"
+    value = traitlets.Bytes(b"").tag(sync=True)
+    alt = traitlets.Unicode("").tag(sync=True)
 
 
 class Slider(anywidget.AnyWidget):
@@ -33,7 +34,7 @@ class Slider(anywidget.AnyWidget):
     description : str
         The label, which is also the slider's accessible name.
     value, min, max, step : float
-        The position and its range.
+        The position and its range; ``value`` is clipped into [min, max].
     decimals : int, default=0
         Decimals shown in the read-out beside the slider.
 
@@ -54,7 +55,6 @@ class Slider(anywidget.AnyWidget):
 
     @traitlets.validate("value")
     def _within_range(self, proposal: dict) -> float:
-        """Clip the value into [min, max], as ipywidgets' sliders do."""
         return min(max(proposal["value"], self.min), self.max)
 
     @traitlets.observe("min", "max")

@@ -37,7 +37,7 @@ class Case:
     kwargs: dict = field(default_factory=dict)
 
 
-def cases(*pairs: tuple[str, tuple]) -> list[Case]:
+def case_list(*pairs: tuple[str, tuple]) -> list[Case]:
     """``Case(name, args)`` for each ``(name, args)`` pair."""
     return [Case(name, args) for name, args in pairs]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from helpers import gmm
-from helpers.exercises import cases, exercise
+from helpers.exercises import case_list, exercise
 
 __all__: list[str] = []
 
@@ -67,7 +67,7 @@ def _cases(rng: np.random.Generator) -> list:
     tiny /= tiny.sum(axis=1, keepdims=True)
     constant, duplicated = data(25, 3), data(25, 3)
     constant[:, 1], duplicated[:, 2] = 4.0, duplicated[:, 0]
-    return cases(
+    return case_list(
         (f"{n} points, {d} features, {k} components", (data(n, d), soft(n, k), reg())),
         ("hard assignments (responsibilities 0 or 1)", (data(24, 4), hard, reg())),
         ("one point per component", (data(3, 2), np.eye(3), 0.01)),

@@ -14,7 +14,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from helpers.exercises import Case, cases, exercise
+from helpers.exercises import Case, case_list, exercise
 from helpers.h5 import read_rows, write_arrays, write_digits
 from helpers.paths import scratch_dir
 
@@ -78,7 +78,7 @@ def _save_cases(rng: np.random.Generator) -> list[Case]:
         return images, rng.integers(0, 10, size=n)
 
     words = ["MNIST sample", "my scans", "class test", "digits from the pad"]
-    return cases(
+    return case_list(
         ("12 images of 28 x 28, chunks of 4", (*digits(12), str(rng.choice(words)), 4)),
         ("one image, chunks of 1", (*digits(1), str(rng.choice(words)), 1)),
         ("30 images of 8 x 6 pixels, chunks of 7", (*digits(30, 8, 6), "small", 7)),
@@ -149,7 +149,7 @@ def _rows_cases(rng: np.random.Generator) -> list[Case]:
     some = rng.choice(1000, size=8, replace=False)
     a, b, c = rng.choice(1000, size=3, replace=False)
     picks = rng.choice(400, size=4, replace=False)
-    return cases(
+    return case_list(
         ("8 rows in random order from a 1000 x 50 table", (table, some)),
         ("rows asked for more than once", (table, np.array([a, b, a, c, b, a]))),
         ("one row", (table, rng.integers(0, 1000, size=1))),

@@ -18,15 +18,15 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from helpers.validation import check_path
+from helpers.validation import _check_path
 
 __all__ = ["atomic_path"]
 
 #: What follows the process id in a temporary file's name: ``.<hex token>.tmp``.
-TEMPORARY_SUFFIX = r"\.[0-9a-f]+\.tmp"
+_TEMPORARY_SUFFIX = r"\.[0-9a-f]+\.tmp"
 
 
-def remove_stale(folder: Path, prefix: str, suffix: str = "") -> None:
+def _remove_stale(folder: Path, prefix: str, suffix: str = "") -> None:
     """Delete the files or folders ``prefix + PID + suffix`` in ``folder`` whose process is gone.
 
     Only names of exactly that form (``suffix`` is a regular expression) are
@@ -86,12 +86,12 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     >>> with atomic_path("numbers.txt") as tmp:  # doctest: +SKIP
     ...     tmp.write_text("1 2 3")
     """
-    target = check_path(target, "target")
+    target = _check_path(target, "target")
     folder = target.parent
     if not folder.is_dir():
         raise FileNotFoundError(f"cannot write {target}: the folder {folder} does not exist")
     prefix = f".{target.name}."
-    remove_stale(folder, prefix, TEMPORARY_SUFFIX)
+    _remove_stale(folder, prefix, _TEMPORARY_SUFFIX)
     tmp = folder / f"{prefix}{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
         with _ctrl_c_noted() as interrupted:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from helpers.mlp import MLP
-from helpers.validation import check_images, check_labels, check_probabilities, to_unit_float
+from helpers.validation import _check_labels, _check_probabilities, _to_unit_float, check_images
 
 __all__ = ["cross_entropy", "gradients"]
 
@@ -24,8 +24,8 @@ def cross_entropy(probs: np.ndarray, labels: np.ndarray) -> float:
     the true classes. 0 for certain, correct predictions; ``log(n_classes)`` for
     uniform guessing; a probability of 0 counts as the smallest positive float.
     """
-    probs = check_probabilities(probs)
-    return _cross_entropy(probs, check_labels(labels, len(probs), n_classes=probs.shape[1]))
+    probs = _check_probabilities(probs)
+    return _cross_entropy(probs, _check_labels(labels, len(probs), n_classes=probs.shape[1]))
 
 
 def gradients(
@@ -54,8 +54,8 @@ def gradients(
     >>> [g.shape for g in grad_w], [g.shape for g in grad_b]
     ([(16, 784), (10, 16)], [(16,), (10,)])
     """
-    X = to_unit_float(check_images(images).reshape(-1, 784))
-    return _backprop(model, X, check_labels(labels, len(X), n_classes=model.layer_sizes[-1]))
+    X = _to_unit_float(check_images(images).reshape(-1, 784))
+    return _backprop(model, X, _check_labels(labels, len(X), n_classes=model.layer_sizes[-1]))
 
 
 def _backprop(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from helpers.validation import check_covariance, check_number
+from helpers.validation import _check_covariance, check_number
 
 __all__ = ["condition_number", "covariance_matrix", "diagnose", "regularize"]
 
@@ -56,18 +56,18 @@ def condition_number(cov: np.ndarray) -> float:
     >>> condition_number([[1.0, 1.0], [1.0, 1.0]])
     inf
     """
-    return _condition(np.linalg.eigvalsh(check_covariance(cov)))
+    return _condition(np.linalg.eigvalsh(_check_covariance(cov)))
 
 
 def regularize(cov: np.ndarray, eps: float) -> np.ndarray:
     """Return a new ``cov + eps * I`` (``eps >= 0``): every eigenvalue grows by ``eps``."""
-    cov = check_covariance(cov)
+    cov = _check_covariance(cov)
     eps = check_number(eps, "eps", low=0)
     return cov + eps * np.eye(cov.shape[0])
 
 
 @dataclass(frozen=True)
-class CovarianceDiagnostics:
+class _CovarianceDiagnostics:
     """What :func:`diagnose` measures about one covariance matrix.
 
     ``eigenvalues`` (ascending), ``condition_number``, ``relative_min_eigenvalue``
@@ -83,7 +83,7 @@ class CovarianceDiagnostics:
     cholesky_ok: bool
 
 
-def diagnose(cov: np.ndarray, reference_variance: float | None = None) -> CovarianceDiagnostics:
+def diagnose(cov: np.ndarray, reference_variance: float | None = None) -> _CovarianceDiagnostics:
     """Measure the conditioning of a covariance matrix from several angles.
 
     The condition number alone can mislead: a component collapsed to ``eps * I`` has
@@ -102,7 +102,7 @@ def diagnose(cov: np.ndarray, reference_variance: float | None = None) -> Covari
     -------
     CovarianceDiagnostics
     """
-    cov = check_covariance(cov)
+    cov = _check_covariance(cov)
     if reference_variance is None:
         reference_variance = float(np.trace(cov) / cov.shape[0])
         if reference_variance <= 0:
@@ -119,7 +119,7 @@ def diagnose(cov: np.ndarray, reference_variance: float | None = None) -> Covari
     except np.linalg.LinAlgError:
         factor = None
     eigenvalues = np.linalg.eigvalsh(cov)
-    return CovarianceDiagnostics(
+    return _CovarianceDiagnostics(
         eigenvalues=eigenvalues,
         condition_number=_condition(eigenvalues),
         relative_min_eigenvalue=float(eigenvalues[0] / reference_variance),

@@ -18,20 +18,20 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers.atomic import remove_stale
-from helpers.idx import read_idx
-from helpers.validation import check_labels, check_path, check_positive_int
+from helpers.atomic import _remove_stale
+from helpers.idx import _read_idx
+from helpers.validation import _check_labels, _check_path, _check_positive_int
 
 __all__ = ["load_mnist", "load_sample", "sample_indices"]
 
 #: The files of each split: (images, labels).
-MNIST_FILES: dict[str, tuple[str, str]] = {
+_MNIST_FILES: dict[str, tuple[str, str]] = {
     "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
     "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
 }
 
 #: SHA-256 of the four official gzip files.
-MNIST_SHA256: dict[str, str] = {
+_MNIST_SHA256: dict[str, str] = {
     "train-images-idx3-ubyte.gz": (
         "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"
     ),
@@ -43,16 +43,16 @@ MNIST_SHA256: dict[str, str] = {
 }
 
 #: Standard mirrors of the official files, tried in order.
-MIRRORS: tuple[str, ...] = (
+_MIRRORS: tuple[str, ...] = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
 )
 
 #: How many digits of each class the bundled sample holds.
-SAMPLE_PER_CLASS = 500
+_SAMPLE_PER_CLASS = 500
 
 
-class DownloadError(OSError):
+class _DownloadError(OSError):
     """No mirror delivered a file with the expected SHA-256 hash."""
 
 
@@ -83,13 +83,13 @@ def load_sample() -> tuple[np.ndarray, np.ndarray]:
     return images, labels
 
 
-def sample_indices(train_labels: np.ndarray, per_class: int = SAMPLE_PER_CLASS) -> np.ndarray:
+def sample_indices(train_labels: np.ndarray, per_class: int = _SAMPLE_PER_CLASS) -> np.ndarray:
     """Indices into the training set of :func:`load_sample`'s digits (the first of each class).
 
     ``train_images[sample_indices(train_labels)]`` equals the sample's images.
     """
-    train_labels = check_labels(train_labels, name="train_labels")
-    per_class = check_positive_int(per_class, "per_class")
+    train_labels = _check_labels(train_labels, name="train_labels")
+    per_class = _check_positive_int(per_class, "per_class")
     parts = [np.flatnonzero(train_labels == k)[:per_class] for k in range(10)]
     return np.concatenate(parts)
 
@@ -97,7 +97,7 @@ def sample_indices(train_labels: np.ndarray, per_class: int = SAMPLE_PER_CLASS) 
 def _folder(data_dir: str | os.PathLike[str] | None) -> Path:
     """The folder :func:`load_mnist` uses: ``data_dir``, ``$MNIST_DATA_DIR`` or the cache."""
     if data_dir is not None:
-        return check_path(data_dir, "data_dir").expanduser()
+        return _check_path(data_dir, "data_dir").expanduser()
     if os.environ.get("MNIST_DATA_DIR"):
         return Path(os.environ["MNIST_DATA_DIR"]).expanduser()
     if os.environ.get("COURSE_CACHE_DIR"):
@@ -130,9 +130,9 @@ def _fetch(
             )
         return path
     if not mirrors:
-        raise DownloadError(f"{fname} is not in {folder} and no mirror was given to download it")
+        raise _DownloadError(f"{fname} is not in {folder} and no mirror was given to download it")
     folder.mkdir(parents=True, exist_ok=True)
-    remove_stale(folder, ".download-")  # the staging folders below: .download-PID
+    _remove_stale(folder, ".download-")  # the staging folders below: .download-PID
     staging = folder / f".download-{os.getpid()}"
     problems = []
     try:
@@ -151,7 +151,7 @@ def _fetch(
                 problems.append(f"  {base + fname}: {exc}")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    raise DownloadError(
+    raise _DownloadError(
         f"could not download {fname} (expected SHA-256 {sha256}) from any mirror; "
         "nothing was saved:\n" + "\n".join(problems)
     )
@@ -161,7 +161,7 @@ def load_mnist(
     split: str = "train",
     data_dir: str | os.PathLike[str] | None = None,
     *,
-    mirrors: Sequence[str] = MIRRORS,
+    mirrors: Sequence[str] = _MIRRORS,
     progress: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return the official MNIST training (60,000) or test (10,000) digits.
@@ -190,18 +190,18 @@ def load_mnist(
     DownloadError
         If a missing file cannot be downloaded.
     """
-    if split not in MNIST_FILES:
+    if split not in _MNIST_FILES:
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     folder = _folder(data_dir)
-    images_file, labels_file = MNIST_FILES[split]
+    images_file, labels_file = _MNIST_FILES[split]
     paths = [
-        _fetch(name, MNIST_SHA256[name], folder, mirrors, progress=progress)
+        _fetch(name, _MNIST_SHA256[name], folder, mirrors, progress=progress)
         for name in (images_file, labels_file)
     ]
-    images, labels = (read_idx(p) for p in paths)
+    images, labels = (_read_idx(p) for p in paths)
     if images.ndim != 3 or images.shape[1:] != (28, 28) or images.dtype != np.uint8:
         raise OSError(f"{images_file}: expected N x 28 x 28 uint8, got {images.shape}")
     try:
-        return images, check_labels(labels, len(images), name=f"labels in {labels_file}")
+        return images, _check_labels(labels, len(images), name=f"labels in {labels_file}")
     except (TypeError, ValueError) as error:
         raise OSError(f"{labels_file} does not fit {images_file}: {error}") from None

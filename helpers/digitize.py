@@ -22,19 +22,19 @@ import numpy as np
 import PIL.Image
 import PIL.ImageDraw
 
-from helpers.validation import as_real, check_number, check_positive_int
+from helpers.validation import _as_real, _check_positive_int, check_number
 
-__all__ = ["mnist_digit", "paint_strokes", "strokes_to_digit"]
+__all__: list[str] = []
 
-BOX = 20  #: the ink is scaled to fit a BOX x BOX square ...
-SIDE = 28  #: ... inside a SIDE x SIDE image,
-CENTRE = 14  #: with its centre of mass on pixel (CENTRE, CENTRE).
-MAX_CANVAS = 4096  #: the largest canvas side painted, in pixels: larger than any screen
+_BOX = 20  #: the ink is scaled to fit a BOX x BOX square ...
+_SIDE = 28  #: ... inside a SIDE x SIDE image,
+_CENTRE = 14  #: with its centre of mass on pixel (CENTRE, CENTRE).
+_MAX_CANVAS = 4096  #: the largest canvas side painted, in pixels: larger than any screen
 
-Stroke = Sequence[Sequence[float]]  # the (x, y) points of one pen stroke
+_Stroke = Sequence[Sequence[float]]  # the (x, y) points of one pen stroke
 
 
-def paint_strokes(strokes: Sequence[Stroke], size: int = 280, pen: float = 24) -> np.ndarray:
+def _paint_strokes(strokes: Sequence[_Stroke], size: int = 280, pen: float = 24) -> np.ndarray:
     """Paint pen strokes in black and white, as a scanner would see them.
 
     Parameters
@@ -60,9 +60,9 @@ def paint_strokes(strokes: Sequence[Stroke], size: int = 280, pen: float = 24) -
         If a point is not a finite (x, y) pair, ``size`` is not in 1..MAX_CANVAS,
         or ``pen`` is not in (0, size].
     """
-    size = check_positive_int(size, "size")
-    if size > MAX_CANVAS:
-        raise ValueError(f"size must be at most {MAX_CANVAS} canvas pixels, got {size}")
+    size = _check_positive_int(size, "size")
+    if size > _MAX_CANVAS:
+        raise ValueError(f"size must be at most {_MAX_CANVAS} canvas pixels, got {size}")
     pen = check_number(pen, "pen", low=0, high=size, low_inclusive=False)
     canvas = PIL.Image.new("1", (size, size), 0)
     draw = PIL.ImageDraw.Draw(canvas)
@@ -77,7 +77,7 @@ def paint_strokes(strokes: Sequence[Stroke], size: int = 280, pen: float = 24) -
     return np.asarray(canvas, dtype=bool)
 
 
-def mnist_digit(ink: np.ndarray) -> np.ndarray:
+def _mnist_digit(ink: np.ndarray) -> np.ndarray:
     """Scale ink into a 20 x 20 box and centre it by its centre of mass in 28 x 28.
 
     Parameters
@@ -106,12 +106,12 @@ def mnist_digit(ink: np.ndarray) -> np.ndarray:
     >>> digit.shape, int((digit.sum(axis=1) > 0).sum())   # 20 rows of ink
     ((28, 28), 20)
     """
-    ink = as_real(ink, "ink")
+    ink = _as_real(ink, "ink")
     if ink.ndim != 2:
         raise ValueError(f"ink must be a 2-D image; got shape {ink.shape}")
     if ink.size and not (ink.min() >= 0 and ink.max() <= 1):  # also refuses NaN
         raise ValueError("ink must hold values in [0, 1] (or be boolean)")
-    digit = np.zeros((SIDE, SIDE), dtype=np.uint8)
+    digit = np.zeros((_SIDE, _SIDE), dtype=np.uint8)
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     if rows.size == 0:
         return digit
@@ -126,16 +126,16 @@ def mnist_digit(ink: np.ndarray) -> np.ndarray:
 def _fit_in_box(ink: np.ndarray) -> np.ndarray:
     """Scale so the longer side is BOX pixels; each new pixel averages the ink it covers."""
     h, w = ink.shape
-    scale = BOX / max(h, w)
+    scale = _BOX / max(h, w)
     new_size = (max(1, round(w * scale)), max(1, round(h * scale)))  # PIL wants (w, h)
     picture = PIL.Image.fromarray((ink * 255).astype(np.uint8))
     resized = picture.resize(new_size, PIL.Image.Resampling.BOX)
     return np.asarray(resized, dtype=np.uint8)
 
 
-def _points(stroke: Stroke) -> np.ndarray:
+def _points(stroke: _Stroke) -> np.ndarray:
     """The points of one stroke as an (n, 2) float array, or a clear error."""
-    points = as_real(stroke, "stroke points")  # TypeError for text or ragged lists
+    points = _as_real(stroke, "stroke points")  # TypeError for text or ragged lists
     if points.size == 0:
         return np.empty((0, 2))  # an empty stroke paints nothing
     if points.ndim != 2 or points.shape[1] != 2 or not np.isfinite(points).all():
@@ -152,14 +152,14 @@ def _centre_of_mass_offset(patch: np.ndarray) -> tuple[int, int]:
     total = weights.sum() or 1.0  # ink too faint to survive the scaling: any place will do
     row = (weights.sum(axis=1) @ np.arange(patch.shape[0])) / total
     col = (weights.sum(axis=0) @ np.arange(patch.shape[1])) / total
-    top = min(max(round(CENTRE - row), 0), SIDE - patch.shape[0])
-    left = min(max(round(CENTRE - col), 0), SIDE - patch.shape[1])
+    top = min(max(round(_CENTRE - row), 0), _SIDE - patch.shape[0])
+    left = min(max(round(_CENTRE - col), 0), _SIDE - patch.shape[1])
     return top, left
 
 
-def strokes_to_digit(strokes: Sequence[Stroke], size: int = 280, pen: float = 24) -> np.ndarray:
+def _strokes_to_digit(strokes: Sequence[_Stroke], size: int = 280, pen: float = 24) -> np.ndarray:
     """The MNIST digit (28, 28) uint8 of pen strokes drawn on a ``size`` x ``size`` canvas.
 
     See :func:`paint_strokes` for the parameters and :func:`mnist_digit` for the steps.
     """
-    return mnist_digit(paint_strokes(strokes, size, pen))
+    return _mnist_digit(_paint_strokes(strokes, size, pen))

@@ -14,11 +14,11 @@ from scipy.linalg import solve_triangular
 from scipy.special import logsumexp
 
 from helpers.validation import (
-    as_real,
-    check_covariance,
-    check_data,
+    _as_real,
+    _check_covariance,
+    _check_data,
+    _check_positive_int,
     check_number,
-    check_positive_int,
 )
 
 __all__ = ["SingularCovarianceError", "fit_gmm"]
@@ -39,7 +39,7 @@ class SingularCovarianceError(ValueError):
 
 
 @dataclass
-class GaussianMixtureFit:
+class _GaussianMixtureFit:
     """The result of :func:`fit_gmm`, parameters named as in scikit-learn.
 
     ``log_likelihood[i]``: mean log-likelihood per sample entering iteration ``i + 1``
@@ -56,8 +56,8 @@ class GaussianMixtureFit:
 
     def score(self, X: np.ndarray) -> float:
         """Mean log-likelihood per sample of ``X`` under the fitted mixture."""
-        X = check_data(X, n_features=self.means_.shape[1])
-        return e_step(X, self.weights_, self.means_, self.precisions_cholesky_)[0]
+        X = _check_data(X, n_features=self.means_.shape[1])
+        return _e_step(X, self.weights_, self.means_, self.precisions_cholesky_)[0]
 
 
 def _singular_error(covariances, k, iteration, nk, history) -> SingularCovarianceError:
@@ -82,7 +82,7 @@ def _singular_error(covariances, k, iteration, nk, history) -> SingularCovarianc
     )
 
 
-def precision_cholesky(
+def _precision_cholesky(
     covariances: np.ndarray, data_variance: np.ndarray, iteration: int = 0, nk=None, history=()
 ) -> np.ndarray:
     """Upper-triangular ``U_k`` with ``inv(covariances[k]) = U_k @ U_k.T`` (``inv(L).T``).
@@ -105,7 +105,7 @@ def precision_cholesky(
     return result
 
 
-def log_gaussian_density(X: np.ndarray, means: np.ndarray, prec_chol: np.ndarray) -> np.ndarray:
+def _log_gaussian_density(X: np.ndarray, means: np.ndarray, prec_chol: np.ndarray) -> np.ndarray:
     """``log N(x_i | mean_k, cov_k)``, shape (n, K), with one product ``X @ [U_1 ... U_K]``.
 
     Mahalanobis distance squared ``|(x - mean_k) @ U_k|^2``; ``-0.5 log det cov_k
@@ -122,16 +122,16 @@ def log_gaussian_density(X: np.ndarray, means: np.ndarray, prec_chol: np.ndarray
     return -0.5 * (n_features * math.log(2 * math.pi) + mahalanobis) + half_log_det_precision
 
 
-def e_step(
+def _e_step(
     X: np.ndarray, weights: np.ndarray, means: np.ndarray, prec_chol: np.ndarray
 ) -> tuple[float, np.ndarray]:
     """Mean log-likelihood per sample and log-responsibilities, shape (n, K)."""
-    weighted = log_gaussian_density(X, means, prec_chol) + np.log(weights)
+    weighted = _log_gaussian_density(X, means, prec_chol) + np.log(weights)
     log_norm = logsumexp(weighted, axis=1)
     return float(log_norm.mean()), weighted - log_norm[:, None]
 
 
-def m_step(X: np.ndarray, resp: np.ndarray, reg_covar: float) -> tuple[np.ndarray, ...]:
+def _m_step(X: np.ndarray, resp: np.ndarray, reg_covar: float) -> tuple[np.ndarray, ...]:
     """Weights, means, covariances (plus ``reg_covar * I``) and ``nk`` from responsibilities.
 
     ``nk``, each component's total responsibility, gets ``10 * eps`` as in scikit-learn.
@@ -154,14 +154,14 @@ def _init_or_raise(init: object, n_components: int, n_features: int) -> tuple:
         raise ValueError("init must have exactly the keys 'weights', 'means', 'covariances'")
     K, d = n_components, n_features
     shapes = {"weights": (K,), "means": (K, d), "covariances": (K, d, d)}
-    weights, means, covariances = values = [as_real(init[n], f"init['{n}']") for n in shapes]
+    weights, means, covariances = values = [_as_real(init[n], f"init['{n}']") for n in shapes]
     for (name, shape), got in zip(shapes.items(), values, strict=True):
         if got.shape != shape or not np.all(np.isfinite(got)):
             raise ValueError(f"init['{name}'] must be finite, of shape {shape}; got {got.shape}")
     if np.any(weights <= 0) or abs(weights.sum() - 1) > 1e-6:
         raise ValueError(f"init['weights'] must be positive and sum to 1, got {weights}")
     for k, cov in enumerate(covariances):
-        check_covariance(cov, f"init['covariances'][{k}]")
+        _check_covariance(cov, f"init['covariances'][{k}]")
     return weights, means, covariances, None
 
 
@@ -172,7 +172,7 @@ def _random_start(X: np.ndarray, n_components: int, reg_covar: float, random_sta
     distances = ((X[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
     resp = np.zeros((len(X), n_components))
     resp[np.arange(len(X)), distances.argmin(axis=1)] = 1.0
-    return m_step(X, resp, reg_covar)
+    return _m_step(X, resp, reg_covar)
 
 
 def fit_gmm(
@@ -184,7 +184,7 @@ def fit_gmm(
     tol: float = 1e-3,
     init: dict | None = None,
     random_state: int | None = None,
-) -> GaussianMixtureFit:
+) -> _GaussianMixtureFit:
     """Fit a full-covariance Gaussian mixture to ``X`` by expectation-maximization.
 
     Returns a :class:`GaussianMixtureFit`; raises :class:`SingularCovarianceError`
@@ -207,13 +207,13 @@ def fit_gmm(
     random_state : int, optional
         Seed for the random starting centres (ignored when ``init`` is given).
     """
-    X = check_data(X)
-    if check_positive_int(n_components, "n_components") > len(X):
+    X = _check_data(X)
+    if _check_positive_int(n_components, "n_components") > len(X):
         raise ValueError(
             f"n_components must be between 1 and the number of samples ({len(X)}), "
             f"got {n_components}"
         )
-    check_positive_int(max_iter, "max_iter")
+    _check_positive_int(max_iter, "max_iter")
     check_number(reg_covar, "reg_covar", low=0)
     check_number(tol, "tol", low=0)
     if init is None:
@@ -222,16 +222,16 @@ def fit_gmm(
         weights, means, covariances, nk = _init_or_raise(init, n_components, X.shape[1])
     data_variance = X.var(axis=0)
     data_variance[data_variance == 0] = 1.0  # constant features: compare in raw units
-    prec_chol = precision_cholesky(covariances, data_variance, 0, nk)
+    prec_chol = _precision_cholesky(covariances, data_variance, 0, nk)
     history: list[float] = []
     converged, previous = False, -np.inf
     for iteration in range(1, max_iter + 1):
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-            log_likelihood, log_resp = e_step(X, weights, means, prec_chol)
+            log_likelihood, log_resp = _e_step(X, weights, means, prec_chol)
         history.append(log_likelihood)
         if not np.isfinite(log_likelihood):
             with np.errstate(over="ignore", invalid="ignore"):  # find the culprit
-                finite = np.isfinite(log_gaussian_density(X, means, prec_chol)).all(axis=0)
+                finite = np.isfinite(_log_gaussian_density(X, means, prec_chol)).all(axis=0)
             k = int(np.argmin(finite))  # the first component with a non-finite log-density
             raise SingularCovarianceError(
                 f"component {k} gives a non-finite log-density at iteration {iteration} (mean "
@@ -239,12 +239,12 @@ def fit_gmm(
                 "Use reg_covar > 0 (e.g. 1e-6) or fewer components.",
                 component=k, iteration=iteration, log_likelihood=history,
             )
-        weights, means, covariances, nk = m_step(X, np.exp(log_resp), reg_covar)
-        prec_chol = precision_cholesky(covariances, data_variance, iteration, nk, history)
+        weights, means, covariances, nk = _m_step(X, np.exp(log_resp), reg_covar)
+        prec_chol = _precision_cholesky(covariances, data_variance, iteration, nk, history)
         if abs(log_likelihood - previous) < tol:
             converged = True
             break
         previous = log_likelihood
-    return GaussianMixtureFit(
+    return _GaussianMixtureFit(
         weights, means, covariances, prec_chol, np.asarray(history), converged, iteration
     )

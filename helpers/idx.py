@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers.validation import check_path
+from helpers.validation import _check_path
 
 #: IDX type code -> big-endian numpy dtype.
-IDX_DTYPES: dict[int, np.dtype] = {
+_IDX_DTYPES: dict[int, np.dtype] = {
     0x08: np.dtype(">u1"),
     0x09: np.dtype(">i1"),
     0x0B: np.dtype(">i2"),
@@ -27,7 +27,7 @@ IDX_DTYPES: dict[int, np.dtype] = {
     0x0E: np.dtype(">f8"),
 }
 
-__all__ = ["read_idx"]
+__all__: list[str] = []
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -44,14 +44,14 @@ def _read_bytes(path: Path) -> bytes:
         ) from exc
 
 
-def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
+def _read_idx(path: str | os.PathLike[str]) -> np.ndarray:
     """Read an IDX file (gzip-compressed or raw) into a numpy array in native byte order.
 
     The shape is the header's, e.g. ``(60000, 28, 28)`` uint8 for the training images.
     Raises FileNotFoundError for a missing file and OSError, naming it, for a file that
     is not IDX (wrong magic number, unknown type code, payload not as long as promised).
     """
-    path = check_path(path)
+    path = _check_path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no IDX file at {path}")
     data = _read_bytes(path)
@@ -63,8 +63,8 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
             "two zero bytes, a type code and the number of dimensions (e.g. 00000803)"
         )
     code, ndim = data[2], data[3]
-    if code not in IDX_DTYPES:
-        known = ", ".join(f"0x{c:02X}" for c in IDX_DTYPES)
+    if code not in _IDX_DTYPES:
+        known = ", ".join(f"0x{c:02X}" for c in _IDX_DTYPES)
         raise OSError(
             f"{path.name}: unknown IDX type code 0x{code:02X}; expected one of {known}"
         )
@@ -75,7 +75,7 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
             f"but the file has only {len(data)} bytes"
         )
     shape = tuple(int(n) for n in np.frombuffer(data, ">u4", count=ndim, offset=4))
-    dtype = IDX_DTYPES[code]
+    dtype = _IDX_DTYPES[code]
     expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     actual = len(data) - header_size
     if actual != expected:

@@ -15,18 +15,18 @@ from pathlib import Path
 import numpy as np
 
 from helpers.validation import (
-    as_real,
-    check_layer_sizes,
-    check_pixels,
-    check_positive_int,
-    to_unit_float,
+    _as_real,
+    _check_layer_sizes,
+    _check_pixels,
+    _check_positive_int,
+    _to_unit_float,
 )
 
 __all__ = ["MLP", "load_mlp", "relu", "save_mlp", "softmax"]
 
-INPUT_SCALING = "uint8 pixels are divided by 255 (to [0, 1]); float inputs must be in [0, 1]"
+_INPUT_SCALING = "uint8 pixels are divided by 255 (to [0, 1]); float inputs must be in [0, 1]"
 #: Attributes that :func:`save_mlp` writes itself; metadata may not use these names.
-RESERVED = ("layer_sizes", "activations", "input_scaling", "created")
+_RESERVED = ("layer_sizes", "activations", "input_scaling", "created")
 
 
 def relu(z: np.ndarray) -> np.ndarray:
@@ -68,8 +68,8 @@ class MLP:
                 f"need one bias per weight matrix and at least one layer, got "
                 f"{len(weights)} weight matrices and {len(biases)} biases"
             )
-        self.weights = [as_real(w, f"W{i}").astype(np.float32) for i, w in enumerate(weights, 1)]
-        self.biases = [as_real(b, f"b{i}").astype(np.float32) for i, b in enumerate(biases, 1)]
+        self.weights = [_as_real(w, f"W{i}").astype(np.float32) for i, w in enumerate(weights, 1)]
+        self.biases = [_as_real(b, f"b{i}").astype(np.float32) for i, b in enumerate(biases, 1)]
         n_in = None
         for i, (W, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
             if W.ndim != 2 or b.shape != W.shape[:1]:
@@ -90,7 +90,7 @@ class MLP:
     @classmethod
     def initialized(cls, layer_sizes: Sequence[int], seed: int = 0) -> MLP:
         """A new network with He-normal weights (std ``sqrt(2 / n_in)``) and zero biases."""
-        sizes = check_layer_sizes(layer_sizes)
+        sizes = _check_layer_sizes(layer_sizes)
         rng = np.random.default_rng(seed)
         weights = [
             rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_out, n_in))
@@ -130,7 +130,7 @@ class MLP:
             block's (notebook 05); by default the whole batch at once.
         """
         rows, single = self._as_rows(X)
-        step = len(rows) if block_rows is None else check_positive_int(block_rows, "block_rows")
+        step = len(rows) if block_rows is None else _check_positive_int(block_rows, "block_rows")
         if step >= len(rows):
             probs, hidden = self._forward_rows(rows)
         else:
@@ -148,7 +148,7 @@ class MLP:
 
     def _forward_rows(self, X: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
         """Probabilities and hidden activations of checked rows of pixels (N, n_inputs)."""
-        a, hidden = to_unit_float(X), []  # the input's float32 copy is freed after layer 1
+        a, hidden = _to_unit_float(X), []  # the input's float32 copy is freed after layer 1
         for W, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
             a = relu(a @ W.T + b)
             hidden.append(a)
@@ -156,7 +156,7 @@ class MLP:
 
     def _as_rows(self, X: np.ndarray) -> tuple[np.ndarray, bool]:
         """Checked ``X`` as (N, n_inputs) rows, and whether it was a single input."""
-        X = check_pixels(X, name="X")
+        X = _check_pixels(X, name="X")
         n_in = self.layer_sizes[0]
         if X.ndim in (2, 3) and int(np.prod(X.shape[1:])) == n_in:  # (N, 784) or (N, 28, 28)
             rows, single = X.reshape(len(X), n_in), False
@@ -187,11 +187,11 @@ def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Pa
 
     if not isinstance(model, MLP):
         raise TypeError(f"model must be an MLP, got {type(model).__name__}")
-    clashes = sorted(set(metadata) & set(RESERVED))
+    clashes = sorted(set(metadata) & set(_RESERVED))
     if clashes:
         raise ValueError(
             f"metadata may not set {', '.join(clashes)}: save_mlp writes these itself "
-            f"(reserved: {', '.join(RESERVED)})"
+            f"(reserved: {', '.join(_RESERVED)})"
         )
     arrays = {}
     for i, (w, b) in enumerate(zip(model.weights, model.biases, strict=True), start=1):
@@ -199,7 +199,7 @@ def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Pa
     attrs = {
         "layer_sizes": np.array(model.layer_sizes, dtype=np.int64),
         "activations": model.activations,
-        "input_scaling": INPUT_SCALING,
+        "input_scaling": _INPUT_SCALING,
         "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     } | {k: v for k, v in metadata.items() if v is not None}
     return write_arrays(path, arrays, attrs={"/": attrs})

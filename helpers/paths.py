@@ -11,18 +11,20 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+__all__ = ["REFERENCE_WEIGHTS", "scratch_dir", "shown"]
+
 #: The folder of this package (in a checkout: ``<repository>/helpers``).
-PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent
 #: The repository root when the package runs from a checkout, else ``None``
 #: (a plain ``pip install .`` copies the package into site-packages).
-CHECKOUT = PACKAGE_DIR.parent if (PACKAGE_DIR.parent / "pyproject.toml").is_file() else None
+_CHECKOUT = _PACKAGE_DIR.parent if (_PACKAGE_DIR.parent / "pyproject.toml").is_file() else None
 #: The trained 784-200-100-10 network (see data/README.md for its provenance).
-REFERENCE_WEIGHTS = PACKAGE_DIR / "reference" / "mlp-784-200-100-10.h5"
+REFERENCE_WEIGHTS = _PACKAGE_DIR / "reference" / "mlp-784-200-100-10.h5"
 #: The environment variable that moves the scratch folder (the tests set it).
-SCRATCH_VARIABLE = "COURSE_SCRATCH_DIR"
+_SCRATCH_VARIABLE = "COURSE_SCRATCH_DIR"
 
 
-def scratch_root() -> Path:
+def _scratch_root() -> Path:
     """The folder the notebooks write into, without creating it.
 
     In this order: the folder named by the environment variable
@@ -30,11 +32,11 @@ def scratch_root() -> Path:
     the package runs from a checkout; else ``scratch/`` in the current working
     directory, so an installed package never writes into site-packages.
     """
-    folder = os.environ.get(SCRATCH_VARIABLE)
+    folder = os.environ.get(_SCRATCH_VARIABLE)
     if folder:
         return Path(folder).expanduser().resolve()
-    if CHECKOUT is not None:
-        return CHECKOUT / "scratch"
+    if _CHECKOUT is not None:
+        return _CHECKOUT / "scratch"
     return Path.cwd().resolve() / "scratch"
 
 
@@ -49,7 +51,7 @@ def scratch_dir(name: str | None = None) -> Path:
         raise TypeError(f"name must be one plain folder name such as '05' or None, got {name!r}")
     if name is not None and (name in ("", ".", "..") or Path(name).name != name):
         raise ValueError(f"name must be one plain folder name such as '05', got {name!r}")
-    folder = scratch_root() if name is None else scratch_root() / name
+    folder = _scratch_root() if name is None else _scratch_root() / name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -63,7 +65,7 @@ def shown(path: str | Path) -> str:
     prints as its file name.
     """
     path = Path(path).resolve()
-    for base, prefix in ((scratch_root(), ("scratch",)), (CHECKOUT or PACKAGE_DIR.parent, ())):
+    for base, prefix in ((_scratch_root(), ("scratch",)), (_CHECKOUT or _PACKAGE_DIR.parent, ())):
         if path.is_relative_to(base):
             return "/".join(prefix + path.relative_to(base).parts) or "."
     return path.name

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from helpers.atomic import atomic_path
-from helpers.validation import check_path, check_probabilities
+from helpers.validation import _check_path, _check_probabilities
 
 __all__ = [
     "InvalidRecordError",
@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 #: How far the activations' sum may be from 1 (float32 softmax is within ~1e-6).
-SUM_TOLERANCE = 1e-4
+_SUM_TOLERANCE = 1e-4
 
 
 class InvalidRecordError(ValueError):
@@ -63,7 +63,7 @@ def make_records(probabilities: np.ndarray, indices: Sequence[int] | None = None
 
     ``indices`` are the digits' indices in their data set (default ``0, ..., N-1``).
     """
-    probs = check_probabilities(probabilities, n_classes=10, name="probabilities")
+    probs = _check_probabilities(probabilities, n_classes=10, name="probabilities")
     idx = np.arange(len(probs)) if indices is None else np.asarray(indices)
     if not np.issubdtype(idx.dtype, np.integer):
         raise TypeError(f"indices must be integers, got dtype {idx.dtype}")
@@ -76,7 +76,7 @@ def make_records(probabilities: np.ndarray, indices: Sequence[int] | None = None
     ]
 
 
-def validate_record(record: object, where: str = "record", tol: float = SUM_TOLERANCE) -> None:
+def validate_record(record: object, where: str = "record", tol: float = _SUM_TOLERANCE) -> None:
     """Raise :class:`InvalidRecordError` unless ``record`` (parsed JSON) is a valid record.
 
     ``where`` names the record in the message (``"line 3"``); ``tol`` is how far the
@@ -126,7 +126,7 @@ def write_predictions(path: str | os.PathLike[str], records: Iterable[dict]) -> 
 
     Nothing is written if any record is invalid.
     """
-    path = check_path(path)
+    path = _check_path(path)
     records = list(records)
     for n, record in enumerate(records):
         validate_record(record, where=f"record {n}")
@@ -136,7 +136,7 @@ def write_predictions(path: str | os.PathLike[str], records: Iterable[dict]) -> 
     return path
 
 
-def read_predictions(path: str | os.PathLike[str], tol: float = SUM_TOLERANCE) -> list[dict]:
+def read_predictions(path: str | os.PathLike[str], tol: float = _SUM_TOLERANCE) -> list[dict]:
     """Read a JSON Lines file of predictions, validating every record.
 
     Raises
@@ -144,7 +144,7 @@ def read_predictions(path: str | os.PathLike[str], tol: float = SUM_TOLERANCE) -
     InvalidRecordError
         Naming the line (1-based) that is not JSON or not a valid record.
     """
-    path = check_path(path)
+    path = _check_path(path)
     records = []
     with open(path, encoding="utf-8") as f:
         for number, line in enumerate(f, start=1):

@@ -11,11 +11,11 @@ from tqdm import tqdm
 from helpers.backprop import _backprop, cross_entropy
 from helpers.mlp import MLP
 from helpers.validation import (
+    _check_labels,
+    _check_positive_int,
+    _to_unit_float,
     check_images,
-    check_labels,
     check_number,
-    check_positive_int,
-    to_unit_float,
 )
 
 __all__ = ["Adam", "accuracy", "train"]
@@ -85,7 +85,7 @@ class Adam:
 def accuracy(model: MLP, images: np.ndarray, labels: np.ndarray) -> float:
     """Fraction of ``images`` (N, 28, 28) or (N, 784) that ``model.predict`` gets right."""
     images = check_images(images)
-    labels = check_labels(labels, len(images), n_classes=model.layer_sizes[-1])
+    labels = _check_labels(labels, len(images), n_classes=model.layer_sizes[-1])
     return float(np.mean(model.predict(images) == labels))
 
 
@@ -133,13 +133,13 @@ def train(
     """
     n_classes = model.layer_sizes[-1]
     images = check_images(images)
-    labels = check_labels(labels, len(images), n_classes=n_classes)
-    epochs = check_positive_int(epochs, "epochs")
-    batch_size = check_positive_int(batch_size, "batch_size")
+    labels = _check_labels(labels, len(images), n_classes=n_classes)
+    epochs = _check_positive_int(epochs, "epochs")
+    batch_size = _check_positive_int(batch_size, "batch_size")
     evaluated = [("train", images, labels)]
     if held_out is not None:
         held_images = check_images(held_out[0], name="held-out images")
-        held_labels = check_labels(
+        held_labels = _check_labels(
             held_out[1], len(held_images), n_classes=n_classes, name="held-out labels"
         )
         evaluated.append(("held_out", held_images, held_labels))
@@ -154,7 +154,7 @@ def train(
             for start in range(0, len(labels), batch_size):
                 idx = order[start : start + batch_size]
                 batch = images[idx] if transform is None else transform(images[idx], rng)
-                X = to_unit_float(batch).reshape(len(idx), -1)
+                X = _to_unit_float(batch).reshape(len(idx), -1)
                 with np.errstate(over="ignore", invalid="ignore"):  # divergence: checked below
                     loss, grad_w, grad_b = _backprop(model, X, labels[idx])
                 if not np.isfinite(loss):

@@ -24,28 +24,13 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = [
-    "as_real",
-    "check_covariance",
-    "check_data",
-    "check_images",
-    "check_labels",
-    "check_layer_sizes",
-    "check_model",
-    "check_number",
-    "check_path",
-    "check_pixels",
-    "check_positive_int",
-    "check_probabilities",
-    "pixel_max",
-    "to_unit_float",
-]
+__all__ = ["check_images", "check_number"]
 
 #: Width and height of an MNIST digit, in pixels.
-SIDE = 28
+_SIDE = 28
 
 
-def check_positive_int(value: object, name: str) -> int:
+def _check_positive_int(value: object, name: str) -> int:
     """Return ``value`` as an int if it is an integer >= 1 (numpy integers too, bools not)."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, Integral):
         raise TypeError(f"{name} must be a positive integer, got {value!r}")
@@ -76,7 +61,7 @@ def check_number(
     return value
 
 
-def as_real(values: object, name: str) -> np.ndarray:
+def _as_real(values: object, name: str) -> np.ndarray:
     """``values`` as a float64 array; TypeError for complex, text, objects or ragged lists."""
     try:
         array = np.asarray(values)
@@ -93,16 +78,16 @@ def check_images(images: object, *, name: str = "images") -> np.ndarray:
     Pixels are checked by :func:`check_pixels`; ``name`` is used in error messages.
     """
     images = np.asarray(images)
-    if images.ndim == 2 and images.shape[1] == SIDE * SIDE:
-        images = images.reshape(-1, SIDE, SIDE)
-    if images.ndim != 3 or images.shape[1:] != (SIDE, SIDE) or images.shape[0] == 0:
+    if images.ndim == 2 and images.shape[1] == _SIDE * _SIDE:
+        images = images.reshape(-1, _SIDE, _SIDE)
+    if images.ndim != 3 or images.shape[1:] != (_SIDE, _SIDE) or images.shape[0] == 0:
         raise ValueError(
             f"{name} must have shape (N, 28, 28) or (N, 784) with N >= 1, got {images.shape}"
         )
-    return check_pixels(images, name=name)
+    return _check_pixels(images, name=name)
 
 
-def check_pixels(pixels: object, *, name: str = "images") -> np.ndarray:
+def _check_pixels(pixels: object, *, name: str = "images") -> np.ndarray:
     """``pixels`` (any shape) as an array: uint8, or finite floats in [0, 1].
 
     Floats in 0-255 are refused, not guessed (scaled twice or not at all).
@@ -126,20 +111,20 @@ def check_pixels(pixels: object, *, name: str = "images") -> np.ndarray:
     return pixels
 
 
-def to_unit_float(pixels: np.ndarray) -> np.ndarray:
+def _to_unit_float(pixels: np.ndarray) -> np.ndarray:
     """Checked pixels as float32 in [0, 1]: uint8 divided by 255, floats as they are."""
-    pixels = check_pixels(pixels)
+    pixels = _check_pixels(pixels)
     if pixels.dtype == np.uint8:
         return pixels.astype(np.float32) / np.float32(255)
     return pixels.astype(np.float32, copy=False)
 
 
-def pixel_max(images: np.ndarray) -> float:
+def _pixel_max(images: np.ndarray) -> float:
     """The brightest possible pixel, 255 for uint8 else 1.0: the top of a figure's gray scale."""
     return 255.0 if np.asarray(images).dtype == np.uint8 else 1.0
 
 
-def check_labels(
+def _check_labels(
     labels: object, n: int | None = None, *, n_classes: int = 10, name: str = "labels"
 ) -> np.ndarray:
     """``labels`` as a 1-D int64 array (of length ``n`` if given), classes 0..n_classes-1.
@@ -160,7 +145,7 @@ def check_labels(
     return labels.astype(np.int64, copy=False)
 
 
-def check_probabilities(
+def _check_probabilities(
     probs: object, *, n_classes: int | None = None, name: str = "probs", tol: float = 1e-3
 ) -> np.ndarray:
     """``probs`` (N, n_classes) as float64 if each row is a softmax output.
@@ -168,7 +153,7 @@ def check_probabilities(
     Entries finite and >= 0, each row summing to 1 within ``tol``: logits or NaN
     would otherwise be drawn as "p = 22.00" or "predicted 0".
     """
-    probs = as_real(probs, name)
+    probs = _as_real(probs, name)
     if probs.ndim != 2 or probs.shape[0] == 0 or (n_classes and probs.shape[1] != n_classes):
         classes = n_classes or "n_classes"
         raise ValueError(f"{name} must have shape (N, {classes}) with N >= 1, got {probs.shape}")
@@ -184,9 +169,9 @@ def check_probabilities(
     return probs
 
 
-def check_covariance(cov: object, name: str = "cov") -> np.ndarray:
+def _check_covariance(cov: object, name: str = "cov") -> np.ndarray:
     """``cov`` as float64 if it is a finite, non-empty, square matrix, symmetric to 1e-10."""
-    cov = as_real(cov, name)
+    cov = _as_real(cov, name)
     if cov.ndim != 2 or cov.shape[0] != cov.shape[1] or cov.shape[0] == 0:
         raise ValueError(f"{name} must be a non-empty square 2-D matrix, got shape {cov.shape}")
     if not np.all(np.isfinite(cov)):
@@ -199,9 +184,9 @@ def check_covariance(cov: object, name: str = "cov") -> np.ndarray:
     return cov
 
 
-def check_data(X: object, name: str = "X", n_features: int | None = None) -> np.ndarray:
+def _check_data(X: object, name: str = "X", n_features: int | None = None) -> np.ndarray:
     """``X`` as a finite float64 matrix (n_samples, n_features), at least one of each."""
-    X = as_real(X, name)
+    X = _as_real(X, name)
     if X.ndim != 2 or 0 in X.shape:
         raise ValueError(
             f"{name} must be 2-D of shape (n_samples, n_features) with at least one of each, "
@@ -214,7 +199,7 @@ def check_data(X: object, name: str = "X", n_features: int | None = None) -> np.
     return X
 
 
-def check_layer_sizes(layer_sizes: object) -> list[int]:
+def _check_layer_sizes(layer_sizes: object) -> list[int]:
     """``layer_sizes`` as a list of ints: at least two (inputs, ..., outputs), each >= 1."""
     if isinstance(layer_sizes, str | bytes) or not hasattr(layer_sizes, "__len__"):
         raise TypeError(f"layer_sizes must be a list of integers, got {layer_sizes!r:.60}")
@@ -223,10 +208,10 @@ def check_layer_sizes(layer_sizes: object) -> list[int]:
             f"layer_sizes must be at least two positive integers (inputs, ..., outputs), "
             f"got {list(layer_sizes)}"
         )
-    return [check_positive_int(s, "each of layer_sizes") for s in layer_sizes]
+    return [_check_positive_int(s, "each of layer_sizes") for s in layer_sizes]
 
 
-def check_model(model: object) -> object:
+def _check_model(model: object) -> object:
     """Return ``model`` if it has a ``forward(X)`` method (which gives probabilities (N, 10))."""
     if not callable(getattr(model, "forward", None)):
         raise TypeError(
@@ -236,7 +221,7 @@ def check_model(model: object) -> object:
     return model
 
 
-def check_path(path: object, name: str = "path", *, exists: bool = False) -> Path:
+def _check_path(path: object, name: str = "path", *, exists: bool = False) -> Path:
     """Return ``path`` as a Path if it is a str or path-like (an existing file if ``exists``)."""
     if not isinstance(path, str | os.PathLike) or str(path) == "":
         raise TypeError(f"{name} must be a non-empty str or path-like, got {path!r:.60}")

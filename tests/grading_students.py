@@ -72,7 +72,7 @@ def calls_package(g: Graded) -> str:
 
 AT_CALL_TIME = (
     "import numpy, helpers.exercises, helpers.check\n"
-    "helpers.exercises.differ = lambda *a, **k: ''\n"
+    "helpers.exercises._differ = lambda *a, **k: ''\n"
     "helpers.check.verdict = lambda *a, **k: ('correct', 'Correct')\n"
     "numpy.isclose = lambda a, b, **k: numpy.ones(numpy.broadcast(a, b).shape, bool)\n"
     "return None"
@@ -114,7 +114,7 @@ def tampered(path: Path, graded: list[Graded], how: str) -> nbformat.NotebookNod
             "import helpers.check, helpers.exercises\n"
             "helpers.check.verdict = lambda *a, **k: ('correct', 'Correct')\n"
             "helpers.exercises.judge = lambda *a, **k: ('correct', 'Correct')\n"
-            "helpers.exercises.differ = lambda *a, **k: ''\n"
+            "helpers.exercises._differ = lambda *a, **k: ''\n"
             "check = lambda *a, **k: print('Correct')"
         ),
         "patches np.allclose in a cell": "np.allclose = lambda *a, **k: True",

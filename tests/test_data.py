@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from helpers import data
-from helpers.data import DownloadError, _fetch, load_mnist, load_sample, sample_indices
+from helpers.data import _DownloadError, _fetch, load_mnist, load_sample, sample_indices
 
 
 def test_load_sample_shapes_and_classes():
@@ -70,7 +70,7 @@ def test_fetch_hash_mismatch_leaves_nothing(http_folder, tmp_path):
     actual = _serve(root, "f.bin", b"not the real file")
     expected = "0" * 64
     cache = tmp_path / "cache"
-    with pytest.raises(DownloadError) as info:
+    with pytest.raises(_DownloadError) as info:
         _fetch("f.bin", expected, cache, [url], progress=False)
     message = str(info.value)
     assert "f.bin" in message and expected in message and actual in message
@@ -80,7 +80,7 @@ def test_fetch_hash_mismatch_leaves_nothing(http_folder, tmp_path):
 def test_fetch_server_error_leaves_nothing(http_folder, tmp_path):
     url, _ = http_folder
     cache = tmp_path / "cache"
-    with pytest.raises(DownloadError, match="could not download missing.bin") as info:
+    with pytest.raises(_DownloadError, match="could not download missing.bin") as info:
         _fetch("missing.bin", "0" * 64, cache, [url], progress=False)
     assert "404" in str(info.value)
     assert list(cache.iterdir()) == []
@@ -103,7 +103,7 @@ def test_present_file_with_wrong_hash_is_reported(tmp_path):
 
 
 def test_no_mirrors_for_a_missing_file(tmp_path):
-    with pytest.raises(DownloadError, match="no mirror was given"):
+    with pytest.raises(_DownloadError, match="no mirror was given"):
         _fetch("f.bin", "0" * 64, tmp_path, [], progress=False)
 
 
@@ -165,7 +165,7 @@ def test_load_mnist_downloads_real_files_from_a_local_mirror(
     http_folder, tmp_path, mnist_data_dir, monkeypatch
 ):
     url, root = http_folder
-    for name in data.MNIST_FILES["test"]:
+    for name in data._MNIST_FILES["test"]:
         shutil.copy(mnist_data_dir / name, root / name)
     monkeypatch.delenv("MNIST_DATA_DIR")
     monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path / "cache"))
@@ -173,12 +173,12 @@ def test_load_mnist_downloads_real_files_from_a_local_mirror(
     assert images.shape == (10000, 28, 28)
     np.testing.assert_array_equal(labels[:10], [7, 2, 1, 0, 4, 1, 4, 9, 5, 9])
     cached = sorted(p.name for p in (tmp_path / "cache" / "mnist").iterdir())
-    assert cached == sorted(data.MNIST_FILES["test"])
+    assert cached == sorted(data._MNIST_FILES["test"])
 
 
 @pytest.mark.real_mnist
 def test_load_mnist_rejects_a_truncated_official_file(tmp_path, mnist_data_dir):
-    for name in data.MNIST_FILES["test"]:
+    for name in data._MNIST_FILES["test"]:
         shutil.copy(mnist_data_dir / name, tmp_path / name)
     labels = tmp_path / "t10k-labels-idx1-ubyte.gz"
     labels.write_bytes(labels.read_bytes()[:-100])

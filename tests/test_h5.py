@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers.data import load_sample
-from helpers.h5 import read_digits, read_rows, tree, write_arrays, write_digits
-from helpers.h5._digits import DIGITS_SOURCE
+from helpers.h5 import read_rows, tree, write_arrays, write_digits
+from helpers.h5._digits import DIGITS_SOURCE, read_digits
 
 N_ROWS = 37
 DATA = np.arange(N_ROWS * 3, dtype=np.int32).reshape(N_ROWS, 3) * 7 % 101

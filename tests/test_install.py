@@ -63,7 +63,9 @@ def _env(site: Path) -> dict[str, str]:
 
 
 def test_installed_package_has_the_weights_and_no_checkout(installed, tmp_path):
-    code = "import helpers.paths as p; print(p.__file__, p.REFERENCE_WEIGHTS.is_file(), p.CHECKOUT)"
+    code = (
+        "import helpers.paths as p; print(p.__file__, p.REFERENCE_WEIGHTS.is_file(), p._CHECKOUT)"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,

@@ -7,13 +7,13 @@ import numpy as np
 import PIL.Image
 import pytest
 
-from helpers.widgets.base import BlitFigure, ask_model, returns_hidden, to_png
-from helpers.widgets.controls import IntSlider, Picture, Slider
+from helpers.widgets.base import _ask_model, _BlitFigure, _returns_hidden, _to_png
+from helpers.widgets.controls import _IntSlider, _Picture, _Slider
 from helpers.widgets.covariance_explorer import covariance_explorer
 
 
 def test_slider_clips_its_value_into_the_range():
-    slider = Slider(description="ε", value=0.5, min=0, max=1, step=0.1, decimals=1)
+    slider = _Slider(description="ε", value=0.5, min=0, max=1, step=0.1, decimals=1)
     slider.value = 3
     assert slider.value == 1.0
     slider.max = 0.2
@@ -21,13 +21,13 @@ def test_slider_clips_its_value_into_the_range():
 
 
 def test_int_slider_holds_whole_numbers():
-    slider = IntSlider(description="index", max=9)
+    slider = _IntSlider(description="index", max=9)
     slider.value = 12
     assert slider.value == 9 and isinstance(slider.value, int)
 
 
 def test_picture_holds_png_bytes_and_alt_text():
-    picture = Picture(value=b"\x89PNG", alt="Figure: nothing")
+    picture = _Picture(value=b"\x89PNG", alt="Figure: nothing")
     assert picture.value == b"\x89PNG" and picture.alt == "Figure: nothing"
 
 
@@ -35,14 +35,14 @@ def test_picture_holds_png_bytes_and_alt_text():
 def test_to_png_keeps_the_pixels_and_drops_alpha(fast):
     rng = np.random.default_rng(0)
     rgba = rng.integers(0, 256, (5, 7, 4), dtype=np.uint8)
-    png = to_png(rgba, fast=fast)
+    png = _to_png(rgba, fast=fast)
     decoded = PIL.Image.open(io.BytesIO(png))
     assert decoded.mode == "RGB" and decoded.size == (7, 5)
     np.testing.assert_array_equal(np.asarray(decoded), rgba[..., :3])
 
 
 def test_blit_figure_redraws_only_what_changes_and_keeps_its_pixels():
-    figure = BlitFigure((1.0, 0.5))
+    figure = _BlitFigure((1.0, 0.5))
     (line,) = figure.figure.add_subplot().plot([0, 1], [0, 0])
     figure.changes(line)
     first = figure.png()
@@ -76,13 +76,13 @@ class Softmax:
 def test_ask_model_accepts_one_row_or_a_flat_vector_and_returns_hidden_layers():
     p = np.full(10, 0.1)
     for output in (p, p[None]):
-        probabilities, hidden = ask_model(Softmax(output), np.zeros((28, 28), np.uint8))
+        probabilities, hidden = _ask_model(Softmax(output), np.zeros((28, 28), np.uint8))
         np.testing.assert_allclose(probabilities, p)
         assert hidden == []
     plain = type("Plain", (), {"forward": lambda self, X: p[None]})()
-    assert returns_hidden(Softmax(p)) and not returns_hidden(plain)
-    assert not returns_hidden(type("Builtin", (), {"forward": max})())  # no signature
-    _, hidden = ask_model(Softmax(p), np.zeros((28, 28), np.uint8), hidden=True)
+    assert _returns_hidden(Softmax(p)) and not _returns_hidden(plain)
+    assert not _returns_hidden(type("Builtin", (), {"forward": max})())  # no signature
+    _, hidden = _ask_model(Softmax(p), np.zeros((28, 28), np.uint8), hidden=True)
     np.testing.assert_array_equal(hidden[0], np.full(3, 0.5))
 
 
@@ -96,4 +96,4 @@ def test_ask_model_accepts_one_row_or_a_flat_vector_and_returns_hidden_layers():
 )
 def test_ask_model_refuses_what_is_not_ten_probabilities(output, error, message):
     with pytest.raises(error, match=message):
-        ask_model(Softmax(output), np.zeros((28, 28), np.uint8))
+        _ask_model(Softmax(output), np.zeros((28, 28), np.uint8))

@@ -52,7 +52,7 @@ from tools.notebooks import (
 )
 
 ANSWER_PREFIXES = ("answer", "prediction")
-STUB_MESSAGE = "your code here"  # helpers.exercises.STUB_MESSAGE: the check's "No answer yet"
+STUB_MESSAGE = "your code here"  # helpers.exercises._STUB_MESSAGE: the check's "No answer yet"
 
 __all__ = ["EditionError", "main", "student_notebook", "stub", "write_student_edition"]
 

@@ -23,13 +23,13 @@ from typing import Any
 
 import numpy as np
 
-__all__: list[str] = []
+__all__ = ["find", "judge"]
 
-STUB_MESSAGE = "your code here"
+_STUB_MESSAGE = "your code here"
 
 
 @dataclass(frozen=True)
-class Case:
+class _Case:
     """One hidden input: ``name`` says what it is ("one row", "large logits")."""
 
     name: str
@@ -37,39 +37,39 @@ class Case:
     kwargs: dict = field(default_factory=dict)
 
 
-def case_list(*pairs: tuple[str, tuple]) -> list[Case]:
+def _case_list(*pairs: tuple[str, tuple]) -> list[_Case]:
     """``Case(name, args)`` for each ``(name, args)`` pair."""
-    return [Case(name, args) for name, args in pairs]
+    return [_Case(name, args) for name, args in pairs]
 
 
 @dataclass(frozen=True)
-class Exercise:
+class _Exercise:
     """A programming exercise: see the module docstring; ``call(function, case)`` runs
     a case another way, ``names`` name a tuple result's values in messages."""
 
     reference: Callable
-    cases: Callable[[np.random.Generator], list[Case]]
+    cases: Callable[[np.random.Generator], list[_Case]]
     why: str
     mistakes: tuple[tuple[Callable, str], ...] = ()
     guarded: tuple[Callable, ...] = ()
-    call: Callable[[Callable, Case], Any] | None = None
+    call: Callable[[Callable, _Case], Any] | None = None
     names: tuple[str, ...] = ()
     rtol: float = 1e-6
     atol: float = 1e-9
 
 
-_REGISTRY: dict[str, Exercise] = {}
+_REGISTRY: dict[str, _Exercise] = {}
 
 
-def exercise(name: str, **fields: Any) -> Exercise:
+def _exercise(name: str, **fields: Any) -> _Exercise:
     """Declare the programming exercise ``name`` (like "04.4"); see :class:`Exercise`."""
     if name in _REGISTRY:
         raise ValueError(f"exercise {name!r} is declared twice")
-    _REGISTRY[name] = Exercise(**fields)
+    _REGISTRY[name] = _Exercise(**fields)
     return _REGISTRY[name]
 
 
-def find(name: str) -> Exercise | None:
+def find(name: str) -> _Exercise | None:
     """The programming exercise ``name``, or None when it is not one."""
     notebook = name.split(".")[0]
     if notebook.isdigit():
@@ -103,7 +103,7 @@ class _Guard:
         sys.setprofile(self._previous)
 
 
-def _run(ex: Exercise, function: Callable, case: Case) -> Any:
+def _run(ex: _Exercise, function: Callable, case: _Case) -> Any:
     if ex.call is not None:
         return ex.call(function, case)
     return function(*case.args, **case.kwargs)
@@ -119,20 +119,20 @@ def _fmt(value: Any) -> str:
     return repr(value) if len(repr(value)) <= 40 else f"a {type(value).__name__}"
 
 
-def differ(expected: Any, got: Any, rtol: float, atol: float, what: str = "the result") -> str:
+def _differ(expected: Any, got: Any, rtol: float, atol: float, what: str = "the result") -> str:
     """How ``got`` differs from ``expected`` ("" when they agree), in words for a student."""
     if isinstance(expected, dict):
         if not isinstance(got, dict):
             return f"{what} should be a dict, got {type(got).__name__}"
         if set(got) != set(expected):
             return f"{what} should have the keys {sorted(expected)}, got {sorted(got)}"
-        parts = (differ(expected[k], got[k], rtol, atol, f"{what}[{k!r}]") for k in expected)
+        parts = (_differ(expected[k], got[k], rtol, atol, f"{what}[{k!r}]") for k in expected)
         return next((p for p in parts if p), "")
     if isinstance(expected, tuple | list) and not _numeric(expected):
         if not isinstance(got, tuple | list) or len(got) != len(expected):
             return f"{what} should be a tuple of {len(expected)} values, got {_fmt(got)}"
         pairs = enumerate(zip(expected, got, strict=True))
-        parts = (differ(e, g, rtol, atol, f"{what}[{i}]") for i, (e, g) in pairs)
+        parts = (_differ(e, g, rtol, atol, f"{what}[{i}]") for i, (e, g) in pairs)
         return next((p for p in parts if p), "")
     if isinstance(expected, int) and not isinstance(expected, bool):
         ok = _numeric(got) and np.ndim(got) == 0 and bool(got == expected)  # exact, not float
@@ -164,12 +164,12 @@ def _numeric(value: Any) -> bool:
         return False
 
 
-def seed_for(name: str) -> int:
+def _seed_for(name: str) -> int:
     """The fixed seed of exercise ``name``'s cases for self-checking."""
     return zlib.crc32(name.encode())
 
 
-def judge(name: str, ex: Exercise, function: object, seed: int | None) -> tuple[str, str]:
+def judge(name: str, ex: _Exercise, function: object, seed: int | None) -> tuple[str, str]:
     """``(status, message)`` of ``function`` as the answer to ``name``; see check.verdict."""
     if not callable(function):
         return "not yet", f"Not yet: the answer should be a function, got {type(function).__name__}"
@@ -178,8 +178,8 @@ def judge(name: str, ex: Exercise, function: object, seed: int | None) -> tuple[
         return _judge(name, ex, function, seed)
 
 
-def _judge(name: str, ex: Exercise, function: Callable, seed: int | None) -> tuple[str, str]:
-    cases = ex.cases(np.random.default_rng(seed_for(name) if seed is None else seed))
+def _judge(name: str, ex: _Exercise, function: Callable, seed: int | None) -> tuple[str, str]:
+    cases = ex.cases(np.random.default_rng(_seed_for(name) if seed is None else seed))
     first_wrong = None
     for case in cases:
         want, given = _run(ex, ex.reference, copy.deepcopy(case)), copy.deepcopy(case)
@@ -187,7 +187,7 @@ def _judge(name: str, ex: Exercise, function: Callable, seed: int | None) -> tup
             with _Guard(ex.guarded or (ex.reference,)) as guard:
                 got = _run(ex, function, given)
         except NotImplementedError as error:
-            if STUB_MESSAGE in str(error):
+            if _STUB_MESSAGE in str(error):
                 return "no answer", "No answer yet"
             return "not yet", _raised(error, case)
         except Exception as error:  # a student's bug: a Not yet line, never a traceback
@@ -197,12 +197,12 @@ def _judge(name: str, ex: Exercise, function: Callable, seed: int | None) -> tup
                 f"Not yet: write it yourself: your function calls {guard.called}, which "
                 "already does what the exercise asks."
             )
-        if differ(case.args, given.args, 0, 0):
+        if _differ(case.args, given.args, 0, 0):
             return "not yet", (
                 f"Not yet: your function changed its input in place (case '{case.name}'); "
                 "work on a copy."
             )
-        problem = _differ(ex, want, got)
+        problem = _mismatch(ex, want, got)
         first_wrong = first_wrong or (problem and f"case '{case.name}': {problem}")
     if not first_wrong:
         return "correct", f"Correct: {ex.why}"
@@ -212,7 +212,7 @@ def _judge(name: str, ex: Exercise, function: Callable, seed: int | None) -> tup
     return "not yet", f"Not yet: {first_wrong}."
 
 
-def _differ(ex: Exercise, want: Any, got: Any) -> str:
+def _mismatch(ex: _Exercise, want: Any, got: Any) -> str:
     """:func:`differ` with a tuple result as a dict by ``ex.names`` (messages name the value)."""
     named = [
         dict(zip(ex.names, v, strict=True))
@@ -220,19 +220,19 @@ def _differ(ex: Exercise, want: Any, got: Any) -> str:
         else v
         for v in (want, got)
     ]
-    return differ(*named, ex.rtol, ex.atol)
+    return _differ(*named, ex.rtol, ex.atol)
 
 
-def _raised(error: BaseException, case: Case) -> str:
+def _raised(error: BaseException, case: _Case) -> str:
     text = str(error).splitlines()[0] if str(error) else ""
     return f"Not yet: your function raised {type(error).__name__}: {text} (case '{case.name}')"
 
 
-def _same(ex: Exercise, wrong: Callable, function: Callable, cases: list[Case]) -> bool:
+def _same(ex: _Exercise, wrong: Callable, function: Callable, cases: list[_Case]) -> bool:
     """Whether ``function``'s outputs match the mistake ``wrong``'s on every case."""
     try:
         return not any(
-            _differ(ex, _run(ex, wrong, copy.deepcopy(c)), _run(ex, function, copy.deepcopy(c)))
+            _mismatch(ex, _run(ex, wrong, copy.deepcopy(c)), _run(ex, function, copy.deepcopy(c)))
             for c in cases
         )
     except Exception:

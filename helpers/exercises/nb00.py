@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.exercises import case_list, exercise
+from helpers.exercises import _case_list, _exercise
 
 __all__: list[str] = []
 
@@ -13,7 +13,7 @@ def _cases(rng: np.random.Generator) -> list:
     def images(n: int, h: int = 28, w: int = 28) -> np.ndarray:
         return rng.integers(0, 256, size=(n, h, w), dtype=np.uint8)
 
-    return case_list(
+    return _case_list(
         ("5 random 28 x 28 images, threshold 128", (images(5), 128)),
         ("one image", (images(1), int(rng.integers(1, 255)))),
         ("3 images of 4 x 6 pixels", (images(3, 4, 6), int(rng.integers(1, 255)))),
@@ -23,7 +23,7 @@ def _cases(rng: np.random.Generator) -> list:
     )
 
 
-exercise(
+_exercise(
     "00.3",
     reference=lambda images, threshold: (images > threshold).sum(axis=(1, 2)),
     cases=_cases,

@@ -1,7 +1,7 @@
 """The programming exercises of notebook 01: M-steps with a diagonal and with a tied covariance.
 
 The student writes the two variants scikit-learn calls ``covariance_type="diag"``
-and ``"tied"``; the references read them off the full M-step, :func:`helpers.gmm.m_step`
+and ``"tied"``; the references read them off the full M-step, :func:`helpers.gmm._m_step`
 (guarded, with scikit-learn's own estimators).
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from helpers import gmm
-from helpers.exercises import case_list, exercise
+from helpers.exercises import _case_list, _exercise
 
 __all__: list[str] = []
 
@@ -67,7 +67,7 @@ def _cases(rng: np.random.Generator) -> list:
     tiny /= tiny.sum(axis=1, keepdims=True)
     constant, duplicated = data(25, 3), data(25, 3)
     constant[:, 1], duplicated[:, 2] = 4.0, duplicated[:, 0]
-    return case_list(
+    return _case_list(
         (f"{n} points, {d} features, {k} components", (data(n, d), soft(n, k), reg())),
         ("hard assignments (responsibilities 0 or 1)", (data(24, 4), hard, reg())),
         ("one point per component", (data(3, 2), np.eye(3), 0.01)),
@@ -95,7 +95,7 @@ def _diag(c: np.ndarray) -> np.ndarray:
     return np.diagonal(c, axis1=1, axis2=2)
 
 
-exercise(
+_exercise(
     "01.5",
     reference=_diagonal,
     cases=_cases,
@@ -118,12 +118,12 @@ exercise(
             "the spread around the origin, not around the component's new mean.",
         ),
     ),
-    guarded=(_diagonal, gmm.m_step, *_sklearn_estimators()),
+    guarded=(_diagonal, gmm._m_step, *_sklearn_estimators()),
     names=("weights", "means", "variances"),
 )
 
 
-exercise(
+_exercise(
     "01.6",
     reference=_tied,
     cases=_cases,
@@ -150,6 +150,6 @@ exercise(
             "counts as much as one that holds most of the points.",
         ),
     ),
-    guarded=(_tied, gmm.m_step, *_sklearn_estimators()),
+    guarded=(_tied, gmm._m_step, *_sklearn_estimators()),
     names=("weights", "means", "covariance"),
 )

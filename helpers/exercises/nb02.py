@@ -14,14 +14,14 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from helpers.exercises import Case, case_list, exercise
+from helpers.exercises import _Case, _case_list, _exercise
 from helpers.h5 import read_rows, write_arrays, write_digits
 from helpers.paths import scratch_dir
 
 __all__: list[str] = []
 
 #: The name of the case of "02.2" in which an older file is already at the path.
-OLDER_FILE = "an older file with other data is already at the path"
+_OLDER_FILE = "an older file with other data is already at the path"
 
 
 def _save_digits(path, images, labels, source, chunk_images):
@@ -59,11 +59,11 @@ def _contents(path: Path) -> dict:
         }
 
 
-def _write_and_read(function, case: Case) -> dict:
+def _write_and_read(function, case: _Case) -> dict:
     """Call ``function(path, *case.args)`` on a fresh path in the scratch folder; read it back."""
     with tempfile.TemporaryDirectory(dir=scratch_dir("checks")) as folder:
         path = Path(folder) / "digits.h5"
-        if case.name == OLDER_FILE:
+        if case.name == _OLDER_FILE:
             with h5py.File(path, "w") as f:
                 f["measurements"] = np.arange(12.0).reshape(3, 4)
                 f.attrs["count"] = 3
@@ -71,23 +71,23 @@ def _write_and_read(function, case: Case) -> dict:
         return _contents(path)
 
 
-def _save_cases(rng: np.random.Generator) -> list[Case]:
+def _save_cases(rng: np.random.Generator) -> list[_Case]:
     def digits(n: int, h: int = 28, w: int = 28) -> tuple[np.ndarray, np.ndarray]:
         images = rng.integers(0, 256, size=(n, h, w), dtype=np.uint8)
         images[rng.random(images.shape) < 0.7] = 0  # mostly background, like digits
         return images, rng.integers(0, 10, size=n)
 
     words = ["MNIST sample", "my scans", "class test", "digits from the pad"]
-    return case_list(
+    return _case_list(
         ("12 images of 28 x 28, chunks of 4", (*digits(12), str(rng.choice(words)), 4)),
         ("one image, chunks of 1", (*digits(1), str(rng.choice(words)), 1)),
         ("30 images of 8 x 6 pixels, chunks of 7", (*digits(30, 8, 6), "small", 7)),
         ("one chunk for all 5 images", (*digits(5), str(rng.choice(words)), 5)),
-        (OLDER_FILE, (*digits(6), "new data", 3)),
+        (_OLDER_FILE, (*digits(6), "new data", 3)),
     )
 
 
-exercise(
+_exercise(
     "02.2",
     reference=_save_digits,
     cases=_save_cases,
@@ -127,7 +127,7 @@ class _CountingFile(io.FileIO):
         return count
 
 
-def _read_from_file(function, case: Case) -> dict:
+def _read_from_file(function, case: _Case) -> dict:
     """Store the case's array as a chunked dataset; call ``function(dataset, indices)`` on it."""
     array, indices = case.args
     rows_per_chunk = max(1, 4096 // (array.itemsize * (array.size // len(array))))
@@ -142,14 +142,14 @@ def _read_from_file(function, case: Case) -> dict:
     return {"rows": rows, "reads only the chunks it needs": read <= array.nbytes / 2}
 
 
-def _rows_cases(rng: np.random.Generator) -> list[Case]:
+def _rows_cases(rng: np.random.Generator) -> list[_Case]:
     table = rng.random((1000, 50))
     images = rng.integers(0, 256, size=(400, 28, 28), dtype=np.uint8)
     labels = rng.integers(0, 10, size=20_000)
     some = rng.choice(1000, size=8, replace=False)
     a, b, c = rng.choice(1000, size=3, replace=False)
     picks = rng.choice(400, size=4, replace=False)
-    return case_list(
+    return _case_list(
         ("8 rows in random order from a 1000 x 50 table", (table, some)),
         ("rows asked for more than once", (table, np.array([a, b, a, c, b, a]))),
         ("one row", (table, rng.integers(0, 1000, size=1))),
@@ -166,7 +166,7 @@ def _drops_repeats(dataset, indices):
     return dataset[unique][np.argsort(first)]  # each row once, in the order first asked
 
 
-exercise(
+_exercise(
     "02.3",
     reference=read_rows,
     cases=_rows_cases,

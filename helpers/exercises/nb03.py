@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.exercises import case_list, exercise
+from helpers.exercises import _case_list, _exercise
 from helpers.plotting.digits import class_means
 
 __all__: list[str] = []
@@ -30,7 +30,7 @@ def _mean_cases(rng: np.random.Generator) -> list:
         return images, labels
 
     crowded = np.concatenate([np.arange(10), np.full(30, 3)])  # 31 images of class 3
-    return case_list(
+    return _case_list(
         ("60 images of 28 x 28, every class", sample(60)),
         ("one image per class", sample(10)),
         ("25 images of 5 x 7 pixels", sample(25, 5, 7)),
@@ -47,7 +47,7 @@ def _per_class(images, labels, mean):
     return np.stack([mean(images[labels == k]) for k in range(10)])
 
 
-exercise(
+_exercise(
     "03.2",
     reference=_mean_images,
     cases=_mean_cases,
@@ -143,7 +143,7 @@ def _centre_cases(rng: np.random.Generator) -> list:
     edge = np.zeros((28, 28), np.uint8)
     edge[2:8, 1:9] = 255  # a bright block up and to the left ...
     edge[27, 27] = 40  # ... and faint ink in the far corner, which the move pushes out
-    return case_list(
+    return _case_list(
         ("a random blob, 28 x 28", (blob(28, 28),)),
         ("one lit pixel at row 3, column 20", (dot,)),
         ("already centred (a plus sign around (14, 14))", (plus,)),
@@ -159,7 +159,7 @@ def _rows_and_columns_swapped(image):
     return _moved(image, round(h // 2 - col), round(w // 2 - row))  # the centre used wrongly
 
 
-exercise(
+_exercise(
     "03.4",
     reference=_centre_by_mass,
     cases=_centre_cases,

@@ -6,7 +6,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from helpers.exercises import case_list, exercise
+from helpers.exercises import _case_list, _exercise
 from helpers.mlp import MLP, softmax
 
 __all__: list[str] = []
@@ -21,7 +21,7 @@ def _sizes_cases(rng: np.random.Generator) -> list:
     def sizes(n_layers: int) -> list[int]:
         return [int(s) for s in rng.integers(1, 1000, size=n_layers)]
 
-    return case_list(
+    return _case_list(
         ("the network of this collection, [784, 200, 100, 10]", ([784, 200, 100, 10],)),
         ("no hidden layer (inputs straight to outputs)", (sizes(2),)),
         ("one hidden layer", (sizes(3),)),
@@ -35,7 +35,7 @@ def _weights(sizes: list[int]) -> int:
     return sum(a * b for a, b in pairwise(sizes))
 
 
-exercise(
+_exercise(
     "04.1",
     reference=_count_parameters,
     cases=_sizes_cases,
@@ -65,7 +65,7 @@ exercise(
 
 def _softmax_cases(rng: np.random.Generator) -> list:
     n, k = (int(v) for v in rng.integers(2, 9, size=2))
-    return case_list(
+    return _case_list(
         (f"{n} random rows of {k} logits", (rng.normal(0, 3, size=(n, k)),)),
         ("one row of 10 logits", (rng.normal(0, 3, size=(1, 10)),)),
         ("large logits, as in the lesson", (np.array([[1000.0, 999, 990], [2, 1, 0]]),)),
@@ -81,7 +81,7 @@ def _exp_over_sum(z: np.ndarray, shift: np.ndarray | float, axis: int = 1) -> np
     return e / e.sum(axis=axis, keepdims=True)
 
 
-exercise(
+_exercise(
     "04.2",
     reference=softmax,
     cases=_softmax_cases,

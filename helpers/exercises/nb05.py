@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from helpers.exercises import Case, case_list, exercise
+from helpers.exercises import _Case, _case_list, _exercise
 from helpers.mlp import MLP, softmax
 from helpers.predictions import make_records
 
@@ -54,7 +54,7 @@ def _blocks_cases(rng: np.random.Generator) -> list:
     n = block * int(rng.integers(2, 5)) + int(rng.integers(1, block))  # a last, shorter block
     edges = case(5, 2)
     edges[0][:2], edges[0][-1] = 0, 255
-    return case_list(
+    return _case_list(
         (f"{n} images in blocks of {block}", case(n, block)),
         ("one image, blocks of 1", case(1, 1)),
         ("12 images in one block of 12", case(12, 12)),
@@ -64,7 +64,7 @@ def _blocks_cases(rng: np.random.Generator) -> list:
     )
 
 
-def _call_blocks(function: Callable, case: Case) -> Any:
+def _call_blocks(function: Callable, case: _Case) -> Any:
     """Run ``function``; a matrix product of shapes that do not fit says which shapes to use."""
     try:
         return function(*case.args, **case.kwargs)
@@ -78,7 +78,7 @@ def _call_blocks(function: Callable, case: Case) -> Any:
         raise
 
 
-exercise(
+_exercise(
     "05.1",
     reference=_forward_blocks,
     cases=_blocks_cases,
@@ -132,7 +132,7 @@ def _record_cases(rng: np.random.Generator) -> list:
     certain = np.zeros(10, np.float32)
     certain[int(rng.integers(0, 10))] = 1.0
     tie = np.array([0.05, 0.3, 0.05, 0.05, 0.3, 0.05, 0.05, 0.05, 0.05, 0.05], np.float32)
-    return case_list(
+    return _case_list(
         ("a random row", (row(3.0), np.int64(rng.integers(10, 5000)))),
         ("a confident row, index 0", (row(8.0), np.int64(0))),
         ("a row of 1 and nine zeros", (certain, np.int64(rng.integers(0, 70_000)))),
@@ -156,7 +156,7 @@ def _plain(probabilities: np.ndarray, index: int, classify: Callable = np.argmax
     }
 
 
-exercise(
+_exercise(
     "05.2",
     reference=_record,
     cases=_record_cases,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.exercises import case_list, exercise
+from helpers.exercises import _case_list, _exercise
 
 __all__: list[str] = []
 
@@ -16,7 +16,7 @@ def _tanh_cases(rng: np.random.Generator) -> list:
 
     n, units = int(rng.integers(3, 9)), int(rng.integers(2, 7))
     saturated = np.tanh(np.array([[-20.0, -3.0, 0.0, 3.0, 20.0]]))  # tanh(+-20) is +-1.0
-    return case_list(
+    return _case_list(
         (f"a batch of {n} rows, {units} units", layer(n, units)),
         ("one row", layer(1, int(rng.integers(2, 7)))),
         ("one unit", layer(int(rng.integers(2, 6)), 1)),
@@ -26,7 +26,7 @@ def _tanh_cases(rng: np.random.Generator) -> list:
     )
 
 
-exercise(
+_exercise(
     "06.5",
     reference=lambda A, upstream: upstream * (1 - A**2),
     cases=_tanh_cases,
@@ -83,7 +83,7 @@ def _momentum_cases(rng: np.random.Generator) -> list:
 
     lr, momentum = float(rng.uniform(0.01, 0.5)), float(rng.uniform(0.5, 0.99))
     n_in, n_out = int(rng.integers(2, 6)), int(rng.integers(2, 5))
-    return case_list(
+    return _case_list(
         (
             f"a {n_in}-{n_out} layer (W and b), lr {lr:.3g}, momentum {momentum:.3g}",
             step(network(n_in, n_out), lr, momentum),
@@ -98,7 +98,7 @@ def _momentum_cases(rng: np.random.Generator) -> list:
     )
 
 
-exercise(
+_exercise(
     "06.6",
     reference=_momentum_step,
     cases=_momentum_cases,

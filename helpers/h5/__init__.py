@@ -2,12 +2,12 @@
 
 :func:`tree` prints what a file holds; :func:`read_rows` reads rows in any order;
 :func:`write_arrays` writes named arrays and attributes atomically;
-:func:`write_digits` and :func:`read_digits` store digits in the collection's layout.
+:func:`write_digits` stores digits in the collection's layout.
 """
 
-from helpers.h5._digits import read_digits, write_digits
+from helpers.h5._digits import write_digits
 from helpers.h5._rows import read_rows
 from helpers.h5._tree import tree
 from helpers.h5._write import write_arrays
 
-__all__ = ["read_digits", "read_rows", "tree", "write_arrays", "write_digits"]
+__all__ = ["read_rows", "tree", "write_arrays", "write_digits"]

@@ -10,7 +10,7 @@ import numpy as np
 
 from helpers.h5._tree import open_file
 from helpers.h5._write import write_arrays
-from helpers.validation import check_images, check_labels, check_path, check_positive_int
+from helpers.validation import _check_labels, _check_path, _check_positive_int, check_images
 
 #: The most :func:`read_digits` loads into memory: 4 GiB, some 5 million digits.
 MAX_READ_BYTES = 4 * 2**30
@@ -52,8 +52,8 @@ def write_digits(
     images = check_images(images)
     if images.dtype != np.uint8:
         raise TypeError(f"images must be uint8 pixels (0-255), got {images.dtype}")
-    labels = check_labels(labels, len(images))
-    chunk_images = check_positive_int(chunk_images, "chunk_images")
+    labels = _check_labels(labels, len(images))
+    chunk_images = _check_positive_int(chunk_images, "chunk_images")
     if compression not in ("gzip", "lzf", None):
         raise ValueError(f"compression must be 'gzip', 'lzf' or None, got {compression!r}")
     options: dict[str, object] = {"compression": compression} if compression else {}
@@ -88,7 +88,7 @@ def read_digits(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
     that does not hold N uint8 images of 28 x 28 and N labels 0-9; ValueError if
     it is larger than :data:`MAX_READ_BYTES`.
     """
-    name = check_path(path).name
+    name = _check_path(path).name
     with open_file(path) as f:
         wanted = ("images", "labels")
         missing = [key for key in wanted if not isinstance(f.get(key), h5py.Dataset)]
@@ -115,6 +115,6 @@ def read_digits(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
         images = check_images(images, name=f"images in {name}")
         if images.dtype != np.uint8:
             raise TypeError(f"images in {name} must be uint8, got {images.dtype}")
-        return images, check_labels(labels, len(images), name=f"labels in {name}")
+        return images, _check_labels(labels, len(images), name=f"labels in {name}")
     except (TypeError, ValueError) as error:
         raise OSError(f"{name} is not a digits file as write_digits writes it: {error}") from None

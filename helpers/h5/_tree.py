@@ -8,12 +8,12 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from helpers.validation import check_path, check_positive_int
+from helpers.validation import _check_path, _check_positive_int
 
 
 def open_file(path: object) -> h5py.File:
     """Open an existing HDF5 file read-only, with clear errors for a bad path."""
-    path = check_path(path, exists=True)
+    path = _check_path(path, exists=True)
     if not h5py.is_hdf5(path):
         raise OSError(f"{path} is not an HDF5 file (its first bytes lack the HDF5 signature)")
     try:
@@ -99,7 +99,7 @@ def tree(
         @source = 'MNIST handwritten digits ...'
         images: dataset (5000, 28, 28) uint8, chunks (100, 28, 28), gzip level 4, ...
     """
-    max_children = check_positive_int(max_children, "max_children")
+    max_children = _check_positive_int(max_children, "max_children")
     if isinstance(source, h5py.Group):
         header = f"{source.name} ({Path(source.file.filename).name})"
         lines = [header] + _tree_lines(source, "    ", max_children)

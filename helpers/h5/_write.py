@@ -10,7 +10,7 @@ import h5py
 import numpy as np
 
 from helpers.atomic import atomic_path
-from helpers.validation import check_path, check_positive_int
+from helpers.validation import _check_path, _check_positive_int
 
 #: HDF5's limit for one attribute stored with its object (64 KiB, header included).
 MAX_ATTRIBUTE_BYTES = 64_000
@@ -124,11 +124,11 @@ def write_arrays(
         For :meth:`h5py.Group.create_dataset`, e.g. ``compression="gzip"``. Scalars
         and empty arrays are stored plainly: there is nothing to chunk or compress.
     """
-    path = check_path(path)
+    path = _check_path(path)
     data = _arrays_or_raise(arrays)
     attributes = _attrs_or_raise(attrs, set(data))
     if chunk_rows is not None:
-        chunk_rows = check_positive_int(chunk_rows, "chunk_rows")
+        chunk_rows = _check_positive_int(chunk_rows, "chunk_rows")
         if "chunks" in dataset_options:
             raise ValueError("give chunk_rows or chunks, not both")
     with atomic_path(path) as tmp, h5py.File(tmp, "w") as f:

@@ -7,15 +7,15 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 from matplotlib.patches import Circle, FancyBboxPatch
 
-from helpers.validation import check_layer_sizes
+from helpers.validation import _check_layer_sizes
 
 __all__ = ["draw_mlp"]
 
 #: At most this many nodes are drawn per layer; a "⋮" stands for the rest.
-MAX_NODES = 4
+_MAX_NODES = 4
 #: How boxes and labels look.
-BOX = {"boxstyle": "round,pad=0.02,rounding_size=0.15", "facecolor": "#e8eef7", "lw": 1.5}
-LABEL = {"ha": "center", "fontsize": 9}
+_BOX = {"boxstyle": "round,pad=0.02,rounding_size=0.15", "facecolor": "#e8eef7", "lw": 1.5}
+_LABEL = {"ha": "center", "fontsize": 9}
 
 
 def draw_mlp(
@@ -44,7 +44,7 @@ def draw_mlp(
         The boxes carry ``gid="layer-box"``, the size labels ``gid="layer-label"``
         and the activation names ``gid="activation-label"``.
     """
-    sizes = check_layer_sizes(layer_sizes)
+    sizes = _check_layer_sizes(layer_sizes)
     n_gaps = len(sizes) - 1
     activations = ["ReLU"] * (n_gaps - 1) + ["softmax"] if activations is None else activations
     if len(activations) != n_gaps:
@@ -62,7 +62,7 @@ def draw_mlp(
     for x, act in zip(xs[:-1], activations, strict=True):
         start, end = x + width + 0.08, x + width + gap - 0.08
         ax.annotate("", xy=(end, 0), xytext=(start, 0), arrowprops={"arrowstyle": "-|>", "lw": 1.5})
-        ax.text((start + end) / 2, 0.12, act, va="bottom", gid="activation-label", **LABEL)
+        ax.text((start + end) / 2, 0.12, act, va="bottom", gid="activation-label", **_LABEL)
     ax.set_xlim(-0.3, xs[-1] + width + 0.3)
     ax.set_ylim(-height / 2 - 0.7, height / 2 + 0.3)
     ax.set_aspect("equal")
@@ -74,12 +74,14 @@ def draw_mlp(
 def _layer_box(ax: plt.Axes, x: float, width: float, height: float, size: int, name: str) -> None:
     """One layer: a rounded box, its representative nodes and its label below."""
     corner = (x, -height / 2)
-    ax.add_patch(FancyBboxPatch(corner, width, height, edgecolor="#3b5b92", gid="layer-box", **BOX))
-    ys = [height / 2 - 0.4 - i * 0.5 for i in range(min(size, MAX_NODES))]
-    if size > MAX_NODES:
+    ax.add_patch(
+        FancyBboxPatch(corner, width, height, edgecolor="#3b5b92", gid="layer-box", **_BOX)
+    )
+    ys = [height / 2 - 0.4 - i * 0.5 for i in range(min(size, _MAX_NODES))]
+    if size > _MAX_NODES:
         ys[-1] = -height / 2 + 0.35  # the last node stands for the layer's last unit
         ax.text(x + width / 2, (ys[-2] + ys[-1]) / 2, "⋮", ha="center", va="center", fontsize=12)
     for y in ys:
         ax.add_patch(Circle((x + width / 2, y), 0.16, facecolor="white", edgecolor="#3b5b92"))
     label = f"{name}\n{size:,}"
-    ax.text(x + width / 2, -height / 2 - 0.15, label, va="top", gid="layer-label", **LABEL)
+    ax.text(x + width / 2, -height / 2 - 0.15, label, va="top", gid="layer-label", **_LABEL)

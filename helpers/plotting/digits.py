@@ -15,16 +15,16 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from helpers.validation import check_images, check_labels, check_positive_int, pixel_max
+from helpers.validation import _check_labels, _check_positive_int, _pixel_max, check_images
 
 __all__ = ["class_means", "digit_grid", "show_class_means", "show_digit"]
 
 #: The colormap of every digit: 0 white (paper), the largest value black (ink).
-CMAP = "gray_r"
+_CMAP = "gray_r"
 
 
 def _draw(ax: Axes, image: np.ndarray, vmax: float, ticks: list[int] | None = None) -> None:
-    ax.imshow(image, cmap=CMAP, vmin=0, vmax=vmax)
+    ax.imshow(image, cmap=_CMAP, vmin=0, vmax=vmax)
     ax.set_xticks(ticks or [])
     ax.set_yticks(ticks or [])
 
@@ -55,7 +55,7 @@ def show_digit(
     image = check_images(image.reshape(1, 28, 28))[0]
     if ax is None:
         _, ax = plt.subplots(figsize=(3, 3))
-    _draw(ax, image, pixel_max(image) if vmax is None else vmax, ticks=[0, 9, 18, 27])
+    _draw(ax, image, _pixel_max(image) if vmax is None else vmax, ticks=[0, 9, 18, 27])
     ax.set(title="digit" if title is None else title, xlabel="column", ylabel="row")
     return ax
 
@@ -91,12 +91,12 @@ def digit_grid(
         ``fig.axes`` is the grid row by row; each row's first axes is labelled with its class.
     """
     images = check_images(images)
-    labels = check_labels(labels, len(images))
-    per_class = check_positive_int(per_class, "per_class")
+    labels = _check_labels(labels, len(images))
+    per_class = _check_positive_int(per_class, "per_class")
     classes = sorted(set(labels.tolist())) if classes is None else list(classes)
     if not classes:
         raise ValueError("classes is empty: there is no row to draw")
-    classes = check_labels(classes, name="classes").tolist()  # 0-9: a class 12 has no row
+    classes = _check_labels(classes, name="classes").tolist()  # 0-9: a class 12 has no row
     fig, axes = plt.subplots(
         len(classes),
         per_class,
@@ -110,7 +110,7 @@ def digit_grid(
             members = np.sort(rng.permutation(members)[:per_class])
         for j, ax in enumerate(row):
             if j < len(members):
-                _draw(ax, images[members[j]], pixel_max(images))
+                _draw(ax, images[members[j]], _pixel_max(images))
             else:
                 ax.set(xticks=[], yticks=[], frame_on=False)
         row[0].set_ylabel(str(k), rotation=0, ha="right", va="center")
@@ -129,7 +129,7 @@ def class_means(images: np.ndarray, labels: np.ndarray) -> np.ndarray:
         If some class has no image (its mean would be undefined).
     """
     images = check_images(images)
-    labels = check_labels(labels, len(images))
+    labels = _check_labels(labels, len(images))
     counts = np.bincount(labels, minlength=10)
     if (counts == 0).any():
         raise ValueError(f"every class 0-9 needs an image; none for {np.flatnonzero(counts == 0)}")
@@ -145,7 +145,7 @@ def show_class_means(
     means = class_means(images, labels)
     fig, axes = plt.subplots(2, 5, figsize=(7.5, 3.6), layout="constrained")
     for k, ax in enumerate(axes.flat):
-        _draw(ax, means[k], pixel_max(np.asarray(images)))
+        _draw(ax, means[k], _pixel_max(np.asarray(images)))
         ax.set_title(f"class {k}", fontsize=10)
     fig.suptitle(title)
     fig.supxlabel("column (0-27)")

@@ -6,18 +6,18 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import Ellipse
 
-from helpers.validation import check_covariance, check_number
+from helpers.validation import _check_covariance, check_number
 
 __all__ = ["covariance_ellipse"]
 
 
-def ellipse_geometry(cov: np.ndarray, n_std: float = 2.0) -> tuple[float, float, float]:
+def _ellipse_geometry(cov: np.ndarray, n_std: float = 2.0) -> tuple[float, float, float]:
     """Full width, height and angle (degrees) of the ``n_std`` ellipse of a 2x2 covariance.
 
     The axes point along the eigenvectors; their half-lengths are ``n_std`` times the
     square roots of the eigenvalues (the standard deviations along those directions).
     """
-    cov = check_covariance(cov)
+    cov = _check_covariance(cov)
     if cov.shape != (2, 2):
         raise ValueError(f"an ellipse needs a 2x2 covariance, got shape {cov.shape}")
     check_number(n_std, "n_std", low=0, low_inclusive=False)
@@ -47,7 +47,7 @@ def covariance_ellipse(
     matplotlib.patches.Ellipse
         The patch added to ``ax``.
     """
-    width, height, angle = ellipse_geometry(cov, n_std)
+    width, height, angle = _ellipse_geometry(cov, n_std)
     kwargs.setdefault("fill", False)
     patch = Ellipse(tuple(np.asarray(mean, dtype=float)), width, height, angle=angle, **kwargs)
     ax.add_patch(patch)

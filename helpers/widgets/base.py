@@ -20,12 +20,12 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from helpers.validation import check_probabilities
+from helpers.validation import _check_probabilities
 
-__all__ = ["BlitFigure", "StaticView", "ask_model", "returns_hidden", "to_png"]
+__all__: list[str] = []
 
 
-def to_png(pixels: np.ndarray, *, fast: bool = False) -> bytes:
+def _to_png(pixels: np.ndarray, *, fast: bool = False) -> bytes:
     """RGB(A) pixels, shape (rows, columns, 3 or 4), as PNG bytes; alpha is dropped.
 
     ``fast`` compresses less, for the pictures a widget sends at every change.
@@ -36,7 +36,7 @@ def to_png(pixels: np.ndarray, *, fast: bool = False) -> bytes:
     return buffer.getvalue()
 
 
-class BlitFigure:
+class _BlitFigure:
     """A figure whose later pictures redraw only the artists marked as changing.
 
     Parameters
@@ -73,10 +73,10 @@ class BlitFigure:
         for artist in self._changing:
             self.figure.draw_artist(artist)
         self.pixels = np.array(self.canvas.buffer_rgba())[..., :3]
-        return to_png(self.pixels, fast=True)
+        return _to_png(self.pixels, fast=True)
 
 
-class StaticView:
+class _StaticView:
     """Mixin (first in the bases) for a widget with ``picture()`` (PNG) and ``summary()``.
 
     The widget's output then holds both beside the live view.
@@ -92,7 +92,7 @@ class StaticView:
         return bundle
 
 
-def returns_hidden(model: Any) -> bool:
+def _returns_hidden(model: Any) -> bool:
     """Whether ``model.forward`` accepts ``return_hidden=True``."""
     try:
         parameters = inspect.signature(model.forward).parameters
@@ -103,7 +103,7 @@ def returns_hidden(model: Any) -> bool:
     )
 
 
-def ask_model(
+def _ask_model(
     model: Any, digit: np.ndarray, *, hidden: bool = False
 ) -> tuple[np.ndarray, list[np.ndarray]]:
     """The model's 10 probabilities for one 28 x 28 digit and, if ``hidden``, its activations.
@@ -119,4 +119,4 @@ def ask_model(
     else:
         output, layers = model.forward(digit[None]), []
     name = "model.forward's output for one image"
-    return check_probabilities(np.atleast_2d(output), n_classes=10, name=name)[0], layers
+    return _check_probabilities(np.atleast_2d(output), n_classes=10, name=name)[0], layers

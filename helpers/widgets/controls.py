@@ -13,20 +13,20 @@ from pathlib import Path
 import anywidget
 import traitlets
 
-__all__ = ["IntSlider", "Picture", "Slider"]
+__all__: list[str] = []
 
-HERE = Path(__file__).parent
+_HERE = Path(__file__).parent
 
 
-class Picture(anywidget.AnyWidget):
+class _Picture(anywidget.AnyWidget):
     """A PNG image (``value``, the bytes of a PNG file) described by ``alt``."""
 
-    _esm = HERE / "picture.js"
+    _esm = _HERE / "picture.js"
     value = traitlets.Bytes(b"").tag(sync=True)
     alt = traitlets.Unicode("").tag(sync=True)
 
 
-class Slider(anywidget.AnyWidget):
+class _Slider(anywidget.AnyWidget):
     """A labelled range slider; observe ``value`` like an ipywidgets slider's.
 
     Parameters
@@ -44,8 +44,8 @@ class Slider(anywidget.AnyWidget):
     >>> slider.value = 4
     """
 
-    _esm = HERE / "slider.js"
-    _css = HERE / "slider.css"
+    _esm = _HERE / "slider.js"
+    _css = _HERE / "slider.css"
     description = traitlets.Unicode().tag(sync=True)
     value = traitlets.Float(0.0).tag(sync=True)
     min = traitlets.Float(0.0).tag(sync=True)
@@ -62,7 +62,7 @@ class Slider(anywidget.AnyWidget):
         self.value = min(max(self.value, self.min), self.max)
 
 
-class IntSlider(Slider):
+class _IntSlider(_Slider):
     """A :class:`Slider` of whole numbers (``value``, ``min``, ``max`` and ``step`` are int)."""
 
     value = traitlets.Int(0).tag(sync=True)

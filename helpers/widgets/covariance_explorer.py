@@ -12,18 +12,18 @@ import ipywidgets as widgets
 import numpy as np
 
 from helpers.covariance import condition_number, covariance_matrix, regularize
-from helpers.plotting.ellipses import covariance_ellipse, ellipse_geometry
+from helpers.plotting.ellipses import _ellipse_geometry, covariance_ellipse
 from helpers.validation import check_number
-from helpers.widgets.base import BlitFigure, StaticView, to_png
-from helpers.widgets.controls import Picture, Slider
+from helpers.widgets.base import _BlitFigure, _StaticView, _to_png
+from helpers.widgets.controls import _Picture, _Slider
 
-__all__ = ["CovarianceExplorer", "covariance_explorer"]
+__all__ = ["covariance_explorer"]
 
-LIMIT = 6.5  # fixed axis limits, so that moving a slider changes only the ellipses
-FLOOR = 1e-12  # a zero eigenvalue is drawn at the bottom of the log axis
+_LIMIT = 6.5  # fixed axis limits, so that moving a slider changes only the ellipses
+_FLOOR = 1e-12  # a zero eigenvalue is drawn at the bottom of the log axis
 
 
-class _CovarianceFigure(BlitFigure):
+class _CovarianceFigure(_BlitFigure):
     """Ellipses of cov and cov + εI (left), their eigenvalues on a log scale (right)."""
 
     def __init__(self) -> None:
@@ -36,7 +36,7 @@ class _CovarianceFigure(BlitFigure):
             ellipses, np.eye(2), edgecolor="tab:orange", linestyle="--", linewidth=2,
             label="cov + εI",
         )  # fmt: skip
-        ellipses.set(xlim=(-LIMIT, LIMIT), ylim=(-LIMIT, LIMIT), aspect="equal")
+        ellipses.set(xlim=(-_LIMIT, _LIMIT), ylim=(-_LIMIT, _LIMIT), aspect="equal")
         ellipses.set(xlabel="feature 1", ylabel="feature 2", title="2-σ ellipses")
         ellipses.legend(loc="upper left", fontsize="small")
         self.dots_before = spectrum.scatter([0, 0], [1, 1], color="tab:blue", s=60, label="cov")
@@ -44,7 +44,7 @@ class _CovarianceFigure(BlitFigure):
             [1, 1], [1, 1], color="tab:orange", s=60, label="cov + εI"
         )
         self.eps_line = spectrum.axhline(1, color="gray", linestyle=":", label="ε")
-        spectrum.set(yscale="log", ylim=(FLOOR / 2, 100), xlim=(-0.6, 1.6), xticks=[0, 1])
+        spectrum.set(yscale="log", ylim=(_FLOOR / 2, 100), xlim=(-0.6, 1.6), xticks=[0, 1])
         spectrum.set_xticklabels(["before", "after"])
         spectrum.set(ylabel="eigenvalue (log scale)", title="eigenvalues")
         spectrum.legend(loc="lower right", fontsize="small")
@@ -53,9 +53,9 @@ class _CovarianceFigure(BlitFigure):
 
     def render(self, cov: np.ndarray, regularized: np.ndarray, eps: float) -> bytes:
         for patch, matrix in [(self.before, cov), (self.after, regularized)]:
-            patch.width, patch.height, patch.angle = ellipse_geometry(matrix)
+            patch.width, patch.height, patch.angle = _ellipse_geometry(matrix)
         for dots, matrix, x in [(self.dots_before, cov, 0), (self.dots_after, regularized, 1)]:
-            eigenvalues = np.maximum(np.linalg.eigvalsh(matrix), FLOOR)
+            eigenvalues = np.maximum(np.linalg.eigvalsh(matrix), _FLOOR)
             dots.set_offsets(np.column_stack([[x, x], eigenvalues]))
         self.eps_line.set_ydata([eps, eps])
         return self.png()
@@ -75,7 +75,7 @@ def _readout(cov: np.ndarray, regularized: np.ndarray, eps: float) -> str:
 
 def covariance_explorer(
     correlation: float = 0.99, sigma1: float = 1.0, sigma2: float = 1.0, log10_eps: float = -2.0
-) -> CovarianceExplorer:
+) -> _CovarianceExplorer:
     """An interactive view of ``cov`` and ``cov + eps * I`` for a 2x2 covariance.
 
     Parameters
@@ -97,11 +97,11 @@ def covariance_explorer(
         Changing a slider's ``.value`` (in the browser or from Python) redraws
         the figure and the read-out.
     """
-    return CovarianceExplorer(correlation, sigma1, sigma2, log10_eps)
+    return _CovarianceExplorer(correlation, sigma1, sigma2, log10_eps)
 
 
 #: name -> (label, min, max, step, decimals) of each slider; a starting value outside is refused
-SLIDERS = {
+_SLIDERS = {
     "correlation": ("correlation", -1, 1, 0.001, 3),
     "sigma1": ("σ₁", 0.1, 3, 0.05, 2),
     "sigma2": ("σ₂", 0.1, 3, 0.05, 2),
@@ -109,19 +109,19 @@ SLIDERS = {
 }
 
 
-class CovarianceExplorer(StaticView, widgets.VBox):
+class _CovarianceExplorer(_StaticView, widgets.VBox):
     """The covariance explorer widget; build it with :func:`covariance_explorer`."""
 
     def __init__(self, correlation: float, sigma1: float, sigma2: float, log10_eps: float) -> None:
         start = dict(correlation=correlation, sigma1=sigma1, sigma2=sigma2, log10_eps=log10_eps)
         self.sliders = {}
-        for name, (label, low, high, step, decimals) in SLIDERS.items():
+        for name, (label, low, high, step, decimals) in _SLIDERS.items():
             value = check_number(start[name], name, low=low, high=high)
-            self.sliders[name] = Slider(
+            self.sliders[name] = _Slider(
                 description=label, value=value, min=low, max=high, step=step, decimals=decimals
             )
         self._figure = _CovarianceFigure()
-        self.image = Picture().add_class("covariance-explorer-image")
+        self.image = _Picture().add_class("covariance-explorer-image")
         self.readout = widgets.HTML().add_class("covariance-explorer-readout")
         for slider in self.sliders.values():
             slider.observe(self.update, names="value")
@@ -150,4 +150,4 @@ class CovarianceExplorer(StaticView, widgets.VBox):
 
     def picture(self) -> bytes:
         """A PNG of the figure shown."""
-        return to_png(self._figure.pixels)
+        return _to_png(self._figure.pixels)

@@ -14,19 +14,24 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from helpers.validation import check_images, check_labels, check_model
-from helpers.widgets.base import StaticView, ask_model, returns_hidden, to_png
-from helpers.widgets.controls import IntSlider, Picture
-from helpers.widgets.digit_figures import DigitFigure, HiddenFigure, ProbabilityFigure, pixel_table
+from helpers.validation import _check_labels, _check_model, check_images
+from helpers.widgets.base import _ask_model, _returns_hidden, _StaticView, _to_png
+from helpers.widgets.controls import _IntSlider, _Picture
+from helpers.widgets.digit_figures import (
+    _DigitFigure,
+    _HiddenFigure,
+    _pixel_table,
+    _ProbabilityFigure,
+)
 
-__all__ = ["DigitExplorer", "digit_explorer"]
+__all__ = ["digit_explorer"]
 
 _HIDDEN_ALT = "Figure: each hidden unit's activation, divided by the layer's largest"
 
 
 def digit_explorer(
     images: np.ndarray, labels: np.ndarray, model: Any | None = None, pixel_table: bool = True
-) -> DigitExplorer:
+) -> _DigitExplorer:
     """Return an interactive explorer of ``images`` and their ``labels``.
 
     A **class** dropdown ("all", or one class) and an **index** slider (with a
@@ -73,21 +78,21 @@ def digit_explorer(
     >>> explorer.index, explorer.label
     (1502, 3)
     """
-    return DigitExplorer(images, labels, model, pixel_table)
+    return _DigitExplorer(images, labels, model, pixel_table)
 
 
-class DigitExplorer(StaticView, widgets.VBox):
+class _DigitExplorer(_StaticView, widgets.VBox):
     """The digit explorer widget; build it with :func:`digit_explorer`.
 
     Attributes
     ----------
     dropdown : ipywidgets.Dropdown
         The class filter: "all" or a class 0-9.
-    slider : helpers.widgets.controls.IntSlider
+    slider : helpers.widgets.controls._IntSlider
         The data-set index (class "all") or the position within the chosen class.
     readout : ipywidgets.HTML
         "index <i> · label <l>" and, for a class, the position within it.
-    image : helpers.widgets.controls.Picture
+    image : helpers.widgets.controls._Picture
         The digit as a PNG; its ``alt`` text describes it.
     pixels : ipywidgets.HTML or None
         The digit's pixel values as a table (None if ``pixel_table=False``).
@@ -100,19 +105,19 @@ class DigitExplorer(StaticView, widgets.VBox):
         self, images: np.ndarray, labels: np.ndarray, model: Any = None, pixel_table: bool = True
     ) -> None:
         self.images = check_images(images)
-        self.labels = check_labels(labels, len(self.images))
-        self.model = model if model is None else check_model(model)
+        self.labels = _check_labels(labels, len(self.images))
+        self.model = model if model is None else _check_model(model)
         self._selection = np.arange(len(self.images))
         self._quiet = False
         self._vmax = 255.0 if self.images.dtype == np.uint8 else 1.0
-        self._digit_figure = DigitFigure(self._vmax)
+        self._digit_figure = _DigitFigure(self._vmax)
         self._figures = [self._digit_figure]  # the static picture shows these, left to right
 
         classes = [(str(k), int(k)) for k in np.unique(self.labels)]
         self.dropdown = widgets.Dropdown(options=[("all", "all"), *classes], description="class")
-        self.slider = IntSlider(description="index", min=0, max=len(self.images) - 1)
+        self.slider = _IntSlider(description="index", min=0, max=len(self.images) - 1)
         self.readout = widgets.HTML().add_class("digit-explorer-readout")
-        self.image = Picture().add_class("digit-explorer-image")
+        self.image = _Picture().add_class("digit-explorer-image")
         self.pixels = widgets.HTML().add_class("digit-explorer-pixels") if pixel_table else None
         shown = [self.image] + ([self.pixels] if pixel_table else [])
         children = [widgets.HBox([self.dropdown, self.slider]), self.readout]
@@ -130,17 +135,17 @@ class DigitExplorer(StaticView, widgets.VBox):
 
     def _model_widgets(self) -> list[widgets.Widget]:
         """Check the model's output on the first image; make the prediction and its charts."""
-        self._with_hidden = returns_hidden(self.model)
-        _, hidden = ask_model(self.model, self.images[0], hidden=self._with_hidden)
-        self._probability_figure = ProbabilityFigure()
+        self._with_hidden = _returns_hidden(self.model)
+        _, hidden = _ask_model(self.model, self.images[0], hidden=self._with_hidden)
+        self._probability_figure = _ProbabilityFigure()
         self._figures.append(self._probability_figure)
         self.prediction = widgets.HTML().add_class("digit-explorer-prediction")
-        self.probabilities = Picture().add_class("digit-explorer-probabilities")
+        self.probabilities = _Picture().add_class("digit-explorer-probabilities")
         charts = [self.probabilities]
         if hidden:
-            self._hidden_figure = HiddenFigure([h.shape[-1] for h in hidden])
+            self._hidden_figure = _HiddenFigure([h.shape[-1] for h in hidden])
             self._figures.append(self._hidden_figure)
-            self.hidden = Picture(alt=_HIDDEN_ALT).add_class("digit-explorer-hidden")
+            self.hidden = _Picture(alt=_HIDDEN_ALT).add_class("digit-explorer-hidden")
             charts.append(self.hidden)
         return charts
 
@@ -192,7 +197,7 @@ class DigitExplorer(StaticView, widgets.VBox):
         self.image.value = self._digit_figure.render(image, f"label {label}, index {index}")
         self.image.alt = f"Figure: digit {index} of the data set, labelled {label}"
         if self.pixels is not None:
-            self.pixels.value = pixel_table(image, self._vmax)
+            self.pixels.value = _pixel_table(image, self._vmax)
         if self.model is not None:
             self._show_prediction(index, label)
         where = f"index {index} &middot; label {label}"
@@ -202,7 +207,7 @@ class DigitExplorer(StaticView, widgets.VBox):
         self.readout.value = where
 
     def _show_prediction(self, index: int, label: int) -> None:
-        probabilities, hidden = ask_model(self.model, self.images[index], hidden=self._with_hidden)
+        probabilities, hidden = _ask_model(self.model, self.images[index], hidden=self._with_hidden)
         self._predicted = int(np.argmax(probabilities))
         verdict = "correct" if self._predicted == label else f"wrong: the label is {label}"
         listed = " ".join(f"{k}:&nbsp;{p:.3f}" for k, p in enumerate(probabilities))
@@ -223,4 +228,4 @@ class DigitExplorer(StaticView, widgets.VBox):
         padded = [
             np.pad(p, [(0, height - len(p)), (0, 0), (0, 0)], constant_values=255) for p in shown
         ]
-        return to_png(np.hstack(padded))
+        return _to_png(np.hstack(padded))

@@ -1,6 +1,6 @@
 """The digit explorer's pictures (notebooks 03, 05): a digit, its probabilities, hidden layers.
 
-Each is a :class:`~helpers.widgets.base.BlitFigure`; :func:`pixel_table` writes a
+Each is a :class:`~helpers.widgets.base._BlitFigure`; :func:`pixel_table` writes a
 digit's pixel values as an HTML table.
 """
 
@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.widgets.base import BlitFigure
+from helpers.widgets.base import _BlitFigure
 
-__all__ = ["DigitFigure", "HiddenFigure", "ProbabilityFigure", "pixel_table"]
+__all__: list[str] = []
 
 
-class DigitFigure(BlitFigure):
+class _DigitFigure(_BlitFigure):
     """A titled 28 x 28 gray image whose pixels and title are replaced on each update."""
 
     def __init__(self, vmax: float) -> None:
@@ -31,7 +31,7 @@ class DigitFigure(BlitFigure):
         return self.png()
 
 
-class ProbabilityFigure(BlitFigure):
+class _ProbabilityFigure(_BlitFigure):
     """A bar chart of the 10 class probabilities, the predicted class highlighted."""
 
     def __init__(self) -> None:
@@ -53,7 +53,7 @@ class ProbabilityFigure(BlitFigure):
         return self.png()
 
 
-class HiddenFigure(BlitFigure):
+class _HiddenFigure(_BlitFigure):
     """One panel per hidden layer: each unit's activation, scaled by the layer's largest.
 
     The y axes stay fixed (0 to 1) so that only the curves and the printed maxima
@@ -89,7 +89,7 @@ class HiddenFigure(BlitFigure):
         return self.png()
 
 
-def pixel_table(image: np.ndarray, vmax: float) -> str:
+def _pixel_table(image: np.ndarray, vmax: float) -> str:
     """The 28 x 28 pixel values as an HTML table, each cell shaded as ``gray_r`` does.
 
     The text is black on light cells and white on dark ones; the switch at gray

@@ -18,16 +18,16 @@ import traitlets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from helpers.digitize import paint_strokes, strokes_to_digit
-from helpers.validation import check_model
-from helpers.widgets.base import StaticView, ask_model, to_png
+from helpers.digitize import _paint_strokes, _strokes_to_digit
+from helpers.validation import _check_model
+from helpers.widgets.base import _ask_model, _StaticView, _to_png
 
-__all__ = ["DrawDigit", "draw_digit"]
+__all__ = ["draw_digit"]
 
-HERE = Path(__file__).parent
+_HERE = Path(__file__).parent
 
 
-def draw_digit(model: Any, strokes: list | None = None) -> DrawDigit:
+def draw_digit(model: Any, strokes: list | None = None) -> _DrawDigit:
     """Return a canvas to draw a digit on, with the network's answer beside it.
 
     Parameters
@@ -60,10 +60,10 @@ def draw_digit(model: Any, strokes: list | None = None) -> DrawDigit:
     >>> pad.prediction
     1
     """
-    return DrawDigit(model, strokes=strokes or [])
+    return _DrawDigit(model, strokes=strokes or [])
 
 
-class DrawDigit(StaticView, anywidget.AnyWidget):
+class _DrawDigit(_StaticView, anywidget.AnyWidget):
     """The drawing widget; build it with :func:`draw_digit`.
 
     Attributes
@@ -79,8 +79,8 @@ class DrawDigit(StaticView, anywidget.AnyWidget):
         The most probable class, or -1 while nothing is drawn.
     """
 
-    _esm = HERE / "draw_digit.js"
-    _css = HERE / "draw_digit.css"
+    _esm = _HERE / "draw_digit.js"
+    _css = _HERE / "draw_digit.css"
     size = traitlets.Int(280).tag(sync=True)
     pen = traitlets.Float(24.0).tag(sync=True)
     strokes = traitlets.List().tag(sync=True)
@@ -89,7 +89,7 @@ class DrawDigit(StaticView, anywidget.AnyWidget):
     prediction = traitlets.Int(-1).tag(sync=True)
 
     def __init__(self, model: Any, **kwargs: Any) -> None:
-        self.model = check_model(model)
+        self.model = _check_model(model)
         super().__init__(**kwargs)
         self._update()
 
@@ -104,10 +104,10 @@ class DrawDigit(StaticView, anywidget.AnyWidget):
 
     def _update(self) -> None:
         """Digitize the strokes, run the network, send all three results in one message."""
-        digit = strokes_to_digit(self.strokes, self.size, self.pen)
+        digit = _strokes_to_digit(self.strokes, self.size, self.pen)
         probabilities, prediction = [], -1
         if digit.any():
-            probabilities = ask_model(self.model, digit)[0].tolist()
+            probabilities = _ask_model(self.model, digit)[0].tolist()
             prediction = int(np.argmax(probabilities))
         with self.hold_sync():
             self.pixels = digit.ravel().tolist()
@@ -127,7 +127,7 @@ class DrawDigit(StaticView, anywidget.AnyWidget):
         """A PNG of what the widget shows: the drawing, the digit and the probabilities."""
         figure = Figure(figsize=(8.4, 2.8), dpi=100, layout="constrained")
         drawing, seen, bars = figure.subplots(1, 3, width_ratios=[1, 1, 1.3])
-        drawing.imshow(paint_strokes(self.strokes, self.size, self.pen), cmap="gray_r")
+        drawing.imshow(_paint_strokes(self.strokes, self.size, self.pen), cmap="gray_r")
         drawing.set(title="drawing", xticks=[], yticks=[])
         seen.imshow(self.digit, cmap="gray_r", vmin=0, vmax=255)
         seen.set(title="what the network sees", xticks=[0, 14, 27], yticks=[0, 14, 27])
@@ -140,4 +140,4 @@ class DrawDigit(StaticView, anywidget.AnyWidget):
         bars.set_title(decision)
         canvas = FigureCanvasAgg(figure)
         canvas.draw()
-        return to_png(np.asarray(canvas.buffer_rgba()))
+        return _to_png(np.asarray(canvas.buffer_rgba()))

@@ -42,6 +42,7 @@ from pathlib import Path
 
 import nbformat
 
+from helpers.check import verdict
 from tools.editions import EditionError, stub
 from tools.grading.discover import Graded, graded_exercises
 from tools.notebooks import course_notebooks, is_solution, source
@@ -136,7 +137,7 @@ def nbgrader_notebook(path: Path, graded: list[Graded]) -> nbformat.NotebookNode
                 [
                     source(cell).rstrip(),
                     "### BEGIN HIDDEN TESTS",
-                    "from helpers.check import verdict as _verdict",
+                    f"from {verdict.__module__} import {verdict.__name__} as _verdict",
                     f"_status, _message = _verdict({g.name!r}, {g.function})",
                     'assert _status == "correct", _message',
                     "### END HIDDEN TESTS",

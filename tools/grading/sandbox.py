@@ -120,7 +120,7 @@ def main() -> None:
     _write(replies, {"kind": "ready"})
 
     while (request := _read(requests)) is not None:
-        case = pickle.loads(request)  # a helpers.exercises.Case
+        case = pickle.loads(request)  # a helpers.exercises._Case
         before = pickle.dumps(case)
         guard.called = None
         try:

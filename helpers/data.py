@@ -115,7 +115,7 @@ def _fetch(
     :func:`pooch.retrieve` downloads to a temporary file, checks the SHA-256, then
     renames it, inside this process's own ``folder/.download-PID``, removed
     afterwards (or, after a killed download, by the next call). Raises OSError
-    for a present file with the wrong hash, :class:`DownloadError` (listing each
+    for a present file with the wrong hash, :class:`_DownloadError` (listing each
     mirror's problem) when no mirror delivers the right file.
     """
     import pooch  # imported here: it is slow to import and only needed for downloads

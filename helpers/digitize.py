@@ -7,9 +7,9 @@ MNIST's authors took black-and-white scans of handwritten digits and
 2. put it in a 28 x 28 image so that its centre of mass (the mean position of
    the ink, weighted by how dark each pixel is) lands on the pixel (14, 14).
 
-:func:`strokes_to_digit` does the same with the strokes drawn on a canvas: it
+:func:`_strokes_to_digit` does the same with the strokes drawn on a canvas: it
 paints them in black and white at the canvas's size, then applies
-:func:`mnist_digit`. The drawing dashboard (``notebooks/dashboards/draw_digit.ipynb``,
+:func:`_mnist_digit`. The drawing dashboard (``notebooks/dashboards/draw_digit.ipynb``,
 through :mod:`helpers.widgets.draw_digit`) uses it to show students the 28 x 28
 image the network really sees; notebook 05 shows it beside the network.
 """
@@ -160,6 +160,6 @@ def _centre_of_mass_offset(patch: np.ndarray) -> tuple[int, int]:
 def _strokes_to_digit(strokes: Sequence[_Stroke], size: int = 280, pen: float = 24) -> np.ndarray:
     """The MNIST digit (28, 28) uint8 of pen strokes drawn on a ``size`` x ``size`` canvas.
 
-    See :func:`paint_strokes` for the parameters and :func:`mnist_digit` for the steps.
+    See :func:`_paint_strokes` for the parameters and :func:`_mnist_digit` for the steps.
     """
     return _mnist_digit(_paint_strokes(strokes, size, pen))

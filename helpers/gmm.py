@@ -187,7 +187,7 @@ def fit_gmm(
 ) -> _GaussianMixtureFit:
     """Fit a full-covariance Gaussian mixture to ``X`` by expectation-maximization.
 
-    Returns a :class:`GaussianMixtureFit`; raises :class:`SingularCovarianceError`
+    Returns a :class:`_GaussianMixtureFit`; raises :class:`SingularCovarianceError`
     if a covariance becomes singular.
 
     Parameters

@@ -3,7 +3,7 @@
 An IDX file is big-endian: two zero bytes, a type code (0x08 uint8, 0x09 int8,
 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64), the number of dimensions d,
 d sizes (unsigned 32-bit), then the values, row-major. The official files are
-gzip-compressed; :func:`read_idx` accepts both.
+gzip-compressed; :func:`_read_idx` accepts both.
 """
 
 from __future__ import annotations

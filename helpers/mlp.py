@@ -181,7 +181,7 @@ def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Pa
 
     Datasets ``W1, b1, W2, ...``; root attributes ``layer_sizes``, ``activations``,
     ``input_scaling``, ``created`` and the ``metadata`` (str, numbers or lists of them,
-    e.g. ``test_accuracy=0.98``; the names in :data:`RESERVED` are refused).
+    e.g. ``test_accuracy=0.98``; the names in :data:`_RESERVED` are refused).
     """
     from helpers.h5 import write_arrays  # only saving and loading need h5py
 

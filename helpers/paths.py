@@ -41,7 +41,7 @@ def _scratch_root() -> Path:
 
 
 def scratch_dir(name: str | None = None) -> Path:
-    """Return (and create) the scratch folder (:func:`scratch_root`), or its subfolder ``name``.
+    """Return (and create) the scratch folder (:func:`_scratch_root`), or its subfolder ``name``.
 
     ``name`` is e.g. the notebook's number, so notebooks do not overwrite each other's files.
     It must be one plain folder name: a path such as ``"../x"`` or ``"/tmp"`` is refused,

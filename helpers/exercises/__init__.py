@@ -1,6 +1,6 @@
 """Programming exercises: the student writes a function, :func:`helpers.check.check` runs it.
 
-Each exercise is declared once, in ``nbNN.py``, with :func:`exercise`: a
+Each exercise is declared once, in ``nbNN.py``, with :func:`_exercise`: a
 ``reference`` (the expected outputs), ``cases(rng)`` (hidden inputs drawn from
 ``rng``: the seed is fixed for the student, another for grading), the usual
 ``mistakes`` with their hints (a function whose outputs match one on every
@@ -62,7 +62,7 @@ _REGISTRY: dict[str, _Exercise] = {}
 
 
 def _exercise(name: str, **fields: Any) -> _Exercise:
-    """Declare the programming exercise ``name`` (like "04.4"); see :class:`Exercise`."""
+    """Declare the programming exercise ``name`` (like "04.4"); see :class:`_Exercise`."""
     if name in _REGISTRY:
         raise ValueError(f"exercise {name!r} is declared twice")
     _REGISTRY[name] = _Exercise(**fields)
@@ -213,7 +213,7 @@ def _judge(name: str, ex: _Exercise, function: Callable, seed: int | None) -> tu
 
 
 def _mismatch(ex: _Exercise, want: Any, got: Any) -> str:
-    """:func:`differ` with a tuple result as a dict by ``ex.names`` (messages name the value)."""
+    """:func:`_differ` with a tuple result as a dict by ``ex.names`` (messages name the value)."""
     named = [
         dict(zip(ex.names, v, strict=True))
         if ex.names and isinstance(v, tuple | list) and len(v) == len(ex.names)

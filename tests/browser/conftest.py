@@ -20,6 +20,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -123,20 +124,7 @@ def page(browser, blocked_requests: list[str]) -> Iterator:
 
 
 #: The fixtures that give a test a browser page.
-PAGES = ["page", "projector_page", "hanging_page"]
-#: A 1024 x 768 projector at 150% zoom: 683 x 512 CSS pixels, 1.5 device pixels each.
-PROJECTOR = {"viewport": {"width": 683, "height": 512}, "device_scale_factor": 1.5}
-
-
-@pytest.fixture
-def projector_page(browser) -> Iterator:
-    """A page the size of a projector's screen at 150% zoom (only 127.0.0.1 is reachable)."""
-    context = browser.new_context(**PROJECTOR)
-    context.route("**/*", _local_only([]))
-    new_page = context.new_page()
-    new_page.set_default_timeout(30_000)
-    yield new_page
-    context.close()
+PAGES = ["page", "hanging_page"]
 
 
 @pytest.fixture
@@ -309,30 +297,37 @@ def lab(browser, lab_server: Server) -> Iterator[Server]:
     assert not left, f"kernels still running 15 s after their shutdown (now killed): {left}"
 
 
+def _start_voila(
+    home: Path, env: dict[str, str], notebook: str, *options: str, template: str = "offline"
+) -> Server:
+    """Voila on ``notebook`` (a path in the copy of notebooks/), as instructors start it."""
+    port, token = free_port(), secrets.token_hex(24)
+    command = [
+        sys.executable, "-m", "voila", notebook,
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        f"--Voila.port={port}",
+        "--Voila.port_retries=0",
+        f"--Voila.token={token}",
+        f"--template={template}",
+        *options,
+    ]  # fmt: skip
+    log = home / f"voila-{port}.log"
+    return Server(_start(command, home / "notebooks", env, log, port), port, token)
+
+
 @pytest.fixture
 def voila(jupyter_home: Path, jupyter_env: dict[str, str]) -> Iterator[Callable[..., Server]]:
     """Start Voila on a notebook of the copy: ``voila("dashboards/x.ipynb", *options)``.
 
     The "offline" template is used unless ``template=`` names another. Every
-    Voila server started is stopped after the test, with its kernels.
+    Voila server started is stopped after the test, with its kernels. For a
+    dashboard with the default options, ``shared_voila`` saves the start.
     """
     servers: list[Server] = []
 
     def start(notebook: str, *options: str, template: str = "offline") -> Server:
-        port, token = free_port(), secrets.token_hex(24)
-        command = [
-            sys.executable, "-m", "voila", notebook,
-            "--no-browser",
-            "--Voila.ip=127.0.0.1",
-            f"--Voila.port={port}",
-            "--Voila.port_retries=0",
-            f"--Voila.token={token}",
-            f"--template={template}",
-            *options,
-        ]  # fmt: skip
-        log = jupyter_home / f"voila-{port}.log"
-        process = _start(command, jupyter_home / "notebooks", jupyter_env, log, port)
-        server = Server(process, port, token)
+        server = _start_voila(jupyter_home, jupyter_env, notebook, *options, template=template)
         servers.append(server)
         return server
 
@@ -341,3 +336,59 @@ def voila(jupyter_home: Path, jupyter_env: dict[str, str]) -> Iterator[Callable[
     finally:
         for server in servers:
             server.stop()
+
+
+@pytest.fixture(scope="session")
+def _voila_servers() -> Iterator[dict[str, Server]]:
+    """The session's shared Voila servers, by notebook; stopped at the end of the session."""
+    servers: dict[str, Server] = {}
+    try:
+        yield servers
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+#: A kernel's id, from the connection file on its command line (``kernel-<id>.json``).
+_KERNEL_ID = re.compile(r"kernel-([0-9a-f-]{36})\.json")
+
+
+@pytest.fixture
+def shared_voila(
+    _voila_servers: dict[str, Server], jupyter_home: Path, jupyter_env: dict[str, str]
+) -> Iterator[Callable[[str], Server]]:
+    """Voila on a notebook with the "offline" template: ``shared_voila("dashboards/x.ipynb")``.
+
+    One server per notebook for the whole session: starting Voila takes seconds,
+    and the server is not what these tests look at. Every page still gets a new
+    kernel that executes the notebook, as each visitor's does. The kernels the
+    test's pages started are shut down after it (through Voila's API, as when a
+    visitor closes the tab); fails if one is still running 15 s later.
+    """
+    known: dict[str, set[int]] = {}
+
+    def get(notebook: str) -> Server:
+        if notebook not in _voila_servers:
+            _voila_servers[notebook] = _start_voila(jupyter_home, jupyter_env, notebook)
+        known.setdefault(notebook, {p.pid for p in _voila_servers[notebook].children()})
+        return _voila_servers[notebook]
+
+    yield get
+    for notebook, pids in known.items():
+        server = _voila_servers[notebook]
+        started = [p for p in server.children() if p.pid not in pids]
+        for process in started:
+            try:
+                found = _KERNEL_ID.search(" ".join(process.cmdline()))
+            except psutil.NoSuchProcess:
+                continue
+            try:
+                if found:
+                    server.api("DELETE", f"kernels/{found.group(1)}")
+            except urllib.error.HTTPError as error:
+                if error.code != 404:  # 404: the kernel had already gone
+                    raise
+        psutil.wait_procs(started, timeout=15)
+        left = running(started)
+        stop_processes(started)
+        assert not left, f"kernels still running 15 s after their shutdown (now killed): {left}"

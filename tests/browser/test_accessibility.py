@@ -29,8 +29,8 @@ def test_every_dashboard_is_checked():
 
 
 @pytest.mark.parametrize("name", sorted(WIDGETS))
-def test_dashboard_has_no_serious_accessibility_violation(voila, page, name):
-    open_dashboard(voila, page, name, WIDGETS[name])
+def test_dashboard_has_no_serious_accessibility_violation(shared_voila, page, name):
+    open_dashboard(shared_voila, page, name, WIDGETS[name])
     results = Axe().run(page).response
     serious = [
         f"{v['id']} ({v['impact']}): {v['help']}; e.g. {v['nodes'][0]['html'][:200]}"

@@ -50,6 +50,11 @@ DASHBOARDS = {
         [".covariance-explorer-image", ".covariance-explorer-readout", "input[type=range]"],
     ),
 }
+#: dashboard: (selector, the text it must show once the dashboard has computed its answer)
+ANSWERS = {
+    "draw_digit.ipynb": (".draw-digit-prediction", "Prediction"),
+    "prediction_explorer.ipynb": (".digit-explorer-prediction", "predicted"),
+}
 #: Given a selector: the boxes of its elements that are not entirely in the window.
 OUTSIDE = """selector => [...document.querySelectorAll(selector)].map(el => {
     const r = el.getBoundingClientRect();
@@ -67,9 +72,9 @@ def _local_only(route) -> None:
 
 @pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("dashboard", DASHBOARDS)
-def test_main_output_is_on_the_first_screen(voila, browser, dashboard, screen):
+def test_main_output_is_on_the_first_screen(shared_voila, browser, dashboard, screen):
     widget_class, selectors = DASHBOARDS[dashboard]
-    server = voila(f"dashboards/{dashboard}")
+    server = shared_voila(f"dashboards/{dashboard}")
     context = browser.new_context(**SCREENS[screen])
     context.route("**/*", _local_only)
     page = context.new_page()
@@ -79,6 +84,8 @@ def test_main_output_is_on_the_first_screen(voila, browser, dashboard, screen):
         expect(widget).to_be_visible(timeout=60_000)
         if dashboard == "draw_digit.ipynb":
             expect(widget.locator(".draw-digit-class")).to_have_count(10)
+        if dashboard in ANSWERS:
+            expect(widget.locator(ANSWERS[dashboard][0])).to_contain_text(ANSWERS[dashboard][1])
         page.wait_for_timeout(500)  # let the layout settle (images decoded, fonts applied)
         assert page.evaluate("window.scrollY") == 0
         for selector in selectors:

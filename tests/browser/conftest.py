@@ -20,23 +20,13 @@ import secrets
 import shutil
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 import psutil
 import pytest
-from processes import (
-    descendants,
-    free_port,
-    running,
-    start_server,
-    stop_process_tree,
-    stop_processes,
-)
+from processes import Server, free_port, kernel_id, running, start_server
 
 from helpers.paths import scratch_dir
 
@@ -203,45 +193,6 @@ def jupyter_env(jupyter_home: Path) -> dict[str, str]:
     return env
 
 
-@dataclass
-class Server:
-    """A running Jupyter server and the processes it started."""
-
-    process: subprocess.Popen
-    port: int
-    token: str
-    seen: dict[int, psutil.Process] = field(default_factory=dict)
-
-    def url(self, path: str = "", query: str = "") -> str:
-        """The address of ``path`` on this server, with the token (and ``query``, if any)."""
-        return f"http://127.0.0.1:{self.port}/{path}?token={self.token}" + (
-            f"&{query}" if query else ""
-        )
-
-    def api(self, method: str, path: str) -> object:
-        """Call the server's REST API; the decoded JSON answer (None when empty)."""
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}/api/{path}",
-            method=method,
-            headers={"Authorization": f"token {self.token}"},
-        )
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            body = answer.read()
-        return json.loads(body) if body else None
-
-    def children(self) -> list[psutil.Process]:
-        """The server's descendant processes now (its kernels); remembered for the teardown."""
-        now = descendants(self.process)
-        self.seen.update({p.pid: p for p in now})
-        return now
-
-    def stop(self) -> None:
-        """Stop the server and everything it started; fail if a process is left running."""
-        processes = stop_process_tree(self.process, known=[*self.seen.values(), *self.children()])
-        left = running([*processes])
-        assert not left, f"processes left running after stopping the server: {left}"
-
-
 def _start(
     command: list[str], cwd: Path, env: dict[str, str], log: Path, port: int
 ) -> subprocess.Popen:
@@ -288,13 +239,8 @@ def lab(browser, lab_server: Server) -> Iterator[Server]:
     for session in lab_server.api("GET", "sessions"):
         if session["id"] not in sessions:
             lab_server.api("DELETE", f"sessions/{session['id']}")
-    for kernel in lab_server.api("GET", "kernels"):
-        if kernel["id"] not in kernels:
-            lab_server.api("DELETE", f"kernels/{kernel['id']}")
-    psutil.wait_procs(started, timeout=15)
-    left = running(started)
-    stop_processes(started)
-    assert not left, f"kernels still running 15 s after their shutdown (now killed): {left}"
+    ids = [k["id"] for k in lab_server.api("GET", "kernels") if k["id"] not in kernels]
+    lab_server.stop_kernels(ids, started)
 
 
 def _start_voila(
@@ -349,10 +295,6 @@ def _voila_servers() -> Iterator[dict[str, Server]]:
             server.stop()
 
 
-#: A kernel's id, from the connection file on its command line (``kernel-<id>.json``).
-_KERNEL_ID = re.compile(r"kernel-([0-9a-f-]{36})\.json")
-
-
 @pytest.fixture
 def shared_voila(
     _voila_servers: dict[str, Server], jupyter_home: Path, jupyter_env: dict[str, str]
@@ -363,7 +305,7 @@ def shared_voila(
     and the server is not what these tests look at. Every page still gets a new
     kernel that executes the notebook, as each visitor's does. The kernels the
     test's pages started are shut down after it (through Voila's API, as when a
-    visitor closes the tab); fails if one is still running 15 s later.
+    visitor closes the tab).
     """
     known: dict[str, set[int]] = {}
 
@@ -377,18 +319,4 @@ def shared_voila(
     for notebook, pids in known.items():
         server = _voila_servers[notebook]
         started = [p for p in server.children() if p.pid not in pids]
-        for process in started:
-            try:
-                found = _KERNEL_ID.search(" ".join(process.cmdline()))
-            except psutil.NoSuchProcess:
-                continue
-            try:
-                if found:
-                    server.api("DELETE", f"kernels/{found.group(1)}")
-            except urllib.error.HTTPError as error:
-                if error.code != 404:  # 404: the kernel had already gone
-                    raise
-        psutil.wait_procs(started, timeout=15)
-        left = running(started)
-        stop_processes(started)
-        assert not left, f"kernels still running 15 s after their shutdown (now killed): {left}"
+        server.stop_kernels([i for i in map(kernel_id, started) if i], started)

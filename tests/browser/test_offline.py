@@ -32,6 +32,7 @@ def test_folder_listing_is_ready_while_outside_requests_hang(shared_voila, hangi
     assert hanging_page.hung == [], f"the page asked outside hosts: {hanging_page.hung}"
 
 
+@pytest.mark.deploy  # Voila's own behaviour, 15 s of waiting: not on every run
 def test_voila_default_template_would_hang(voila, hanging_page):
     """The trap the offline template avoids, shown with Voila's own template: this can fail."""
     server = voila("dashboards/draw_digit.ipynb", template="lab")

@@ -54,6 +54,7 @@ def test_prediction_explorer_dashboard(shared_voila, page):
     drive_digit_explorer(explorer, labels=load_sample()[1])
 
 
+@pytest.mark.deploy  # the README's Voila options for live demos; 20 s of waiting
 def test_culling_stops_the_kernel_of_a_closed_dashboard(voila, page):
     server = voila("dashboards/digit_explorer.ipynb", *CULLING)
     page.goto(server.url(), wait_until="domcontentloaded")

@@ -285,38 +285,73 @@ def voila(jupyter_home: Path, jupyter_env: dict[str, str]) -> Iterator[Callable[
 
 
 @pytest.fixture(scope="session")
-def _voila_servers() -> Iterator[dict[str, Server]]:
-    """The session's shared Voila servers, by notebook; stopped at the end of the session."""
+def voila_server(
+    jupyter_home: Path, jupyter_env: dict[str, str]
+) -> Iterator[Callable[[str], Server]]:
+    """``voila_server("dashboards/x.ipynb")``: the session's Voila server on that notebook.
+
+    Started on first use with the "offline" template and stopped at the end of the
+    session: starting Voila takes seconds, and the server is not what the tests
+    look at. Every page opened on it gets a new kernel that executes the notebook.
+    """
     servers: dict[str, Server] = {}
+
+    def get(notebook: str) -> Server:
+        if notebook not in servers:
+            servers[notebook] = _start_voila(jupyter_home, jupyter_env, notebook)
+        return servers[notebook]
+
     try:
-        yield servers
+        yield get
     finally:
         for server in servers.values():
             server.stop()
 
 
 @pytest.fixture
-def shared_voila(
-    _voila_servers: dict[str, Server], jupyter_home: Path, jupyter_env: dict[str, str]
-) -> Iterator[Callable[[str], Server]]:
-    """Voila on a notebook with the "offline" template: ``shared_voila("dashboards/x.ipynb")``.
+def shared_voila(voila_server: Callable[[str], Server]) -> Iterator[Callable[[str], Server]]:
+    """:func:`voila_server` for one test: the kernels its pages started are shut down after it.
 
-    One server per notebook for the whole session: starting Voila takes seconds,
-    and the server is not what these tests look at. Every page still gets a new
-    kernel that executes the notebook, as each visitor's does. The kernels the
-    test's pages started are shut down after it (through Voila's API, as when a
-    visitor closes the tab).
+    They are shut down through Voila's API, as when a visitor closes the tab.
     """
     known: dict[str, set[int]] = {}
 
     def get(notebook: str) -> Server:
-        if notebook not in _voila_servers:
-            _voila_servers[notebook] = _start_voila(jupyter_home, jupyter_env, notebook)
-        known.setdefault(notebook, {p.pid for p in _voila_servers[notebook].children()})
-        return _voila_servers[notebook]
+        server = voila_server(notebook)
+        known.setdefault(notebook, {p.pid for p in server.children()})
+        return server
 
     yield get
     for notebook, pids in known.items():
-        server = _voila_servers[notebook]
+        server = voila_server(notebook)
         started = [p for p in server.children() if p.pid not in pids]
         server.stop_kernels([i for i in map(kernel_id, started) if i], started)
+
+
+@pytest.fixture(scope="session")
+def laptop_dashboard(browser, voila_server: Callable[[str], Server]) -> Iterator[Callable]:
+    """``laptop_dashboard("draw_digit.ipynb")``: that dashboard open in Voila, 1280 x 720.
+
+    Opened once per session and shared by the checks that only look at it
+    (accessibility, layout on a laptop screen); they must not change it. Only
+    127.0.0.1 is reachable (``page.blocked`` lists what was refused).
+    """
+    pages: dict[str, object] = {}
+
+    def get(name: str):
+        if name not in pages:
+            context = browser.new_context(viewport={"width": 1280, "height": 720})
+            blocked: list[str] = []
+            context.route("**/*", _local_only(blocked))
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            page.blocked = blocked
+            page.goto(voila_server(f"dashboards/{name}").url(), wait_until="domcontentloaded")
+            pages[name] = page
+        return pages[name]
+
+    try:
+        yield get
+    finally:
+        for page in pages.values():
+            page.context.close()

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.deploy  # README step 2 leaves it out: a JupyterHub admin's route
+
 ROOT = Path(__file__).parents[1]
 NOTEBOOK = ROOT / "notebooks" / "05_batched_forward_pass.ipynb"
 

@@ -44,9 +44,9 @@ from tools.notebooks import (
     NOTEBOOKS,
     SOLUTION_TAG,
     calls_check,
-    course_notebooks,
     is_solution,
     replace_folder,
+    run_on_notebooks,
     source,
     tags,
 )
@@ -235,17 +235,12 @@ def main(argv: list[str] | None = None) -> int:
         help="folder of the instructor notebooks (default: notebooks/)",
     )
     args = parser.parse_args(argv)
-    notebooks = course_notebooks(args.notebooks)
-    if not notebooks:
-        print(f"error: no notebooks (*.ipynb) in {args.notebooks}", file=sys.stderr)
-        return 1
-    try:
+
+    def build(notebooks: list[Path]) -> str:
         target = write_student_edition(notebooks, args.outdir)
-    except EditionError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(f"student edition: {len(list(target.glob('*.ipynb')))} notebooks in {target}")
-    return 0
+        return f"student edition: {len(list(target.glob('*.ipynb')))} notebooks in {target}"
+
+    return run_on_notebooks(args.notebooks, build, EditionError)
 
 
 if __name__ == "__main__":

@@ -35,8 +35,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
+
+if TYPE_CHECKING:
+    from tools.grading.discover import Graded
 
 REPO = Path(__file__).resolve().parents[1]
 COLUMNS = ("student", "notebook", "exercise", "points", "max_points", "feedback")
@@ -59,18 +63,14 @@ class Result:
     problem: str = ""
 
 
-def _rows(student: str, notebook: str, graded: list, feedback: str) -> list[dict]:
-    return [
-        dict(
-            student=student,
-            notebook=notebook,
-            exercise=g.name,
-            points=0,
-            max_points=g.points,
-            feedback=feedback,
-        )
-        for g in graded
-    ]
+def _row(student: str, notebook: str, exercise: Graded, points: int, feedback: str) -> dict:
+    """One row of grades.csv: ``exercise`` (a graded exercise) got ``points``."""
+    return {"student": student, "notebook": notebook, "exercise": exercise.name,
+            "points": points, "max_points": exercise.points, "feedback": feedback}  # fmt: skip
+
+
+def _rows(student: str, notebook: str, graded: list[Graded], feedback: str) -> list[dict]:
+    return [_row(student, notebook, g, 0, feedback) for g in graded]
 
 
 def grade_notebook(
@@ -123,16 +123,7 @@ def grade_notebook(
         if message.startswith(("Not yet: your function did not finish", "Could not grade")):
             result.problem = result.problem or f"{student}/{instructor.name} {g.name}: {message}"
         points = g.points if status == "correct" else 0
-        result.rows.append(
-            dict(
-                student=student,
-                notebook=stem,
-                exercise=g.name,
-                points=points,
-                max_points=g.points,
-                feedback=message,
-            )
-        )
+        result.rows.append(_row(student, stem, g, points, message))
     return result
 
 

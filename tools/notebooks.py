@@ -15,7 +15,9 @@ import ast
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -38,6 +40,7 @@ __all__ = [
     "exercise_cells",
     "is_solution",
     "replace_folder",
+    "run_on_notebooks",
     "source",
     "tags",
     "write_notebook",
@@ -157,3 +160,25 @@ def replace_folder(building: Path, target: Path) -> None:
     target.rename(aside / target.name)
     building.rename(target)
     shutil.rmtree(aside)
+
+
+def run_on_notebooks(
+    folder: Path, build: Callable[[list[Path]], str], errors: type[Exception]
+) -> int:
+    """A command's work on the course notebooks of ``folder``; the exit code.
+
+    ``build`` gets the notebooks and returns the line to print when done; an
+    error of type ``errors`` (or no notebook at all) is printed as one line
+    ``error: ...`` on stderr, and the exit code is 1.
+    """
+    notebooks = course_notebooks(folder)
+    if not notebooks:
+        print(f"error: no notebooks (*.ipynb) in {folder}", file=sys.stderr)
+        return 1
+    try:
+        done = build(notebooks)
+    except errors as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(done)
+    return 0

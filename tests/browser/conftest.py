@@ -20,22 +20,13 @@ import secrets
 import shutil
 import subprocess
 import sys
-import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 import psutil
 import pytest
-from processes import (
-    descendants,
-    free_port,
-    running,
-    start_server,
-    stop_process_tree,
-    stop_processes,
-)
+from processes import Server, free_port, kernel_id, running, start_server
 
 from helpers.paths import scratch_dir
 
@@ -123,20 +114,7 @@ def page(browser, blocked_requests: list[str]) -> Iterator:
 
 
 #: The fixtures that give a test a browser page.
-PAGES = ["page", "projector_page", "hanging_page"]
-#: A 1024 x 768 projector at 150% zoom: 683 x 512 CSS pixels, 1.5 device pixels each.
-PROJECTOR = {"viewport": {"width": 683, "height": 512}, "device_scale_factor": 1.5}
-
-
-@pytest.fixture
-def projector_page(browser) -> Iterator:
-    """A page the size of a projector's screen at 150% zoom (only 127.0.0.1 is reachable)."""
-    context = browser.new_context(**PROJECTOR)
-    context.route("**/*", _local_only([]))
-    new_page = context.new_page()
-    new_page.set_default_timeout(30_000)
-    yield new_page
-    context.close()
+PAGES = ["page", "hanging_page"]
 
 
 @pytest.fixture
@@ -215,45 +193,6 @@ def jupyter_env(jupyter_home: Path) -> dict[str, str]:
     return env
 
 
-@dataclass
-class Server:
-    """A running Jupyter server and the processes it started."""
-
-    process: subprocess.Popen
-    port: int
-    token: str
-    seen: dict[int, psutil.Process] = field(default_factory=dict)
-
-    def url(self, path: str = "", query: str = "") -> str:
-        """The address of ``path`` on this server, with the token (and ``query``, if any)."""
-        return f"http://127.0.0.1:{self.port}/{path}?token={self.token}" + (
-            f"&{query}" if query else ""
-        )
-
-    def api(self, method: str, path: str) -> object:
-        """Call the server's REST API; the decoded JSON answer (None when empty)."""
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}/api/{path}",
-            method=method,
-            headers={"Authorization": f"token {self.token}"},
-        )
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            body = answer.read()
-        return json.loads(body) if body else None
-
-    def children(self) -> list[psutil.Process]:
-        """The server's descendant processes now (its kernels); remembered for the teardown."""
-        now = descendants(self.process)
-        self.seen.update({p.pid: p for p in now})
-        return now
-
-    def stop(self) -> None:
-        """Stop the server and everything it started; fail if a process is left running."""
-        processes = stop_process_tree(self.process, known=[*self.seen.values(), *self.children()])
-        left = running([*processes])
-        assert not left, f"processes left running after stopping the server: {left}"
-
-
 def _start(
     command: list[str], cwd: Path, env: dict[str, str], log: Path, port: int
 ) -> subprocess.Popen:
@@ -300,13 +239,27 @@ def lab(browser, lab_server: Server) -> Iterator[Server]:
     for session in lab_server.api("GET", "sessions"):
         if session["id"] not in sessions:
             lab_server.api("DELETE", f"sessions/{session['id']}")
-    for kernel in lab_server.api("GET", "kernels"):
-        if kernel["id"] not in kernels:
-            lab_server.api("DELETE", f"kernels/{kernel['id']}")
-    psutil.wait_procs(started, timeout=15)
-    left = running(started)
-    stop_processes(started)
-    assert not left, f"kernels still running 15 s after their shutdown (now killed): {left}"
+    ids = [k["id"] for k in lab_server.api("GET", "kernels") if k["id"] not in kernels]
+    lab_server.stop_kernels(ids, started)
+
+
+def _start_voila(
+    home: Path, env: dict[str, str], notebook: str, *options: str, template: str = "offline"
+) -> Server:
+    """Voila on ``notebook`` (a path in the copy of notebooks/), as instructors start it."""
+    port, token = free_port(), secrets.token_hex(24)
+    command = [
+        sys.executable, "-m", "voila", notebook,
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        f"--Voila.port={port}",
+        "--Voila.port_retries=0",
+        f"--Voila.token={token}",
+        f"--template={template}",
+        *options,
+    ]  # fmt: skip
+    log = home / f"voila-{port}.log"
+    return Server(_start(command, home / "notebooks", env, log, port), port, token)
 
 
 @pytest.fixture
@@ -314,25 +267,13 @@ def voila(jupyter_home: Path, jupyter_env: dict[str, str]) -> Iterator[Callable[
     """Start Voila on a notebook of the copy: ``voila("dashboards/x.ipynb", *options)``.
 
     The "offline" template is used unless ``template=`` names another. Every
-    Voila server started is stopped after the test, with its kernels.
+    Voila server started is stopped after the test, with its kernels. For a
+    dashboard with the default options, ``shared_voila`` saves the start.
     """
     servers: list[Server] = []
 
     def start(notebook: str, *options: str, template: str = "offline") -> Server:
-        port, token = free_port(), secrets.token_hex(24)
-        command = [
-            sys.executable, "-m", "voila", notebook,
-            "--no-browser",
-            "--Voila.ip=127.0.0.1",
-            f"--Voila.port={port}",
-            "--Voila.port_retries=0",
-            f"--Voila.token={token}",
-            f"--template={template}",
-            *options,
-        ]  # fmt: skip
-        log = jupyter_home / f"voila-{port}.log"
-        process = _start(command, jupyter_home / "notebooks", jupyter_env, log, port)
-        server = Server(process, port, token)
+        server = _start_voila(jupyter_home, jupyter_env, notebook, *options, template=template)
         servers.append(server)
         return server
 
@@ -341,3 +282,76 @@ def voila(jupyter_home: Path, jupyter_env: dict[str, str]) -> Iterator[Callable[
     finally:
         for server in servers:
             server.stop()
+
+
+@pytest.fixture(scope="session")
+def voila_server(
+    jupyter_home: Path, jupyter_env: dict[str, str]
+) -> Iterator[Callable[[str], Server]]:
+    """``voila_server("dashboards/x.ipynb")``: the session's Voila server on that notebook.
+
+    Started on first use with the "offline" template and stopped at the end of the
+    session: starting Voila takes seconds, and the server is not what the tests
+    look at. Every page opened on it gets a new kernel that executes the notebook.
+    """
+    servers: dict[str, Server] = {}
+
+    def get(notebook: str) -> Server:
+        if notebook not in servers:
+            servers[notebook] = _start_voila(jupyter_home, jupyter_env, notebook)
+        return servers[notebook]
+
+    try:
+        yield get
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+@pytest.fixture
+def shared_voila(voila_server: Callable[[str], Server]) -> Iterator[Callable[[str], Server]]:
+    """:func:`voila_server` for one test: the kernels its pages started are shut down after it.
+
+    They are shut down through Voila's API, as when a visitor closes the tab.
+    """
+    known: dict[str, set[int]] = {}
+
+    def get(notebook: str) -> Server:
+        server = voila_server(notebook)
+        known.setdefault(notebook, {p.pid for p in server.children()})
+        return server
+
+    yield get
+    for notebook, pids in known.items():
+        server = voila_server(notebook)
+        started = [p for p in server.children() if p.pid not in pids]
+        server.stop_kernels([i for i in map(kernel_id, started) if i], started)
+
+
+@pytest.fixture(scope="session")
+def laptop_dashboard(browser, voila_server: Callable[[str], Server]) -> Iterator[Callable]:
+    """``laptop_dashboard("draw_digit.ipynb")``: that dashboard open in Voila, 1280 x 720.
+
+    Opened once per session and shared by the checks that only look at it
+    (accessibility, layout on a laptop screen); they must not change it. Only
+    127.0.0.1 is reachable (``page.blocked`` lists what was refused).
+    """
+    pages: dict[str, object] = {}
+
+    def get(name: str):
+        if name not in pages:
+            context = browser.new_context(viewport={"width": 1280, "height": 720})
+            blocked: list[str] = []
+            context.route("**/*", _local_only(blocked))
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            page.blocked = blocked
+            page.goto(voila_server(f"dashboards/{name}").url(), wait_until="domcontentloaded")
+            pages[name] = page
+        return pages[name]
+
+    try:
+        yield get
+    finally:
+        for page in pages.values():
+            page.context.close()

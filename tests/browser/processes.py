@@ -3,16 +3,22 @@
 JupyterLab and Voila start each kernel in a new session (see
 ``jupyter_client.launcher``), so stopping the server's process group is not
 enough: we remember the server's descendants while it runs and stop each of
-them by PID.
+them by PID. :class:`Server` is a running Jupyter server: its addresses, its
+REST API, and shutting down its kernels.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
@@ -119,3 +125,71 @@ def _name(proc: psutil.Process) -> str:
         return " ".join(proc.cmdline()[:3])
     except psutil.Error:
         return "?"
+
+
+#: A kernel's id, in the connection file on its command line (``kernel-<id>.json``).
+_KERNEL_ID = re.compile(r"kernel-([0-9a-f-]{36})\.json")
+
+
+def kernel_id(process: psutil.Process) -> str | None:
+    """The id of the kernel ``process`` runs (None if it is not a kernel or has ended)."""
+    try:
+        found = _KERNEL_ID.search(" ".join(process.cmdline()))
+    except psutil.NoSuchProcess:
+        return None
+    return found.group(1) if found else None
+
+
+@dataclass
+class Server:
+    """A running Jupyter server and the processes it started."""
+
+    process: subprocess.Popen
+    port: int
+    token: str
+    seen: dict[int, psutil.Process] = field(default_factory=dict)
+
+    def url(self, path: str = "", query: str = "") -> str:
+        """The address of ``path`` on this server, with the token (and ``query``, if any)."""
+        return f"http://127.0.0.1:{self.port}/{path}?token={self.token}" + (
+            f"&{query}" if query else ""
+        )
+
+    def api(self, method: str, path: str) -> object:
+        """Call the server's REST API; the decoded JSON answer (None when empty)."""
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/api/{path}",
+            method=method,
+            headers={"Authorization": f"token {self.token}"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            body = answer.read()
+        return json.loads(body) if body else None
+
+    def children(self) -> list[psutil.Process]:
+        """The server's descendant processes now (its kernels); remembered for the teardown."""
+        now = descendants(self.process)
+        self.seen.update({p.pid: p for p in now})
+        return now
+
+    def stop(self) -> None:
+        """Stop the server and everything it started; fail if a process is left running."""
+        processes = stop_process_tree(self.process, known=[*self.seen.values(), *self.children()])
+        left = running([*processes])
+        assert not left, f"processes left running after stopping the server: {left}"
+
+    def stop_kernels(self, ids: list[str], processes: list[psutil.Process]) -> None:
+        """Shut the kernels ``ids`` down through the API (404, already gone, is fine).
+
+        Fails if one of their ``processes`` still runs 15 s later (it is then killed).
+        """
+        for kernel in ids:
+            try:
+                self.api("DELETE", f"kernels/{kernel}")
+            except urllib.error.HTTPError as error:
+                if error.code != 404:
+                    raise
+        psutil.wait_procs(processes, timeout=15)
+        left = running(processes)
+        stop_processes(processes)
+        assert not left, f"kernels still running 15 s after their shutdown (now killed): {left}"

@@ -18,8 +18,8 @@ def model():
     return load_mlp(REFERENCE_WEIGHTS)
 
 
-def test_draw_digit_dashboard_in_voila(voila, page, model):
-    widget = open_dashboard(voila, page, "draw_digit.ipynb", "draw-digit")
+def test_draw_digit_dashboard_in_voila(shared_voila, page, model):
+    widget = open_dashboard(shared_voila, page, "draw_digit.ipynb", "draw-digit")
     latencies = drive_draw_digit(widget, model)
     print(f"end of stroke to answer on screen (Voila): {latencies} ms")
 

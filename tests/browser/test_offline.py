@@ -18,20 +18,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 READY_MS = 60_000
 
 
-def test_dashboard_is_ready_while_outside_requests_hang(voila, hanging_page):
-    server = voila("dashboards/draw_digit.ipynb")
+def test_dashboard_is_ready_while_outside_requests_hang(shared_voila, hanging_page):
+    server = shared_voila("dashboards/draw_digit.ipynb")
     hanging_page.goto(server.url(), wait_until="load", timeout=READY_MS)
     expect(hanging_page.locator(".draw-digit-canvas")).to_be_visible(timeout=READY_MS)
     assert hanging_page.hung == [], f"the page asked outside hosts: {hanging_page.hung}"
 
 
-def test_folder_listing_is_ready_while_outside_requests_hang(voila, hanging_page):
-    server = voila("dashboards/")
+def test_folder_listing_is_ready_while_outside_requests_hang(shared_voila, hanging_page):
+    server = shared_voila("dashboards/")
     hanging_page.goto(server.url(), wait_until="load", timeout=READY_MS)
     expect(hanging_page.get_by_text("draw_digit.ipynb", exact=True)).to_be_visible()
     assert hanging_page.hung == [], f"the page asked outside hosts: {hanging_page.hung}"
 
 
+@pytest.mark.deploy  # Voila's own behaviour, 15 s of waiting: not on every run
 def test_voila_default_template_would_hang(voila, hanging_page):
     """The trap the offline template avoids, shown with Voila's own template: this can fail."""
     server = voila("dashboards/draw_digit.ipynb", template="lab")

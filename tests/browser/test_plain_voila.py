@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import expect
 from processes import free_port, running, start_server, stop_process_tree
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.browser, pytest.mark.deploy, pytest.mark.timeout(300)]
 
 REPO = Path(__file__).resolve().parents[2]
 READY_MS = 60_000

@@ -19,6 +19,7 @@ SCREENS = {
     "projector 683x512": {"viewport": {"width": 683, "height": 512}, "device_scale_factor": 1.5},
     "laptop 1280x720": {"viewport": {"width": 1280, "height": 720}},
 }
+LAPTOP = "laptop 1280x720"  # the page conftest's laptop_dashboard shares
 #: dashboard: (the widget's CSS class, the selectors of what must be on the first screen)
 DASHBOARDS = {
     "draw_digit.ipynb": (
@@ -50,6 +51,11 @@ DASHBOARDS = {
         [".covariance-explorer-image", ".covariance-explorer-readout", "input[type=range]"],
     ),
 }
+#: dashboard: (selector, the text it must show once the dashboard has computed its answer)
+ANSWERS = {
+    "draw_digit.ipynb": (".draw-digit-prediction", "Prediction"),
+    "prediction_explorer.ipynb": (".digit-explorer-prediction", "predicted"),
+}
 #: Given a selector: the boxes of its elements that are not entirely in the window.
 OUTSIDE = """selector => [...document.querySelectorAll(selector)].map(el => {
     const r = el.getBoundingClientRect();
@@ -67,18 +73,26 @@ def _local_only(route) -> None:
 
 @pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("dashboard", DASHBOARDS)
-def test_main_output_is_on_the_first_screen(voila, browser, dashboard, screen):
+def test_main_output_is_on_the_first_screen(
+    shared_voila, laptop_dashboard, browser, dashboard, screen
+):
     widget_class, selectors = DASHBOARDS[dashboard]
-    server = voila(f"dashboards/{dashboard}")
-    context = browser.new_context(**SCREENS[screen])
-    context.route("**/*", _local_only)
-    page = context.new_page()
+    context = None
+    if screen == LAPTOP:
+        page = laptop_dashboard(dashboard)  # also test_accessibility's: neither changes it
+        assert page.viewport_size == SCREENS[LAPTOP]["viewport"]
+    else:
+        context = browser.new_context(**SCREENS[screen])
+        context.route("**/*", _local_only)
+        page = context.new_page()
+        page.goto(shared_voila(f"dashboards/{dashboard}").url(), wait_until="domcontentloaded")
     try:
-        page.goto(server.url(), wait_until="domcontentloaded")
         widget = page.locator(f".{widget_class}")
         expect(widget).to_be_visible(timeout=60_000)
         if dashboard == "draw_digit.ipynb":
             expect(widget.locator(".draw-digit-class")).to_have_count(10)
+        if dashboard in ANSWERS:
+            expect(widget.locator(ANSWERS[dashboard][0])).to_contain_text(ANSWERS[dashboard][1])
         page.wait_for_timeout(500)  # let the layout settle (images decoded, fonts applied)
         assert page.evaluate("window.scrollY") == 0
         for selector in selectors:
@@ -87,4 +101,5 @@ def test_main_output_is_on_the_first_screen(voila, browser, dashboard, screen):
             size = page.viewport_size
             assert not outside, f"{dashboard}: {selector} outside the {size} window: {outside}"
     finally:
-        context.close()
+        if context is not None:
+            context.close()

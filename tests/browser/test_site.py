@@ -25,7 +25,7 @@ import pytest
 
 from tools.site import WIDGET_MIME, _binder_url, build, warnings_file
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.deploy]  # README step 2 leaves it out
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb")) + sorted(

@@ -35,23 +35,26 @@ def open_dashboard(voila, page, name: str, widget: str) -> Locator:
     return shown
 
 
-def test_digit_explorer_dashboard(voila, page):
-    explorer = open_dashboard(voila, page, "digit_explorer.ipynb", "digit-explorer")
+def test_digit_explorer_dashboard(shared_voila, page):
+    explorer = open_dashboard(shared_voila, page, "digit_explorer.ipynb", "digit-explorer")
     drive_digit_explorer(explorer, labels=load_sample()[1])
 
 
-def test_covariance_explorer_dashboard(voila, page):
-    explorer = open_dashboard(voila, page, "covariance_explorer.ipynb", "covariance-explorer")
+def test_covariance_explorer_dashboard(shared_voila, page):
+    explorer = open_dashboard(
+        shared_voila, page, "covariance_explorer.ipynb", "covariance-explorer"
+    )
     seconds = drive_covariance_explorer(explorer)
     print(f"covariance explorer, key press to new read-out: {1000 * seconds:.0f} ms")
 
 
-def test_prediction_explorer_dashboard(voila, page):
-    explorer = open_dashboard(voila, page, "prediction_explorer.ipynb", "digit-explorer")
+def test_prediction_explorer_dashboard(shared_voila, page):
+    explorer = open_dashboard(shared_voila, page, "prediction_explorer.ipynb", "digit-explorer")
     drive_prediction(explorer)
     drive_digit_explorer(explorer, labels=load_sample()[1])
 
 
+@pytest.mark.deploy  # the README's Voila options for live demos; 20 s of waiting
 def test_culling_stops_the_kernel_of_a_closed_dashboard(voila, page):
     server = voila("dashboards/digit_explorer.ipynb", *CULLING)
     page.goto(server.url(), wait_until="domcontentloaded")
@@ -65,36 +68,8 @@ def test_culling_stops_the_kernel_of_a_closed_dashboard(voila, page):
     assert not alive, f"the kernel of the closed page is still running {3 * IDLE_S} s later"
 
 
-def test_voila_on_the_folder_lists_every_dashboard(voila, page):
-    server = voila("dashboards/")
+def test_voila_on_the_folder_lists_every_dashboard(shared_voila, page):
+    server = shared_voila("dashboards/")
     page.goto(server.url(), wait_until="domcontentloaded")
     for dashboard in sorted(DASHBOARDS.glob("*.ipynb")):
         expect(page.get_by_text(dashboard.name, exact=True)).to_be_visible()
-
-
-def expect_on_first_screen(page, *parts: Locator) -> None:
-    """Each part is entirely inside the window, the page not scrolled."""
-    size = page.viewport_size
-    assert page.evaluate("window.scrollY") == 0
-    for part in parts:
-        expect(part).to_be_visible()
-        box = part.bounding_box()
-        inside = box["x"] >= 0 and box["y"] >= 0
-        inside &= box["x"] + box["width"] <= size["width"]
-        inside &= box["y"] + box["height"] <= size["height"]
-        assert inside, f"{part} at {box} is not inside the {size} window"
-
-
-def test_prediction_dashboard_fits_a_projector(voila, projector_page):
-    explorer = open_dashboard(voila, projector_page, "prediction_explorer.ipynb", "digit-explorer")
-    expect(explorer.locator(".digit-explorer-prediction")).to_contain_text("predicted")
-    parts = [".digit-explorer-image", ".digit-explorer-probabilities", ".digit-explorer-prediction"]
-    expect_on_first_screen(projector_page, *[explorer.locator(p) for p in parts])
-    expect_on_first_screen(projector_page, explorer.get_by_role("slider", name="index"))
-
-
-def test_drawing_dashboard_fits_a_projector(voila, projector_page):
-    widget = open_dashboard(voila, projector_page, "draw_digit.ipynb", "draw-digit")
-    expect(widget.locator(".draw-digit-prediction")).to_contain_text("Prediction")
-    parts = [".draw-digit-canvas", ".draw-digit-pixels", ".draw-digit-prediction"]
-    expect_on_first_screen(projector_page, *[widget.locator(p) for p in parts])

@@ -45,7 +45,7 @@ import nbformat
 from helpers.check import verdict
 from tools.editions import EditionError, stub
 from tools.grading.discover import Graded, graded_exercises
-from tools.notebooks import course_notebooks, is_solution, source
+from tools.notebooks import is_solution, run_on_notebooks, source
 
 REPO = Path(__file__).resolve().parents[2]
 MARK = ".course-nbgrader"  # marks a course folder this tool made
@@ -206,15 +206,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--notebooks", type=Path, default=REPO / "notebooks")
     args = parser.parse_args(argv)
     seed = secrets.randbits(32) if args.seed is None else args.seed
-    try:
-        assignments = write_course(
-            args.course, course_notebooks(args.notebooks), seed, args.timeout
-        )
-    except EditionError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(f"nbgrader course in {args.course}: assignments {', '.join(assignments)}")
-    return 0
+
+    def build(notebooks: list[Path]) -> str:
+        assignments = write_course(args.course, notebooks, seed, args.timeout)
+        return f"nbgrader course in {args.course}: assignments {', '.join(assignments)}"
+
+    return run_on_notebooks(args.notebooks, build, EditionError)
 
 
 if __name__ == "__main__":

@@ -134,8 +134,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     sample_acc = accuracy(model, train_images[held_out], train_labels[held_out])
     print(f"trained in {seconds:.0f} s; test accuracy {test_acc:.4f}, sample {sample_acc:.4f}")
     save_mlp(
-        args.out,
-        model,
+        args.out, model, test_accuracy=test_acc, sample_accuracy=sample_acc,
+        training_seconds=round(seconds, 1),
+        command="python -m tools.train " + " ".join(sys.argv[1:] if argv is None else argv),
         trained_on=(
             "official MNIST training set (60,000) minus the 5,000 digits of the bundled "
             "sample (helpers.data.sample_indices): 55,000 digits"
@@ -145,10 +146,6 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"lr {args.lr} cosine-decayed to 0, weight decay {args.weight_decay}, "
             f"random shifts up to {args.max_shift} px, seed {args.seed}"
         ),
-        command="python -m tools.train " + " ".join(sys.argv[1:] if argv is None else argv),
-        test_accuracy=test_acc,
-        sample_accuracy=sample_acc,
-        training_seconds=round(seconds, 1),
     )
     print(f"saved {args.out}")
 

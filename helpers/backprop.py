@@ -18,11 +18,10 @@ __all__ = ["cross_entropy", "gradients"]
 
 
 def cross_entropy(probs: np.ndarray, labels: np.ndarray) -> float:
-    """Mean of ``-log(probability of the true class)`` over the rows of ``probs``.
+    """Mean of ``-log(probability of the true class)`` over the rows of ``probs`` (N, classes).
 
-    ``probs`` (N, n_classes) are probabilities (rows summing to 1), ``labels`` (N,)
-    the true classes. 0 for certain, correct predictions; ``log(n_classes)`` for
-    uniform guessing; a probability of 0 counts as the smallest positive float.
+    0 for certain, correct predictions; ``log(n_classes)`` for uniform guessing; a
+    probability of 0 counts as the smallest positive float.
     """
     probs = _check_probabilities(probs)
     return _cross_entropy(probs, _check_labels(labels, len(probs), n_classes=probs.shape[1]))
@@ -31,52 +30,25 @@ def cross_entropy(probs: np.ndarray, labels: np.ndarray) -> float:
 def gradients(
     model: MLP, images: np.ndarray, labels: np.ndarray
 ) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
-    """Mean cross-entropy of a batch and its gradients, by backpropagation.
+    """Mean cross-entropy of a batch and its gradients, shaped like the weights and biases.
 
-    Parameters
-    ----------
-    model : MLP
-        A network with 784 inputs.
-    images : array of shape (N, 28, 28) or (N, 784)
-        uint8 pixels or floats in [0, 1].
-    labels : int array of shape (N,)
-
-    Returns
-    -------
-    loss : float
-    grad_w, grad_b : lists of float32 arrays
-        Shaped like ``model.weights`` and ``model.biases``.
-
-    Examples
-    --------
-    >>> model = MLP.initialized([784, 16, 10], seed=0)
-    >>> loss, grad_w, grad_b = gradients(model, np.zeros((2, 784), np.float32), [3, 7])
-    >>> [g.shape for g in grad_w], [g.shape for g in grad_b]
-    ([(16, 784), (10, 16)], [(16,), (10,)])
+    ``images`` (N, 28, 28) or (N, 784) are uint8 pixels or floats in [0, 1]; returns
+    ``loss, grad_w, grad_b`` (the gradients float32, one per layer).
     """
     X = _to_unit_float(check_images(images).reshape(-1, 784))
-    return _backprop(model, X, _check_labels(labels, len(X), n_classes=model.layer_sizes[-1]))
-
-
-def _backprop(
-    model: MLP, X: np.ndarray, labels: np.ndarray
-) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
-    """:func:`gradients` of checked float32 rows ``X`` (N, 784) and int labels, unchecked."""
-    n = len(X)
+    labels = _check_labels(labels, len(X), n_classes=model.layer_sizes[-1])
     probs, hidden = model._forward_rows(X)
-    loss = _cross_entropy(probs, labels)
     delta = probs.copy()  # gradient at the logits: (P - Y) / N
-    delta[np.arange(n), labels] -= 1
-    delta /= n
+    delta[np.arange(len(X)), labels] -= 1
+    delta /= len(X)
     inputs = [X, *hidden]  # what each layer received
     grad_w, grad_b = [], []
     for i in reversed(range(len(model.weights))):
-        grad_w.append(delta.T @ inputs[i])
-        grad_b.append(delta.sum(axis=0))
-        if i > 0:
-            delta = delta @ model.weights[i]
-            delta *= hidden[i - 1] > 0  # ReLU passes the gradient only where it was active
-    return loss, grad_w[::-1], grad_b[::-1]
+        grad_w.insert(0, delta.T @ inputs[i])
+        grad_b.insert(0, delta.sum(axis=0))
+        if i > 0:  # ReLU passes the gradient only where it was active
+            delta = (delta @ model.weights[i]) * (inputs[i] > 0)
+    return _cross_entropy(probs, labels), grad_w, grad_b
 
 
 def _cross_entropy(probs: np.ndarray, labels: np.ndarray) -> float:

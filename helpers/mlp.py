@@ -1,8 +1,7 @@
 """A multi-layer perceptron in numpy: ReLU hidden layers, a softmax output (notebooks 04 and 05).
 
 For a batch stored as rows, layer ``i`` computes ``A_i = f(A_{i-1} @ W_i.T + b_i)``
-with ``W_i`` of shape ``(size_i, size_{i-1})``; :func:`save_mlp` and :func:`load_mlp`
-keep the weights in HDF5.
+with ``W_i`` of shape ``(size_i, size_{i-1})``.
 """
 
 from __future__ import annotations
@@ -24,10 +23,6 @@ from helpers.validation import (
 
 __all__ = ["MLP", "load_mlp", "relu", "save_mlp", "softmax"]
 
-_INPUT_SCALING = "uint8 pixels are divided by 255 (to [0, 1]); float inputs must be in [0, 1]"
-#: Attributes that :func:`save_mlp` writes itself; metadata may not use these names.
-_RESERVED = ("layer_sizes", "activations", "input_scaling", "created")
-
 
 def relu(z: np.ndarray) -> np.ndarray:
     """The rectified linear unit ``max(z, 0)``, elementwise."""
@@ -44,23 +39,12 @@ def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
 class MLP:
     """A fully connected network: ReLU on hidden layers, softmax on the output.
 
-    Parameters
-    ----------
-    weights : sequence of 2-D arrays
-        ``weights[i]`` has shape ``(size_{i+1}, size_i)`` (``W @ x``); copied as float32.
-    biases : sequence of 1-D arrays
-        ``biases[i]`` has shape ``(size_{i+1},)``; copied as float32.
-    metadata : dict, optional
-        Free-form information, e.g. where the weights came from.
-
-    ``layer_sizes`` lists the inputs, then each layer's size (``[784, 200, 100, 10]``);
-    ``activations`` is ``["relu", ..., "softmax"]``; ``n_parameters`` counts them all.
+    ``weights[i]`` has shape ``(size_{i+1}, size_i)`` and ``biases[i]`` ``(size_{i+1},)``;
+    both are copied as float32. ``metadata`` is free-form, e.g. where the weights came from.
     """
 
     def __init__(
-        self,
-        weights: Sequence[np.ndarray],
-        biases: Sequence[np.ndarray],
+        self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
         metadata: dict | None = None,
     ) -> None:
         if len(weights) != len(biases) or len(weights) == 0:
@@ -70,21 +54,19 @@ class MLP:
             )
         self.weights = [_as_real(w, f"W{i}").astype(np.float32) for i, w in enumerate(weights, 1)]
         self.biases = [_as_real(b, f"b{i}").astype(np.float32) for i, b in enumerate(biases, 1)]
-        n_in = None
         for i, (W, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
             if W.ndim != 2 or b.shape != W.shape[:1]:
                 raise ValueError(
                     f"W{i} must be 2-D (outputs, inputs) and b{i} (outputs,), "
                     f"got shapes {W.shape} and {b.shape}"
                 )
-            if n_in not in (None, W.shape[1]):
+            if i > 1 and W.shape[1] != len(self.weights[i - 2]):
                 raise ValueError(
                     f"shapes do not chain: W{i} {W.shape} expects {W.shape[1]} "
-                    f"inputs but layer {i - 1} has {n_in} outputs"
+                    f"inputs but layer {i - 1} has {len(self.weights[i - 2])} outputs"
                 )
             if not (np.isfinite(W).all() and np.isfinite(b).all()):
                 raise ValueError(f"W{i} or b{i} holds NaN or inf; every weight must be finite")
-            n_in = len(W)
         self.metadata = dict(metadata or {})
 
     @classmethod
@@ -100,6 +82,7 @@ class MLP:
 
     @property
     def layer_sizes(self) -> list[int]:
+        """The number of inputs, then each layer's size, e.g. ``[784, 200, 100, 10]``."""
         return [self.weights[0].shape[1]] + [len(w) for w in self.weights]
 
     @property
@@ -118,22 +101,26 @@ class MLP:
     ) -> np.ndarray | tuple[np.ndarray, list[np.ndarray]]:
         """The class probabilities (float32, each row summing to 1) of one input or a batch.
 
-        Parameters
-        ----------
-        X : array
-            One input (n_inputs,) or (h, w), or a batch (N, n_inputs) or (N, h, w), with
-            h * w = n_inputs; uint8 pixels 0-255 or floats in [0, 1].
-        return_hidden : bool, default False
-            Also return the list of the hidden layers' activations, (N, size_i) each.
-        block_rows : int, optional
-            Push the rows through in blocks of this many, so that the memory is one
-            block's (notebook 05); by default the whole batch at once.
+        ``X`` is one input (n_inputs,) or (h, w), or a batch (N, n_inputs) or (N, h, w), of
+        uint8 pixels or floats in [0, 1]. ``return_hidden=True`` also returns the hidden
+        layers' activations; ``block_rows`` pushes the rows through in blocks of that many,
+        so that the memory is one block's (notebook 05).
         """
-        rows, single = self._as_rows(X)
+        X = _check_pixels(X, name="X")
+        n_in = self.layer_sizes[0]
+        single = X.ndim == 1 or (X.ndim == 2 and X.shape[1] != n_in)  # e.g. (784,), (28, 28)
+        if X.ndim not in (1, 2, 3) or int(np.prod(X.shape if single else X.shape[1:])) != n_in:
+            raise ValueError(
+                f"X must have shape ({n_in},), (N, {n_in}), (height, width) or (N, height, "
+                f"width) with height * width = {n_in}; got shape {X.shape}"
+            )
+        if len(X) == 0:
+            raise ValueError("X is an empty batch (N = 0); give at least one input")
+        rows = X.reshape(-1, n_in)
         step = len(rows) if block_rows is None else _check_positive_int(block_rows, "block_rows")
         if step >= len(rows):
             probs, hidden = self._forward_rows(rows)
-        else:
+        else:  # each block's results are written into arrays made once
             probs = np.empty((len(rows), self.layer_sizes[-1]), dtype=np.float32)
             sizes = self.layer_sizes[1:-1] if return_hidden else []
             hidden = [np.empty((len(rows), n), dtype=np.float32) for n in sizes]
@@ -154,23 +141,6 @@ class MLP:
             hidden.append(a)
         return softmax(a @ self.weights[-1].T + self.biases[-1], axis=1), hidden
 
-    def _as_rows(self, X: np.ndarray) -> tuple[np.ndarray, bool]:
-        """Checked ``X`` as (N, n_inputs) rows, and whether it was a single input."""
-        X = _check_pixels(X, name="X")
-        n_in = self.layer_sizes[0]
-        if X.ndim in (2, 3) and int(np.prod(X.shape[1:])) == n_in:  # (N, 784) or (N, 28, 28)
-            rows, single = X.reshape(len(X), n_in), False
-        elif X.ndim in (1, 2) and X.size == n_in:  # (784,) or one image, e.g. (28, 28)
-            rows, single = X.reshape(1, n_in), True
-        else:
-            raise ValueError(
-                f"X must have shape ({n_in},), (N, {n_in}), (height, width) or (N, height, "
-                f"width) with height * width = {n_in}; got shape {X.shape}"
-            )
-        if len(rows) == 0:
-            raise ValueError("X is an empty batch (N = 0); give at least one input")
-        return rows, single
-
     def predict(self, X: np.ndarray) -> np.ndarray:
         """The most probable class of each input (int64), or one int64 for one input."""
         return np.argmax(self.forward(X), axis=-1).astype(np.int64)
@@ -181,35 +151,36 @@ def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Pa
 
     Datasets ``W1, b1, W2, ...``; root attributes ``layer_sizes``, ``activations``,
     ``input_scaling``, ``created`` and the ``metadata`` (str, numbers or lists of them,
-    e.g. ``test_accuracy=0.98``; the names in :data:`_RESERVED` are refused).
+    e.g. ``test_accuracy=0.98``), which may not reuse the first four names.
     """
     from helpers.h5 import write_arrays  # only saving and loading need h5py
 
     if not isinstance(model, MLP):
         raise TypeError(f"model must be an MLP, got {type(model).__name__}")
-    clashes = sorted(set(metadata) & set(_RESERVED))
+    attrs = {
+        "layer_sizes": np.array(model.layer_sizes, dtype=np.int64),
+        "activations": model.activations,
+        "input_scaling": "uint8 pixels are divided by 255 (to [0, 1]); float inputs must be "
+        "in [0, 1]",
+        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    }
+    clashes = sorted(set(metadata) & set(attrs))
     if clashes:
         raise ValueError(
             f"metadata may not set {', '.join(clashes)}: save_mlp writes these itself "
-            f"(reserved: {', '.join(_RESERVED)})"
+            f"(reserved: {', '.join(attrs)})"
         )
     arrays = {}
     for i, (w, b) in enumerate(zip(model.weights, model.biases, strict=True), start=1):
         arrays[f"W{i}"], arrays[f"b{i}"] = w, b
-    attrs = {
-        "layer_sizes": np.array(model.layer_sizes, dtype=np.int64),
-        "activations": model.activations,
-        "input_scaling": _INPUT_SCALING,
-        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-    } | {k: v for k, v in metadata.items() if v is not None}
+    attrs |= {k: v for k, v in metadata.items() if v is not None}
     return write_arrays(path, arrays, attrs={"/": attrs})
 
 
 def load_mlp(path: str | os.PathLike[str]) -> MLP:
     """Read a network written by :func:`save_mlp`; ``model.metadata`` holds the file's attributes.
 
-    Raises FileNotFoundError if there is no such file, OSError if it is not HDF5, is
-    damaged, or does not hold a network's weights (the message names the file).
+    OSError (FileNotFoundError if missing), naming the file, if it is not such a file.
     """
     import h5py
 
@@ -228,10 +199,9 @@ def load_mlp(path: str | os.PathLike[str]) -> MLP:
         if missing:
             raise ValueError(f"missing dataset(s) {', '.join(missing)}")
         model = MLP([arrays[n] for n in names[::2]], [arrays[n] for n in names[1::2]], attrs)
-        if model.layer_sizes != sizes:
-            raise ValueError(f"layer_sizes is {sizes} but the datasets give {model.layer_sizes}")
-        if attrs.get("activations", model.activations) != model.activations:
-            raise ValueError(f"activations are {attrs['activations']}, not {model.activations}")
+        for key in ("layer_sizes", "activations"):
+            if attrs.get(key, getattr(model, key)) != getattr(model, key):
+                raise ValueError(f"{key} are {attrs[key]}, not the weights' {getattr(model, key)}")
     except (TypeError, ValueError) as error:
         raise OSError(f"{path} is not a network's weights file: {error}") from None
     return model

@@ -8,15 +8,9 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
-from helpers.backprop import _backprop, cross_entropy
+from helpers.backprop import cross_entropy, gradients
 from helpers.mlp import MLP
-from helpers.validation import (
-    _check_labels,
-    _check_positive_int,
-    _to_unit_float,
-    check_images,
-    check_number,
-)
+from helpers.validation import _check_labels, _check_positive_int, check_images, check_number
 
 __all__ = ["Adam", "accuracy", "train"]
 
@@ -24,29 +18,19 @@ __all__ = ["Adam", "accuracy", "train"]
 class Adam:
     """The Adam optimizer: steps scaled by running averages of the gradients and their squares.
 
-    For each parameter ``p`` with gradient ``g``, step ``t`` (from 1) does::
+    Step ``t`` (from 1) of each parameter ``p`` with gradient ``g``::
 
         m = beta1 * m + (1 - beta1) * g
         v = beta2 * v + (1 - beta2) * g * g
         p -= lr * sqrt(1 - beta2**t) / (1 - beta1**t) * m / (sqrt(v) + eps)
 
-    Parameters
-    ----------
-    params : list of float arrays
-        Updated in place by :meth:`step`, e.g. ``model.weights + model.biases``.
-    lr : float or callable
-        The learning rate (> 0), or a function of the step number (0, 1, ...) giving it.
-    beta1, beta2, eps : float
-        The decays of the averages, in [0, 1); what keeps the division finite.
+    ``params`` (e.g. ``model.weights + model.biases``) are updated in place by :meth:`step`;
+    ``lr`` is a number > 0 or a function of the step number (0, 1, ...) giving it.
     """
 
     def __init__(
-        self,
-        params: Sequence[np.ndarray],
-        lr: float | Callable[[int], float] = 1e-3,
-        beta1: float = 0.9,
-        beta2: float = 0.999,
-        eps: float = 1e-8,
+        self, params: Sequence[np.ndarray], lr: float | Callable[[int], float] = 1e-3,
+        beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
     ) -> None:
         if not isinstance(params, list | tuple) or not all(
             isinstance(p, np.ndarray) and p.dtype.kind == "f" for p in params
@@ -59,7 +43,7 @@ class Adam:
         self.lr = lr if callable(lr) else check_number(lr, "lr", low=0, low_inclusive=False)
         self.beta1 = check_number(beta1, "beta1", low=0, high=1)
         self.beta2 = check_number(beta2, "beta2", low=0, high=1)
-        if self.beta1 == 1 or self.beta2 == 1:
+        if 1 in (self.beta1, self.beta2):
             raise ValueError("beta1 and beta2 must be below 1")
         self.eps = check_number(eps, "eps", low=0, low_inclusive=False)
         self.m = [np.zeros_like(p) for p in self.params]
@@ -90,59 +74,31 @@ def accuracy(model: MLP, images: np.ndarray, labels: np.ndarray) -> float:
 
 
 def train(
-    model: MLP,
-    images: np.ndarray,
-    labels: np.ndarray,
-    *,
-    epochs: int,
-    batch_size: int = 128,
-    lr: float | Callable[[int], float] = 1e-3,
-    optimizer: Callable[..., Adam] = Adam,
+    model: MLP, images: np.ndarray, labels: np.ndarray, *, epochs: int, batch_size: int = 128,
+    lr: float | Callable[[int], float] = 1e-3, optimizer: Callable[..., Adam] = Adam,
     transform: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
-    held_out: tuple[np.ndarray, np.ndarray] | None = None,
-    seed: int = 0,
-    progress: bool = True,
+    held_out: tuple[np.ndarray, np.ndarray] | None = None, seed: int = 0, progress: bool = True,
 ) -> tuple[MLP, dict[str, list[float]]]:
     """Train a copy of ``model`` by mini-batch gradient descent on the mean cross-entropy.
 
-    Parameters
-    ----------
-    model : MLP
-        The start, e.g. ``MLP.initialized(sizes, seed)``; it is not changed.
-    images, labels : arrays (N, 28, 28) or (N, 784), and (N,)
-        The training digits (uint8, or floats in [0, 1]) and their classes.
-    epochs, batch_size : int
-        Passes over the data, each in a new random order; images per step.
-    lr : float or callable
-        The learning rate, or a function of the step number giving it.
-    optimizer : callable, default Adam
-        ``optimizer(params, lr=lr)``, whose ``step(grads)`` updates the parameters.
-    transform : callable, optional
-        ``transform(batch, rng)`` returns a changed copy of a batch (augmentation).
-    held_out : (images, labels), optional
-        Record the loss and accuracy on the training digits and on these every epoch.
-    seed, progress : int, bool
-        Seeds the order of the digits (and ``transform``'s generator); show a progress bar.
-
-    Returns
-    -------
-    model : MLP
-    history : dict of lists
-        ``"batch_loss"`` (every step); with ``held_out`` also ``"train_loss"``,
-        ``"train_accuracy"``, ``"held_out_loss"``, ``"held_out_accuracy"`` (every epoch).
+    Each epoch visits the (N, 28, 28) or (N, 784) ``images`` in a new random order
+    (seeded by ``seed``), ``batch_size`` at a time. ``optimizer(params, lr=lr)`` makes
+    the steps; ``transform(batch, rng)``, if given, returns a changed copy of each batch
+    (augmentation). Returns the trained model and a history: ``"batch_loss"`` (every
+    step) and, with ``held_out=(images, labels)``, the loss and accuracy on the training
+    digits and on these after every epoch (``"train_loss"``, ``"train_accuracy"``,
+    ``"held_out_loss"``, ``"held_out_accuracy"``).
     """
     n_classes = model.layer_sizes[-1]
     images = check_images(images)
     labels = _check_labels(labels, len(images), n_classes=n_classes)
     epochs = _check_positive_int(epochs, "epochs")
     batch_size = _check_positive_int(batch_size, "batch_size")
-    evaluated = [("train", images, labels)]
+    evaluated = {}  # what the history records after each epoch
     if held_out is not None:
-        held_images = check_images(held_out[0], name="held-out images")
-        held_labels = _check_labels(
-            held_out[1], len(held_images), n_classes=n_classes, name="held-out labels"
-        )
-        evaluated.append(("held_out", held_images, held_labels))
+        x = check_images(held_out[0], name="held-out images")
+        y = _check_labels(held_out[1], len(x), n_classes=n_classes, name="held-out labels")
+        evaluated = {"train": (images, labels), "held_out": (x, y)}
     model = MLP(model.weights, model.biases)  # a copy, trained in place
     opt = optimizer(model.weights + model.biases, lr=lr)
     rng = np.random.default_rng(seed)
@@ -154,9 +110,8 @@ def train(
             for start in range(0, len(labels), batch_size):
                 idx = order[start : start + batch_size]
                 batch = images[idx] if transform is None else transform(images[idx], rng)
-                X = _to_unit_float(batch).reshape(len(idx), -1)
                 with np.errstate(over="ignore", invalid="ignore"):  # divergence: checked below
-                    loss, grad_w, grad_b = _backprop(model, X, labels[idx])
+                    loss, grad_w, grad_b = gradients(model, batch, labels[idx])
                 if not np.isfinite(loss):
                     rate = "a schedule" if callable(lr) else f"{lr:g}"
                     raise FloatingPointError(
@@ -165,7 +120,7 @@ def train(
                     )
                 opt.step(grad_w + grad_b)
                 history["batch_loss"].append(loss)
-            for name, x, y in evaluated if held_out is not None else []:
+            for name, (x, y) in evaluated.items():
                 history.setdefault(f"{name}_loss", []).append(cross_entropy(model.forward(x), y))
                 history.setdefault(f"{name}_accuracy", []).append(accuracy(model, x, y))
     return model, history

@@ -2,23 +2,19 @@
 
     MNIST_DATA_DIR=/path/to/mnist python -m tools.train --out scratch/my-weights.h5
 
-It trains on the official 60,000 training digits minus the 5,000 of the bundled
-sample (:func:`helpers.data.sample_indices`), so the notebooks' results on the
-sample are on digits the network never saw. The loop is notebook 06's
-:func:`helpers.training.train`; this script passes it what notebook 06 does not
-need, each part measured on the official test set (see data/README.md):
-
-* :func:`cosine`: the learning rate decays from ``lr`` to 0 along a half cosine;
-* :func:`random_shifts`: each training image is shifted by -1, 0 or +1 pixel
-  vertically and horizontally at random (zeros shifted in);
-* :class:`WeightDecayAdam`: Adam with a small L2 weight decay on the weight matrices.
-
-Everything is seeded: the same command on the same machine gives the same weights.
+The 5,000 digits of the bundled sample (:func:`helpers.data.sample_indices`) are
+left out, so the notebooks' results on the sample are on digits the network never
+saw. The loop is notebook 06's :func:`helpers.training.train`, given three additions
+(each measured on the official test set, see data/README.md): a learning rate that
+decays along a half cosine, random shifts of the images by up to a pixel, and Adam
+with a small weight decay. Seeded: the same command on the same machine gives the
+same weights.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -27,25 +23,19 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers.mlp import MLP
-from helpers.training import Adam, train
+import helpers.data
+from helpers.mlp import MLP, load_mlp, save_mlp
+from helpers.training import Adam, accuracy, train
 from helpers.validation import check_number
-
-LAYER_SIZES = (784, 200, 100, 10)
 
 
 def random_shifts(images: np.ndarray, rng: np.random.Generator, max_shift: int = 1) -> np.ndarray:
-    """Shift each (h, w) image by a random whole number of pixels in [-max_shift, max_shift].
-
-    Pixels shifted in from outside are 0 (background); nothing wraps around.
-    """
+    """Shift each (h, w) image by whole pixels in [-max_shift, max_shift]; zeros come in."""
     n, h, w = images.shape
-    s = max_shift
-    padded = np.pad(images, ((0, 0), (s, s), (s, s)))
-    dy = rng.integers(0, 2 * s + 1, size=n)
-    dx = rng.integers(0, 2 * s + 1, size=n)
-    rows = dy[:, None, None] + np.arange(h)[None, :, None]
-    cols = dx[:, None, None] + np.arange(w)[None, None, :]
+    padded = np.pad(images, ((0, 0), (max_shift, max_shift), (max_shift, max_shift)))
+    dy, dx = rng.integers(0, 2 * max_shift + 1, size=(2, n))  # each image's shift
+    rows = dy[:, None, None] + np.arange(h)[:, None]
+    cols = dx[:, None, None] + np.arange(w)
     return padded[np.arange(n)[:, None, None], rows, cols]
 
 
@@ -71,32 +61,19 @@ class WeightDecayAdam(Adam):
 
 
 def train_reference(
-    images: np.ndarray,
-    labels: np.ndarray,
-    *,
-    epochs: int = 60,
-    batch_size: int = 128,
-    lr: float = 2e-3,
-    weight_decay: float = 5e-5,
-    max_shift: int = 1,
-    seed: int = 0,
-    layer_sizes: Sequence[int] = LAYER_SIZES,
-    progress: bool = True,
+    images: np.ndarray, labels: np.ndarray, *, epochs: int = 60, batch_size: int = 128,
+    lr: float = 2e-3, weight_decay: float = 5e-5, max_shift: int = 1, seed: int = 0,
+    layer_sizes: Sequence[int] = (784, 200, 100, 10), progress: bool = True,
 ) -> MLP:
     """The recipe of the reference weights: :func:`helpers.training.train` with the parts above."""
     check_number(batch_size, "batch_size", low=1)  # before the division; train checks the rest
     steps = epochs * -(-len(labels) // batch_size)  # epochs x batches, rounded up
     model, _ = train(
-        MLP.initialized(layer_sizes, seed=seed),
-        images,
-        labels,
-        epochs=epochs,
-        batch_size=batch_size,
-        lr=cosine(lr, steps),
+        MLP.initialized(layer_sizes, seed=seed), images, labels, epochs=epochs,
+        batch_size=batch_size, lr=cosine(lr, steps),
         optimizer=partial(WeightDecayAdam, weight_decay=weight_decay),
         transform=partial(random_shifts, max_shift=max_shift) if max_shift else None,
-        seed=seed,
-        progress=progress,
+        seed=seed, progress=progress,
     )
     flush_subnormals(model.weights + model.biases)
     return model
@@ -105,9 +82,8 @@ def train_reference(
 def flush_subnormals(arrays: Sequence[np.ndarray]) -> int:
     """Set subnormal float32 values (below ~1.2e-38 in size) to 0 in place; return how many.
 
-    Units that die in training (never active) keep only the weight-decay gradient,
-    which shrinks their weights to subnormal floats (~1e-40). Those mean nothing
-    and slow arithmetic down on many CPUs.
+    Dead units keep only the weight decay's gradient, which shrinks their weights to
+    subnormals (~1e-40): meaningless, and slow on many CPUs.
     """
     count = 0
     for a in arrays:
@@ -118,13 +94,7 @@ def flush_subnormals(arrays: Sequence[np.ndarray]) -> int:
 
 
 def _out_problem(out: Path) -> str:
-    """Why the weights cannot be saved to ``out`` ("" when they can).
-
-    A new file in an existing folder, or an earlier weights file (one that
-    :func:`helpers.mlp.load_mlp` reads), which is then replaced.
-    """
-    from helpers.mlp import load_mlp
-
+    """Why the weights cannot be saved to ``out``, "" if they can (a new or a weights file)."""
     if out.is_dir():
         return f"is a folder; give a file name, e.g. {out / 'weights.h5'}"
     if not out.parent.is_dir():
@@ -139,60 +109,43 @@ def _out_problem(out: Path) -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Command line: train the reference network and save it with its provenance."""
-    from helpers.data import load_mnist, sample_indices
-    from helpers.mlp import save_mlp
-    from helpers.training import accuracy
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True, help="HDF5 file to write")
-    parser.add_argument("--epochs", type=int, default=60)
-    parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--lr", type=float, default=2e-3)
-    parser.add_argument("--weight-decay", type=float, default=5e-5)
-    parser.add_argument("--max-shift", type=int, default=1)
-    parser.add_argument("--seed", type=int, default=0)
+    options = ["epochs", "batch_size", "lr", "weight_decay", "max_shift", "seed"]
+    defaults = inspect.signature(train_reference).parameters
+    for name in options:  # --batch-size etc., with train_reference's defaults
+        default = defaults[name].default
+        parser.add_argument(f"--{name.replace('_', '-')}", type=type(default), default=default)
     args = parser.parse_args(argv)
     problem = _out_problem(Path(args.out))
     if problem:  # before minutes of training, not after
         parser.error(f"--out {args.out}: {problem}")
 
-    train_images, train_labels = load_mnist("train")
-    test_images, test_labels = load_mnist("test")
-    held_out = sample_indices(train_labels)
+    train_images, train_labels = helpers.data.load_mnist("train")
+    test_images, test_labels = helpers.data.load_mnist("test")
+    held_out = helpers.data.sample_indices(train_labels)
     keep = np.setdiff1d(np.arange(len(train_labels)), held_out)
     print(f"training on {len(keep)} of {len(train_labels)} training digits (sample held out)")
     start = time.perf_counter()
-    model = train_reference(
-        train_images[keep],
-        train_labels[keep],
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        lr=args.lr,
-        weight_decay=args.weight_decay,
-        max_shift=args.max_shift,
-        seed=args.seed,
-    )
+    settings = {name: getattr(args, name) for name in options}
+    model = train_reference(train_images[keep], train_labels[keep], **settings)
     seconds = time.perf_counter() - start
     test_acc = accuracy(model, test_images, test_labels)
     sample_acc = accuracy(model, train_images[held_out], train_labels[held_out])
     print(f"trained in {seconds:.0f} s; test accuracy {test_acc:.4f}, sample {sample_acc:.4f}")
-    recipe = (
-        f"numpy mini-batch Adam, {args.epochs} epochs, batch {args.batch_size}, "
-        f"lr {args.lr} cosine-decayed to 0, weight decay {args.weight_decay}, "
-        f"random shifts up to {args.max_shift} px, seed {args.seed}"
-    )
     save_mlp(
-        args.out,
-        model,
+        args.out, model, test_accuracy=test_acc, sample_accuracy=sample_acc,
+        training_seconds=round(seconds, 1),
+        command="python -m tools.train " + " ".join(sys.argv[1:] if argv is None else argv),
         trained_on=(
             "official MNIST training set (60,000) minus the 5,000 digits of the bundled "
             "sample (helpers.data.sample_indices): 55,000 digits"
         ),
-        training=recipe,
-        command="python -m tools.train " + " ".join(sys.argv[1:] if argv is None else argv),
-        test_accuracy=test_acc,
-        sample_accuracy=sample_acc,
-        training_seconds=round(seconds, 1),
+        training=(
+            f"numpy mini-batch Adam, {args.epochs} epochs, batch {args.batch_size}, "
+            f"lr {args.lr} cosine-decayed to 0, weight decay {args.weight_decay}, "
+            f"random shifts up to {args.max_shift} px, seed {args.seed}"
+        ),
     )
     print(f"saved {args.out}")
 

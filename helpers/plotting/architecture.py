@@ -11,9 +11,7 @@ from helpers.validation import _check_layer_sizes
 
 __all__ = ["draw_mlp"]
 
-#: At most this many nodes are drawn per layer; a "⋮" stands for the rest.
-_MAX_NODES = 4
-#: How boxes and labels look.
+_MAX_NODES = 4  #: nodes drawn per layer at most; a "⋮" stands for the rest
 _BOX = {"boxstyle": "round,pad=0.02,rounding_size=0.15", "facecolor": "#e8eef7", "lw": 1.5}
 _LABEL = {"ha": "center", "fontsize": 9}
 
@@ -25,24 +23,10 @@ def draw_mlp(
 ) -> tuple[plt.Figure, plt.Axes]:
     """Draw a fully connected network: one box per layer, arrows between layers.
 
-    Each box shows the layer's name and size and a few representative nodes (at
-    most four, with "⋮" for the rest); each arrow carries the name of the
-    activation applied after that affine map.
-
-    Parameters
-    ----------
-    layer_sizes : sequence of int
-        Inputs first, outputs last, e.g. ``[784, 200, 100, 10]``.
-    activations : sequence of str, optional
-        One per arrow; default ``"ReLU"`` for the hidden layers, ``"softmax"`` last.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure is made if omitted.
-
-    Returns
-    -------
-    fig, ax
-        The boxes carry ``gid="layer-box"``, the size labels ``gid="layer-label"``
-        and the activation names ``gid="activation-label"``.
+    Each box shows the layer's name, size and at most four nodes ("⋮" for the rest);
+    each arrow carries the activation after that affine map (``activations``, by
+    default ReLU, ..., softmax). Boxes, size labels and activation names have the
+    ``gid`` "layer-box", "layer-label" and "activation-label".
     """
     sizes = _check_layer_sizes(layer_sizes)
     n_gaps = len(sizes) - 1

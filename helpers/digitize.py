@@ -1,15 +1,11 @@
 """Turn a drawing into an MNIST digit, the way MNIST made its own digits (notebook 05).
 
-MNIST's authors took black-and-white scans of handwritten digits and
-
-1. scaled each one to fit a 20 x 20 pixel box, keeping its aspect ratio; the
-   scaling (anti-aliasing) turns the black-and-white scan into grey levels;
-2. put it in a 28 x 28 image so that its centre of mass (the mean position of
-   the ink, weighted by how dark each pixel is) lands on the pixel (14, 14).
-
-:func:`_strokes_to_digit` paints the strokes drawn on a canvas in black and white,
-then does the same (:func:`_mnist_digit`); the drawing dashboard
-(:mod:`helpers.widgets.draw_digit`) shows students the 28 x 28 image the network sees.
+MNIST's authors scaled each black-and-white scan of a handwritten digit to fit a
+20 x 20 pixel box, keeping its aspect ratio (the scaling turns it into grey levels),
+then put it in a 28 x 28 image with its centre of mass (the mean position of the ink,
+weighted by how dark each pixel is) on the pixel (14, 14). :func:`_strokes_to_digit`
+paints a drawing's strokes in black and white, then does the same; the drawing
+dashboard (:mod:`helpers.widgets.draw_digit`) shows the image the network sees.
 """
 
 from __future__ import annotations

@@ -23,12 +23,8 @@ from helpers.atomic import atomic_path
 from helpers.validation import _check_path, _check_probabilities
 
 __all__ = [
-    "InvalidRecordError",
-    "load_schema",
-    "make_records",
-    "read_predictions",
-    "validate_record",
-    "write_predictions",
+    "InvalidRecordError", "load_schema", "make_records",
+    "read_predictions", "validate_record", "write_predictions",
 ]
 
 #: How far the activations' sum may be from 1 (float32 softmax is within ~1e-6).

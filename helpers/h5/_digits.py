@@ -17,13 +17,8 @@ DIGITS_SOURCE = (
 
 
 def write_digits(
-    path: str | os.PathLike[str],
-    images: np.ndarray,
-    labels: np.ndarray,
-    *,
-    chunk_images: int = 100,
-    compression: str | None = "gzip",
-    **attrs: object,
+    path: str | os.PathLike[str], images: np.ndarray, labels: np.ndarray, *,
+    chunk_images: int = 100, compression: str | None = "gzip", **attrs: object,
 ) -> Path:
     """Write uint8 ``images`` (N, 28, 28) and ``labels`` 0-9 to HDF5, atomically.
 

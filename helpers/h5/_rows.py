@@ -7,20 +7,12 @@ import numpy as np
 
 
 def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
-    """Read rows of a dataset in any order, with repeats: ``dataset[()][indices]``.
+    """``dataset[()][indices]`` for 1-D integer ``indices`` in any order, with repeats.
 
     h5py only reads rows in increasing order without repeats, so the indices are
     sorted and de-duplicated, read in one go, then put back in the order asked for.
-
-    Parameters
-    ----------
-    indices : 1-D array-like of int
-        Row numbers, possibly empty; negative ones count from the end, as in numpy.
-
-    Raises
-    ------
-    IndexError
-        For an index outside ``-len(dataset)`` to ``len(dataset) - 1``, as numpy does.
+    As in numpy, negative indices count from the end and others out of range
+    raise IndexError.
     """
     if not isinstance(dataset, h5py.Dataset):
         raise TypeError(f"dataset must be an h5py.Dataset, got {type(dataset).__name__}")

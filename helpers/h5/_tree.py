@@ -25,13 +25,9 @@ def open_file(path: object) -> h5py.File:
 def _format_value(value: object, width: int = 100) -> str:
     if isinstance(value, bytes):
         value = value.decode("utf-8", errors="replace")
-    if isinstance(value, np.ndarray):
-        if value.size > 8:
-            return f"array shape {value.shape} {value.dtype}"
-        value = value.tolist()
-    elif isinstance(value, np.generic):
-        value = value.item()
-    text = repr(value)
+    if isinstance(value, np.ndarray) and value.size > 8:
+        return f"array shape {value.shape} {value.dtype}"
+    text = repr(value.tolist() if isinstance(value, np.ndarray | np.generic) else value)
     return text if len(text) <= width else text[: width - 3] + "..."
 
 

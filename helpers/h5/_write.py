@@ -52,14 +52,12 @@ def _attribute_or_raise(where: str, key: object, value: object) -> None:
     if not isinstance(key, str) or not key:
         error = ValueError if isinstance(key, str) else TypeError
         raise error(f"attribute names must be non-empty str, got {key!r} on {where!r}")
-    if value is None or isinstance(value, Mapping | set):
-        raise TypeError(
-            f"attribute {key!r} of {where!r} is {type(value).__name__}; HDF5 attributes hold "
-            "numbers, booleans, str or arrays of them"
-        )
     array = np.asarray(value)
-    if array.dtype.kind == "O":
-        raise TypeError(f"attribute {key!r} of {where!r} must be numbers or str, not {value!r:.60}")
+    if array.dtype.kind == "O":  # None, a dict, a set, a mixed list, ...
+        raise TypeError(
+            f"attribute {key!r} of {where!r} is {type(value).__name__} {value!r:.60}; "
+            "HDF5 attributes hold numbers, booleans, str or arrays of them"
+        )
     size = len(value.encode()) if isinstance(value, str) else array.nbytes
     if size > _MAX_ATTRIBUTE_BYTES:
         raise ValueError(
@@ -91,17 +89,13 @@ def _attrs_or_raise(attrs: object, names: set[str]) -> dict[str, Mapping]:
 
 
 def write_arrays(
-    path: str | os.PathLike[str],
-    arrays: Mapping[str, object],
-    attrs: Mapping[str, Mapping[str, object]] | None = None,
-    *,
-    chunk_rows: int | None = None,
-    **dataset_options: object,
+    path: str | os.PathLike[str], arrays: Mapping[str, object],
+    attrs: Mapping[str, Mapping[str, object]] | None = None, *,
+    chunk_rows: int | None = None, **dataset_options: object,
 ) -> Path:
     """Write named arrays and attributes to a new HDF5 file atomically; return ``path``.
 
-    A write that fails or is interrupted leaves the old file as it was
-    (:func:`helpers.atomic.atomic_path`).
+    A write that fails or is interrupted leaves the old file as it was.
 
     Parameters
     ----------
@@ -111,10 +105,10 @@ def write_arrays(
     attrs : mapping of str to mapping, optional
         ``{"/": {...}}`` for the file, ``{name: {...}}`` for a dataset or a group.
     chunk_rows : int, optional
-        Store each array in chunks of this many whole rows (instead of ``chunks``).
+        Store each array in chunks of this many whole rows.
     **dataset_options
-        For :meth:`h5py.Group.create_dataset`, e.g. ``compression="gzip"``; not
-        applied to scalars and empty arrays, which have nothing to chunk or compress.
+        For :meth:`h5py.Group.create_dataset`, e.g. ``compression="gzip"``; scalars and
+        empty arrays are stored plainly.
     """
     path = _check_path(path)
     data = _arrays_or_raise(arrays)

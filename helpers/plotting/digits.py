@@ -18,14 +18,12 @@ from helpers.validation import _check_labels, _check_positive_int, _pixel_max, c
 
 __all__ = ["class_means", "digit_grid", "show_class_means", "show_digit"]
 
-#: The colormap of every digit: 0 white (paper), the largest value black (ink).
-_CMAP = "gray_r"
+_CMAP = "gray_r"  #: the colormap of every digit: 0 white (paper), the largest value black (ink)
 
 
 def _draw(ax: Axes, image: np.ndarray, vmax: float, ticks: list[int] | None = None) -> None:
     ax.imshow(image, cmap=_CMAP, vmin=0, vmax=vmax)
-    ax.set_xticks(ticks or [])
-    ax.set_yticks(ticks or [])
+    ax.set(xticks=ticks or [], yticks=ticks or [])
 
 
 def show_digit(image: np.ndarray, ax: Axes | None = None, title: str = "digit") -> Axes:
@@ -42,12 +40,8 @@ def show_digit(image: np.ndarray, ax: Axes | None = None, title: str = "digit") 
 
 
 def digit_grid(
-    images: np.ndarray,
-    labels: np.ndarray,
-    per_class: int = 8,
-    *,
-    classes: Iterable[int] | None = None,
-    rng: np.random.Generator | None = None,
+    images: np.ndarray, labels: np.ndarray, per_class: int = 8, *,
+    classes: Iterable[int] | None = None, rng: np.random.Generator | None = None,
 ) -> Figure:
     """Draw a grid of digits: one row per class, ``per_class`` digits in each row.
 
@@ -93,9 +87,7 @@ def class_means(images: np.ndarray, labels: np.ndarray) -> np.ndarray:
     counts = np.bincount(labels, minlength=10)
     if (counts == 0).any():
         raise ValueError(f"every class 0-9 needs an image; none for {np.flatnonzero(counts == 0)}")
-    sums = np.zeros((10, 28, 28))
-    np.add.at(sums, labels, images)
-    return sums / counts[:, None, None]
+    return np.stack([images[labels == k].mean(axis=0, dtype=np.float64) for k in range(10)])
 
 
 def show_class_means(images: np.ndarray, labels: np.ndarray) -> Figure:

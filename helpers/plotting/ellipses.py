@@ -44,6 +44,5 @@ def covariance_ellipse(
     """
     width, height, angle = _ellipse_geometry(cov, n_std)
     kwargs.setdefault("fill", False)
-    patch = Ellipse(tuple(np.asarray(mean, dtype=float)), width, height, angle=angle, **kwargs)
-    ax.add_patch(patch)
-    return patch
+    centre = tuple(np.asarray(mean, dtype=float))
+    return ax.add_patch(Ellipse(centre, width, height, angle=angle, **kwargs))

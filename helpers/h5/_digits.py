@@ -22,15 +22,10 @@ def write_digits(
 ) -> Path:
     """Write uint8 ``images`` (N, 28, 28) and ``labels`` 0-9 to HDF5, atomically.
 
-    Both are stored in chunks of ``chunk_images`` whole images, so reading a few
-    digits decompresses only their chunks; attributes say what the data mean.
-
-    Parameters
-    ----------
-    compression : {"gzip", "lzf"} or None, default "gzip"
-        The filter (gzip at level 4); None stores the chunks raw.
-    **attrs
-        More file attributes, e.g. ``split="train"`` (``source`` replaces ours).
+    Both are stored in chunks of ``chunk_images`` whole images, compressed ("gzip" at
+    level 4, "lzf", or None for raw), so reading a few digits decompresses only their
+    chunks; attributes say what the data mean. ``attrs`` are more file attributes,
+    e.g. ``split="train"`` (``source`` replaces ours).
     """
     images = check_images(images)
     if images.dtype != np.uint8:

@@ -45,13 +45,8 @@ def digit_grid(
 ) -> Figure:
     """Draw a grid of digits: one row per class, ``per_class`` digits in each row.
 
-    Parameters
-    ----------
-    classes : iterable of int, optional
-        The classes to show, one row each; defaults to those present in ``labels``.
-    rng : numpy.random.Generator, optional
-        Pick each class's digits at random with it (shown in data-set order);
-        by default the first ``per_class`` digits of each class.
+    The rows are ``classes`` (default: those in ``labels``), each showing the first
+    digits of its class, or random ones (in data-set order) picked with ``rng``.
     """
     images = check_images(images)
     labels = _check_labels(labels, len(images))

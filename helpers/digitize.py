@@ -1,17 +1,11 @@
-"""Turn a drawing into an MNIST digit, the way MNIST made its own digits.
+"""Turn a drawing into an MNIST digit, the way MNIST made its own digits (notebook 05).
 
-MNIST's authors took black-and-white scans of handwritten digits and
-
-1. scaled each one to fit a 20 x 20 pixel box, keeping its aspect ratio; the
-   scaling (anti-aliasing) turns the black-and-white scan into grey levels;
-2. put it in a 28 x 28 image so that its centre of mass (the mean position of
-   the ink, weighted by how dark each pixel is) lands on the pixel (14, 14).
-
-:func:`_strokes_to_digit` does the same with the strokes drawn on a canvas: it
-paints them in black and white at the canvas's size, then applies
-:func:`_mnist_digit`. The drawing dashboard (``notebooks/dashboards/draw_digit.ipynb``,
-through :mod:`helpers.widgets.draw_digit`) uses it to show students the 28 x 28
-image the network really sees; notebook 05 shows it beside the network.
+MNIST's authors scaled each black-and-white scan of a handwritten digit to fit a
+20 x 20 pixel box, keeping its aspect ratio (the scaling turns it into grey levels),
+then put it in a 28 x 28 image with its centre of mass (the mean position of the ink,
+weighted by how dark each pixel is) on the pixel (14, 14). :func:`_strokes_to_digit`
+paints a drawing's strokes in black and white, then does the same; the drawing
+dashboard (:mod:`helpers.widgets.draw_digit`) shows the image the network sees.
 """
 
 from __future__ import annotations
@@ -35,30 +29,10 @@ _Stroke = Sequence[Sequence[float]]  # the (x, y) points of one pen stroke
 
 
 def _paint_strokes(strokes: Sequence[_Stroke], size: int = 280, pen: float = 24) -> np.ndarray:
-    """Paint pen strokes in black and white, as a scanner would see them.
+    """Paint pen strokes in black and white, as a scanner would see them: bool (size, size).
 
-    Parameters
-    ----------
-    strokes : sequence of strokes
-        Each stroke is a sequence of (x, y) points in canvas pixels, (0, 0) the
-        top-left corner; a stroke of one point is a dot.
-    size : int, default=280
-        The canvas is ``size`` x ``size`` pixels.
-    pen : float, default=24
-        The pen's width in canvas pixels.
-
-    Returns
-    -------
-    ndarray of bool, shape (size, size)
-        True where there is ink.
-
-    Raises
-    ------
-    TypeError
-        If a stroke's points are not numbers.
-    ValueError
-        If a point is not a finite (x, y) pair, ``size`` is not in 1..MAX_CANVAS,
-        or ``pen`` is not in (0, size].
+    Each stroke is a sequence of (x, y) points in canvas pixels, (0, 0) the top-left
+    corner; a stroke of one point is a dot. ``pen`` is the pen's width in canvas pixels.
     """
     size = _check_positive_int(size, "size")
     if size > _MAX_CANVAS:
@@ -66,45 +40,25 @@ def _paint_strokes(strokes: Sequence[_Stroke], size: int = 280, pen: float = 24)
     pen = check_number(pen, "pen", low=0, high=size, low_inclusive=False)
     canvas = PIL.Image.new("1", (size, size), 0)
     draw = PIL.ImageDraw.Draw(canvas)
-    radius = pen / 2
+    r = pen / 2
     for stroke in strokes:
-        points = _points(stroke)
-        xy = [(float(x), float(y)) for x, y in points]
+        points = _as_real(stroke, "stroke points")  # TypeError for text or ragged lists
+        pairs = points.ndim == 2 and points.shape[1] == 2 and np.isfinite(points).all()
+        if points.size and not pairs:  # an empty stroke paints nothing
+            raise ValueError(f"stroke points must be finite (x, y) pairs; got {stroke!r:.80}")
+        xy = [(x, y) for x, y in points.reshape(-1, 2).tolist()]
         if len(xy) > 1:
             draw.line(xy, fill=1, width=round(pen), joint="curve")
         for x, y in xy:  # round ends and joints
-            draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=1)
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=1)
     return np.asarray(canvas, dtype=bool)
 
 
 def _mnist_digit(ink: np.ndarray) -> np.ndarray:
     """Scale ink into a 20 x 20 box and centre it by its centre of mass in 28 x 28.
 
-    Parameters
-    ----------
-    ink : array_like of shape (h, w)
-        How much ink each pixel holds: bool, or floats in [0, 1].
-
-    Returns
-    -------
-    ndarray of uint8, shape (28, 28)
-        0 (no ink) to 255 (full ink), MNIST's convention. A blank drawing gives
-        a blank image.
-
-    Raises
-    ------
-    TypeError
-        If ``ink`` is not real numbers.
-    ValueError
-        If ``ink`` is not 2-D or holds values outside [0, 1].
-
-    Examples
-    --------
-    >>> bar = np.zeros((100, 100), dtype=bool)
-    >>> bar[10:90, 45:55] = True             # a vertical bar, 80 x 10
-    >>> digit = mnist_digit(bar)
-    >>> digit.shape, int((digit.sum(axis=1) > 0).sum())   # 20 rows of ink
-    ((28, 28), 20)
+    ``ink`` (h, w) is bool or floats in [0, 1]. Returns uint8 (28, 28), 0 (no ink)
+    to 255 (full ink) as in MNIST; a blank drawing gives a blank image.
     """
     ink = _as_real(ink, "ink")
     if ink.ndim != 2:
@@ -115,8 +69,7 @@ def _mnist_digit(ink: np.ndarray) -> np.ndarray:
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     if rows.size == 0:
         return digit
-    ink = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]  # crop to the ink
-    patch = _fit_in_box(ink)
+    patch = _fit_in_box(ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1])  # cropped to ink
     top, left = _centre_of_mass_offset(patch)
     h, w = patch.shape
     digit[top : top + h, left : left + w] = patch
@@ -129,18 +82,7 @@ def _fit_in_box(ink: np.ndarray) -> np.ndarray:
     scale = _BOX / max(h, w)
     new_size = (max(1, round(w * scale)), max(1, round(h * scale)))  # PIL wants (w, h)
     picture = PIL.Image.fromarray((ink * 255).astype(np.uint8))
-    resized = picture.resize(new_size, PIL.Image.Resampling.BOX)
-    return np.asarray(resized, dtype=np.uint8)
-
-
-def _points(stroke: _Stroke) -> np.ndarray:
-    """The points of one stroke as an (n, 2) float array, or a clear error."""
-    points = _as_real(stroke, "stroke points")  # TypeError for text or ragged lists
-    if points.size == 0:
-        return np.empty((0, 2))  # an empty stroke paints nothing
-    if points.ndim != 2 or points.shape[1] != 2 or not np.isfinite(points).all():
-        raise ValueError(f"stroke points must be finite (x, y) pairs; got {stroke!r:.80}")
-    return points
+    return np.asarray(picture.resize(new_size, PIL.Image.Resampling.BOX), dtype=np.uint8)
 
 
 def _centre_of_mass_offset(patch: np.ndarray) -> tuple[int, int]:
@@ -158,8 +100,5 @@ def _centre_of_mass_offset(patch: np.ndarray) -> tuple[int, int]:
 
 
 def _strokes_to_digit(strokes: Sequence[_Stroke], size: int = 280, pen: float = 24) -> np.ndarray:
-    """The MNIST digit (28, 28) uint8 of pen strokes drawn on a ``size`` x ``size`` canvas.
-
-    See :func:`_paint_strokes` for the parameters and :func:`_mnist_digit` for the steps.
-    """
+    """The MNIST digit (28, 28) uint8 of pen strokes drawn on a ``size`` x ``size`` canvas."""
     return _mnist_digit(_paint_strokes(strokes, size, pen))

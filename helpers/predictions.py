@@ -1,13 +1,10 @@
 """Prediction records as JSON Lines: build, write, read back, validate (notebook 05).
 
 A record is ``{"index": 17, "activations": [10 softmax outputs], "classification": 3}``,
-one per line of a ``.jsonl`` file (written and read a record at a time; an error
-names its line). Every record is checked against the JSON Schema
-``prediction_record.schema.json`` (draft 2020-12, shipped in this package), then
-for what a schema cannot say: integers written as integers (the schema takes
-``0.0``), finite activations (``NaN`` passes its bounds and is not JSON) that sum
-to 1 within ``tol``, and the classification at the largest activation. A bad
-record raises :class:`InvalidRecordError` naming it and the reason.
+one per line of a ``.jsonl`` file. It must match the JSON Schema
+``prediction_record.schema.json`` (draft 2020-12, shipped in this package) and what a
+schema cannot say: integers written as integers, finite activations that sum to 1,
+and the classification at the largest activation.
 """
 
 from __future__ import annotations
@@ -26,12 +23,8 @@ from helpers.atomic import atomic_path
 from helpers.validation import _check_path, _check_probabilities
 
 __all__ = [
-    "InvalidRecordError",
-    "load_schema",
-    "make_records",
-    "read_predictions",
-    "validate_record",
-    "write_predictions",
+    "InvalidRecordError", "load_schema", "make_records",
+    "read_predictions", "validate_record", "write_predictions",
 ]
 
 #: How far the activations' sum may be from 1 (float32 softmax is within ~1e-6).
@@ -44,7 +37,7 @@ class InvalidRecordError(ValueError):
 
 @functools.cache
 def load_schema() -> dict:
-    """The JSON Schema of one prediction record (a dict)."""
+    """The JSON Schema of one prediction record."""
     text = resources.files("helpers").joinpath("prediction_record.schema.json").read_text()
     return json.loads(text)
 
@@ -53,9 +46,8 @@ def load_schema() -> dict:
 def _validator():
     import jsonschema  # imported here: only validation needs it
 
-    schema = load_schema()
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
+    jsonschema.Draft202012Validator.check_schema(load_schema())
+    return jsonschema.Draft202012Validator(load_schema())
 
 
 def make_records(probabilities: np.ndarray, indices: Sequence[int] | None = None) -> list[dict]:
@@ -69,24 +61,19 @@ def make_records(probabilities: np.ndarray, indices: Sequence[int] | None = None
         raise TypeError(f"indices must be integers, got dtype {idx.dtype}")
     if idx.shape != (len(probs),):
         raise ValueError(f"indices must be {len(probs)} integers, got shape {idx.shape}")
-    classes = probs.argmax(axis=1)
     return [
-        {"index": int(i), "activations": row.tolist(), "classification": int(c)}
-        for i, row, c in zip(idx, probs, classes, strict=True)
+        {"index": int(i), "activations": row.tolist(), "classification": int(row.argmax())}
+        for i, row in zip(idx, probs, strict=True)
     ]
 
 
-def validate_record(record: object, where: str = "record", tol: float = _SUM_TOLERANCE) -> None:
-    """Raise :class:`InvalidRecordError` unless ``record`` (parsed JSON) is a valid record.
-
-    ``where`` names the record in the message (``"line 3"``); ``tol`` is how far the
-    activations' sum may be from 1.
-    """
+def validate_record(record: object, where: str = "record") -> None:
+    """Raise :class:`InvalidRecordError`, starting with ``where``, unless ``record`` is valid."""
     errors = sorted(_validator().iter_errors(record), key=lambda e: list(e.absolute_path))
     if errors:
         raise InvalidRecordError(f"{where}: {_describe(errors[0])}")
     for key in ("index", "classification"):
-        if not isinstance(record[key], int):
+        if not isinstance(record[key], int):  # the schema takes 3.0 as an integer
             got = record[key]
             raise InvalidRecordError(f"{where}: {key} must be an integer like 3, got {got!r}")
     activations = record["activations"]
@@ -96,12 +83,12 @@ def validate_record(record: object, where: str = "record", tol: float = _SUM_TOL
                 f"{where}: activations[{i}] is {type(a).__module__}.{type(a).__name__}, which "
                 "JSON cannot store; build the list with .tolist() or float()"
             )
-    if not all(math.isfinite(a) for a in activations):
+    if not all(math.isfinite(a) for a in activations):  # NaN passes the schema's bounds
         raise InvalidRecordError(f"{where}: activations must be finite numbers, got {activations}")
     total = sum(activations)
-    if abs(total - 1) > tol:
+    if abs(total - 1) > _SUM_TOLERANCE:
         raise InvalidRecordError(
-            f"{where}: activations sum to {total:.6g}, not 1 (tolerance {tol:g})"
+            f"{where}: activations sum to {total:.6g}, not 1 (tolerance {_SUM_TOLERANCE:g})"
         )
     best = max(activations)
     if activations[record["classification"]] != best:
@@ -122,28 +109,18 @@ def _describe(error) -> str:
 
 
 def write_predictions(path: str | os.PathLike[str], records: Iterable[dict]) -> Path:
-    """Validate ``records`` and write them as JSON Lines, atomically.
-
-    Nothing is written if any record is invalid.
-    """
+    """Validate ``records`` and write them as JSON Lines, atomically: all or nothing."""
     path = _check_path(path)
     records = list(records)
     for n, record in enumerate(records):
         validate_record(record, where=f"record {n}")
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
-        for record in records:
-            f.write(json.dumps(record, allow_nan=False) + "\n")
+        f.writelines(json.dumps(record, allow_nan=False) + "\n" for record in records)
     return path
 
 
-def read_predictions(path: str | os.PathLike[str], tol: float = _SUM_TOLERANCE) -> list[dict]:
-    """Read a JSON Lines file of predictions, validating every record.
-
-    Raises
-    ------
-    InvalidRecordError
-        Naming the line (1-based) that is not JSON or not a valid record.
-    """
+def read_predictions(path: str | os.PathLike[str]) -> list[dict]:
+    """Read a JSON Lines file of predictions; an :class:`InvalidRecordError` names the line."""
     path = _check_path(path)
     records = []
     with open(path, encoding="utf-8") as f:
@@ -154,7 +131,7 @@ def read_predictions(path: str | os.PathLike[str], tol: float = _SUM_TOLERANCE) 
                 record = json.loads(line, parse_constant=_refuse_constant)
             except json.JSONDecodeError as exc:
                 raise InvalidRecordError(f"{path.name} line {number}: not JSON ({exc})") from None
-            validate_record(record, where=f"{path.name} line {number}", tol=tol)
+            validate_record(record, where=f"{path.name} line {number}")
             records.append(record)
     return records
 

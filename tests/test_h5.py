@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.data import load_sample
 from helpers.h5 import read_rows, tree, write_arrays, write_digits
-from helpers.h5._digits import DIGITS_SOURCE, read_digits
+from helpers.h5._digits import DIGITS_SOURCE
+from helpers.h5._tree import open_file
 
 N_ROWS = 37
 DATA = np.arange(N_ROWS * 3, dtype=np.int32).reshape(N_ROWS, 3) * 7 % 101
@@ -253,9 +253,8 @@ def test_write_digits_standard_layout(tmp_path):
         assert f.attrs["count"] == 250
         assert list(f["images"].attrs["pixel_range"]) == [0, 255]
         assert "digit" in f["labels"].attrs["description"]
-    got_images, got_labels = read_digits(path)
-    np.testing.assert_array_equal(got_images, images)
-    np.testing.assert_array_equal(got_labels, labels)
+        np.testing.assert_array_equal(f["images"][()], images)
+        np.testing.assert_array_equal(f["labels"][()], labels)
 
 
 @pytest.mark.parametrize(
@@ -276,32 +275,6 @@ def test_write_digits_bad_inputs(tmp_path, images, labels, kwargs, message):
 
 
 # ------------------------------------------------------------- open and tree
-
-
-def test_read_digits_missing_dataset(tmp_path):
-    write_arrays(tmp_path / "f.h5", {"images": np.zeros((1, 28, 28), np.uint8)})
-    with pytest.raises(OSError, match="f.h5 has no dataset labels; it holds: images"):
-        read_digits(tmp_path / "f.h5")
-
-
-@pytest.mark.parametrize(
-    ("arrays", "message"),
-    [
-        # these used to come back without complaint
-        ({"images": np.zeros((3, 28, 28)), "labels": np.arange(3)}, "images.*uint8"),
-        ({"images": np.zeros((3, 28, 28), np.uint8), "labels": np.arange(3.0)}, "integers"),
-        ({"images": np.zeros((3, 28, 28), np.uint8), "labels": np.arange(2)}, r"\(3,\)"),
-        ({"images": np.zeros((3, 28, 28), np.uint8), "labels": np.arange(3) + 8}, "0 and 9"),
-        ({"images": np.zeros((3, 27, 28), np.uint8), "labels": np.arange(3)}, "28, 28"),
-    ],
-)
-def test_read_digits_refuses_what_write_digits_would_not_write(tmp_path, arrays, message):
-    """A file fault is an OSError (the policy in helpers/validation.py), naming the file."""
-    write_arrays(tmp_path / "f.h5", arrays)
-    with pytest.raises(OSError, match=message):
-        read_digits(tmp_path / "f.h5")
-    with pytest.raises(OSError, match="f.h5 is not a digits file as write_digits writes it: "):
-        read_digits(tmp_path / "f.h5")
 
 
 def test_chunk_rows_may_be_a_numpy_integer(tmp_path):
@@ -405,7 +378,7 @@ def test_a_truncated_or_corrupt_file_names_itself(tmp_path):
     whole = path.read_bytes()
     path.write_bytes(whole[: len(whole) // 2])  # a copy cut off half-way
     with pytest.raises(OSError, match=r"digits\.h5 is damaged"):
-        read_digits(path)
+        tree(path)
     corrupt = tmp_path / "corrupt.h5"
     corrupt.write_bytes(whole[:8] + b"\0" * 200)  # the HDF5 signature, then nothing sane
     with pytest.raises(OSError, match=r"corrupt\.h5 is damaged"):
@@ -444,33 +417,11 @@ def test_attributes_hdf5_cannot_hold_are_refused_by_name(tmp_path, value, error,
     write_arrays(tmp_path / "x.h5", {"a": [1]}, {"a": {"note": "y" * 60_000}})  # under the limit
 
 
-def test_a_damaged_chunk_names_the_file(tmp_path):
-    images, labels = load_sample()
-    path = write_digits(tmp_path / "digits.h5", images[:300], labels[:300])
-    with h5py.File(path, "r") as f:
-        offset = f["images"].id.get_chunk_info(1).byte_offset
-    data = bytearray(path.read_bytes())
-    data[offset + 100 : offset + 400] = bytes(300)
-    path.write_bytes(bytes(data))
-    with pytest.raises(OSError, match=r"digits.h5 is damaged: its data cannot be read back"):
-        read_digits(path)
-
-
-def test_a_small_file_declaring_a_huge_dataset_is_refused_before_reading(tmp_path):
-    path = tmp_path / "huge.h5"
-    with h5py.File(path, "w") as f:  # 1.7 kB on disk, 738 GiB declared
-        f.create_dataset("images", shape=(10**9, 28, 28), dtype=np.uint8, chunks=(100, 28, 28))
-        f.create_dataset("labels", shape=(10**9,), dtype=np.int64, chunks=(100,))
-    assert path.stat().st_size < 10_000
-    with pytest.raises(ValueError, match=r"huge.h5 declares 1,000,000,000 images \(737.6 GiB\)"):
-        read_digits(path)
-
-
 def test_a_file_that_is_not_hdf5_is_an_oserror_naming_it(tmp_path):
     text = tmp_path / "notes.h5"
     text.write_text("not HDF5 at all")
-    for read in (tree, read_digits):
+    for read in (tree, open_file):
         with pytest.raises(OSError, match=r"notes\.h5 is not an HDF5 file"):
             read(text)
     with pytest.raises(TypeError, match="path must be a non-empty str or path-like, got None"):
-        read_digits(None)
+        open_file(None)

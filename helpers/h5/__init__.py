@@ -1,9 +1,5 @@
-"""HDF5 files with h5py (notebook 02); import everything from here: ``from helpers.h5 import tree``.
-
-:func:`tree` prints what a file holds; :func:`read_rows` reads rows in any order;
-:func:`write_arrays` writes named arrays and attributes atomically;
-:func:`write_digits` stores digits in the collection's layout.
-"""
+"""HDF5 files with h5py (notebook 02): :func:`tree` prints a file, :func:`read_rows` reads
+rows in any order, :func:`write_arrays` and :func:`write_digits` write atomically."""
 
 from helpers.h5._digits import write_digits
 from helpers.h5._rows import read_rows

@@ -7,34 +7,12 @@ import numpy as np
 
 
 def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
-    """Read rows of a dataset in any order, with repeats: ``data[indices]`` as numpy would.
+    """``dataset[()][indices]`` for 1-D integer ``indices`` in any order, with repeats.
 
-    h5py only reads rows given in increasing order without duplicates, so the
-    indices are sorted and de-duplicated, read in one go (:func:`_read_sorted`),
-    then put back in the order asked for.
-
-    Parameters
-    ----------
-    dataset : h5py.Dataset
-        At least one dimension; rows are along the first axis.
-    indices : 1-D array-like of int
-        Row numbers in any order, repeats allowed, may be empty; negative ones count
-        from the end, as in numpy.
-
-    Returns
-    -------
-    numpy.ndarray
-        Equal to ``dataset[()][indices]``.
-
-    Raises
-    ------
-    TypeError
-        For a non-dataset, or indices that are not integers (use ``np.flatnonzero(mask)``
-        for a boolean mask).
-    ValueError
-        For indices that are not 1-D, or a scalar dataset.
-    IndexError
-        For an index outside ``-len(dataset)`` to ``len(dataset) - 1``.
+    h5py only reads rows in increasing order without repeats, so the indices are
+    sorted and de-duplicated, read in one go, then put back in the order asked for.
+    As in numpy, negative indices count from the end and others out of range
+    raise IndexError.
     """
     if not isinstance(dataset, h5py.Dataset):
         raise TypeError(f"dataset must be an h5py.Dataset, got {type(dataset).__name__}")
@@ -56,19 +34,18 @@ def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
             f"index {idx[bad][0]} is out of range for a dataset with {n} rows "
             f"(valid: {-n} to {n - 1})"
         )
-    idx = np.where(idx < 0, idx + n, idx)
     if idx.size == 0:
         return np.empty((0,) + dataset.shape[1:], dtype=dataset.dtype)
-    unique, inverse = np.unique(idx, return_inverse=True)  # sorted, no duplicates
+    unique, inverse = np.unique(idx % n, return_inverse=True)  # -1 -> n - 1; sorted, once each
     return _read_sorted(dataset, unique)[inverse]
 
 
 def _read_sorted(dataset: h5py.Dataset, rows: np.ndarray) -> np.ndarray:
     """``dataset[rows]`` for increasing, distinct ``rows``, the fastest simple way per layout.
 
-    Chunks of whole rows that fit HDF5's chunk cache: one row at a time (each chunk
-    is decompressed once, then served from the cache), faster there than h5py's
-    point selection, which is used for every other layout (``benchmarks/bench_h5.py``).
+    Chunks of whole rows that fit HDF5's chunk cache are read one row at a time
+    (each chunk is decompressed once, then served from the cache): faster than
+    h5py's point selection, used for every other layout (``benchmarks/bench_h5.py``).
     """
     chunks = dataset.chunks
     if chunks is None or chunks[1:] != dataset.shape[1:]:  # contiguous, or not whole rows

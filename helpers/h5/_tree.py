@@ -12,7 +12,7 @@ from helpers.validation import _check_path, _check_positive_int
 
 
 def open_file(path: object) -> h5py.File:
-    """Open an existing HDF5 file read-only, with clear errors for a bad path."""
+    """Open an existing HDF5 file read-only; the errors name the file."""
     path = _check_path(path, exists=True)
     if not h5py.is_hdf5(path):
         raise OSError(f"{path} is not an HDF5 file (its first bytes lack the HDF5 signature)")
@@ -25,20 +25,15 @@ def open_file(path: object) -> h5py.File:
 def _format_value(value: object, width: int = 100) -> str:
     if isinstance(value, bytes):
         value = value.decode("utf-8", errors="replace")
-    if isinstance(value, np.ndarray):
-        if value.size > 8:
-            return f"array shape {value.shape} {value.dtype}"
-        value = value.tolist()
-    elif isinstance(value, np.generic):
-        value = value.item()
-    text = repr(value)
+    if isinstance(value, np.ndarray) and value.size > 8:
+        return f"array shape {value.shape} {value.dtype}"
+    text = repr(value.tolist() if isinstance(value, np.ndarray | np.generic) else value)
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _layout(dset: h5py.Dataset) -> str:
     string = h5py.check_string_dtype(dset.dtype)
-    dtype = f"str ({string.encoding})" if string else str(dset.dtype)
-    parts = [f"{dset.shape} {dtype}"]
+    parts = [f"{dset.shape} " + (f"str ({string.encoding})" if string else str(dset.dtype))]
     parts.append("contiguous" if dset.chunks is None else f"chunks {dset.chunks}")
     if dset.compression:
         level = f" level {dset.compression_opts}" if dset.compression_opts is not None else ""
@@ -77,40 +72,22 @@ def _tree_lines(group: h5py.Group, indent: str, max_children: int) -> list[str]:
 def tree(
     source: str | os.PathLike[str] | h5py.Group, *, show: bool = True, max_children: int = 50
 ) -> str:
-    """Print and return the hierarchy of an HDF5 file or group.
+    """Print and return the hierarchy of an HDF5 file (a name) or of an open file or group.
 
-    Members are indented below their group; each dataset shows its shape, dtype,
-    chunks (or "contiguous"), compression and bytes on disk; attributes show as
-    ``@name = value``.
-
-    Parameters
-    ----------
-    source : str, PathLike, h5py.File or h5py.Group
-        A file name (opened read-only and closed again) or an open file or group.
-    show : bool, default True
-        Print the text as well as returning it.
-    max_children : int, default 50
-        At most this many members are listed per group ("... and N more").
-
-    Examples
-    --------
-    >>> text = tree("digits.h5")  # doctest: +SKIP
-    / (digits.h5)
-        @source = 'MNIST handwritten digits ...'
-        images: dataset (5000, 28, 28) uint8, chunks (100, 28, 28), gzip level 4, ...
+    Members are indented below their group; a dataset shows its shape, dtype,
+    chunks (or "contiguous"), compression and bytes on disk; an attribute shows
+    as ``@name = value``. At most ``max_children`` members are listed per group.
     """
     max_children = _check_positive_int(max_children, "max_children")
-    if isinstance(source, h5py.Group):
-        header = f"{source.name} ({Path(source.file.filename).name})"
-        lines = [header] + _tree_lines(source, "    ", max_children)
-    elif isinstance(source, str | os.PathLike):
+    if isinstance(source, str | os.PathLike):
         with open_file(source) as f:
-            lines = [f"/ ({Path(source).name})"] + _tree_lines(f, "    ", max_children)
-    else:
+            return tree(f, show=show, max_children=max_children)
+    if not isinstance(source, h5py.Group):
         raise TypeError(
             f"source must be a file name or an open h5py.File/Group, got {type(source).__name__}"
         )
-    text = "\n".join(lines)
+    header = f"{source.name} ({Path(source.file.filename).name})"
+    text = "\n".join([header, *_tree_lines(source, "    ", max_children)])
     if show:
         print(text)
     return text

@@ -13,7 +13,7 @@ from helpers.atomic import atomic_path
 from helpers.validation import _check_path, _check_positive_int
 
 #: HDF5's limit for one attribute stored with its object (64 KiB, header included).
-MAX_ATTRIBUTE_BYTES = 64_000
+_MAX_ATTRIBUTE_BYTES = 64_000
 
 
 def _arrays_or_raise(arrays: object) -> dict[str, np.ndarray]:
@@ -26,14 +26,14 @@ def _arrays_or_raise(arrays: object) -> dict[str, np.ndarray]:
         if not isinstance(name, str) or not name.strip("/"):
             error = ValueError if isinstance(name, str) else TypeError
             raise error(f"dataset names must be non-empty str, got {name!r}")
-        checked[name] = np.asarray(value)
-        if checked[name].dtype.kind == "U":  # numpy str -> variable-length UTF-8 in HDF5
-            checked[name] = checked[name].astype(h5py.string_dtype())
-        elif checked[name].dtype.kind == "O":
+        array = np.asarray(value)
+        if array.dtype.kind == "O":
             raise TypeError(
                 f"array {name!r} has dtype object; store numbers, booleans or str, not "
                 f"{value!r:.60}"
             )
+        # numpy str -> variable-length UTF-8 in HDF5
+        checked[name] = array.astype(h5py.string_dtype()) if array.dtype.kind == "U" else array
     clean = [name.strip("/") for name in checked]
     for name in sorted(clean):
         if clean.count(name) > 1:
@@ -52,29 +52,18 @@ def _attribute_or_raise(where: str, key: object, value: object) -> None:
     if not isinstance(key, str) or not key:
         error = ValueError if isinstance(key, str) else TypeError
         raise error(f"attribute names must be non-empty str, got {key!r} on {where!r}")
-    if value is None or isinstance(value, Mapping | set):
-        raise TypeError(
-            f"attribute {key!r} of {where!r} is {type(value).__name__}; HDF5 attributes hold "
-            "numbers, booleans, str or arrays of them"
-        )
     array = np.asarray(value)
-    if array.dtype.kind == "O":
-        raise TypeError(f"attribute {key!r} of {where!r} must be numbers or str, not {value!r:.60}")
+    if array.dtype.kind == "O":  # None, a dict, a set, a mixed list, ...
+        raise TypeError(
+            f"attribute {key!r} of {where!r} is {type(value).__name__} {value!r:.60}; "
+            "HDF5 attributes hold numbers, booleans, str or arrays of them"
+        )
     size = len(value.encode()) if isinstance(value, str) else array.nbytes
-    if size > MAX_ATTRIBUTE_BYTES:
+    if size > _MAX_ATTRIBUTE_BYTES:
         raise ValueError(
             f"attribute {key!r} of {where!r} has {size:,} bytes; HDF5 keeps attributes under "
-            f"{MAX_ATTRIBUTE_BYTES:,} bytes: store it as a dataset instead"
+            f"{_MAX_ATTRIBUTE_BYTES:,} bytes: store it as a dataset instead"
         )
-
-
-def _groups_of(names: set[str]) -> set[str]:
-    """The groups that dataset names such as "net/layer1/W" create: "net", "net/layer1"."""
-    groups = set()
-    for name in names:
-        parts = name.strip("/").split("/")[:-1]
-        groups |= {"/".join(parts[: i + 1]) for i in range(len(parts))}
-    return groups
 
 
 def _attrs_or_raise(attrs: object, names: set[str]) -> dict[str, Mapping]:
@@ -82,7 +71,10 @@ def _attrs_or_raise(attrs: object, names: set[str]) -> dict[str, Mapping]:
         return {}
     if not isinstance(attrs, Mapping):
         raise TypeError(f"attrs must be a mapping or None, got {type(attrs).__name__}")
-    targets = names | _groups_of(names)
+    targets = set(names)
+    for name in names:  # and the groups a name such as "net/layer1/W" creates
+        parts = name.strip("/").split("/")
+        targets |= {"/".join(parts[:i]) for i in range(1, len(parts))}
     for key, values in attrs.items():
         if key != "/" and key not in targets:
             raise ValueError(
@@ -97,32 +89,26 @@ def _attrs_or_raise(attrs: object, names: set[str]) -> dict[str, Mapping]:
 
 
 def write_arrays(
-    path: str | os.PathLike[str],
-    arrays: Mapping[str, object],
-    attrs: Mapping[str, Mapping[str, object]] | None = None,
-    *,
-    chunk_rows: int | None = None,
-    **dataset_options: object,
+    path: str | os.PathLike[str], arrays: Mapping[str, object],
+    attrs: Mapping[str, Mapping[str, object]] | None = None, *,
+    chunk_rows: int | None = None, **dataset_options: object,
 ) -> Path:
-    """Write named arrays (and attributes) to a new HDF5 file atomically; return ``path``.
+    """Write named arrays and attributes to a new HDF5 file atomically; return ``path``.
 
-    A write that fails or is interrupted leaves the old file as it was and no
-    temporary file (:func:`helpers.atomic.atomic_path`).
+    A write that fails or is interrupted leaves the old file as it was.
 
     Parameters
     ----------
-    path : str or PathLike
-        The file to create or replace. Its folder must exist.
     arrays : mapping of str to array-like
         Dataset name -> data; names with "/" create groups ("weights/W1"). numpy str
-        arrays are stored as UTF-8 strings (read them with ``dataset.asstr()``).
+        arrays are stored as UTF-8 (read them with ``dataset.asstr()``).
     attrs : mapping of str to mapping, optional
         ``{"/": {...}}`` for the file, ``{name: {...}}`` for a dataset or a group.
     chunk_rows : int, optional
-        Store each array in chunks of this many whole rows (not with ``chunks``).
+        Store each array in chunks of this many whole rows.
     **dataset_options
-        For :meth:`h5py.Group.create_dataset`, e.g. ``compression="gzip"``. Scalars
-        and empty arrays are stored plainly: there is nothing to chunk or compress.
+        For :meth:`h5py.Group.create_dataset`, e.g. ``compression="gzip"``; scalars and
+        empty arrays are stored plainly.
     """
     path = _check_path(path)
     data = _arrays_or_raise(arrays)
@@ -133,11 +119,10 @@ def write_arrays(
             raise ValueError("give chunk_rows or chunks, not both")
     with atomic_path(path) as tmp, h5py.File(tmp, "w") as f:
         for name, array in data.items():
-            if array.size == 0 or array.ndim == 0:  # nothing to chunk or compress
-                f.create_dataset(name, data=array)
-                continue
             options = dict(dataset_options)
-            if chunk_rows is not None:
+            if array.size == 0 or array.ndim == 0:  # nothing to chunk or compress
+                options = {}
+            elif chunk_rows is not None:
                 options["chunks"] = (min(chunk_rows, len(array)),) + array.shape[1:]
             f.create_dataset(name, data=array, **options)
         for name, values in attributes.items():

@@ -11,9 +11,9 @@ from helpers.validation import _check_layer_sizes
 
 __all__ = ["draw_mlp"]
 
-#: At most this many nodes are drawn per layer; a "⋮" stands for the rest.
-_MAX_NODES = 4
-#: How boxes and labels look.
+_MAX_NODES = 4  #: nodes drawn per layer at most; a "⋮" stands for the rest
+_WIDTH, _HEIGHT, _GAP = 1.0, 2.6, 1.2  #: of a layer's box, and between two boxes
+_EDGE = "#3b5b92"
 _BOX = {"boxstyle": "round,pad=0.02,rounding_size=0.15", "facecolor": "#e8eef7", "lw": 1.5}
 _LABEL = {"ha": "center", "fontsize": 9}
 
@@ -25,24 +25,10 @@ def draw_mlp(
 ) -> tuple[plt.Figure, plt.Axes]:
     """Draw a fully connected network: one box per layer, arrows between layers.
 
-    Each box shows the layer's name and size and a few representative nodes (at
-    most four, with "⋮" for the rest); each arrow carries the name of the
-    activation applied after that affine map.
-
-    Parameters
-    ----------
-    layer_sizes : sequence of int
-        Inputs first, outputs last, e.g. ``[784, 200, 100, 10]``.
-    activations : sequence of str, optional
-        One per arrow; default ``"ReLU"`` for the hidden layers, ``"softmax"`` last.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure is made if omitted.
-
-    Returns
-    -------
-    fig, ax
-        The boxes carry ``gid="layer-box"``, the size labels ``gid="layer-label"``
-        and the activation names ``gid="activation-label"``.
+    Each box shows the layer's name, size and at most four nodes ("⋮" for the rest);
+    each arrow carries the activation after that affine map (``activations``, by
+    default ReLU, ..., softmax). Boxes, size labels and activation names have the
+    ``gid`` "layer-box", "layer-label" and "activation-label".
     """
     sizes = _check_layer_sizes(layer_sizes)
     n_gaps = len(sizes) - 1
@@ -54,34 +40,29 @@ def draw_mlp(
         )
     if ax is None:
         _, ax = plt.subplots(figsize=(2.2 * len(sizes), 3.4))
-    width, height, gap = 1.0, 2.6, 1.2
-    xs = [i * (width + gap) for i in range(len(sizes))]
+    xs = [i * (_WIDTH + _GAP) for i in range(len(sizes))]
     names = ["input", *[f"hidden {i}" for i in range(1, n_gaps)], "output"]
     for x, size, name in zip(xs, sizes, names, strict=True):
-        _layer_box(ax, x, width, height, size, name)
+        _layer_box(ax, x, size, name)
     for x, act in zip(xs[:-1], activations, strict=True):
-        start, end = x + width + 0.08, x + width + gap - 0.08
+        start, end = x + _WIDTH + 0.08, x + _WIDTH + _GAP - 0.08
         ax.annotate("", xy=(end, 0), xytext=(start, 0), arrowprops={"arrowstyle": "-|>", "lw": 1.5})
         ax.text((start + end) / 2, 0.12, act, va="bottom", gid="activation-label", **_LABEL)
-    ax.set_xlim(-0.3, xs[-1] + width + 0.3)
-    ax.set_ylim(-height / 2 - 0.7, height / 2 + 0.3)
-    ax.set_aspect("equal")
+    ax.set(xlim=(-0.3, xs[-1] + _WIDTH + 0.3), ylim=(-_HEIGHT / 2 - 0.7, _HEIGHT / 2 + 0.3))
+    ax.set(aspect="equal", title=f"MLP {'-'.join(map(str, sizes))}")
     ax.axis("off")
-    ax.set_title(f"MLP {'-'.join(map(str, sizes))}")
     return ax.figure, ax
 
 
-def _layer_box(ax: plt.Axes, x: float, width: float, height: float, size: int, name: str) -> None:
+def _layer_box(ax: plt.Axes, x: float, size: int, name: str) -> None:
     """One layer: a rounded box, its representative nodes and its label below."""
-    corner = (x, -height / 2)
-    ax.add_patch(
-        FancyBboxPatch(corner, width, height, edgecolor="#3b5b92", gid="layer-box", **_BOX)
-    )
-    ys = [height / 2 - 0.4 - i * 0.5 for i in range(min(size, _MAX_NODES))]
+    top, bottom, middle = _HEIGHT / 2, -_HEIGHT / 2, x + _WIDTH / 2
+    ax.add_patch(FancyBboxPatch((x, bottom), _WIDTH, _HEIGHT, ec=_EDGE, gid="layer-box", **_BOX))
+    ys = [top - 0.4 - i * 0.5 for i in range(min(size, _MAX_NODES))]
     if size > _MAX_NODES:
-        ys[-1] = -height / 2 + 0.35  # the last node stands for the layer's last unit
-        ax.text(x + width / 2, (ys[-2] + ys[-1]) / 2, "⋮", ha="center", va="center", fontsize=12)
+        ys[-1] = bottom + 0.35  # the last node stands for the layer's last unit
+        ax.text(middle, (ys[-2] + ys[-1]) / 2, "⋮", ha="center", va="center", fontsize=12)
     for y in ys:
-        ax.add_patch(Circle((x + width / 2, y), 0.16, facecolor="white", edgecolor="#3b5b92"))
+        ax.add_patch(Circle((middle, y), 0.16, facecolor="white", edgecolor=_EDGE))
     label = f"{name}\n{size:,}"
-    ax.text(x + width / 2, -height / 2 - 0.15, label, va="top", gid="layer-label", **_LABEL)
+    ax.text(middle, bottom - 0.15, label, va="top", gid="layer-label", **_LABEL)

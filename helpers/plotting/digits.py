@@ -2,8 +2,7 @@
 
 Digits are drawn as on paper, with the reversed gray colormap ``gray_r``: 0 (the
 background) is white and the brightest possible pixel (255, or 1.0 for floats) is
-black, so a faint digit stays faint. Every figure has a title and labelled axes
-and is returned: ``ax.images[0].get_array()`` is the image that was drawn.
+black, so a faint digit stays faint. ``ax.images[0].get_array()`` is the image drawn.
 """
 
 from __future__ import annotations
@@ -19,76 +18,35 @@ from helpers.validation import _check_labels, _check_positive_int, _pixel_max, c
 
 __all__ = ["class_means", "digit_grid", "show_class_means", "show_digit"]
 
-#: The colormap of every digit: 0 white (paper), the largest value black (ink).
-_CMAP = "gray_r"
+_CMAP = "gray_r"  #: the colormap of every digit: 0 white (paper), the largest value black (ink)
 
 
 def _draw(ax: Axes, image: np.ndarray, vmax: float, ticks: list[int] | None = None) -> None:
     ax.imshow(image, cmap=_CMAP, vmin=0, vmax=vmax)
-    ax.set_xticks(ticks or [])
-    ax.set_yticks(ticks or [])
+    ax.set(xticks=ticks or [], yticks=ticks or [])
 
 
-def show_digit(
-    image: np.ndarray, ax: Axes | None = None, title: str | None = None, *, vmax=None
-) -> Axes:
-    """Draw one digit as a 28 x 28 image with labelled rows and columns.
-
-    Parameters
-    ----------
-    image : array_like, shape (28, 28) or (784,)
-        The pixels, uint8 0-255 or floats in [0, 1].
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; a new 3 x 3 inch figure if not given.
-    title : str, optional
-        The axes title; defaults to "digit".
-    vmax : float, optional
-        The value drawn black; defaults to 255 for uint8, else 1.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-    """
+def show_digit(image: np.ndarray, ax: Axes | None = None, title: str = "digit") -> Axes:
+    """Draw one digit, (28, 28) or (784,), with labelled rows and columns."""
     image = np.asarray(image)
     if image.shape not in ((28, 28), (784,)):
         raise ValueError(f"image must have shape (28, 28) or (784,), got {image.shape}")
     image = check_images(image.reshape(1, 28, 28))[0]
     if ax is None:
         _, ax = plt.subplots(figsize=(3, 3))
-    _draw(ax, image, _pixel_max(image) if vmax is None else vmax, ticks=[0, 9, 18, 27])
-    ax.set(title="digit" if title is None else title, xlabel="column", ylabel="row")
+    _draw(ax, image, _pixel_max(image), ticks=[0, 9, 18, 27])
+    ax.set(title=title, xlabel="column", ylabel="row")
     return ax
 
 
 def digit_grid(
-    images: np.ndarray,
-    labels: np.ndarray,
-    per_class: int = 8,
-    *,
-    classes: Iterable[int] | None = None,
-    rng: np.random.Generator | None = None,
-    title: str = "Digits of each class",
+    images: np.ndarray, labels: np.ndarray, per_class: int = 8, *,
+    classes: Iterable[int] | None = None, rng: np.random.Generator | None = None,
 ) -> Figure:
     """Draw a grid of digits: one row per class, ``per_class`` digits in each row.
 
-    Parameters
-    ----------
-    images : array_like, shape (N, 28, 28) or (N, 784)
-    labels : array_like of int, shape (N,)
-    per_class : int, default 8
-        Digits per row; a class with fewer digits leaves its row partly empty.
-    classes : iterable of int, optional
-        The classes to show, one row each; defaults to those present in ``labels``.
-    rng : numpy.random.Generator, optional
-        Pick each class's digits at random with it (shown in data-set order);
-        by default the first ``per_class`` digits of each class.
-    title : str
-        The figure title.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        ``fig.axes`` is the grid row by row; each row's first axes is labelled with its class.
+    The rows are ``classes`` (default: those in ``labels``), each showing the first
+    digits of its class, or random ones (in data-set order) picked with ``rng``.
     """
     images = check_images(images)
     labels = _check_labels(labels, len(images))
@@ -97,12 +55,9 @@ def digit_grid(
     if not classes:
         raise ValueError("classes is empty: there is no row to draw")
     classes = _check_labels(classes, name="classes").tolist()  # 0-9: a class 12 has no row
+    size = (0.6 * per_class + 0.8, 0.6 * len(classes) + 0.8)
     fig, axes = plt.subplots(
-        len(classes),
-        per_class,
-        figsize=(0.6 * per_class + 0.8, 0.6 * len(classes) + 0.8),
-        squeeze=False,
-        layout="constrained",
+        len(classes), per_class, figsize=size, squeeze=False, layout="constrained"
     )
     for k, row in zip(classes, axes, strict=True):
         members = np.flatnonzero(labels == k)
@@ -114,40 +69,30 @@ def digit_grid(
             else:
                 ax.set(xticks=[], yticks=[], frame_on=False)
         row[0].set_ylabel(str(k), rotation=0, ha="right", va="center")
-    fig.suptitle(title)
+    fig.suptitle("Digits of each class")
     fig.supylabel("class")
     fig.supxlabel("example" if rng is None else "example (random)")
     return fig
 
 
 def class_means(images: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """The mean image of each class 0-9, float64 of shape (10, 28, 28).
-
-    Raises
-    ------
-    ValueError
-        If some class has no image (its mean would be undefined).
-    """
+    """The mean image of each class 0-9, float64 (10, 28, 28); every class needs an image."""
     images = check_images(images)
     labels = _check_labels(labels, len(images))
     counts = np.bincount(labels, minlength=10)
     if (counts == 0).any():
         raise ValueError(f"every class 0-9 needs an image; none for {np.flatnonzero(counts == 0)}")
-    sums = np.zeros((10, 28, 28))
-    np.add.at(sums, labels, images)
-    return sums / counts[:, None, None]
+    return np.stack([images[labels == k].mean(axis=0, dtype=np.float64) for k in range(10)])
 
 
-def show_class_means(
-    images: np.ndarray, labels: np.ndarray, title: str = "Mean image of each class"
-) -> Figure:
+def show_class_means(images: np.ndarray, labels: np.ndarray) -> Figure:
     """Draw :func:`class_means` as a 2 x 5 grid, on the pixels' own scale; ``fig.axes[k]`` is k."""
     means = class_means(images, labels)
     fig, axes = plt.subplots(2, 5, figsize=(7.5, 3.6), layout="constrained")
     for k, ax in enumerate(axes.flat):
         _draw(ax, means[k], _pixel_max(np.asarray(images)))
         ax.set_title(f"class {k}", fontsize=10)
-    fig.suptitle(title)
+    fig.suptitle("Mean image of each class")
     fig.supxlabel("column (0-27)")
     fig.supylabel("row (0-27)")
     return fig

@@ -37,18 +37,12 @@ def _ellipse_geometry(cov: np.ndarray, n_std: float = 2.0) -> tuple[float, float
 def covariance_ellipse(
     ax: Axes, cov: np.ndarray, mean=(0.0, 0.0), n_std: float = 2.0, **kwargs
 ) -> Ellipse:
-    """Draw the ``n_std`` ellipse of a 2x2 covariance centred at ``mean`` on ``ax``.
+    """Draw the ``n_std`` ellipse of a 2x2 covariance centred at ``mean`` on ``ax``; return it.
 
-    Extra keyword arguments go to :class:`matplotlib.patches.Ellipse` (for example
-    ``edgecolor``, ``linestyle``, ``label``); the ellipse is not filled by default.
-
-    Returns
-    -------
-    matplotlib.patches.Ellipse
-        The patch added to ``ax``.
+    ``kwargs`` go to :class:`matplotlib.patches.Ellipse` (``edgecolor``, ``label``, ...);
+    the ellipse is not filled unless ``fill=True``.
     """
     width, height, angle = _ellipse_geometry(cov, n_std)
     kwargs.setdefault("fill", False)
-    patch = Ellipse(tuple(np.asarray(mean, dtype=float)), width, height, angle=angle, **kwargs)
-    ax.add_patch(patch)
-    return patch
+    centre = tuple(np.asarray(mean, dtype=float))
+    return ax.add_patch(Ellipse(centre, width, height, angle=angle, **kwargs))

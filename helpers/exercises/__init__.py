@@ -94,10 +94,12 @@ class _Guard:
 
 
 def _run(ex: _Exercise, function: Callable, case: _Case) -> Any:
-    """``function``'s output on a copy of ``case`` (through ``ex.call`` if it has one)."""
-    if ex.call is not None:
-        return ex.call(function, case)
-    return function(*case.args, **case.kwargs)
+    """``function``'s output on ``case`` (through ``ex.call`` if it has one); a tuple result
+    as a dict by ``ex.names``, so that messages name its values."""
+    out = function(*case.args, **case.kwargs) if ex.call is None else ex.call(function, case)
+    if ex.names and isinstance(out, tuple | list) and len(out) == len(ex.names):
+        return dict(zip(ex.names, out, strict=True))
+    return out
 
 
 def _fmt(value: Any) -> str:
@@ -161,62 +163,47 @@ def judge(name: str, ex: _Exercise, function: object, seed: int | None) -> tuple
     """``(status, message)`` of ``function`` as the answer to ``name``; see check.verdict."""
     if not callable(function):
         return "not yet", f"Not yet: the answer should be a function, got {type(function).__name__}"
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a student's overflow shows in the verdict, not as noise
-        return _judge(name, ex, function, seed)
-
-
-def _judge(name: str, ex: _Exercise, function: Callable, seed: int | None) -> tuple[str, str]:
     rng = np.random.default_rng(_seed_for(name) if seed is None else seed)
     cases = [_Case(case, args) for case, args in ex.cases(rng).items()]
     first_wrong = ""
-    for case in cases:
-        want, given = _run(ex, ex.reference, copy.deepcopy(case)), copy.deepcopy(case)
-        try:
-            with _Guard(ex.guarded or (ex.reference,)) as guard:
-                got = _run(ex, function, given)
-        except Exception as error:  # a student's bug: a Not yet line, never a traceback
-            if isinstance(error, NotImplementedError) and _STUB_MESSAGE in str(error):
-                return "no answer", "No answer yet"
-            text = str(error).splitlines()[0] if str(error) else ""
-            raised = f"your function raised {type(error).__name__}: {text}"
-            return "not yet", f"Not yet: {raised} (case '{case.name}')"
-        if guard.called:
-            return "not yet", (
-                f"Not yet: write it yourself: your function calls {guard.called}, which "
-                "already does what the exercise asks."
-            )
-        if _differ(case.args, given.args, 0, 0):
-            return "not yet", (
-                f"Not yet: your function changed its input in place (case '{case.name}'); "
-                "work on a copy."
-            )
-        problem = _mismatch(ex, want, got)
-        first_wrong = first_wrong or (problem and f"case '{case.name}': {problem}")
-    if not first_wrong:
-        return "correct", f"Correct: {ex.why}"
-    hint = next((h for wrong, h in ex.mistakes if _same(ex, wrong, function, cases)), "")
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a student's overflow shows in the verdict, not as noise
+        for case in cases:
+            want, given = _run(ex, ex.reference, copy.deepcopy(case)), copy.deepcopy(case)
+            try:
+                with _Guard(ex.guarded or (ex.reference,)) as guard:
+                    got = _run(ex, function, given)
+            except Exception as error:  # a student's bug: a Not yet line, never a traceback
+                if isinstance(error, NotImplementedError) and _STUB_MESSAGE in str(error):
+                    return "no answer", "No answer yet"
+                text = str(error).splitlines()[0] if str(error) else ""
+                raised = f"your function raised {type(error).__name__}: {text}"
+                return "not yet", f"Not yet: {raised} (case '{case.name}')"
+            if guard.called:
+                return "not yet", (
+                    f"Not yet: write it yourself: your function calls {guard.called}, which "
+                    "already does what the exercise asks."
+                )
+            if _differ(case.args, given.args, 0, 0):
+                return "not yet", (
+                    f"Not yet: your function changed its input in place (case '{case.name}'); "
+                    "work on a copy."
+                )
+            problem = _differ(want, got, ex.rtol, ex.atol)
+            first_wrong = first_wrong or (problem and f"case '{case.name}': {problem}")
+        if not first_wrong:
+            return "correct", f"Correct: {ex.why}"
+        hint = next((h for wrong, h in ex.mistakes if _same(ex, wrong, function, cases)), "")
     if hint:
         return "not yet", f"Not yet: {hint} (First difference, {first_wrong}.)"
     return "not yet", f"Not yet: {first_wrong}."
-
-
-def _mismatch(ex: _Exercise, want: Any, got: Any) -> str:
-    """:func:`_differ` with a tuple result as a dict by ``ex.names`` (messages name the value)."""
-    named = [
-        dict(zip(ex.names, v, strict=True))
-        if ex.names and isinstance(v, tuple | list) and len(v) == len(ex.names)
-        else v
-        for v in (want, got)
-    ]
-    return _differ(*named, ex.rtol, ex.atol)
 
 
 def _same(ex: _Exercise, wrong: Callable, function: Callable, cases: list[_Case]) -> bool:
     """Whether ``function``'s outputs match the mistake ``wrong``'s on every case."""
     try:
         return not any(
-            _mismatch(ex, _run(ex, wrong, copy.deepcopy(c)), _run(ex, function, copy.deepcopy(c)))
+            _differ(*(_run(ex, f, copy.deepcopy(c)) for f in (wrong, function)), ex.rtol, ex.atol)
             for c in cases
         )
     except Exception:

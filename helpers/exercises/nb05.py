@@ -82,11 +82,9 @@ _exercise(
     atol=1e-6,
     mistakes=[
         lambda pixels, w, b, block_rows: _blocks(pixels, w, b, block_rows, scale=1.0),
-        "your probabilities are almost all 0 or 1: the network expects pixels in [0, 1], not "
-        "bytes from 0 to 255.",
+        "your probabilities are almost all 0 or 1: the network expects pixels in [0, 1].",
         lambda pixels, w, b, block_rows: _blocks(pixels, w, b, block_rows, stop=block_rows - 1),
-        "your result lacks rows when N is not a multiple of block_rows: the last, shorter block "
-        "counts too.",
+        "your result lacks rows: the last, shorter block must go through the network too.",
         lambda pixels, w, b, block_rows: _blocks(pixels, w, b, block_rows, per_block=True),
         "your probabilities sum to 1 over a whole block: softmax works on each row on its own.",
     ],
@@ -133,11 +131,9 @@ def _record(probabilities: np.ndarray, index: int) -> dict:
 def _plain(probabilities: np.ndarray, index: int, classify: Callable = np.argmax) -> dict:
     """A record of plain values (with ``np.argmin`` or ``index + 1``, a usual mistake)."""
     activations = [float(p) for p in probabilities]
-    return {
-        "index": int(index),
-        "activations": activations,
-        "classification": int(classify(activations)),
-    }
+    return dict(
+        index=int(index), activations=activations, classification=int(classify(activations))
+    )
 
 
 _exercise(
@@ -150,16 +146,11 @@ _exercise(
     "the largest activation (the first one in a tie).",
     guarded=(_record, make_records),
     mistakes=[
-        lambda probabilities, index: {
-            "index": index,
-            "activations": list(probabilities),
-            "classification": probabilities.argmax(),
-        },
-        "json.dumps refuses your record: numpy's numbers and arrays are not JSON; use plain "
-        "Python ints, floats and lists.",
-        lambda probabilities, index: _plain(probabilities, index, np.argmin),
+        lambda p, index: {"index": index, "activations": list(p), "classification": p.argmax()},
+        "json.dumps refuses your record: use plain Python ints, floats and lists, not numpy's.",
+        lambda p, index: _plain(p, index, np.argmin),
         "your classification is the class with the smallest activation, not the most probable.",
-        lambda probabilities, index: _plain(probabilities, index + 1),
+        lambda p, index: _plain(p, index + 1),
         "your index is one more than the index given: write it as given.",
     ],
 )

@@ -83,8 +83,7 @@ _exercise(
         _step(lambda X, r, w, m, c: _diag(c)),
         "your variances lack reg_covar: with one point per component they are exactly 0.",
         _step(lambda X, r, w, m, c: _diag(c) * w[:, None] + r),
-        "your variances are too small by the factor N_k / N: average over the component's "
-        "N_k points.",
+        "your variances are too small by the factor N_k / N: average over the N_k points.",
         _step(lambda X, r, w, m, c: _diag(c) + m**2 + r),
         "your variances measure the spread around the origin, not around the component's new mean.",
     ],
@@ -111,8 +110,7 @@ _exercise(
         _step(
             lambda X, r, w, m, c: np.cov(X.T, bias=True).reshape(c[0].shape) + r * np.eye(len(c[0]))
         ),
-        "your covariance is the spread around the data's overall mean: it also counts how far "
-        "apart the component means are.",
+        "your covariance is the spread around the data's overall mean, not each component's.",
         _step(lambda X, r, w, m, c: c.mean(axis=0) + r * np.eye(X.shape[1])),
         "your covariance weighs every component equally, even one with a tiny weight.",
     ],

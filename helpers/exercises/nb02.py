@@ -47,19 +47,16 @@ def _write_and_read(function, case: _Case) -> dict:
                 f.attrs["count"] = 3
         function(str(path), *case.args, **case.kwargs)
         with h5py.File(path, "r") as f:
-            images, labels = (f.get(n) for n in ("images", "labels"))
-            images = images if isinstance(images, h5py.Dataset) else None
-            attrs = {name: f.attrs.get(name) for name in ("source", "count")}
+            found = {n: f[n] for n in ("images", "labels") if isinstance(f.get(n), h5py.Dataset)}
+            images = found.get("images")
             return {
                 "datasets": ", ".join(sorted(f.keys())),
                 "images": None if images is None else images[()],
-                **{
-                    f"images {key}": None if images is None else str(getattr(images, key))
-                    for key in ("dtype", "chunks", "compression")
-                },
-                "labels": labels[()] if isinstance(labels, h5py.Dataset) else None,
+                **{f"images {k}": str(getattr(images, k, None)) for k in ("dtype", "chunks")},
+                "images compression": str(getattr(images, "compression", None)),
+                "labels": found["labels"][()] if "labels" in found else None,
                 "file attributes": {
-                    k: v.item() if isinstance(v, np.generic) else v for k, v in attrs.items()
+                    k: np.asarray(f.attrs.get(k)).tolist() for k in ("source", "count")
                 },
             }
 
@@ -94,11 +91,9 @@ _exercise(
         lambda *args: _write(*args, on="images"),
         "your attributes 'source' and 'count' are attached to a dataset, not to the file (/).",
         lambda *args: _write(*args, chunks=False),
-        "your images are in chunks whose shape h5py chose; ask for chunks of chunk_images "
-        "whole images.",
+        "your images are in chunks whose shape h5py chose; ask for chunk_images whole images.",
         lambda *args: _write(*args, mode="a"),
-        "the file still holds the datasets of the older file at that path: replace that file "
-        "(think about the file mode).",
+        "the file still holds the datasets of the older file at that path: mind the file mode.",
     ],
 )
 

@@ -140,15 +140,12 @@ _exercise(
     "centre pixel with zeros moved in.",
     mistakes=[
         _rows_and_columns_swapped,
-        "your image moves by the wrong amounts: rows and columns are swapped somewhere (rows "
-        "are the first index).",
+        "your move is wrong: rows and columns are swapped somewhere (rows are the first index).",
         lambda image: _moved(image, *(-x for x in _rounded(image))),
         "your image moves the wrong way: its centre of mass ends up farther from the centre.",
         lambda image: np.roll(image, _rounded(image), axis=(0, 1)),
-        "ink that leaves one side comes back in on the opposite side; it should be lost, and "
-        "the pixels moved in be 0.",
+        "ink that leaves one side comes back in on the opposite side; move zeros in instead.",
         lambda image: _moved(image, *_rounded(image, np.uint8)),
-        "your centre of mass is off: multiplying uint8 pixels by their row or column number "
-        "wrapped around past 255.",
+        "your centre of mass is off: uint8 pixels times row numbers wrapped around past 255.",
     ],
 )

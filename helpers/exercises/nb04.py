@@ -48,8 +48,7 @@ _exercise(
         lambda sizes: _weights(sizes) + sum(sizes),
         "your count is too large by exactly the number of inputs: the input layer has no biases.",
         lambda sizes: int(np.prod(sizes)),
-        "your count grows like the product of all the sizes: add up the layers, one pair of "
-        "neighbours at a time.",
+        "your count grows like the product of all the sizes: add up the layers one by one.",
     ],
 )
 

@@ -35,13 +35,11 @@ _exercise(
     ),
     mistakes=[
         lambda A, upstream: 1 - A**2,
-        "your result does not change when the upstream gradient changes: the chain rule "
-        "multiplies tanh's slope by it.",
+        "your result does not change when the upstream gradient changes: multiply by it.",
         lambda A, upstream: upstream * (1 - A),
         "your slope reaches 2 where A is near -1: tanh's slope is the same for A and -A.",
         lambda A, upstream: upstream * (1 - np.tanh(A) ** 2),
-        "your slope is not 0 for saturated units: you applied tanh to A again, which is "
-        "already tanh's output.",
+        "your slope is not 0 for saturated units: you applied tanh to A again (A = tanh(Z)).",
         lambda A, upstream: upstream * A * (1 - A),
         "your gradients are 0 where A = 0: A (1 - A) is the sigmoid's slope, not tanh's.",
     ],
@@ -94,8 +92,7 @@ _exercise(
     ),
     mistakes=[
         lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v + lr * g, np.subtract),
-        "your velocities point uphill, along the gradient: the velocity is the step itself, "
-        "downhill, added to the parameter.",
+        "your velocities point uphill, along the gradient: the step goes downhill, -lr * g.",
         lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: -lr * g, np.add),
         "the velocities you are given make no difference: that is plain gradient descent.",
         lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v - lr * g, lambda p, v: p + lr * v),

@@ -103,8 +103,7 @@ def _run(ex: _Exercise, function: Callable, case: _Case) -> Any:
 
 
 def _fmt(value: Any) -> str:
-    if isinstance(value, np.generic):
-        value = value.item()
+    value = value.item() if isinstance(value, np.generic) else value
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, np.ndarray):
@@ -146,8 +145,6 @@ def _differ(expected: Any, got: Any, rtol: float, atol: float, what: str = "the 
 
 def _numeric(value: Any) -> bool:
     """True for a number or a (nested) array of numbers (bool included)."""
-    if isinstance(value, str | bytes) or value is None:
-        return False
     try:
         return np.asarray(value).dtype.kind in "biuf"
     except (ValueError, TypeError):

@@ -1,7 +1,4 @@
-"""The programming exercises of notebook 01: M-steps with a diagonal and with a tied covariance.
-
-The references read them off the full M-step, guarded with scikit-learn's own M-step functions.
-"""
+"""The programming exercises of notebook 01: M-steps with a diagonal and with a tied covariance."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""The programming exercises of notebook 02: write digits with attributes, read rows in order.
-
-Both run the student's function on a real HDF5 file in the scratch folder.
-"""
+"""The programming exercises of notebook 02 (on real HDF5 files): write digits, read rows."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""The programming exercises of notebook 03: the mean image of each class, centring by mass.
-
-"03.2" takes images of any size and gives [0, 1], unlike the guarded :func:`class_means`.
-"""
+"""The programming exercises of notebook 03: the mean image of each class, centring by mass."""
 
 from __future__ import annotations
 
@@ -28,14 +25,12 @@ def _mean_cases(rng: np.random.Generator) -> dict:
         return images, labels
 
     crowded = np.concatenate([np.arange(10), np.full(30, 3)])  # 31 images of class 3
+    full = np.full((40, 4, 4), 255, np.uint8)
     return {
         "60 images of 28 x 28, every class": sample(60),
         "one image per class": sample(10),
         "25 images of 5 x 7 pixels": sample(25, 5, 7),
-        "full ink (255) everywhere, 31 images of class 3": (
-            np.full((40, 4, 4), 255, np.uint8),
-            rng.permutation(crowded),
-        ),
+        "full ink (255) everywhere, 31 images of class 3": (full, rng.permutation(crowded)),
         "labels in sorted order": (sample(30)[0], np.sort(sample(30)[1])),
     }
 
@@ -60,9 +55,7 @@ _exercise(
         "some of your means are far too small: adding uint8 pixels wrapped around past 255.",
         _per_class(lambda x: np.full(x.shape[1:], x.mean() / 255)),
         "your mean images are flat: you averaged over the pixels too, not only over the images.",
-        lambda images, labels: _per_class(lambda x: x.sum(axis=0) / len(images) / 255)(
-            images, labels
-        ),
+        lambda im, y: _per_class(lambda x: x.sum(axis=0) / len(im) / 255)(im, y),
         "your means are too small: divide each class's sum by that class's number of images.",
     ],
 )

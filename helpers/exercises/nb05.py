@@ -130,10 +130,8 @@ def _record(probabilities: np.ndarray, index: int) -> dict:
 
 def _plain(probabilities: np.ndarray, index: int, classify: Callable = np.argmax) -> dict:
     """A record of plain values (with ``np.argmin`` or ``index + 1``, a usual mistake)."""
-    activations = [float(p) for p in probabilities]
-    return dict(
-        index=int(index), activations=activations, classification=int(classify(activations))
-    )
+    values = [float(p) for p in probabilities]
+    return {"index": int(index), "activations": values, "classification": int(classify(values))}
 
 
 _exercise(

@@ -29,10 +29,8 @@ _exercise(
     "06.5",
     reference=lambda A, upstream: upstream * (1 - A**2),
     cases=_tanh_cases,
-    why=(
-        "the upstream gradient times tanh's slope 1 - A**2, read off the stored output: "
-        "1 where A = 0, 0 where the unit is saturated."
-    ),
+    why="the upstream gradient times tanh's slope 1 - A**2, read off the stored output: "
+    "1 where A = 0, 0 where the unit is saturated.",
     mistakes=[
         lambda A, upstream: 1 - A**2,
         "your result does not change when the upstream gradient changes: multiply by it.",
@@ -70,10 +68,9 @@ def _momentum_cases(rng: np.random.Generator) -> dict:
 
     lr, momentum = float(rng.uniform(0.01, 0.5)), float(rng.uniform(0.5, 0.99))
     n_in, n_out = int(rng.integers(2, 6)), int(rng.integers(2, 5))
+    first = f"a {n_in}-{n_out} layer (W and b), lr {lr:.3g}, momentum {momentum:.3g}"
     return {
-        f"a {n_in}-{n_out} layer (W and b), lr {lr:.3g}, momentum {momentum:.3g}": step(
-            layer(n_in, n_out), lr, momentum
-        ),
+        first: step(layer(n_in, n_out), lr, momentum),
         "two layers (four arrays), lr 0.1, momentum 0.9": step(layer(3, 4) + layer(4, 2), 0.1, 0.9),
         "the first step: velocities of 0": step(layer(3, 2), lr, 0.9, velocity=False),
         "momentum 0 (plain gradient descent)": step(layer(2, 3), 0.1, 0.0),
@@ -86,10 +83,8 @@ _exercise(
     reference=_momentum_step,
     cases=_momentum_cases,
     names=("new params", "new velocities"),
-    why=(
-        "each velocity keeps a fraction (momentum) of the last step and adds -lr times the "
-        "gradient; each parameter moves by its new velocity."
-    ),
+    why="each velocity keeps a fraction (momentum) of the last step and adds -lr times the "
+    "gradient; each parameter moves by its new velocity.",
     mistakes=[
         lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v + lr * g, np.subtract),
         "your velocities point uphill, along the gradient: the step goes downhill, -lr * g.",

@@ -117,7 +117,7 @@ def _differ(expected: Any, got: Any, rtol: float, atol: float, what: str = "the 
         if not isinstance(got, dict):
             return f"{what} should be a dict, got {type(got).__name__}"
         if set(got) != set(expected):
-            return f"{what} should have the keys {sorted(expected)}, got {sorted(got)}"
+            return f"{what} should have the keys {sorted(expected)}, got {sorted(got, key=repr)}"
         parts = (_differ(expected[k], got[k], rtol, atol, f"{what}[{k!r}]") for k in expected)
         return next((p for p in parts if p), "")
     if isinstance(expected, tuple | list) and not _numeric(expected):

@@ -137,3 +137,4 @@ def test_integers_are_compared_exactly() -> None:
     assert exercises._differ(big, big, 1e-6, 1e-9) == ""
     assert exercises._differ(big, big + 1, 1e-6, 1e-9) != ""
     assert exercises._differ(178_110, np.int64(178_110), 1e-6, 1e-9) == ""
+    assert "should have the keys" in exercises._differ({"a": 1}, {1: 1, "b": 2}, 1e-6, 1e-9)

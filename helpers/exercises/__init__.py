@@ -1,12 +1,6 @@
 """Programming exercises: the student writes a function, :func:`helpers.check.check` runs it.
 
-Each exercise is declared once, in ``nbNN.py``, with :func:`_exercise`: a
-``reference`` (the expected outputs), ``cases(rng)`` (hidden inputs drawn from
-``rng``: the seed is fixed for the student, another for grading), the usual
-``mistakes`` with their hints (a function whose outputs match one on every
-case gets that hint) and the ``guarded`` package functions the answer may not
-call (default: the reference). The answer gets copies of the inputs; changing
-them in place is a mistake of its own.
+Each exercise is declared once, in ``nbNN.py``, with :func:`_exercise` (see :class:`_Exercise`).
 """
 
 from __future__ import annotations
@@ -18,6 +12,7 @@ import warnings
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import CodeType
 from typing import Any
 
@@ -37,20 +32,19 @@ class _Case:
     kwargs: dict = field(default_factory=dict)
 
 
-def _case_list(*pairs: tuple[str, tuple]) -> list[_Case]:
-    """``Case(name, args)`` for each ``(name, args)`` pair."""
-    return [_Case(name, args) for name, args in pairs]
-
-
 @dataclass(frozen=True)
 class _Exercise:
-    """A programming exercise: see the module docstring; ``call(function, case)`` runs
-    a case another way, ``names`` name a tuple result's values in messages."""
+    """``cases(rng)`` gives the hidden inputs as ``{name: args}`` (the seed is fixed for the
+    student, another for grading) and ``reference`` the expected outputs. ``mistakes`` lists
+    each usual mistake's function followed by its hint: an answer whose outputs match it on
+    every case gets the hint. The answer may not call a ``guarded`` function (default: the
+    reference) nor change its inputs. ``call(function, case)`` runs a case another way and
+    ``names`` name a tuple result's values in messages."""
 
     reference: Callable
-    cases: Callable[[np.random.Generator], list[_Case]]
+    cases: Callable[[np.random.Generator], dict[str, tuple]]
     why: str
-    mistakes: tuple[tuple[Callable, str], ...] = ()
+    mistakes: tuple = ()
     guarded: tuple[Callable, ...] = ()
     call: Callable[[Callable, _Case], Any] | None = None
     names: tuple[str, ...] = ()
@@ -61,23 +55,19 @@ class _Exercise:
 _REGISTRY: dict[str, _Exercise] = {}
 
 
-def _exercise(name: str, **fields: Any) -> _Exercise:
+def _exercise(name: str, mistakes: Sequence = (), **fields: Any) -> None:
     """Declare the programming exercise ``name`` (like "04.4"); see :class:`_Exercise`."""
     if name in _REGISTRY:
         raise ValueError(f"exercise {name!r} is declared twice")
-    _REGISTRY[name] = _Exercise(**fields)
-    return _REGISTRY[name]
+    pairs = tuple(zip(mistakes[::2], mistakes[1::2], strict=True))
+    _REGISTRY[name] = _Exercise(mistakes=pairs, **fields)
 
 
 def find(name: str) -> _Exercise | None:
     """The programming exercise ``name``, or None when it is not one."""
     notebook = name.split(".")[0]
-    if notebook.isdigit():
-        try:
-            importlib.import_module(f"{__name__}.nb{notebook}")
-        except ModuleNotFoundError as error:
-            if error.name != f"{__name__}.nb{notebook}":
-                raise
+    if notebook.isdigit() and Path(__file__).with_name(f"nb{notebook}.py").exists():
+        importlib.import_module(f"{__name__}.nb{notebook}")
     return _REGISTRY.get(name)
 
 
@@ -104,14 +94,16 @@ class _Guard:
 
 
 def _run(ex: _Exercise, function: Callable, case: _Case) -> Any:
-    if ex.call is not None:
-        return ex.call(function, case)
-    return function(*case.args, **case.kwargs)
+    """``function``'s output on ``case`` (through ``ex.call`` if it has one); a tuple result
+    as a dict by ``ex.names``, so that messages name its values."""
+    out = function(*case.args, **case.kwargs) if ex.call is None else ex.call(function, case)
+    if ex.names and isinstance(out, tuple | list) and len(out) == len(ex.names):
+        return dict(zip(ex.names, out, strict=True))
+    return out
 
 
 def _fmt(value: Any) -> str:
-    if isinstance(value, np.generic):
-        value = value.item()
+    value = value.item() if isinstance(value, np.generic) else value
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, np.ndarray):
@@ -125,7 +117,7 @@ def _differ(expected: Any, got: Any, rtol: float, atol: float, what: str = "the 
         if not isinstance(got, dict):
             return f"{what} should be a dict, got {type(got).__name__}"
         if set(got) != set(expected):
-            return f"{what} should have the keys {sorted(expected)}, got {sorted(got)}"
+            return f"{what} should have the keys {sorted(expected)}, got {sorted(got, key=repr)}"
         parts = (_differ(expected[k], got[k], rtol, atol, f"{what}[{k!r}]") for k in expected)
         return next((p for p in parts if p), "")
     if isinstance(expected, tuple | list) and not _numeric(expected):
@@ -134,16 +126,13 @@ def _differ(expected: Any, got: Any, rtol: float, atol: float, what: str = "the 
         pairs = enumerate(zip(expected, got, strict=True))
         parts = (_differ(e, g, rtol, atol, f"{what}[{i}]") for i, (e, g) in pairs)
         return next((p for p in parts if p), "")
-    if isinstance(expected, int) and not isinstance(expected, bool):
-        ok = _numeric(got) and np.ndim(got) == 0 and bool(got == expected)  # exact, not float
+    if not _numeric(expected) or isinstance(expected, int):  # text, None, bool, int: exactly
+        same_kind = type(got) is type(expected) or _numeric(got) and np.ndim(got) == 0
+        ok = same_kind and bool(got == expected)
         return "" if ok else f"{what}: expected {_fmt(expected)}, got {_fmt(got)}"
-    if not _numeric(expected) or isinstance(expected, bool):
-        ok = type(got) is type(expected) and got == expected
-        return "" if ok else f"{what}: expected {_fmt(expected)}, got {_fmt(got)}"
-    want = np.asarray(expected)
     if not _numeric(got):
         return f"{what} should be numbers (an array), got {type(got).__name__}"
-    have = np.asarray(got)
+    want, have = np.asarray(expected), np.asarray(got)
     if have.shape != want.shape:
         return f"{what} has shape {have.shape}, expected {want.shape}"
     close = np.isclose(have, want, rtol=rtol, atol=atol, equal_nan=True)
@@ -156,8 +145,6 @@ def _differ(expected: Any, got: Any, rtol: float, atol: float, what: str = "the 
 
 def _numeric(value: Any) -> bool:
     """True for a number or a (nested) array of numbers (bool included)."""
-    if isinstance(value, str | bytes) or value is None:
-        return False
     try:
         return np.asarray(value).dtype.kind in "biuf"
     except (ValueError, TypeError):
@@ -173,66 +160,47 @@ def judge(name: str, ex: _Exercise, function: object, seed: int | None) -> tuple
     """``(status, message)`` of ``function`` as the answer to ``name``; see check.verdict."""
     if not callable(function):
         return "not yet", f"Not yet: the answer should be a function, got {type(function).__name__}"
+    rng = np.random.default_rng(_seed_for(name) if seed is None else seed)
+    cases = [_Case(case, args) for case, args in ex.cases(rng).items()]
+    first_wrong = ""
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a student's overflow shows in the verdict, not as noise
-        return _judge(name, ex, function, seed)
-
-
-def _judge(name: str, ex: _Exercise, function: Callable, seed: int | None) -> tuple[str, str]:
-    cases = ex.cases(np.random.default_rng(_seed_for(name) if seed is None else seed))
-    first_wrong = None
-    for case in cases:
-        want, given = _run(ex, ex.reference, copy.deepcopy(case)), copy.deepcopy(case)
-        try:
-            with _Guard(ex.guarded or (ex.reference,)) as guard:
-                got = _run(ex, function, given)
-        except NotImplementedError as error:
-            if _STUB_MESSAGE in str(error):
-                return "no answer", "No answer yet"
-            return "not yet", _raised(error, case)
-        except Exception as error:  # a student's bug: a Not yet line, never a traceback
-            return "not yet", _raised(error, case)
-        if guard.called:
-            return "not yet", (
-                f"Not yet: write it yourself: your function calls {guard.called}, which "
-                "already does what the exercise asks."
-            )
-        if _differ(case.args, given.args, 0, 0):
-            return "not yet", (
-                f"Not yet: your function changed its input in place (case '{case.name}'); "
-                "work on a copy."
-            )
-        problem = _mismatch(ex, want, got)
-        first_wrong = first_wrong or (problem and f"case '{case.name}': {problem}")
-    if not first_wrong:
-        return "correct", f"Correct: {ex.why}"
-    hint = next((h for wrong, h in ex.mistakes if _same(ex, wrong, function, cases)), "")
+        for case in cases:
+            want, given = _run(ex, ex.reference, copy.deepcopy(case)), copy.deepcopy(case)
+            try:
+                with _Guard(ex.guarded or (ex.reference,)) as guard:
+                    got = _run(ex, function, given)
+            except Exception as error:  # a student's bug: a Not yet line, never a traceback
+                if isinstance(error, NotImplementedError) and _STUB_MESSAGE in str(error):
+                    return "no answer", "No answer yet"
+                text = str(error).splitlines()[0] if str(error) else ""
+                raised = f"your function raised {type(error).__name__}: {text}"
+                return "not yet", f"Not yet: {raised} (case '{case.name}')"
+            if guard.called:
+                return "not yet", (
+                    f"Not yet: write it yourself: your function calls {guard.called}, which "
+                    "already does what the exercise asks."
+                )
+            if _differ(case.args, given.args, 0, 0):
+                return "not yet", (
+                    f"Not yet: your function changed its input in place (case '{case.name}'); "
+                    "work on a copy."
+                )
+            problem = _differ(want, got, ex.rtol, ex.atol)
+            first_wrong = first_wrong or (problem and f"case '{case.name}': {problem}")
+        if not first_wrong:
+            return "correct", f"Correct: {ex.why}"
+        hint = next((h for wrong, h in ex.mistakes if _same(ex, wrong, function, cases)), "")
     if hint:
         return "not yet", f"Not yet: {hint} (First difference, {first_wrong}.)"
     return "not yet", f"Not yet: {first_wrong}."
-
-
-def _mismatch(ex: _Exercise, want: Any, got: Any) -> str:
-    """:func:`_differ` with a tuple result as a dict by ``ex.names`` (messages name the value)."""
-    named = [
-        dict(zip(ex.names, v, strict=True))
-        if ex.names and isinstance(v, tuple | list) and len(v) == len(ex.names)
-        else v
-        for v in (want, got)
-    ]
-    return _differ(*named, ex.rtol, ex.atol)
-
-
-def _raised(error: BaseException, case: _Case) -> str:
-    text = str(error).splitlines()[0] if str(error) else ""
-    return f"Not yet: your function raised {type(error).__name__}: {text} (case '{case.name}')"
 
 
 def _same(ex: _Exercise, wrong: Callable, function: Callable, cases: list[_Case]) -> bool:
     """Whether ``function``'s outputs match the mistake ``wrong``'s on every case."""
     try:
         return not any(
-            _mismatch(ex, _run(ex, wrong, copy.deepcopy(c)), _run(ex, function, copy.deepcopy(c)))
+            _differ(*(_run(ex, f, copy.deepcopy(c)) for f in (wrong, function)), ex.rtol, ex.atol)
             for c in cases
         )
     except Exception:

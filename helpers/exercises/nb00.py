@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.exercises import _case_list, _exercise
+from helpers.exercises import _exercise
 
 __all__: list[str] = []
 
 
-def _cases(rng: np.random.Generator) -> list:
+def _cases(rng: np.random.Generator) -> dict:
     def images(n: int, h: int = 28, w: int = 28) -> np.ndarray:
         return rng.integers(0, 256, size=(n, h, w), dtype=np.uint8)
 
-    return _case_list(
-        ("5 random 28 x 28 images, threshold 128", (images(5), 128)),
-        ("one image", (images(1), int(rng.integers(1, 255)))),
-        ("3 images of 4 x 6 pixels", (images(3, 4, 6), int(rng.integers(1, 255)))),
-        ("threshold 0 (every pixel that is not blank)", (images(2), 0)),
-        ("threshold 255 (nothing is above it)", (images(2), 255)),
-        ("pixels equal to the threshold", (np.full((2, 3, 3), 100, np.uint8), 100)),
-    )
+    return {
+        "5 random 28 x 28 images, threshold 128": (images(5), 128),
+        "one image": (images(1), int(rng.integers(1, 255))),
+        "3 images of 4 x 6 pixels": (images(3, 4, 6), int(rng.integers(1, 255))),
+        "threshold 0 (every pixel that is not blank)": (images(2), 0),
+        "threshold 255 (nothing is above it)": (images(2), 255),
+        "pixels equal to the threshold": (np.full((2, 3, 3), 100, np.uint8), 100),
+    }
 
 
 _exercise(
@@ -28,21 +28,12 @@ _exercise(
     reference=lambda images, threshold: (images > threshold).sum(axis=(1, 2)),
     cases=_cases,
     why="one count per image of the pixels strictly above the threshold, on images of any size.",
-    mistakes=(
-        (
-            lambda images, threshold: (images >= threshold).sum(axis=(1, 2)),
-            "your counts include the pixels equal to the threshold; 'above' means strictly "
-            "greater.",
-        ),
-        (
-            lambda images, threshold: (images > threshold).sum(),
-            "you return one count for all the images together; the result needs one count "
-            "per image.",
-        ),
-        (
-            lambda images, threshold: (images > threshold).sum(axis=1),
-            "you count down each column of every image; sum over both pixel axes, rows and "
-            "columns.",
-        ),
-    ),
+    mistakes=[
+        lambda images, threshold: (images >= threshold).sum(axis=(1, 2)),
+        "your counts include the pixels equal to the threshold; 'above' means strictly greater.",
+        lambda images, threshold: (images > threshold).sum(),
+        "you return one count for all the images together; the result needs one per image.",
+        lambda images, threshold: (images > threshold).sum(axis=1),
+        "you count down each column of every image; sum over both pixel axes.",
+    ],
 )

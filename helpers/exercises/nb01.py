@@ -1,18 +1,16 @@
-"""The programming exercises of notebook 01: M-steps with a diagonal and with a tied covariance.
-
-The student writes the two variants scikit-learn calls ``covariance_type="diag"``
-and ``"tied"``; the references read them off the full M-step, :func:`helpers.gmm._m_step`
-(guarded, with scikit-learn's own estimators).
-"""
+"""The programming exercises of notebook 01: M-steps with a diagonal and with a tied covariance."""
 
 from __future__ import annotations
 
 import numpy as np
+from sklearn.mixture import _gaussian_mixture as _sk
 
 from helpers import gmm
-from helpers.exercises import _case_list, _exercise
+from helpers.exercises import _exercise
 
 __all__: list[str] = []
+
+_SKLEARN = tuple(f for n, f in vars(_sk).items() if n.startswith("_estimate_gaussian_"))
 
 
 def _moments(X: np.ndarray, resp: np.ndarray) -> tuple:
@@ -23,35 +21,22 @@ def _moments(X: np.ndarray, resp: np.ndarray) -> tuple:
     return nk / len(X), means, np.einsum("kn,kni,knj->kij", resp.T, diff, diff) / nk[:, None, None]
 
 
-def _diagonal(X, resp, reg_covar):
-    """Weights (K,), means (K, d) and per-feature variances (K, d) plus ``reg_covar``."""
-    weights, means, covariances = _moments(X, resp)
-    return weights, means, np.diagonal(covariances, axis1=1, axis2=2) + reg_covar
+def _step(last):
+    """An M-step: weights, means and ``last(X, reg_covar, weights, means, covariances)``
+    (the usual mistakes)."""
+
+    def m_step(X, resp, reg_covar):
+        weights, means, covariances = _moments(X, resp)
+        return weights, means, last(X, reg_covar, weights, means, covariances)
+
+    return m_step
 
 
-def _tied(X, resp, reg_covar):
-    """Weights (K,), means (K, d) and one covariance (d, d) shared by all components."""
-    weights, means, covariances = _moments(X, resp)
-    return (
-        weights,
-        means,
-        np.tensordot(weights, covariances, axes=1) + reg_covar * np.eye(X.shape[1]),
-    )
+def _diag(c: np.ndarray) -> np.ndarray:
+    return np.diagonal(c, axis1=1, axis2=2)
 
 
-def _sklearn_estimators() -> tuple:
-    """scikit-learn's own M-step functions, when this version has them."""
-    from sklearn.mixture import _gaussian_mixture as sk
-
-    names = ("parameters", "covariances_diag", "covariances_tied")
-    return tuple(
-        getattr(sk, f"_estimate_gaussian_{n}")
-        for n in names
-        if hasattr(sk, f"_estimate_gaussian_{n}")
-    )
-
-
-def _cases(rng: np.random.Generator) -> list:
+def _cases(rng: np.random.Generator) -> dict:
     def data(n: int, d: int) -> np.ndarray:  # features with their own offsets and scales
         return rng.normal(rng.uniform(-5, 5, d), rng.uniform(0.5, 3, d), size=(n, d))
 
@@ -67,32 +52,22 @@ def _cases(rng: np.random.Generator) -> list:
     tiny /= tiny.sum(axis=1, keepdims=True)
     constant, duplicated = data(25, 3), data(25, 3)
     constant[:, 1], duplicated[:, 2] = 4.0, duplicated[:, 0]
-    return _case_list(
-        (f"{n} points, {d} features, {k} components", (data(n, d), soft(n, k), reg())),
-        ("hard assignments (responsibilities 0 or 1)", (data(24, 4), hard, reg())),
-        ("one point per component", (data(3, 2), np.eye(3), 0.01)),
-        ("a component with a tiny weight", (data(30, 2), tiny, reg())),
-        ("one feature", (data(15, 1), soft(15, 2), reg())),
-        (
-            "a constant feature and a duplicated one",
-            (np.hstack([constant, duplicated]), soft(25, 2), reg()),
-        ),
-        ("reg_covar 0", (data(40, 3), soft(40, 3), 0.0)),
-    )
+    mixed = np.hstack([constant, duplicated])
+    return {
+        f"{n} points, {d} features, {k} components": (data(n, d), soft(n, k), reg()),
+        "hard assignments (responsibilities 0 or 1)": (data(24, 4), hard, reg()),
+        "one point per component": (data(3, 2), np.eye(3), 0.01),
+        "a component with a tiny weight": (data(30, 2), tiny, reg()),
+        "one feature": (data(15, 1), soft(15, 2), reg()),
+        "a constant feature and a duplicated one": (mixed, soft(25, 2), reg()),
+        "reg_covar 0": (data(40, 3), soft(40, 3), 0.0),
+    }
 
 
-def _mistake(last):
-    """A usual mistake: weights, means and ``last(X, reg_covar, weights, means, covariances)``."""
-
-    def wrong(X, resp, reg_covar):
-        weights, means, covariances = _moments(X, resp)
-        return weights, means, last(X, reg_covar, weights, means, covariances)
-
-    return wrong
-
-
-def _diag(c: np.ndarray) -> np.ndarray:
-    return np.diagonal(c, axis1=1, axis2=2)
+def _diagonal(X, resp, reg_covar):
+    """Weights (K,), means (K, d) and per-feature variances (K, d) plus ``reg_covar``."""
+    weights, means, covariances = _moments(X, resp)
+    return weights, means, _diag(covariances) + reg_covar
 
 
 _exercise(
@@ -101,26 +76,23 @@ _exercise(
     cases=_cases,
     why="each component's variances, feature by feature, around its new mean, weighted by "
     "the responsibilities, plus reg_covar.",
-    mistakes=(
-        (
-            _mistake(lambda X, reg, w, m, c: _diag(c)),
-            "your variances lack reg_covar: with one point per component they are exactly 0, "
-            "the singular covariance reg_covar is there to prevent.",
-        ),
-        (
-            _mistake(lambda X, reg, w, m, c: _diag(c) * w[:, None] + reg),
-            "your variances are too small by the factor N_k / N (the component's share of the "
-            "points): a component's spread is an average over the points it holds, N_k of them.",
-        ),
-        (
-            _mistake(lambda X, reg, w, m, c: _diag(c) + m**2 + reg),
-            "your variances grow with the distance of the component's mean from 0: they measure "
-            "the spread around the origin, not around the component's new mean.",
-        ),
-    ),
-    guarded=(_diagonal, gmm._m_step, *_sklearn_estimators()),
+    mistakes=[
+        _step(lambda X, r, w, m, c: _diag(c)),
+        "your variances lack reg_covar: with one point per component they are exactly 0.",
+        _step(lambda X, r, w, m, c: _diag(c) * w[:, None] + r),
+        "your variances are too small by the factor N_k / N: average over the N_k points.",
+        _step(lambda X, r, w, m, c: _diag(c) + m**2 + r),
+        "your variances measure the spread around the origin, not around the component's new mean.",
+    ],
+    guarded=(_diagonal, gmm._m_step, *_SKLEARN),
     names=("weights", "means", "variances"),
 )
+
+
+def _tied(X, resp, reg_covar):
+    """Weights (K,), means (K, d) and one covariance (d, d) shared by all components."""
+    weights, means, covariances = _moments(X, resp)
+    return weights, means, np.tensordot(weights, covariances, axes=1) + reg_covar * np.eye(len(X.T))
 
 
 _exercise(
@@ -129,27 +101,16 @@ _exercise(
     cases=_cases,
     why="one covariance for all components: every point's spread around its component's new "
     "mean, weighted by the responsibilities, over all N points, plus reg_covar on the diagonal.",
-    mistakes=(
-        (
-            _mistake(lambda X, reg, w, m, c: np.tensordot(w, c, axes=1) + reg),
-            "reg_covar is added to every entry of your covariance, off the diagonal too: that "
-            "changes the covariances between features, and a duplicated feature stays singular.",
+    mistakes=[
+        _step(lambda X, r, w, m, c: np.tensordot(w, c, axes=1) + r),
+        "reg_covar is added to every entry of your covariance, off the diagonal too.",
+        _step(
+            lambda X, r, w, m, c: np.cov(X.T, bias=True).reshape(c[0].shape) + r * np.eye(len(c[0]))
         ),
-        (
-            _mistake(
-                lambda X, reg, w, m, c: (
-                    np.cov(X.T, bias=True).reshape(c[0].shape) + reg * np.eye(X.shape[1])
-                )
-            ),
-            "your covariance is the spread of all the points around the data's overall mean: it "
-            "also counts how far apart the component means are.",
-        ),
-        (
-            _mistake(lambda X, reg, w, m, c: c.mean(axis=0) + reg * np.eye(X.shape[1])),
-            "your covariance weighs every component equally: a component with a tiny weight "
-            "counts as much as one that holds most of the points.",
-        ),
-    ),
-    guarded=(_tied, gmm._m_step, *_sklearn_estimators()),
+        "your covariance is the spread around the data's overall mean, not each component's.",
+        _step(lambda X, r, w, m, c: c.mean(axis=0) + r * np.eye(X.shape[1])),
+        "your covariance weighs every component equally, even one with a tiny weight.",
+    ],
+    guarded=(_tied, gmm._m_step, *_SKLEARN),
     names=("weights", "means", "covariance"),
 )

@@ -1,9 +1,4 @@
-"""The programming exercises of notebook 02: write digits with attributes, read rows in order.
-
-Both run the student's function on a real HDF5 file in the scratch folder: "02.2"
-reads the written file back as a plain dict, "02.3" also counts the bytes HDF5
-reads (reading everything, then indexing in memory, is not what it teaches).
-"""
+"""The programming exercises of notebook 02 (on real HDF5 files): write digits, read rows."""
 
 from __future__ import annotations
 
@@ -14,14 +9,13 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from helpers.exercises import _Case, _case_list, _exercise
+from helpers.exercises import _Case, _exercise
 from helpers.h5 import read_rows, write_arrays, write_digits
 from helpers.paths import scratch_dir
 
 __all__: list[str] = []
 
-#: The name of the case of "02.2" in which an older file is already at the path.
-_OLDER_FILE = "an older file with other data is already at the path"
+_OLDER_FILE = "an older file with other data is already at the path"  # a case of "02.2"
 
 
 def _save_digits(path, images, labels, source, chunk_images):
@@ -40,27 +34,8 @@ def _write(path, images, labels, source, chunk_images, mode="w", chunks=True, on
         f[on].attrs.update(source=source, count=len(images))
 
 
-def _contents(path: Path) -> dict:
-    """What a file written for "02.2" holds, as a plain dict."""
-    with h5py.File(path, "r") as f:
-        images, labels = (f.get(n) for n in ("images", "labels"))
-        images = images if isinstance(images, h5py.Dataset) else None
-        attrs = [(name, f.attrs.get(name)) for name in ("source", "count")]
-        layout = {
-            f"images {key}": None if images is None else str(getattr(images, key))
-            for key in ("dtype", "chunks", "compression")
-        }
-        return {
-            "datasets": ", ".join(sorted(f.keys())),
-            "images": None if images is None else images[()],
-            **layout,
-            "labels": labels[()] if isinstance(labels, h5py.Dataset) else None,
-            "file attributes": {k: v.item() if isinstance(v, np.generic) else v for k, v in attrs},
-        }
-
-
 def _write_and_read(function, case: _Case) -> dict:
-    """Call ``function(path, *case.args)`` on a fresh path in the scratch folder; read it back."""
+    """Call ``function(path, *case.args)`` on a fresh path; what the file holds, as a dict."""
     with tempfile.TemporaryDirectory(dir=scratch_dir("checks")) as folder:
         path = Path(folder) / "digits.h5"
         if case.name == _OLDER_FILE:
@@ -68,23 +43,37 @@ def _write_and_read(function, case: _Case) -> dict:
                 f["measurements"] = np.arange(12.0).reshape(3, 4)
                 f.attrs["count"] = 3
         function(str(path), *case.args, **case.kwargs)
-        return _contents(path)
+        with h5py.File(path, "r") as f:
+            found = {n: f[n] for n in ("images", "labels") if isinstance(f.get(n), h5py.Dataset)}
+            images = found.get("images")
+            return {
+                "datasets": ", ".join(sorted(f.keys())),
+                "images": None if images is None else images[()],
+                **{f"images {k}": str(getattr(images, k, None)) for k in ("dtype", "chunks")},
+                "images compression": str(getattr(images, "compression", None)),
+                "labels": found["labels"][()] if "labels" in found else None,
+                "file attributes": {
+                    k: np.asarray(f.attrs.get(k)).tolist() for k in ("source", "count")
+                },
+            }
 
 
-def _save_cases(rng: np.random.Generator) -> list[_Case]:
+def _save_cases(rng: np.random.Generator) -> dict:
     def digits(n: int, h: int = 28, w: int = 28) -> tuple[np.ndarray, np.ndarray]:
         images = rng.integers(0, 256, size=(n, h, w), dtype=np.uint8)
         images[rng.random(images.shape) < 0.7] = 0  # mostly background, like digits
         return images, rng.integers(0, 10, size=n)
 
-    words = ["MNIST sample", "my scans", "class test", "digits from the pad"]
-    return _case_list(
-        ("12 images of 28 x 28, chunks of 4", (*digits(12), str(rng.choice(words)), 4)),
-        ("one image, chunks of 1", (*digits(1), str(rng.choice(words)), 1)),
-        ("30 images of 8 x 6 pixels, chunks of 7", (*digits(30, 8, 6), "small", 7)),
-        ("one chunk for all 5 images", (*digits(5), str(rng.choice(words)), 5)),
-        (_OLDER_FILE, (*digits(6), "new data", 3)),
-    )
+    def word() -> str:
+        return str(rng.choice(["MNIST sample", "my scans", "class test", "digits from the pad"]))
+
+    return {
+        "12 images of 28 x 28, chunks of 4": (*digits(12), word(), 4),
+        "one image, chunks of 1": (*digits(1), word(), 1),
+        "30 images of 8 x 6 pixels, chunks of 7": (*digits(30, 8, 6), "small", 7),
+        "one chunk for all 5 images": (*digits(5), word(), 5),
+        _OLDER_FILE: (*digits(6), "new data", 3),
+    }
 
 
 _exercise(
@@ -95,24 +84,14 @@ _exercise(
     guarded=(_save_digits, write_arrays, write_digits),
     why="two datasets, chunks of whole images compressed with gzip, and the file's own "
     "attributes, in a file that holds nothing else.",
-    mistakes=(
-        (
-            lambda *args: _write(*args, on="images"),
-            "the file itself has no attributes 'source' and 'count': yours are attached to a "
-            "dataset, not to the file (the root group /).",
-        ),
-        (
-            lambda *args: _write(*args, chunks=False),
-            "your images are compressed, but in chunks whose shape h5py chose for you, which "
-            "do not hold whole images; ask for chunks of chunk_images whole images.",
-        ),
-        (
-            lambda *args: _write(*args, mode="a"),
-            "the file still holds the datasets of the older file that was at that path: your "
-            "function should replace that file, so that it holds only what you write (think "
-            "about the file mode).",
-        ),
-    ),
+    mistakes=[
+        lambda *args: _write(*args, on="images"),
+        "your attributes 'source' and 'count' are attached to a dataset, not to the file (/).",
+        lambda *args: _write(*args, chunks=False),
+        "your images are in chunks whose shape h5py chose; ask for chunk_images whole images.",
+        lambda *args: _write(*args, mode="a"),
+        "the file still holds the datasets of the older file at that path: mind the file mode.",
+    ],
 )
 
 
@@ -142,23 +121,23 @@ def _read_from_file(function, case: _Case) -> dict:
     return {"rows": rows, "reads only the chunks it needs": read <= array.nbytes / 2}
 
 
-def _rows_cases(rng: np.random.Generator) -> list[_Case]:
+def _rows_cases(rng: np.random.Generator) -> dict:
     table = rng.random((1000, 50))
     images = rng.integers(0, 256, size=(400, 28, 28), dtype=np.uint8)
     labels = rng.integers(0, 10, size=20_000)
     some = rng.choice(1000, size=8, replace=False)
     a, b, c = rng.choice(1000, size=3, replace=False)
     picks = rng.choice(400, size=4, replace=False)
-    return _case_list(
-        ("8 rows in random order from a 1000 x 50 table", (table, some)),
-        ("rows asked for more than once", (table, np.array([a, b, a, c, b, a]))),
-        ("one row", (table, rng.integers(0, 1000, size=1))),
-        ("the last row, then the first", (table, np.array([999, 0]))),
-        ("rows already in increasing order", (table, np.sort(some[:5]))),
-        ("images: 400 x 28 x 28 uint8", (images, np.array([*picks, picks[0]]))),
-        ("labels: 1-D, 20,000 of them", (labels, rng.choice(20_000, size=6))),
-        ("negative rows count from the end", (table, np.array([-1, a, 999, -1000, -c]))),
-    )
+    return {
+        "8 rows in random order from a 1000 x 50 table": (table, some),
+        "rows asked for more than once": (table, np.array([a, b, a, c, b, a])),
+        "one row": (table, rng.integers(0, 1000, size=1)),
+        "the last row, then the first": (table, np.array([999, 0])),
+        "rows already in increasing order": (table, np.sort(some[:5])),
+        "images: 400 x 28 x 28 uint8": (images, np.array([*picks, picks[0]])),
+        "labels: 1-D, 20,000 of them": (labels, rng.choice(20_000, size=6)),
+        "negative rows count from the end": (table, np.array([-1, a, 999, -1000, -c])),
+    }
 
 
 def _drops_repeats(dataset, indices):
@@ -173,21 +152,12 @@ _exercise(
     call=_read_from_file,
     why="the rows in the order asked for, repeats included, reading from the file only "
     "the chunks that hold them.",
-    mistakes=(
-        (
-            lambda dataset, indices: dataset[np.unique(indices % len(dataset))],
-            "your rows come back sorted by row number, and a row asked for twice comes back "
-            "once; return them in the order asked for, with the repeats.",
-        ),
-        (
-            _drops_repeats,
-            "your rows are in the order asked for, but a row asked for twice comes back only "
-            "once; the result needs one row per index.",
-        ),
-        (
-            lambda dataset, indices: dataset[()][indices],
-            "your rows are right, but your function reads the whole dataset from the file to "
-            "pick a few rows out of it; read only the rows asked for.",
-        ),
-    ),
+    mistakes=[
+        lambda dataset, indices: dataset[np.unique(indices % len(dataset))],
+        "your rows come back sorted by row number, without repeats; keep the order asked for.",
+        _drops_repeats,
+        "a row asked for twice comes back only once; return one row per index.",
+        lambda dataset, indices: dataset[()][indices],
+        "your function reads the whole dataset to pick a few rows; read only the rows asked for.",
+    ],
 )

@@ -1,15 +1,10 @@
-"""The programming exercises of notebook 03: the mean image of each class, centring by mass.
-
-"03.2" works on images of any size and gives [0, 1] (the package's
-:func:`class_means` takes 28 x 28 only and gives 0-255, so the reference is
-private and both are guarded); "03.4" moves an image by whole pixels, as MNIST did.
-"""
+"""The programming exercises of notebook 03: the mean image of each class, centring by mass."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from helpers.exercises import _case_list, _exercise
+from helpers.exercises import _exercise
 from helpers.plotting.digits import class_means
 
 __all__: list[str] = []
@@ -22,7 +17,7 @@ def _mean_images(images, labels):
     return sums / np.bincount(labels, minlength=10)[:, None, None] / 255
 
 
-def _mean_cases(rng: np.random.Generator) -> list:
+def _mean_cases(rng: np.random.Generator) -> dict:
     def sample(n: int, h: int = 28, w: int = 28) -> tuple[np.ndarray, np.ndarray]:
         images = rng.integers(0, 256, size=(n, h, w), dtype=np.uint8)
         images[rng.random(images.shape) < 0.6] = 0  # mostly background, like digits
@@ -30,21 +25,19 @@ def _mean_cases(rng: np.random.Generator) -> list:
         return images, labels
 
     crowded = np.concatenate([np.arange(10), np.full(30, 3)])  # 31 images of class 3
-    return _case_list(
-        ("60 images of 28 x 28, every class", sample(60)),
-        ("one image per class", sample(10)),
-        ("25 images of 5 x 7 pixels", sample(25, 5, 7)),
-        (
-            "full ink (255) everywhere, 31 images of class 3",
-            (np.full((40, 4, 4), 255, np.uint8), rng.permutation(crowded)),
-        ),
-        ("labels in sorted order", (sample(30)[0], np.sort(sample(30)[1]))),
-    )
+    full = np.full((40, 4, 4), 255, np.uint8)
+    return {
+        "60 images of 28 x 28, every class": sample(60),
+        "one image per class": sample(10),
+        "25 images of 5 x 7 pixels": sample(25, 5, 7),
+        "full ink (255) everywhere, 31 images of class 3": (full, rng.permutation(crowded)),
+        "labels in sorted order": (sample(30)[0], np.sort(sample(30)[1])),
+    }
 
 
-def _per_class(images, labels, mean):
-    """``mean(images of class k)`` stacked for the classes 0-9 (for the usual mistakes)."""
-    return np.stack([mean(images[labels == k]) for k in range(10)])
+def _per_class(mean):
+    """``mean(images of class k)`` stacked for the classes 0-9 (the usual mistakes)."""
+    return lambda images, labels: np.stack([mean(images[labels == k]) for k in range(10)])
 
 
 _exercise(
@@ -55,42 +48,22 @@ _exercise(
     rtol=1e-5,
     why="each class's pixels summed without wrapping around, divided by that class's count "
     "and by 255.",
-    mistakes=(
-        (
-            lambda images, labels: _per_class(images, labels, lambda x: x.mean(axis=0)),
-            "your means are on the 0-255 scale of the bytes; the exercise asks for floats in "
-            "[0, 1].",
-        ),
-        (
-            lambda images, labels: _per_class(
-                images, labels, lambda x: x.sum(axis=0, dtype=np.uint8) / len(x) / 255
-            ),
-            "some of your means are far too small where many images have ink: adding uint8 "
-            "pixels wrapped around past 255, as in the notebook's ink + 100.",
-        ),
-        (
-            lambda images, labels: _per_class(
-                images, labels, lambda x: np.full(x.shape[1:], x.mean() / 255)
-            ),
-            "every pixel of a class's mean image has the same value: you averaged over the "
-            "pixels too, not only over the images of the class.",
-        ),
-        (
-            lambda images, labels: _per_class(
-                images, labels, lambda x: x.sum(axis=0) / len(images) / 255
-            ),
-            "your means are too small, by a different factor in each class: each class's sum "
-            "should be divided by the number of images of that class.",
-        ),
-    ),
+    mistakes=[
+        _per_class(lambda x: x.mean(axis=0)),
+        "your means are on the 0-255 scale of the bytes; the exercise asks for floats in [0, 1].",
+        _per_class(lambda x: x.sum(axis=0, dtype=np.uint8) / len(x) / 255),
+        "some of your means are far too small: adding uint8 pixels wrapped around past 255.",
+        _per_class(lambda x: np.full(x.shape[1:], x.mean() / 255)),
+        "your mean images are flat: you averaged over the pixels too, not only over the images.",
+        lambda im, y: _per_class(lambda x: x.sum(axis=0) / len(im) / 255)(im, y),
+        "your means are too small: divide each class's sum by that class's number of images.",
+    ],
 )
 
 
 def _offsets(image: np.ndarray, dtype: type = float) -> tuple[float, float]:
-    """How far the centre of mass is from the centre pixel: (rows down, columns right).
-
-    ``dtype`` is that of the row and column numbers (np.uint8 for a usual mistake).
-    """
+    """How far the centre of mass is from the centre pixel, (rows down, columns right), with
+    row and column numbers of type ``dtype`` (np.uint8 for a usual mistake)."""
     h, w = image.shape
     row = (image * np.arange(h, dtype=dtype)[:, None]).sum() / image.sum()
     col = (image * np.arange(w, dtype=dtype)).sum() / image.sum()
@@ -117,12 +90,7 @@ def _centre_by_mass(image):
     return _moved(image, *_rounded(image))
 
 
-def _clear_of_halves(image: np.ndarray) -> bool:
-    """No offset within 0.05 of a half pixel, where rounding conventions disagree."""
-    return all(abs(x - np.floor(x) - 0.5) > 0.05 for x in _offsets(image))
-
-
-def _centre_cases(rng: np.random.Generator) -> list:
+def _centre_cases(rng: np.random.Generator) -> dict:
     def blob(h: int, w: int) -> np.ndarray:
         for _ in range(100):  # bounded: about one draw in five is near a half pixel
             image = np.zeros((h, w), np.uint8)
@@ -132,25 +100,23 @@ def _centre_cases(rng: np.random.Generator) -> list:
             patch[rng.random(size) < 0.3] = 0
             patch[0, 0] = 255
             image[top : top + size[0], left : left + size[1]] = patch
-            if _clear_of_halves(image):
-                return image
+            if all(abs(x - np.floor(x) - 0.5) > 0.05 for x in _offsets(image)):
+                return image  # clear of half pixels, where rounding conventions disagree
         raise RuntimeError("no blob clear of half pixels in 100 draws")
 
-    dot = np.zeros((28, 28), np.uint8)
+    dot, plus, edge = np.zeros((3, 28, 28), np.uint8)
     dot[3, 20] = 200
-    plus = np.zeros((28, 28), np.uint8)
     plus[14, 11:18] = plus[11:18, 14] = 255
-    edge = np.zeros((28, 28), np.uint8)
     edge[2:8, 1:9] = 255  # a bright block up and to the left ...
     edge[27, 27] = 40  # ... and faint ink in the far corner, which the move pushes out
-    return _case_list(
-        ("a random blob, 28 x 28", (blob(28, 28),)),
-        ("one lit pixel at row 3, column 20", (dot,)),
-        ("already centred (a plus sign around (14, 14))", (plus,)),
-        ("an image of 9 x 12 pixels", (blob(9, 12),)),
-        ("ink in the far corner that the move pushes out", (edge,)),
-        ("another random blob, 28 x 28", (blob(28, 28),)),
-    )
+    return {
+        "a random blob, 28 x 28": (blob(28, 28),),
+        "one lit pixel at row 3, column 20": (dot,),
+        "already centred (a plus sign around (14, 14))": (plus,),
+        "an image of 9 x 12 pixels": (blob(9, 12),),
+        "ink in the far corner that the move pushes out": (edge,),
+        "another random blob, 28 x 28": (blob(28, 28),),
+    }
 
 
 def _rows_and_columns_swapped(image):
@@ -165,27 +131,14 @@ _exercise(
     cases=_centre_cases,
     why="the ink's weighted mean row and column, rounded to whole pixels, moved onto the "
     "centre pixel with zeros moved in.",
-    mistakes=(
-        (
-            _rows_and_columns_swapped,
-            "your image moves by the wrong amounts: the row of its centre of mass sets your "
-            "move sideways and its column the move up or down; rows and columns are swapped "
-            "somewhere (rows are the first index).",
-        ),
-        (
-            lambda image: _moved(image, *(-x for x in _rounded(image))),
-            "your image moves the wrong way: its centre of mass ends up farther from the "
-            "centre pixel than where it started.",
-        ),
-        (
-            lambda image: np.roll(image, _rounded(image), axis=(0, 1)),
-            "ink that leaves one side of your image comes back in on the opposite side; "
-            "pixels moved out of the image should be lost, and the ones moved in be 0.",
-        ),
-        (
-            lambda image: _moved(image, *_rounded(image, np.uint8)),
-            "your centre of mass is off when bright pixels sit far from row or column 0: "
-            "multiplying uint8 pixels by their row or column number wrapped around past 255.",
-        ),
-    ),
+    mistakes=[
+        _rows_and_columns_swapped,
+        "your move is wrong: rows and columns are swapped somewhere (rows are the first index).",
+        lambda image: _moved(image, *(-x for x in _rounded(image))),
+        "your image moves the wrong way: its centre of mass ends up farther from the centre.",
+        lambda image: np.roll(image, _rounded(image), axis=(0, 1)),
+        "ink that leaves one side comes back in on the opposite side; move zeros in instead.",
+        lambda image: _moved(image, *_rounded(image, np.uint8)),
+        "your centre of mass is off: uint8 pixels times row numbers wrapped around past 255.",
+    ],
 )

@@ -9,18 +9,11 @@ from typing import Any
 
 import numpy as np
 
-from helpers.exercises import _Case, _case_list, _exercise
+from helpers.exercises import _Case, _exercise
 from helpers.mlp import MLP, softmax
 from helpers.predictions import make_records
 
 __all__: list[str] = []
-
-
-def _logits(rows: np.ndarray, weights: list, biases: list) -> np.ndarray:
-    """The logits of float rows (N, n_inputs): ReLU layers, then the last linear layer."""
-    for W, b in zip(weights[:-1], biases[:-1], strict=True):
-        rows = np.maximum(rows @ W.T + b, 0)
-    return rows @ weights[-1].T + biases[-1]
 
 
 def _blocks(pixels, weights, biases, block_rows, scale=255.0, stop=0, per_block=False):
@@ -28,7 +21,10 @@ def _blocks(pixels, weights, biases, block_rows, scale=255.0, stop=0, per_block=
     row by row, or over each whole block (``per_block``, a usual mistake)."""
     blocks = []
     for start in range(0, len(pixels) - stop, block_rows):
-        z = _logits(pixels[start : start + block_rows] / scale, weights, biases)
+        z = pixels[start : start + block_rows] / scale
+        for W, b in zip(weights[:-1], biases[:-1], strict=True):
+            z = np.maximum(z @ W.T + b, 0)
+        z = z @ weights[-1].T + biases[-1]
         blocks.append(softmax(z.ravel()).reshape(z.shape) if per_block else softmax(z))
     return np.concatenate(blocks)
 
@@ -38,30 +34,26 @@ def _forward_blocks(pixels: np.ndarray, weights: list, biases: list, block_rows:
     return _blocks(pixels, weights, biases, block_rows)
 
 
-def _blocks_cases(rng: np.random.Generator) -> list:
-    def network(n_hidden: int = 2) -> tuple[list, list]:  # layer sizes that all differ
+def _blocks_cases(rng: np.random.Generator) -> dict:
+    def case(n: int, block: int, n_hidden: int = 2) -> tuple:  # layer sizes that all differ
         sizes = [int(s) for s in rng.choice(np.arange(3, 30), size=n_hidden + 2, replace=False)]
         pairs = zip(sizes[:-1], sizes[1:], strict=True)
         weights = [rng.normal(0, 1 / np.sqrt(n_in), size=(n_out, n_in)) for n_in, n_out in pairs]
-        return weights, [rng.normal(0, 0.5, size=n) for n in sizes[1:]]
-
-    def case(n: int, block: int, n_hidden: int = 2) -> tuple:
-        weights, biases = network(n_hidden)
-        pixels = rng.integers(0, 256, size=(n, weights[0].shape[1]), dtype=np.uint8)
-        return pixels, weights, biases, block
+        biases = [rng.normal(0, 0.5, size=n) for n in sizes[1:]]
+        return rng.integers(0, 256, size=(n, sizes[0]), dtype=np.uint8), weights, biases, block
 
     block = int(rng.integers(3, 8))
     n = block * int(rng.integers(2, 5)) + int(rng.integers(1, block))  # a last, shorter block
     edges = case(5, 2)
     edges[0][:2], edges[0][-1] = 0, 255
-    return _case_list(
-        (f"{n} images in blocks of {block}", case(n, block)),
-        ("one image, blocks of 1", case(1, 1)),
-        ("12 images in one block of 12", case(12, 12)),
-        ("one hidden layer, 10 images in blocks of 4", case(10, 4, n_hidden=1)),
-        ("three hidden layers, 7 images in blocks of 1", case(7, 1, n_hidden=3)),
-        ("blank images and one of full ink, blocks of 2", edges),
-    )
+    return {
+        f"{n} images in blocks of {block}": case(n, block),
+        "one image, blocks of 1": case(1, 1),
+        "12 images in one block of 12": case(12, 12),
+        "one hidden layer, 10 images in blocks of 4": case(10, 4, n_hidden=1),
+        "three hidden layers, 7 images in blocks of 1": case(7, 1, n_hidden=3),
+        "blank images and one of full ink, blocks of 2": edges,
+    }
 
 
 def _call_blocks(function: Callable, case: _Case) -> Any:
@@ -88,23 +80,14 @@ _exercise(
     guarded=(_forward_blocks, MLP.forward, MLP._forward_rows),
     rtol=1e-4,
     atol=1e-6,
-    mistakes=(
-        (
-            lambda pixels, w, b, block_rows: _blocks(pixels, w, b, block_rows, scale=1.0),
-            "your probabilities are far too sure of themselves (almost all 0 or 1): the "
-            "network expects pixels in [0, 1], and these are bytes from 0 to 255.",
-        ),
-        (
-            lambda pixels, w, b, block_rows: _blocks(pixels, w, b, block_rows, stop=block_rows - 1),
-            "your result has fewer rows than there are images when N is not a multiple of "
-            "block_rows: the last, shorter block must go through the network too.",
-        ),
-        (
-            lambda pixels, w, b, block_rows: _blocks(pixels, w, b, block_rows, per_block=True),
-            "your probabilities sum to 1 over a whole block, not image by image: softmax "
-            "works on each row (each image's logits) on its own.",
-        ),
-    ),
+    mistakes=[
+        lambda pixels, w, b, block_rows: _blocks(pixels, w, b, block_rows, scale=1.0),
+        "your probabilities are almost all 0 or 1: the network expects pixels in [0, 1].",
+        lambda pixels, w, b, block_rows: _blocks(pixels, w, b, block_rows, stop=block_rows - 1),
+        "your result lacks rows: the last, shorter block must go through the network too.",
+        lambda pixels, w, b, block_rows: _blocks(pixels, w, b, block_rows, per_block=True),
+        "your probabilities sum to 1 over a whole block: softmax works on each row on its own.",
+    ],
 )
 
 
@@ -118,27 +101,26 @@ def _json_line(record: object) -> tuple[str, object]:
         if found and hasattr(np, found.group(1)):
             return "refuses numpy values", record
         return f"refuses it ({type(error).__name__})", record
-    if isinstance(back, dict):
-        for key in ("index", "classification"):
-            if key in back and type(back[key]) is not int:
-                return f"{key} is not an integer", back
+    for key in ("index", "classification") if isinstance(back, dict) else ():
+        if key in back and type(back[key]) is not int:
+            return f"{key} is not an integer", back
     return "a valid JSON line", back
 
 
-def _record_cases(rng: np.random.Generator) -> list:
+def _record_cases(rng: np.random.Generator) -> dict:
     def row(scale: float) -> np.ndarray:
         return softmax(rng.normal(0, scale, size=10)).astype(np.float32)
 
     certain = np.zeros(10, np.float32)
     certain[int(rng.integers(0, 10))] = 1.0
     tie = np.array([0.05, 0.3, 0.05, 0.05, 0.3, 0.05, 0.05, 0.05, 0.05, 0.05], np.float32)
-    return _case_list(
-        ("a random row", (row(3.0), np.int64(rng.integers(10, 5000)))),
-        ("a confident row, index 0", (row(8.0), np.int64(0))),
-        ("a row of 1 and nine zeros", (certain, np.int64(rng.integers(0, 70_000)))),
-        ("two classes tie: the first one counts", (tie, np.int64(17))),
-        ("an unsure row", (row(0.5), np.int64(rng.integers(0, 70_000)))),
-    )
+    return {
+        "a random row": (row(3.0), np.int64(rng.integers(10, 5000))),
+        "a confident row, index 0": (row(8.0), np.int64(0)),
+        "a row of 1 and nine zeros": (certain, np.int64(rng.integers(0, 70_000))),
+        "two classes tie: the first one counts": (tie, np.int64(17)),
+        "an unsure row": (row(0.5), np.int64(rng.integers(0, 70_000))),
+    }
 
 
 def _record(probabilities: np.ndarray, index: int) -> dict:
@@ -148,12 +130,8 @@ def _record(probabilities: np.ndarray, index: int) -> dict:
 
 def _plain(probabilities: np.ndarray, index: int, classify: Callable = np.argmax) -> dict:
     """A record of plain values (with ``np.argmin`` or ``index + 1``, a usual mistake)."""
-    activations = [float(p) for p in probabilities]
-    return {
-        "index": int(index),
-        "activations": activations,
-        "classification": int(classify(activations)),
-    }
+    values = [float(p) for p in probabilities]
+    return {"index": int(index), "activations": values, "classification": int(classify(values))}
 
 
 _exercise(
@@ -165,26 +143,12 @@ _exercise(
     why="plain Python ints and floats that json.dumps writes, and the classification at "
     "the largest activation (the first one in a tie).",
     guarded=(_record, make_records),
-    mistakes=(
-        (
-            lambda probabilities, index: {
-                "index": index,
-                "activations": list(probabilities),
-                "classification": probabilities.argmax(),
-            },
-            "json.dumps refuses your record: numpy's numbers (float32, int64) and arrays "
-            "are not JSON; every value must be a plain Python int or float, or a list of "
-            "floats.",
-        ),
-        (
-            lambda probabilities, index: _plain(probabilities, index, np.argmin),
-            "your classification is the class with the smallest activation; it must be the "
-            "most probable class.",
-        ),
-        (
-            lambda probabilities, index: _plain(probabilities, index + 1),
-            "your index is one more than the index given: it is the digit's position in "
-            "its data set, counted from 0 as numpy counts, and is written as given.",
-        ),
-    ),
+    mistakes=[
+        lambda p, index: {"index": index, "activations": list(p), "classification": p.argmax()},
+        "json.dumps refuses your record: use plain Python ints, floats and lists, not numpy's.",
+        lambda p, index: _plain(p, index, np.argmin),
+        "your classification is the class with the smallest activation, not the most probable.",
+        lambda p, index: _plain(p, index + 1),
+        "your index is one more than the index given: write it as given.",
+    ],
 )

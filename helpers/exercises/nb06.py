@@ -4,58 +4,43 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.exercises import _case_list, _exercise
+from helpers.exercises import _exercise
 
 __all__: list[str] = []
 
 
-def _tanh_cases(rng: np.random.Generator) -> list:
+def _tanh_cases(rng: np.random.Generator) -> dict:
     def layer(n: int, units: int, scale: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
-        a = np.tanh(rng.normal(0, scale, size=(n, units)))
-        return a, rng.normal(0, 1, size=(n, units))
+        return np.tanh(rng.normal(0, scale, size=(n, units))), rng.normal(0, 1, size=(n, units))
 
     n, units = int(rng.integers(3, 9)), int(rng.integers(2, 7))
     saturated = np.tanh(np.array([[-20.0, -3.0, 0.0, 3.0, 20.0]]))  # tanh(+-20) is +-1.0
-    return _case_list(
-        (f"a batch of {n} rows, {units} units", layer(n, units)),
-        ("one row", layer(1, int(rng.integers(2, 7)))),
-        ("one unit", layer(int(rng.integers(2, 6)), 1)),
-        ("A = 0 (Z = 0, where tanh is steepest)", (np.zeros((2, 3)), rng.normal(0, 1, (2, 3)))),
-        ("saturated units, A near -1 and +1", (saturated, rng.normal(0, 1, (1, 5)))),
-        ("an upstream gradient of 0", (layer(2, 4)[0], np.zeros((2, 4)))),
-    )
+    return {
+        f"a batch of {n} rows, {units} units": layer(n, units),
+        "one row": layer(1, int(rng.integers(2, 7))),
+        "one unit": layer(int(rng.integers(2, 6)), 1),
+        "A = 0 (Z = 0, where tanh is steepest)": (np.zeros((2, 3)), rng.normal(0, 1, (2, 3))),
+        "saturated units, A near -1 and +1": (saturated, rng.normal(0, 1, (1, 5))),
+        "an upstream gradient of 0": (layer(2, 4)[0], np.zeros((2, 4))),
+    }
 
 
 _exercise(
     "06.5",
     reference=lambda A, upstream: upstream * (1 - A**2),
     cases=_tanh_cases,
-    why=(
-        "the upstream gradient times tanh's slope 1 - A**2, read off the stored output: "
-        "1 where A = 0, 0 where the unit is saturated."
-    ),
-    mistakes=(
-        (
-            lambda A, upstream: 1 - A**2,
-            "your result does not change when the upstream gradient changes: it is tanh's "
-            "own slope only. The chain rule multiplies it by the gradient arriving from above.",
-        ),
-        (
-            lambda A, upstream: upstream * (1 - A),
-            "your slope reaches 2 where A is near -1, yet tanh is steepest at 0 with slope 1 "
-            "and flat at both ends: the slope should be the same for A and -A.",
-        ),
-        (
-            lambda A, upstream: upstream * (1 - np.tanh(A) ** 2),
-            "your slope is not 0 for saturated units (A near +1 or -1): you applied tanh to A "
-            "again. A is already tanh's output, so the slope is written with A itself.",
-        ),
-        (
-            lambda A, upstream: upstream * A * (1 - A),
-            "your gradients are 0 where A = 0, where tanh is steepest: that slope, "
-            "A (1 - A), is the sigmoid's, not tanh's.",
-        ),
-    ),
+    why="the upstream gradient times tanh's slope 1 - A**2, read off the stored output: "
+    "1 where A = 0, 0 where the unit is saturated.",
+    mistakes=[
+        lambda A, upstream: 1 - A**2,
+        "your result does not change when the upstream gradient changes: multiply by it.",
+        lambda A, upstream: upstream * (1 - A),
+        "your slope reaches 2 where A is near -1: tanh's slope is the same for A and -A.",
+        lambda A, upstream: upstream * (1 - np.tanh(A) ** 2),
+        "your slope is not 0 for saturated units: you applied tanh to A again (A = tanh(Z)).",
+        lambda A, upstream: upstream * A * (1 - A),
+        "your gradients are 0 where A = 0: A (1 - A) is the sigmoid's slope, not tanh's.",
+    ],
 )
 
 
@@ -70,32 +55,27 @@ def _momentum_step(params, grads, velocities, lr, momentum):
     return _step(params, grads, velocities, lambda v, g: momentum * v - lr * g, np.add)
 
 
-def _momentum_cases(rng: np.random.Generator) -> list:
-    def network(n_in: int, n_out: int) -> list[np.ndarray]:
+def _momentum_cases(rng: np.random.Generator) -> dict:
+    def layer(n_in: int, n_out: int) -> list[np.ndarray]:
         return [rng.normal(0, 1, (n_out, n_in)), rng.normal(0, 1, n_out)]
 
-    def step(shapes_of: list[np.ndarray], lr: float, momentum: float, velocity: bool = True):
-        grads = [rng.normal(0, 1, p.shape) for p in shapes_of]
+    def step(params: list[np.ndarray], lr: float, momentum: float, velocity: bool = True):
+        grads = [rng.normal(0, 1, p.shape) for p in params]
         velocities = [
-            rng.normal(0, 0.5, p.shape) if velocity else np.zeros(p.shape) for p in shapes_of
+            rng.normal(0, 0.5, p.shape) if velocity else np.zeros(p.shape) for p in params
         ]
-        return (shapes_of, grads, velocities, lr, momentum)
+        return params, grads, velocities, lr, momentum
 
     lr, momentum = float(rng.uniform(0.01, 0.5)), float(rng.uniform(0.5, 0.99))
     n_in, n_out = int(rng.integers(2, 6)), int(rng.integers(2, 5))
-    return _case_list(
-        (
-            f"a {n_in}-{n_out} layer (W and b), lr {lr:.3g}, momentum {momentum:.3g}",
-            step(network(n_in, n_out), lr, momentum),
-        ),
-        (
-            "two layers (four arrays), lr 0.1, momentum 0.9",
-            step(network(3, 4) + network(4, 2), 0.1, 0.9),
-        ),
-        ("the first step: velocities of 0", step(network(3, 2), lr, 0.9, velocity=False)),
-        ("momentum 0 (plain gradient descent)", step(network(2, 3), 0.1, 0.0)),
-        ("one parameter of shape (1,), lr 1, momentum 0.5", step([np.array([2.0])], 1.0, 0.5)),
-    )
+    first = f"a {n_in}-{n_out} layer (W and b), lr {lr:.3g}, momentum {momentum:.3g}"
+    return {
+        first: step(layer(n_in, n_out), lr, momentum),
+        "two layers (four arrays), lr 0.1, momentum 0.9": step(layer(3, 4) + layer(4, 2), 0.1, 0.9),
+        "the first step: velocities of 0": step(layer(3, 2), lr, 0.9, velocity=False),
+        "momentum 0 (plain gradient descent)": step(layer(2, 3), 0.1, 0.0),
+        "one parameter of shape (1,), lr 1, momentum 0.5": step([np.array([2.0])], 1.0, 0.5),
+    }
 
 
 _exercise(
@@ -103,38 +83,18 @@ _exercise(
     reference=_momentum_step,
     cases=_momentum_cases,
     names=("new params", "new velocities"),
-    why=(
-        "each velocity keeps a fraction (momentum) of the last step and adds -lr times the "
-        "gradient; each parameter moves by its new velocity."
-    ),
-    mistakes=(
-        (
-            lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v + lr * g, np.subtract),
-            "your velocities point uphill, along the gradient (the opposite sign), so with a "
-            "velocity carried over the step goes the wrong way. Here the velocity is the step "
-            "itself: downhill, added to the parameter.",
-        ),
-        (
-            lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: -lr * g, np.add),
-            "the velocities you are given make no difference to your result: that is plain "
-            "gradient descent. The new velocity keeps a fraction (momentum) of the old one.",
-        ),
-        (
-            lambda P, G, V, lr, m: _step(
-                P, G, V, lambda v, g: m * v - lr * g, lambda p, v: p + lr * v
-            ),
-            "your velocities are right but your parameters move far too little: the learning "
-            "rate is applied twice. It is already inside the velocity.",
-        ),
-        (
-            lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v - g, np.add),
-            "your steps do not depend on the learning rate: the gradient goes into the "
-            "velocity unscaled.",
-        ),
-        (
-            lambda P, G, V, lr, m: (_step(P, G, V, lambda v, g: m * v - lr * g, np.add)[0], V),
-            "your parameters are right but the velocities come back unchanged: the next step "
-            "needs the new velocities.",
-        ),
-    ),
+    why="each velocity keeps a fraction (momentum) of the last step and adds -lr times the "
+    "gradient; each parameter moves by its new velocity.",
+    mistakes=[
+        lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v + lr * g, np.subtract),
+        "your velocities point uphill, along the gradient: the step goes downhill, -lr * g.",
+        lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: -lr * g, np.add),
+        "the velocities you are given make no difference: that is plain gradient descent.",
+        lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v - lr * g, lambda p, v: p + lr * v),
+        "your parameters move far too little: the learning rate is applied twice.",
+        lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v - g, np.add),
+        "your steps do not depend on the learning rate: scale the gradient in the velocity.",
+        lambda P, G, V, lr, m: (_step(P, G, V, lambda v, g: m * v - lr * g, np.add)[0], V),
+        "your parameters are right but the velocities come back unchanged: return the new ones.",
+    ],
 )

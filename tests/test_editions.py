@@ -17,7 +17,14 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from tools.editions import EditionError, main, stub, student_notebook, write_student_edition
+from tools.editions import (
+    EDITION_MARKER,
+    EditionError,
+    main,
+    stub,
+    student_notebook,
+    write_student_edition,
+)
 from tools.notebooks import EXERCISES_HEADING, course_notebooks, is_solution, source
 from tools.notebooks import check_calls as calls_of
 
@@ -170,21 +177,39 @@ def test_command_writes_student_folder_atomically(tmp_path: Path, capsys) -> Non
     assert main([str(tmp_path / "out"), "--notebooks", str(notebooks)]) == 0
     assert "1 notebooks" in capsys.readouterr().out
     student = tmp_path / "out" / "student"
-    assert [p.name for p in student.iterdir()] == [FIXTURE.name]
+    assert sorted(p.name for p in student.iterdir()) == [EDITION_MARKER, FIXTURE.name]
 
     # A broken notebook: a clear error, and the edition written before stays whole.
     (notebooks / "zz_broken.ipynb").write_text("{not json", encoding="utf-8")
     assert main([str(tmp_path / "out"), "--notebooks", str(notebooks)]) == 1
     assert "zz_broken.ipynb is not a valid notebook" in capsys.readouterr().err
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["student"]
-    assert [p.name for p in student.iterdir()] == [FIXTURE.name]
+    assert sorted(p.name for p in student.iterdir()) == [EDITION_MARKER, FIXTURE.name]
 
     # Rebuilding replaces the old edition.
     (notebooks / "zz_broken.ipynb").unlink()
     (student / "stale.ipynb").write_text("{}", encoding="utf-8")
     assert main([str(tmp_path / "out"), "--notebooks", str(notebooks)]) == 0
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["student"]
-    assert [p.name for p in student.iterdir()] == [FIXTURE.name]
+    assert sorted(p.name for p in student.iterdir()) == [EDITION_MARKER, FIXTURE.name]
+
+
+def test_a_folder_of_the_users_is_never_replaced(tmp_path: Path, capsys) -> None:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    (notebooks / FIXTURE.name).write_bytes(FIXTURE.read_bytes())
+    theirs = tmp_path / "mine" / "student"
+    theirs.mkdir(parents=True)
+    (theirs / "thesis.txt").write_text("precious", encoding="utf-8")
+    assert main([str(tmp_path / "mine"), "--notebooks", str(notebooks)]) == 1
+    assert "was not written by this tool" in capsys.readouterr().err
+    assert [p.name for p in theirs.iterdir()] == ["thesis.txt"]
+    assert (theirs / "thesis.txt").read_text(encoding="utf-8") == "precious"
+    a_file = tmp_path / "afile"
+    a_file.write_text("mine", encoding="utf-8")
+    assert main([str(a_file), "--notebooks", str(notebooks)]) == 1
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert a_file.read_text(encoding="utf-8") == "mine"
 
 
 def test_the_student_edition_never_goes_among_the_instructor_notebooks(

@@ -196,12 +196,16 @@ def _read(path: Path) -> nbformat.NotebookNode:
     return notebook
 
 
+#: The file that marks a student edition this tool wrote (and may replace).
+EDITION_MARKER = ".student-edition"
+
+
 def write_student_edition(notebooks: list[Path], outdir: Path) -> Path:
     """Write the student edition of ``notebooks`` to ``outdir/student/``; return that folder.
 
     Every notebook is converted before anything is written; the edition is built
     in a temporary folder beside the target and renamed into place, replacing an
-    older edition.
+    older edition (one that holds :data:`EDITION_MARKER`), never a folder of the user's.
     """
     target = outdir / "student"
     sources = {path.resolve().parent for path in notebooks}
@@ -211,10 +215,18 @@ def write_student_edition(notebooks: list[Path], outdir: Path) -> Path:
             "website would take the student notebooks for course notebooks; choose another "
             "OUTDIR, e.g. dist"
         )
+    if outdir.exists() and not outdir.is_dir():
+        raise EditionError(f"OUTDIR {outdir} is a file, not a folder; choose a folder, e.g. dist")
+    if target.exists() and not (target / EDITION_MARKER).is_file():
+        raise EditionError(
+            f"{target} exists and was not written by this tool (it has no {EDITION_MARKER}); "
+            "it is left as it is: move it away or choose another OUTDIR"
+        )
     editions = [(path.name, student_notebook(_read(path), path.name)) for path in notebooks]
     outdir.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=".student-", dir=outdir))
     try:
+        (building / EDITION_MARKER).write_text("written by python -m tools.editions\n")
         for name, notebook in editions:
             nbformat.write(notebook, building / name)
         replace_folder(building, target)

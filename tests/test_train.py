@@ -196,6 +196,32 @@ def test_command_line_refuses_a_bad_out_before_training(
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--epochs", "0", "epochs must be in"),
+        ("--batch-size", "-3", "batch_size must be in"),
+        ("--lr", "nan", "lr must be finite"),
+        ("--lr", "0", r"lr must be in \(0"),
+        ("--weight-decay", "-1e-5", "weight_decay must be in"),
+    ],
+)
+def test_command_line_refuses_bad_options_before_loading_data(
+    monkeypatch, tmp_path, capsys, option, value, message
+):
+    import helpers.data
+    from tools.train import main
+
+    def no_data(split):
+        raise AssertionError("the data was loaded: the check came too late")
+
+    monkeypatch.setattr(helpers.data, "load_mnist", no_data)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--out", str(tmp_path / "w.h5"), f"{option}={value}"])
+    assert exit_info.value.code == 2
+    assert re.search(message, capsys.readouterr().err)
+
+
 # The weights the recipe gave before issue 24 moved the cosine schedule, the shifts and the
 # weight decay from helpers.training into tools/train.py: (sum, sum of squares) of each of
 # W1, W2, b1, b2 after 18 steps. Bit-identical on the machine that recorded them; the

@@ -61,19 +61,32 @@ class WeightDecayAdam(Adam):
 
 
 def train_reference(
-    images: np.ndarray, labels: np.ndarray, *, epochs: int = 60, batch_size: int = 128,
-    lr: float = 2e-3, weight_decay: float = 5e-5, max_shift: int = 1, seed: int = 0,
-    layer_sizes: Sequence[int] = (784, 200, 100, 10), progress: bool = True,
+    images: np.ndarray,
+    labels: np.ndarray,
+    *,
+    epochs: int = 60,
+    batch_size: int = 128,
+    lr: float = 2e-3,
+    weight_decay: float = 5e-5,
+    max_shift: int = 1,
+    seed: int = 0,
+    layer_sizes: Sequence[int] = (784, 200, 100, 10),
+    progress: bool = True,
 ) -> MLP:
     """The recipe of the reference weights: :func:`helpers.training.train` with the parts above."""
     check_number(batch_size, "batch_size", low=1)  # before the division; train checks the rest
     steps = epochs * -(-len(labels) // batch_size)  # epochs x batches, rounded up
     model, _ = train(
-        MLP.initialized(layer_sizes, seed=seed), images, labels, epochs=epochs,
-        batch_size=batch_size, lr=cosine(lr, steps),
+        MLP.initialized(layer_sizes, seed=seed),
+        images,
+        labels,
+        epochs=epochs,
+        batch_size=batch_size,
+        lr=cosine(lr, steps),
         optimizer=partial(WeightDecayAdam, weight_decay=weight_decay),
         transform=partial(random_shifts, max_shift=max_shift) if max_shift else None,
-        seed=seed, progress=progress,
+        seed=seed,
+        progress=progress,
     )
     flush_subnormals(model.weights + model.biases)
     return model
@@ -120,9 +133,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     problem = _out_problem(Path(args.out))
     if problem:  # before minutes of training, not after
         parser.error(f"--out {args.out}: {problem}")
-
-    train_images, train_labels = helpers.data.load_mnist("train")
-    test_images, test_labels = helpers.data.load_mnist("test")
+    bounds = {
+        "epochs": (1, False),
+        "batch_size": (1, False),
+        "lr": (0, True),
+        "weight_decay": (0, False),
+        "max_shift": (0, False),
+        "seed": (0, False),
+    }
+    for name, (low, strict) in bounds.items():
+        try:
+            check_number(getattr(args, name), name, low=low, low_inclusive=not strict)
+        except ValueError as error:
+            parser.error(f"--{name.replace('_', '-')}: {error}")
+    try:
+        train_images, train_labels = helpers.data.load_mnist("train")
+        test_images, test_labels = helpers.data.load_mnist("test")
+    except OSError as error:
+        sys.exit(f"error: the official MNIST files are needed (set MNIST_DATA_DIR): {error}")
     held_out = helpers.data.sample_indices(train_labels)
     keep = np.setdiff1d(np.arange(len(train_labels)), held_out)
     print(f"training on {len(keep)} of {len(train_labels)} training digits (sample held out)")
@@ -134,7 +162,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     sample_acc = accuracy(model, train_images[held_out], train_labels[held_out])
     print(f"trained in {seconds:.0f} s; test accuracy {test_acc:.4f}, sample {sample_acc:.4f}")
     save_mlp(
-        args.out, model, test_accuracy=test_acc, sample_accuracy=sample_acc,
+        args.out,
+        model,
+        test_accuracy=test_acc,
+        sample_accuracy=sample_acc,
         training_seconds=round(seconds, 1),
         command="python -m tools.train " + " ".join(sys.argv[1:] if argv is None else argv),
         trained_on=(

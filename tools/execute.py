@@ -43,6 +43,15 @@ def main() -> None:
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--timeout", type=int, default=900, help="seconds per cell")
     args = parser.parse_args()
+    if args.timeout < 1:
+        parser.error(f"--timeout must be at least 1 second, got {args.timeout}")
+    for path in args.notebooks:
+        if not path.is_file():
+            parser.error(f"{path}: no such notebook file")
+        try:
+            nbformat.validate(nbformat.read(path, as_version=4))
+        except Exception as error:  # JSON, encoding or schema: the file is left as it is
+            parser.error(f"{path} is not a valid notebook ({type(error).__name__}); left as it is")
     for path in args.notebooks:
         print(f"{path}: {execute(path, args.timeout):.1f} s", flush=True)
 

@@ -173,17 +173,23 @@ def test_bad_submissions_get_one_line_before_any_work(tmp_path, capsys, make, wo
 
 @pytest.mark.parametrize(
     "out, words",
-    [("missing/grades.csv", "does not exist"), ("folder", "is a folder")],
-    ids=["in a missing folder", "over a folder"],
+    [
+        ("missing/grades.csv", "does not exist"),
+        ("folder", "is a folder"),
+        ("thesis.csv", "is not a grades file"),
+    ],
+    ids=["in a missing folder", "over a folder", "over a file of the user's"],
 )
 def test_a_bad_out_gets_one_line_before_any_work(tmp_path, capsys, out, words) -> None:
     hand_ins = tmp_path / "submissions"
     students.write(hand_ins, "ann", FIRST.name, students.student_edition(FIRST))
     (tmp_path / "folder").mkdir()
+    (tmp_path / "thesis.csv").write_text("my,own\ndata,1\n")
     assert main([str(hand_ins), "--out", str(tmp_path / out)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and words in err and err.count("\n") == 1, err
     assert not (tmp_path / "feedback").exists() and not list((tmp_path / "folder").iterdir())
+    assert (tmp_path / "thesis.csv").read_text() == "my,own\ndata,1\n"
 
 
 def test_feedback_never_lands_in_a_folder_of_other_files(tmp_path, capsys) -> None:

@@ -150,6 +150,11 @@ def _check_arguments(args: argparse.Namespace) -> list[Path]:
         raise GradeError(f"--out {out}: the folder {out.parent} does not exist")
     if out.resolve().is_relative_to(submissions.resolve()):
         raise GradeError(f"--out {out} is inside SUBMISSIONS; write the grades elsewhere")
+    if out.is_file() and not _is_grades_file(out):
+        raise GradeError(
+            f"--out {out} exists and is not a grades file this command wrote; it is left as "
+            "it is: give a new file name"
+        )
     feedback: Path = args.feedback
     if feedback.exists() and not feedback.is_dir():
         raise GradeError(f"--feedback {feedback} is a file; give a folder")
@@ -163,6 +168,15 @@ def _check_arguments(args: argparse.Namespace) -> list[Path]:
     if args.jobs < 1:
         raise GradeError(f"--jobs must be 1 or more, got {args.jobs}")
     return students
+
+
+def _is_grades_file(path: Path) -> bool:
+    """Whether ``path`` starts with the header line this command writes."""
+    try:
+        with path.open(encoding="utf-8", newline="") as file:
+            return next(csv.reader(file), None) == list(COLUMNS)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
 
 
 def _feedback_page(student: str, rows: list[dict], problems: list[str]) -> str:

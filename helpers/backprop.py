@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.mlp import MLP
+from helpers.mlp import MLP, _mlp_or_raise
 from helpers.validation import _check_labels, _check_probabilities, _to_unit_float, check_images
 
 __all__ = ["cross_entropy", "gradients"]
@@ -35,6 +35,7 @@ def gradients(
     ``images`` (N, 28, 28) or (N, 784) are uint8 pixels or floats in [0, 1]; returns
     ``loss, grad_w, grad_b`` (the gradients float32, one per layer).
     """
+    model = _mlp_or_raise(model)
     X = _to_unit_float(check_images(images).reshape(-1, 784))
     labels = _check_labels(labels, len(X), n_classes=model.layer_sizes[-1])
     probs, hidden = model._forward_rows(X)

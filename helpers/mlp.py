@@ -26,14 +26,32 @@ __all__ = ["MLP", "load_mlp", "relu", "save_mlp", "softmax"]
 
 def relu(z: np.ndarray) -> np.ndarray:
     """The rectified linear unit ``max(z, 0)``, elementwise."""
-    return np.maximum(z, 0)
+    return np.maximum(_real(z), 0)
 
 
 def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     """Softmax along ``axis``; the maximum is subtracted first, so ``exp`` cannot overflow."""
-    z = np.asarray(z)
+    z = _real(z)
+    if z.size == 0:
+        raise ValueError(f"z must hold at least one value, got shape {z.shape}")
+    z = z if z.dtype.kind == "f" else z.astype(np.float64)
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
+
+
+def _real(z: object) -> np.ndarray:
+    """``z`` as an array of real numbers, its float dtype kept (float32 stays float32)."""
+    z = np.asarray(z)
+    if z.dtype.kind not in "biuf":
+        raise TypeError(f"z must hold real numbers, got dtype {z.dtype}")
+    return z
+
+
+def _mlp_or_raise(model: object) -> MLP:
+    """``model`` if it is an :class:`MLP` (gradients and training need its layers)."""
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an MLP (helpers.mlp.MLP), got {type(model).__name__}")
+    return model
 
 
 class MLP:
@@ -155,8 +173,7 @@ def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Pa
     """
     from helpers.h5 import write_arrays  # only saving and loading need h5py
 
-    if not isinstance(model, MLP):
-        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
+    _mlp_or_raise(model)
     attrs = {
         "layer_sizes": np.array(model.layer_sizes, dtype=np.int64),
         "activations": model.activations,

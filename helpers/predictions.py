@@ -123,16 +123,19 @@ def read_predictions(path: str | os.PathLike[str]) -> list[dict]:
     """Read a JSON Lines file of predictions; an :class:`InvalidRecordError` names the line."""
     path = _check_path(path)
     records = []
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line, parse_constant=_refuse_constant)
-            except json.JSONDecodeError as exc:
-                raise InvalidRecordError(f"{path.name} line {number}: not JSON ({exc})") from None
-            validate_record(record, where=f"{path.name} line {number}")
-            records.append(record)
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except UnicodeDecodeError:
+        raise OSError(f"{path} is not a JSON Lines text file (not UTF-8 text)") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line, parse_constant=_refuse_constant)
+        except json.JSONDecodeError as exc:
+            raise InvalidRecordError(f"{path.name} line {number}: not JSON ({exc})") from None
+        validate_record(record, where=f"{path.name} line {number}")
+        records.append(record)
     return records
 
 

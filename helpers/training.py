@@ -9,7 +9,7 @@ from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from helpers.backprop import cross_entropy, gradients
-from helpers.mlp import MLP
+from helpers.mlp import MLP, _mlp_or_raise
 from helpers.validation import _check_labels, _check_positive_int, check_images, check_number
 
 __all__ = ["Adam", "accuracy", "train"]
@@ -69,7 +69,7 @@ class Adam:
 def accuracy(model: MLP, images: np.ndarray, labels: np.ndarray) -> float:
     """Fraction of ``images`` (N, 28, 28) or (N, 784) that ``model.predict`` gets right."""
     images = check_images(images)
-    labels = _check_labels(labels, len(images), n_classes=model.layer_sizes[-1])
+    labels = _check_labels(labels, len(images), n_classes=_mlp_or_raise(model).layer_sizes[-1])
     return float(np.mean(model.predict(images) == labels))
 
 
@@ -89,10 +89,14 @@ def train(
     digits and on these after every epoch (``"train_loss"``, ``"train_accuracy"``,
     ``"held_out_loss"``, ``"held_out_accuracy"``).
     """
-    n_classes = model.layer_sizes[-1]
+    n_classes = _mlp_or_raise(model).layer_sizes[-1]
     images = check_images(images)
     labels = _check_labels(labels, len(images), n_classes=n_classes)
     epochs = _check_positive_int(epochs, "epochs")
+    if epochs > 10**6:
+        raise ValueError(f"epochs must be at most 1,000,000, got {epochs}")
+    if not isinstance(progress, bool):
+        raise TypeError(f"progress must be True or False, got {progress!r:.40}")
     batch_size = _check_positive_int(batch_size, "batch_size")
     evaluated = {}  # what the history records after each epoch
     if held_out is not None:

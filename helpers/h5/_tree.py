@@ -79,6 +79,8 @@ def tree(
     as ``@name = value``. At most ``max_children`` members are listed per group.
     """
     max_children = _check_positive_int(max_children, "max_children")
+    if not isinstance(show, bool):
+        raise TypeError(f"show must be True or False, got {show!r:.40}")
     if isinstance(source, str | os.PathLike):
         with open_file(source) as f:
             return tree(f, show=show, max_children=max_children)

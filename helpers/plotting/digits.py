@@ -51,6 +51,8 @@ def digit_grid(
     images = check_images(images)
     labels = _check_labels(labels, len(images))
     per_class = _check_positive_int(per_class, "per_class")
+    if per_class > 100:
+        raise ValueError(f"per_class must be at most 100 digits per row, got {per_class}")
     classes = sorted(set(labels.tolist())) if classes is None else list(classes)
     if not classes:
         raise ValueError("classes is empty: there is no row to draw")

@@ -1,0 +1,78 @@
+"""Bad input found by the adversarial pass of issue 24: each gets a clear error, never a
+wrong answer, a library's message or a lost file."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from helpers.backprop import gradients
+from helpers.data import load_sample
+from helpers.h5 import tree, write_arrays
+from helpers.mlp import MLP, relu, softmax
+from helpers.plotting.digits import digit_grid
+from helpers.predictions import read_predictions
+from helpers.training import accuracy, train
+
+
+@pytest.fixture(scope="module")
+def digits():
+    images, labels = load_sample()
+    return images[:40], labels[:40]
+
+
+@pytest.mark.parametrize("function", [relu, softmax])
+@pytest.mark.parametrize(
+    "z",
+    [np.ones((2, 3)) * (1 + 1j), np.array(["a", "b"]), np.array([object()])],
+    ids=["complex", "text", "objects"],
+)
+def test_relu_and_softmax_refuse_what_is_not_real(function, z):
+    with pytest.raises(TypeError, match="real numbers"):
+        function(z)
+
+
+def test_softmax_refuses_nothing_and_keeps_float32():
+    with pytest.raises(ValueError, match="at least one value"):
+        softmax(np.zeros((0, 3)))
+    assert softmax(np.ones((2, 3), np.float32)).dtype == np.float32
+    np.testing.assert_allclose(softmax(np.array([[True, False]])), softmax([[1.0, 0.0]]))
+
+
+@pytest.mark.parametrize("model", [None, "model", 3], ids=["None", "text", "number"])
+def test_gradients_and_training_need_an_mlp(digits, model):
+    images, labels = digits
+    for call in (
+        lambda: gradients(model, images, labels),
+        lambda: accuracy(model, images, labels),
+        lambda: train(model, images, labels, epochs=1, progress=False),
+    ):
+        with pytest.raises(TypeError, match="model must be an MLP"):
+            call()
+
+
+def test_train_refuses_absurd_epochs_and_a_progress_that_is_not_a_bool(digits):
+    images, labels = digits
+    model = MLP.initialized([784, 4, 10])
+    with pytest.raises(ValueError, match="epochs must be at most"):
+        train(model, images, labels, epochs=10**400, progress=False)
+    with pytest.raises(TypeError, match="progress must be True or False"):
+        train(model, images, labels, epochs=1, progress="no")
+
+
+def test_digit_grid_refuses_a_huge_row(digits):
+    with pytest.raises(ValueError, match="per_class must be at most 100"):
+        digit_grid(*digits, per_class=10**12)
+
+
+def test_tree_show_must_be_a_bool(tmp_path):
+    write_arrays(tmp_path / "a.h5", {"x": np.arange(3)})
+    with pytest.raises(TypeError, match="show must be True or False"):
+        tree(tmp_path / "a.h5", show="no")
+
+
+def test_read_predictions_names_a_file_that_is_not_text(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(b"\x89HDF\r\n\x1a\n\xff\xfe")
+    with pytest.raises(OSError, match="p.jsonl is not a JSON Lines text file"):
+        read_predictions(path)

@@ -32,8 +32,7 @@ class SingularCovarianceError(ValueError):
 
     def __init__(self, message: str, component: int, iteration: int, log_likelihood=()):
         super().__init__(message)
-        self.component = component
-        self.iteration = iteration
+        self.component, self.iteration = component, iteration
         self.log_likelihood = np.asarray(log_likelihood, dtype=np.float64)
 
 
@@ -201,7 +200,7 @@ def fit_gmm(
     data_variance[data_variance == 0] = 1.0  # constant features: compare in raw units
     prec_chol = _precision_cholesky(covariances, data_variance, 0, nk)
     history: list[float] = []
-    converged, previous = False, -np.inf
+    previous = -np.inf
     for iteration in range(1, max_iter + 1):
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             log_likelihood, log_resp = _e_step(X, weights, means, prec_chol)
@@ -218,8 +217,8 @@ def fit_gmm(
             )
         weights, means, covariances, nk = _m_step(X, np.exp(log_resp), reg_covar)
         prec_chol = _precision_cholesky(covariances, data_variance, iteration, nk, history)
-        if abs(log_likelihood - previous) < tol:
-            converged = True
+        converged = abs(log_likelihood - previous) < tol
+        if converged:
             break
         previous = log_likelihood
     return _GaussianMixtureFit(

@@ -27,12 +27,7 @@ _TEMPORARY_SUFFIX = r"\.[0-9a-f]+\.tmp"
 
 
 def _remove_stale(folder: Path, prefix: str, suffix: str = "") -> None:
-    """Delete the files or folders ``prefix + PID + suffix`` in ``folder`` whose process is gone.
-
-    Only names of exactly that form (``suffix`` is a regular expression) are
-    touched: a user's ``.results.h5.2023.bak`` beside ``results.h5`` is not a
-    temporary file, whatever the number in it.
-    """
+    """Delete the files or folders ``prefix + PID + suffix`` (a regex) whose process is gone."""
     form = re.compile(re.escape(prefix) + r"(\d+)" + suffix)
     for leftover in folder.glob(f"{glob.escape(prefix)}*"):
         match = form.fullmatch(leftover.name)
@@ -49,17 +44,13 @@ def _process_exists(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:  # it exists, but belongs to another user
-        return True
+        pass
     return True
 
 
 @contextlib.contextmanager
 def _ctrl_c_noted() -> Iterator[list]:
-    """Note Ctrl+C (SIGINT) during the block instead of raising it at once.
-
-    A KeyboardInterrupt raised inside h5py's C code (compression) can be swallowed,
-    and the write would then replace the old file; the caller raises it afterwards.
-    """
+    """Note Ctrl+C during the block (h5py's C code could swallow it); the caller raises it."""
     noted: list = []
     if threading.current_thread() is not threading.main_thread():
         yield noted  # only the main thread receives signals
@@ -73,18 +64,10 @@ def _ctrl_c_noted() -> Iterator[list]:
 
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a new temporary path next to ``target``; rename it onto ``target`` on success.
+    """Yield a temporary path next to ``target``; on success it replaces ``target`` at once.
 
-    Write the whole file to the yielded path inside the ``with`` block; when the
-    block ends, it replaces ``target`` in one step (``os.replace``). If the block
-    raises, or Ctrl+C is pressed, the temporary file is deleted, ``target`` stays
-    as it was and the exception (or ``KeyboardInterrupt``) propagates. The folder
-    of ``target`` must exist.
-
-    Examples
-    --------
-    >>> with atomic_path("numbers.txt") as tmp:  # doctest: +SKIP
-    ...     tmp.write_text("1 2 3")
+    If the block raises or Ctrl+C is pressed, the temporary file is deleted and ``target``
+    stays as it was. The folder of ``target`` must exist.
     """
     target = _check_path(target, "target")
     folder = target.parent

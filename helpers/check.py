@@ -1,23 +1,9 @@
 """Check an exercise answer without showing it: every notebook's exercises use it.
 
-``check("01.2", answer_2)`` checks a value, ``check("04.4", my_softmax)`` a
-function the student wrote (a programming exercise: it is run on hidden cases
-and compared with the package's implementation, see :mod:`helpers.exercises`).
-Either way it prints one verdict, wrapped at 80 characters:
-
-* ``Correct: <why>`` for a right answer,
-* ``Not yet: <hint>`` for a wrong one (a hint, never the answer),
-* ``No answer yet`` while the answer is still ``None``.
-
-The expected answers live in ``helpers/exercises/NN.json``, one file per notebook,
-so that they are not written in the notebooks. Each entry says how to compare:
-
-``{"kind": "number", "expected": 0.0021, "rtol": 0.05, "why": "...", "hint": "..."}``
-
-Kinds: ``number`` (within ``rtol`` relative or ``atol`` absolute tolerance, the
-tolerance the exercise text states), ``integer`` (exactly), ``text`` (one of the
-accepted strings, case and surrounding spaces ignored), ``array`` (same shape,
-values within ``rtol``/``atol``) and ``shape`` (a tuple of sizes).
+``check("01.2", answer)`` prints ``Correct: <why>``, ``Not yet: <hint>`` or
+``No answer yet``. Expected answers live in ``helpers/exercises/NN.json`` as
+``{"kind", "expected", "rtol"/"atol", "why", "hint"}``; kinds: number, integer,
+text, array, shape. Functions a student writes are judged by :mod:`helpers.exercises`.
 """
 
 from __future__ import annotations

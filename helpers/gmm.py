@@ -27,23 +27,20 @@ __all__ = ["SingularCovarianceError", "fit_gmm"]
 class SingularCovarianceError(ValueError):
     """A component's covariance is singular: its Gaussian density is undefined.
 
-    Attributes: ``component`` (0-based), ``iteration`` (whose M-step made it; 0 is
-    the start) and ``log_likelihood`` (the iterations' before the failure).
+    ``component``, ``iteration`` (0: the start) and ``log_likelihood`` (before the failure).
     """
 
     def __init__(self, message: str, component: int, iteration: int, log_likelihood=()):
         super().__init__(message)
-        self.component = component
-        self.iteration = iteration
+        self.component, self.iteration = component, iteration
         self.log_likelihood = np.asarray(log_likelihood, dtype=np.float64)
 
 
 @dataclass
 class _GaussianMixtureFit:
-    """The result of :func:`fit_gmm`, parameters named as in scikit-learn.
+    """The result of :func:`fit_gmm`, named as in scikit-learn.
 
-    ``log_likelihood[i]``: mean log-likelihood per sample entering iteration ``i + 1``
-    (scikit-learn's ``lower_bounds_``); ``converged``: its change fell below ``tol``.
+    ``log_likelihood[i]``: mean log-likelihood per sample entering iteration ``i + 1``.
     """
 
     weights_: np.ndarray
@@ -85,10 +82,10 @@ def _singular_error(covariances, k, iteration, nk, history) -> SingularCovarianc
 def _precision_cholesky(
     covariances: np.ndarray, data_variance: np.ndarray, iteration: int = 0, nk=None, history=()
 ) -> np.ndarray:
-    """Upper-triangular ``U_k`` with ``inv(covariances[k]) = U_k @ U_k.T`` (``inv(L).T``).
+    """Upper-triangular ``U_k`` with ``inv(covariances[k]) = U_k @ U_k.T``.
 
-    :class:`SingularCovarianceError` if Cholesky fails or the smallest eigenvalue,
-    in units of ``data_variance``, is below ``n_features * eps`` (rounding noise).
+    Singular if Cholesky fails or the smallest eigenvalue, in units of ``data_variance``,
+    is below ``n_features * eps``.
     """
     n_features = covariances.shape[1]
     scale = 1.0 / np.sqrt(data_variance)
@@ -106,11 +103,7 @@ def _precision_cholesky(
 
 
 def _log_gaussian_density(X: np.ndarray, means: np.ndarray, prec_chol: np.ndarray) -> np.ndarray:
-    """``log N(x_i | mean_k, cov_k)``, shape (n, K), with one product ``X @ [U_1 ... U_K]``.
-
-    Mahalanobis distance squared ``|(x - mean_k) @ U_k|^2``; ``-0.5 log det cov_k
-    = sum(log diag U_k)``.
-    """
+    """``log N(x_i | mean_k, cov_k)``, shape (n, K): ``|(x - mean_k) @ U_k|^2`` for all k."""
     n_samples, n_features = X.shape
     n_components = means.shape[0]
     stacked = prec_chol.transpose(1, 0, 2).reshape(n_features, n_components * n_features)
@@ -132,10 +125,7 @@ def _e_step(
 
 
 def _m_step(X: np.ndarray, resp: np.ndarray, reg_covar: float) -> tuple[np.ndarray, ...]:
-    """Weights, means, covariances (plus ``reg_covar * I``) and ``nk`` from responsibilities.
-
-    ``nk``, each component's total responsibility, gets ``10 * eps`` as in scikit-learn.
-    """
+    """Weights, means, covariances (plus ``reg_covar * I``) and ``nk`` from responsibilities."""
     nk = resp.sum(axis=0) + 10 * np.finfo(resp.dtype).eps
     means = (resp.T @ X) / nk[:, None]
     covariances = np.empty((len(nk), X.shape[1], X.shape[1]))
@@ -185,27 +175,13 @@ def fit_gmm(
     init: dict | None = None,
     random_state: int | None = None,
 ) -> _GaussianMixtureFit:
-    """Fit a full-covariance Gaussian mixture to ``X`` by expectation-maximization.
+    """Fit a full-covariance Gaussian mixture to ``X`` (n_samples, n_features) by EM.
 
-    Returns a :class:`_GaussianMixtureFit`; raises :class:`SingularCovarianceError`
-    if a covariance becomes singular.
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features), finite
-    n_components : int
-        Between 1 and ``n_samples``.
-    reg_covar : float, default=1e-6
-        Added to the diagonal of every covariance in the M-step; ``0`` gives plain EM.
-    max_iter : int, default=100
-        Maximum number of EM iterations.
-    tol : float, default=1e-3
-        Stop when the mean log-likelihood per sample changes by less than ``tol``.
-    init : dict, optional
-        ``{"weights": (K,), "means": (K, d), "covariances": (K, d, d)}``; without it,
-        random data points are the centres of one M-step (:func:`_random_start`).
-    random_state : int, optional
-        Seed for the random starting centres (ignored when ``init`` is given).
+    ``reg_covar`` is added to every covariance's diagonal (``0``: plain EM); stop after
+    ``max_iter`` iterations or when the mean log-likelihood changes by less than ``tol``.
+    ``init`` is ``{"weights": (K,), "means": (K, d), "covariances": (K, d, d)}``; without
+    it, ``random_state`` seeds random data points as centres (:func:`_random_start`).
+    Raises :class:`SingularCovarianceError` if a covariance becomes singular.
     """
     X = _check_data(X)
     if _check_positive_int(n_components, "n_components") > len(X):
@@ -224,7 +200,7 @@ def fit_gmm(
     data_variance[data_variance == 0] = 1.0  # constant features: compare in raw units
     prec_chol = _precision_cholesky(covariances, data_variance, 0, nk)
     history: list[float] = []
-    converged, previous = False, -np.inf
+    previous = -np.inf
     for iteration in range(1, max_iter + 1):
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             log_likelihood, log_resp = _e_step(X, weights, means, prec_chol)
@@ -241,8 +217,8 @@ def fit_gmm(
             )
         weights, means, covariances, nk = _m_step(X, np.exp(log_resp), reg_covar)
         prec_chol = _precision_cholesky(covariances, data_variance, iteration, nk, history)
-        if abs(log_likelihood - previous) < tol:
-            converged = True
+        converged = abs(log_likelihood - previous) < tol
+        if converged:
             break
         previous = log_likelihood
     return _GaussianMixtureFit(

@@ -18,14 +18,8 @@ import numpy as np
 from helpers.validation import _check_path
 
 #: IDX type code -> big-endian numpy dtype.
-_IDX_DTYPES: dict[int, np.dtype] = {
-    0x08: np.dtype(">u1"),
-    0x09: np.dtype(">i1"),
-    0x0B: np.dtype(">i2"),
-    0x0C: np.dtype(">i4"),
-    0x0D: np.dtype(">f4"),
-    0x0E: np.dtype(">f8"),
-}
+_IDX_DTYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+_IDX_DTYPES = {code: np.dtype(t) for code, t in _IDX_DTYPES.items()}
 
 __all__: list[str] = []
 
@@ -45,11 +39,9 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _read_idx(path: str | os.PathLike[str]) -> np.ndarray:
-    """Read an IDX file (gzip-compressed or raw) into a numpy array in native byte order.
+    """Read an IDX file (gzip or raw) into a native-order array of the header's shape.
 
-    The shape is the header's, e.g. ``(60000, 28, 28)`` uint8 for the training images.
-    Raises FileNotFoundError for a missing file and OSError, naming it, for a file that
-    is not IDX (wrong magic number, unknown type code, payload not as long as promised).
+    OSError, naming the file, for one that is not IDX or is truncated.
     """
     path = _check_path(path)
     if not path.is_file():

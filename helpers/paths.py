@@ -25,13 +25,7 @@ _SCRATCH_VARIABLE = "COURSE_SCRATCH_DIR"
 
 
 def _scratch_root() -> Path:
-    """The folder the notebooks write into, without creating it.
-
-    In this order: the folder named by the environment variable
-    ``COURSE_SCRATCH_DIR``; ``scratch/`` in the repository (git ignores it) when
-    the package runs from a checkout; else ``scratch/`` in the current working
-    directory, so an installed package never writes into site-packages.
-    """
+    """``$COURSE_SCRATCH_DIR``, else ``scratch/`` in the checkout, else in the working folder."""
     folder = os.environ.get(_SCRATCH_VARIABLE)
     if folder:
         return Path(folder).expanduser().resolve()
@@ -41,11 +35,9 @@ def _scratch_root() -> Path:
 
 
 def scratch_dir(name: str | None = None) -> Path:
-    """Return (and create) the scratch folder (:func:`_scratch_root`), or its subfolder ``name``.
+    """Return (and create) the scratch folder, or its subfolder ``name`` (e.g. "05").
 
-    ``name`` is e.g. the notebook's number, so notebooks do not overwrite each other's files.
-    It must be one plain folder name: a path such as ``"../x"`` or ``"/tmp"`` is refused,
-    so nothing is written outside the scratch folder.
+    ``name`` must be one plain folder name (not ``"../x"``), so nothing is written outside.
     """
     if name is not None and not isinstance(name, str):
         raise TypeError(f"name must be one plain folder name such as '05' or None, got {name!r}")
@@ -57,13 +49,7 @@ def scratch_dir(name: str | None = None) -> Path:
 
 
 def shown(path: str | Path) -> str:
-    """``path`` for printing, without the machine's folders.
-
-    Files in the scratch folder print as ``scratch/...`` wherever that folder
-    is; files in the repository (or in the installed package) print relative to
-    it, for example ``helpers/reference/mlp-784-200-100-10.h5``; anything else
-    prints as its file name.
-    """
+    """``path`` for printing: ``scratch/...``, relative to the repository, or its file name."""
     path = Path(path).resolve()
     for base, prefix in ((_scratch_root(), ("scratch",)), (_CHECKOUT or _PACKAGE_DIR.parent, ())):
         if path.is_relative_to(base):

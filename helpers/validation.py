@@ -43,10 +43,7 @@ def check_number(
     value: object, name: str, *, low: float | None = None, high: float | None = None,
     low_inclusive: bool = True,
 ) -> float:
-    """``value`` as a float if it is a finite real number (not a bool) in [low, high].
-
-    ``low_inclusive=False`` makes the lower bound strict.
-    """
+    """``value`` as a float if it is a finite real number (not a bool) in [low, high]."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
         raise TypeError(f"{name} must be a real number, got {value!r}")
     value = float(value)
@@ -73,10 +70,7 @@ def _as_real(values: object, name: str) -> np.ndarray:
 
 
 def check_images(images: object, *, name: str = "images") -> np.ndarray:
-    """``images`` (N, 28, 28) or (N, 784), N >= 1, as a view of shape (N, 28, 28).
-
-    Pixels are checked by :func:`check_pixels`; ``name`` is used in error messages.
-    """
+    """``images`` (N, 28, 28) or (N, 784), N >= 1, as a view of shape (N, 28, 28)."""
     images = np.asarray(images)
     if images.ndim == 2 and images.shape[1] == _SIDE * _SIDE:
         images = images.reshape(-1, _SIDE, _SIDE)
@@ -88,11 +82,7 @@ def check_images(images: object, *, name: str = "images") -> np.ndarray:
 
 
 def _check_pixels(pixels: object, *, name: str = "images") -> np.ndarray:
-    """``pixels`` (any shape) as an array: uint8, or finite floats in [0, 1].
-
-    Floats in 0-255 are refused, not guessed (scaled twice or not at all).
-    TypeError for another dtype, ValueError for NaN, infinity or a value outside.
-    """
+    """``pixels`` (any shape) as an array: uint8, or finite floats in [0, 1] (0-255 refused)."""
     try:
         pixels = np.asarray(pixels)
     except ValueError:  # ragged nested lists
@@ -127,10 +117,7 @@ def _pixel_max(images: np.ndarray) -> float:
 def _check_labels(
     labels: object, n: int | None = None, *, n_classes: int = 10, name: str = "labels"
 ) -> np.ndarray:
-    """``labels`` as a 1-D int64 array (of length ``n`` if given), classes 0..n_classes-1.
-
-    TypeError if they are not integers; ValueError for a wrong shape or class.
-    """
+    """``labels`` as a 1-D int64 array (of length ``n`` if given), classes 0..n_classes-1."""
     labels = np.asarray(labels)
     if labels.ndim != 1 or (n is not None and len(labels) != n):
         want = f"({n},), one per image" if n is not None else "(N,)"
@@ -148,11 +135,7 @@ def _check_labels(
 def _check_probabilities(
     probs: object, *, n_classes: int | None = None, name: str = "probs", tol: float = 1e-3
 ) -> np.ndarray:
-    """``probs`` (N, n_classes) as float64 if each row is a softmax output.
-
-    Entries finite and >= 0, each row summing to 1 within ``tol``: logits or NaN
-    would otherwise be drawn as "p = 22.00" or "predicted 0".
-    """
+    """``probs`` (N, n_classes) as float64 if each row is >= 0 and sums to 1 within ``tol``."""
     probs = _as_real(probs, name)
     if probs.ndim != 2 or probs.shape[0] == 0 or (n_classes and probs.shape[1] != n_classes):
         classes = n_classes or "n_classes"

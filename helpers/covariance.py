@@ -18,8 +18,8 @@ __all__ = ["condition_number", "covariance_matrix", "diagnose", "regularize"]
 def covariance_matrix(correlation: float, sigma1: float, sigma2: float) -> np.ndarray:
     """The 2x2 covariance ``[[s1^2, r s1 s2], [r s1 s2, s2^2]]``, r in [-1, 1], s1, s2 > 0."""
     correlation = check_number(correlation, "correlation", low=-1, high=1)
-    sigma1, sigma2 = (
-        check_number(s, f"{name} (standard deviations are > 0)", low=0, low_inclusive=False)
+    sigma1, sigma2 = (  # the variance sigma**2 must be a positive float64, not 0 or inf
+        check_number(s, f"{name} (a standard deviation)", low=1e-150, high=1e150)
         for s, name in ((sigma1, "sigma1"), (sigma2, "sigma2"))
     )
     off = correlation * sigma1 * sigma2

@@ -45,8 +45,12 @@ def check_number(
 ) -> float:
     """``value`` as a float if it is a finite real number (not a bool) in [low, high]."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    value = float(value)
+        raise TypeError(f"{name} must be a real number, got {value!r:.60}")
+    try:
+        value = float(value)
+    except OverflowError:  # an int beyond float's range, like 10**400
+        bits = value.bit_length()
+        raise ValueError(f"{name} must be finite, got an integer of {bits} bits") from None
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     too_low = low is not None and (value < low if low_inclusive else value <= low)
@@ -208,6 +212,8 @@ def _check_path(path: object, name: str = "path", *, exists: bool = False) -> Pa
     """Return ``path`` as a Path if it is a str or path-like (an existing file if ``exists``)."""
     if not isinstance(path, str | os.PathLike) or str(path) == "":
         raise TypeError(f"{name} must be a non-empty str or path-like, got {path!r:.60}")
+    if "\0" in os.fspath(path):
+        raise ValueError(f"{name} contains a NUL character, which no file name can: {path!r:.60}")
     path = Path(path)
     if exists and not path.is_file():
         what = "is a folder, not a file" if path.is_dir() else "does not exist"

@@ -6,13 +6,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from helpers.atomic import atomic_path
 from helpers.backprop import gradients
+from helpers.covariance import covariance_matrix
 from helpers.data import load_sample
 from helpers.h5 import tree, write_arrays
-from helpers.mlp import MLP, relu, softmax
+from helpers.mlp import MLP, relu, save_mlp, softmax
 from helpers.plotting.digits import digit_grid
 from helpers.predictions import read_predictions
 from helpers.training import accuracy, train
+from helpers.validation import check_number
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +79,25 @@ def test_read_predictions_names_a_file_that_is_not_text(tmp_path):
     path.write_bytes(b"\x89HDF\r\n\x1a\n\xff\xfe")
     with pytest.raises(OSError, match="p.jsonl is not a JSON Lines text file"):
         read_predictions(path)
+
+
+def test_numbers_beyond_float_are_a_clear_error():
+    with pytest.raises(ValueError, match="lr must be finite, got an integer of"):
+        check_number(10**400, "lr")
+    for sigmas in ((1e300, 1.0), (1.0, 1e-200)):
+        with pytest.raises(ValueError, match="a standard deviation"):
+            covariance_matrix(0.5, *sigmas)
+
+
+def test_odd_paths_are_refused_before_anything_is_written(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match="NUL character"):
+        write_arrays("a\0b.h5", {"x": np.arange(3)})
+    with pytest.raises(TypeError, match="non-empty"):
+        save_mlp("", MLP.initialized([4, 2]))
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(IsADirectoryError, match="it is a folder"):
+        with atomic_path(tmp_path / "folder") as tmp:
+            tmp.write_text("data")
+    assert [p.name for p in tmp_path.iterdir()] == ["folder"]
+    assert not list((tmp_path / "folder").iterdir())

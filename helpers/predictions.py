@@ -121,7 +121,7 @@ def write_predictions(path: str | os.PathLike[str], records: Iterable[dict]) -> 
 
 def read_predictions(path: str | os.PathLike[str]) -> list[dict]:
     """Read a JSON Lines file of predictions; an :class:`InvalidRecordError` names the line."""
-    path = _check_path(path)
+    path = _check_path(path, exists=True)
     records = []
     try:
         lines = path.read_text(encoding="utf-8").split("\n")

@@ -101,3 +101,9 @@ def test_odd_paths_are_refused_before_anything_is_written(tmp_path, monkeypatch)
             tmp.write_text("data")
     assert [p.name for p in tmp_path.iterdir()] == ["folder"]
     assert not list((tmp_path / "folder").iterdir())
+
+
+@pytest.mark.parametrize("where", ["missing.jsonl", "."])
+def test_read_predictions_names_a_missing_file_or_a_folder(tmp_path, where):
+    with pytest.raises(FileNotFoundError, match="path"):
+        read_predictions(tmp_path / where)

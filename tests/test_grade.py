@@ -63,7 +63,7 @@ def graded_class(tmp_path_factory: pytest.TempPathFactory) -> dict:
     (hand_ins / "missing" / "notes.txt").write_text("I forgot")
     before = {p: p.read_bytes() for p in hand_ins.rglob("*") if p.is_file()}
     out = root / "grades.csv"
-    out.write_text("an older grades file\n")
+    out.write_text(",".join(COLUMNS) + "\nold,00_start_here,00.3,0,1,an older run\n")
     run = subprocess.run(
         [sys.executable, "-m", "tools.grade", str(hand_ins), "--out", str(out)]
         + ["--timeout", str(TIMEOUT), "--jobs", "2", "--seed", "2026"],

@@ -138,3 +138,24 @@ def test_integers_are_compared_exactly() -> None:
     assert exercises._differ(big, big + 1, 1e-6, 1e-9) != ""
     assert exercises._differ(178_110, np.int64(178_110), 1e-6, 1e-9) == ""
     assert "should have the keys" in exercises._differ({"a": 1}, {1: 1, "b": 2}, 1e-6, 1e-9)
+
+
+def test_scikit_learns_own_estimators_are_guarded_without_importing_scikit_learn() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, helpers.exercises.nb01; print('sklearn' in sys.modules)"
+    imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert imported.stdout.strip() == "False", imported.stderr
+
+    def diagonal(X, resp, reg_covar):
+        from sklearn.mixture import _gaussian_mixture as sk
+
+        nk = resp.sum(axis=0) + 10 * np.finfo(resp.dtype).eps
+        means = resp.T @ X / nk[:, None]
+        covariances = sk._estimate_gaussian_covariances_diag(resp, X, nk, means, reg_covar)
+        return nk / len(X), means, covariances
+
+    status, message = verdict("01.5", diagonal)
+    assert status == "not yet" and "write it yourself" in message, message
+    assert "_estimate_gaussian_covariances_diag" in message, message

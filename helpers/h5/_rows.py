@@ -9,33 +9,25 @@ import numpy as np
 def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
     """``dataset[()][indices]`` for 1-D integer ``indices`` in any order, with repeats.
 
-    h5py only reads rows in increasing order without repeats, so the indices are
-    sorted and de-duplicated, read in one go, then put back in the order asked for.
-    As in numpy, negative indices count from the end and others out of range
-    raise IndexError.
+    Negative indices count from the end, as in numpy. h5py reads rows only in increasing
+    order without repeats, so the indices are sorted and de-duplicated, read in one go,
+    then put back in the order asked for.
     """
     if not isinstance(dataset, h5py.Dataset):
         raise TypeError(f"dataset must be an h5py.Dataset, got {type(dataset).__name__}")
     if dataset.ndim == 0:
         raise ValueError("dataset is a scalar (shape ()); it has no rows to read")
     idx = np.asarray(indices)
-    if idx.size == 0 and idx.dtype.kind == "f":  # np.asarray([]) is float64
-        idx = idx.astype(np.int64)
-    if idx.dtype.kind not in "iu":
+    if idx.dtype.kind not in "iu" and idx.size:  # np.asarray([]) is float64: let it be
         hint = "; for a boolean mask use np.flatnonzero(mask)" if idx.dtype.kind == "b" else ""
         raise TypeError(f"indices must be integers, got dtype {idx.dtype}{hint}")
     if idx.ndim != 1:
         raise ValueError(f"indices must be 1-D, got shape {idx.shape}")
     n = dataset.shape[0]
     idx = idx.astype(np.int64)
-    bad = (idx < -n) | (idx >= n)
-    if bad.any():
-        raise IndexError(
-            f"index {idx[bad][0]} is out of range for a dataset with {n} rows "
-            f"(valid: {-n} to {n - 1})"
-        )
-    if idx.size == 0:
-        return np.empty((0,) + dataset.shape[1:], dtype=dataset.dtype)
+    bad = idx[(idx < -n) | (idx >= n)]
+    if bad.size:
+        raise IndexError(f"index {bad[0]} is out of range for a dataset with {n} rows")
     unique, inverse = np.unique(idx % n, return_inverse=True)  # -1 -> n - 1; sorted, once each
     return _read_sorted(dataset, unique)[inverse]
 
@@ -43,15 +35,14 @@ def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
 def _read_sorted(dataset: h5py.Dataset, rows: np.ndarray) -> np.ndarray:
     """``dataset[rows]`` for increasing, distinct ``rows``, the fastest simple way per layout.
 
-    Chunks of whole rows that fit HDF5's chunk cache are read one row at a time
-    (each chunk is decompressed once, then served from the cache): faster than
-    h5py's point selection, used for every other layout (``benchmarks/bench_h5.py``).
+    Chunks of whole rows that fit HDF5's chunk cache are read one row at a time (each
+    chunk decompressed once, then served from the cache): faster than h5py's point
+    selection, used for other layouts (``benchmarks/bench_h5.py``).
     """
     chunks = dataset.chunks
-    if chunks is None or chunks[1:] != dataset.shape[1:]:  # contiguous, or not whole rows
-        return dataset[rows]
+    whole_rows = chunks is not None and chunks[1:] == dataset.shape[1:]
     cache_bytes = dataset.id.get_access_plist().get_chunk_cache()[1]
-    if np.prod(chunks) * dataset.dtype.itemsize > cache_bytes:
+    if not whole_rows or np.prod(chunks) * dataset.dtype.itemsize > cache_bytes:
         return dataset[rows]
     out = np.empty((len(rows),) + dataset.shape[1:], dtype=dataset.dtype)
     for i, row in enumerate(rows):

@@ -44,25 +44,25 @@ def _layout(dset: h5py.Dataset) -> str:
     return ", ".join(parts)
 
 
+def _attr_lines(obj: h5py.HLObject, indent: str) -> list[str]:
+    return [f"{indent}@{key} = {_format_value(value)}" for key, value in obj.attrs.items()]
+
+
 def _tree_lines(group: h5py.Group, indent: str, max_children: int) -> list[str]:
-    lines = [f"{indent}@{key} = {_format_value(val)}" for key, val in group.attrs.items()]
+    lines = _attr_lines(group, indent)
     names = list(group.keys())
+    deeper = indent + "    "
     for name in names[:max_children]:
-        link = group.get(name, getlink=True)
-        if isinstance(link, h5py.SoftLink):
-            lines.append(f"{indent}{name} -> {link.path} (soft link)")
-            continue
+        link = group.get(name, getlink=True)  # a link may lead nowhere: look before following
         if isinstance(link, h5py.ExternalLink):
             lines.append(f"{indent}{name} -> {link.filename}:{link.path} (external link)")
-            continue
-        obj = group[name]
-        if isinstance(obj, h5py.Group):
-            lines.append(f"{indent}{name}/ (group)")
-            lines += _tree_lines(obj, indent + "    ", max_children)
-        elif isinstance(obj, h5py.Dataset):
-            lines.append(f"{indent}{name}: dataset {_layout(obj)}")
-            lines += [f"{indent}    @{k} = {_format_value(v)}" for k, v in obj.attrs.items()]
-        else:
+        elif isinstance(link, h5py.SoftLink):
+            lines.append(f"{indent}{name} -> {link.path} (soft link)")
+        elif isinstance(obj := group[name], h5py.Dataset):
+            lines += [f"{indent}{name}: dataset {_layout(obj)}", *_attr_lines(obj, deeper)]
+        elif isinstance(obj, h5py.Group):
+            lines += [f"{indent}{name}/ (group)", *_tree_lines(obj, deeper, max_children)]
+        else:  # a named datatype
             lines.append(f"{indent}{name}: {type(obj).__name__}")
     if len(names) > max_children:
         lines.append(f"{indent}... and {len(names) - max_children} more")
@@ -72,11 +72,10 @@ def _tree_lines(group: h5py.Group, indent: str, max_children: int) -> list[str]:
 def tree(
     source: str | os.PathLike[str] | h5py.Group, *, show: bool = True, max_children: int = 50
 ) -> str:
-    """Print and return the hierarchy of an HDF5 file (a name) or of an open file or group.
+    """Print (if ``show``) and return the hierarchy of an HDF5 file, or of an open group.
 
-    Members are indented below their group; a dataset shows its shape, dtype,
-    chunks (or "contiguous"), compression and bytes on disk; an attribute shows
-    as ``@name = value``. At most ``max_children`` members are listed per group.
+    A dataset shows its shape, dtype, chunks (or "contiguous"), compression and bytes on
+    disk; an attribute shows as ``@name = value``; at most ``max_children`` per group.
     """
     max_children = _check_positive_int(max_children, "max_children")
     if not isinstance(show, bool):
@@ -88,8 +87,8 @@ def tree(
         raise TypeError(
             f"source must be a file name or an open h5py.File/Group, got {type(source).__name__}"
         )
-    header = f"{source.name} ({Path(source.file.filename).name})"
-    text = "\n".join([header, *_tree_lines(source, "    ", max_children)])
+    text = "\n".join([f"{source.name} ({Path(source.file.filename).name})",
+                      *_tree_lines(source, "    ", max_children)])
     if show:
         print(text)
     return text

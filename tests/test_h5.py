@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers.h5 import read_rows, tree, write_arrays, write_digits
-from helpers.h5._digits import DIGITS_SOURCE
 from helpers.h5._tree import open_file
+from helpers.h5._write import DIGITS_SOURCE
 
 N_ROWS = 37
 DATA = np.arange(N_ROWS * 3, dtype=np.int32).reshape(N_ROWS, 3) * 7 % 101
@@ -377,11 +377,11 @@ def test_a_truncated_or_corrupt_file_names_itself(tmp_path):
     path = write_digits(tmp_path / "digits.h5", images, np.arange(20) % 10)
     whole = path.read_bytes()
     path.write_bytes(whole[: len(whole) // 2])  # a copy cut off half-way
-    with pytest.raises(OSError, match=r"digits\.h5 is damaged"):
+    with pytest.raises(OSError, match=r"digits\.h5 is not an HDF5 file, or is damaged"):
         tree(path)
     corrupt = tmp_path / "corrupt.h5"
     corrupt.write_bytes(whole[:8] + b"\0" * 200)  # the HDF5 signature, then nothing sane
-    with pytest.raises(OSError, match=r"corrupt\.h5 is damaged"):
+    with pytest.raises(OSError, match=r"corrupt\.h5 is not an HDF5 file, or is damaged"):
         tree(corrupt)
 
 

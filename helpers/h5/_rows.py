@@ -9,9 +9,8 @@ import numpy as np
 def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
     """``dataset[()][indices]`` for 1-D integer ``indices`` in any order, with repeats.
 
-    Negative indices count from the end, as in numpy. h5py reads rows only in increasing
-    order without repeats, so the indices are sorted and de-duplicated, read in one go,
-    then put back in the order asked for.
+    h5py reads rows only in increasing order without repeats, so the indices are sorted
+    and de-duplicated, read in one go, then put back in the order asked for.
     """
     if not isinstance(dataset, h5py.Dataset):
         raise TypeError(f"dataset must be an h5py.Dataset, got {type(dataset).__name__}")
@@ -33,12 +32,8 @@ def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
 
 
 def _read_sorted(dataset: h5py.Dataset, rows: np.ndarray) -> np.ndarray:
-    """``dataset[rows]`` for increasing, distinct ``rows``, the fastest simple way per layout.
-
-    Chunks of whole rows that fit HDF5's chunk cache are read one row at a time (each
-    chunk decompressed once, then served from the cache): faster than h5py's point
-    selection, used for other layouts (``benchmarks/bench_h5.py``).
-    """
+    """``dataset[rows]`` for increasing, distinct ``rows``: row by row if whole-row chunks fit
+    HDF5's chunk cache (faster than h5py's selection there: ``benchmarks/bench_h5.py``)."""
     chunks = dataset.chunks
     whole_rows = chunks is not None and chunks[1:] == dataset.shape[1:]
     cache_bytes = dataset.id.get_access_plist().get_chunk_cache()[1]

@@ -14,12 +14,12 @@ from helpers.validation import _check_path, _check_positive_int
 def open_file(path: object) -> h5py.File:
     """Open an existing HDF5 file read-only; the errors name the file."""
     path = _check_path(path, exists=True)
-    if not h5py.is_hdf5(path):
-        raise OSError(f"{path} is not an HDF5 file (its first bytes lack the HDF5 signature)")
     try:
         return h5py.File(path, "r")
     except OSError as error:
-        raise OSError(f"{path} is damaged (truncated or corrupt?); h5py says: {error}") from error
+        raise OSError(
+            f"{path} is not an HDF5 file, or is damaged (cut short or corrupt): {error}"
+        ) from error
 
 
 def _format_value(value: object, width: int = 100) -> str:

@@ -1,4 +1,4 @@
-"""Write named arrays and their attributes to a new HDF5 file, atomically (notebook 02)."""
+"""Write HDF5 files atomically: named arrays with attributes, and digits (notebooks 02 and 05)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import h5py
 import numpy as np
 
 from helpers.atomic import atomic_path
-from helpers.validation import _check_path, _check_positive_int
+from helpers.validation import _check_labels, _check_path, _check_positive_int, check_images
 
 #: HDF5's limit for one attribute stored with its object (64 KiB, header included).
 _MAX_ATTRIBUTE_BYTES = 64_000
@@ -87,12 +87,11 @@ def write_arrays(
 ) -> Path:
     """Write named arrays and attributes to a new HDF5 file atomically; return ``path``.
 
-    ``arrays`` maps dataset names to arrays; a "/" in a name makes groups ("net/W"); numpy
-    str is stored as UTF-8 (read it with ``dataset.asstr()``).
-    ``attrs`` maps "/" (the file), a dataset or a group to its attributes. Each array
-    is stored in chunks of ``chunk_rows`` whole rows, with ``dataset_options`` for
-    :meth:`h5py.Group.create_dataset` (e.g. ``compression="gzip"``), unless it is a
-    scalar or empty. A write that fails or is interrupted leaves the old file as it was.
+    A "/" in a name makes groups ("net/W"); numpy str is stored as UTF-8 (read it with
+    ``dataset.asstr()``). ``attrs`` maps "/" (the file), a dataset or a group to its
+    attributes. Arrays that are not scalars or empty are stored in chunks of ``chunk_rows``
+    rows, with ``dataset_options`` for :meth:`h5py.Group.create_dataset`. A write that
+    fails or is interrupted leaves the old file as it was.
     """
     path = _check_path(path)
     data = _arrays_or_raise(arrays)
@@ -111,3 +110,46 @@ def write_arrays(
         for name, values in attrs.items():
             f[name].attrs.update(values)
     return path
+
+
+#: Where the digits come from, stored as the file's ``source`` attribute.
+DIGITS_SOURCE = (
+    "MNIST handwritten digits (Yann LeCun, Corinna Cortes, Christopher J.C. Burges), CC BY-SA 3.0"
+)
+#: What the data mean, stored as attributes of each dataset.
+_DIGITS_ATTRS = {
+    "images": {
+        "description": "handwritten digits, one 28 x 28 grayscale image per row",
+        "axes": "image, row (top to bottom), column (left to right)",
+        "pixel_range": np.array([0, 255], dtype=np.uint8),
+        "pixel_meaning": "0 is background (white paper), 255 is full ink",
+    },
+    "labels": {
+        "description": "the digit each image shows",
+        "values": "0-9; labels[i] belongs to images[i]",
+    },
+}
+
+
+def write_digits(
+    path: str | os.PathLike[str], images: np.ndarray, labels: np.ndarray, *,
+    chunk_images: int = 100, compression: str | None = "gzip", **attrs: object,
+) -> Path:
+    """Write uint8 ``images`` (N, 28, 28) and ``labels`` 0-9 to HDF5, atomically.
+
+    Both in chunks of ``chunk_images`` whole images, compressed ("gzip" at level 4, "lzf",
+    or None), so reading a few digits decompresses only their chunks. ``attrs`` are more
+    file attributes, e.g. ``split="train"``.
+    """
+    images = check_images(images)
+    if images.dtype != np.uint8:
+        raise TypeError(f"images must be uint8 pixels (0-255), got {images.dtype}")
+    labels = _check_labels(labels, len(images))
+    chunk_images = _check_positive_int(chunk_images, "chunk_images")
+    if compression not in ("gzip", "lzf", None):
+        raise ValueError(f"compression must be 'gzip', 'lzf' or None, got {compression!r}")
+    file_attrs = {"source": DIGITS_SOURCE, "count": len(images)} | attrs
+    return write_arrays(
+        path, {"images": images, "labels": labels}, {"/": file_attrs, **_DIGITS_ATTRS},
+        chunk_rows=chunk_images, compression=compression,
+    )

@@ -3,9 +3,8 @@
 MNIST's authors scaled each black-and-white scan of a handwritten digit to fit a
 20 x 20 pixel box, keeping its aspect ratio (the scaling turns it into grey levels),
 then put it in a 28 x 28 image with its centre of mass (the mean position of the ink,
-weighted by how dark each pixel is) on the pixel (14, 14). The drawing dashboard
-(:mod:`helpers.widgets.draw_digit`) does the same to the strokes drawn on its canvas.
-"""
+weighted by how dark each pixel is) on the pixel (14, 14). The drawing dashboard does
+the same to the strokes drawn on its canvas."""
 
 from __future__ import annotations
 
@@ -33,8 +32,7 @@ def _paint_strokes(strokes: Sequence[_Stroke], size: int = 280, pen: float = 24)
     Points are (x, y) canvas pixels from the top-left corner; a one-point stroke is a dot.
     """
     size = _check_positive_int(size, "size")
-    if size > _MAX_CANVAS:
-        raise ValueError(f"size must be at most {_MAX_CANVAS} canvas pixels, got {size}")
+    check_number(size, "size (canvas pixels)", low=1, high=_MAX_CANVAS)
     pen = check_number(pen, "pen", low=0, high=size, low_inclusive=False)
     canvas = PIL.Image.new("1", (size, size), 0)
     draw = PIL.ImageDraw.Draw(canvas)

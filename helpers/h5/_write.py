@@ -137,10 +137,8 @@ def write_digits(
 ) -> Path:
     """Write uint8 ``images`` (N, 28, 28) and ``labels`` 0-9 to HDF5, atomically.
 
-    Both in chunks of ``chunk_images`` whole images, compressed ("gzip" at level 4, "lzf",
-    or None), so reading a few digits decompresses only their chunks. ``attrs`` are more
-    file attributes, e.g. ``split="train"``.
-    """
+    Both in chunks of ``chunk_images`` images, compressed ("gzip" at level 4, "lzf" or
+    None); ``attrs`` are more file attributes, e.g. ``split="train"``."""
     images = check_images(images)
     if images.dtype != np.uint8:
         raise TypeError(f"images must be uint8 pixels (0-255), got {images.dtype}")

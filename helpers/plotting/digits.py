@@ -1,9 +1,7 @@
 """Figures of MNIST digits: one digit, a grid per class, the mean digit per class (notebook 03).
 
-Digits are drawn as on paper, with the reversed gray colormap ``gray_r``: 0 (the
-background) is white and the brightest possible pixel (255, or 1.0 for floats) is
-black, so a faint digit stays faint.
-"""
+Digits are drawn as on paper: 0 (the background) white, the brightest possible pixel
+(255, or 1.0 for floats) black, so a faint digit stays faint."""
 
 from __future__ import annotations
 
@@ -45,10 +43,8 @@ def digit_grid(images: np.ndarray, labels: np.ndarray, per_class: int = 8) -> Fi
     if per_class > 100:
         raise ValueError(f"per_class must be at most 100 digits per row, got {per_class}")
     classes = np.unique(labels)
-    size = (0.6 * per_class + 0.8, 0.6 * len(classes) + 0.8)
-    fig, axes = plt.subplots(
-        len(classes), per_class, figsize=size, squeeze=False, layout="constrained"
-    )
+    fig, axes = plt.subplots(len(classes), per_class, squeeze=False, layout="constrained",
+                             figsize=(0.6 * per_class + 0.8, 0.6 * len(classes) + 0.8))
     for k, row in zip(classes, axes, strict=True):
         members = np.flatnonzero(labels == k)
         for j, ax in enumerate(row):

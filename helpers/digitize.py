@@ -21,7 +21,6 @@ __all__: list[str] = []
 _BOX = 20  #: the ink is scaled to fit a BOX x BOX square ...
 _SIDE = 28  #: ... inside a SIDE x SIDE image,
 _CENTRE = 14  #: with its centre of mass on pixel (CENTRE, CENTRE).
-_MAX_CANVAS = 4096  #: the largest canvas side painted, in pixels: larger than any screen
 
 _Stroke = Sequence[Sequence[float]]  # the (x, y) points of one pen stroke
 
@@ -29,10 +28,9 @@ _Stroke = Sequence[Sequence[float]]  # the (x, y) points of one pen stroke
 def _paint_strokes(strokes: Sequence[_Stroke], size: int = 280, pen: float = 24) -> np.ndarray:
     """Paint pen strokes in black and white, as a scanner would see them: bool (size, size).
 
-    Points are (x, y) canvas pixels from the top-left corner; a one-point stroke is a dot.
-    """
+    Points are (x, y) canvas pixels from the top-left corner; a one-point stroke is a dot."""
     size = _check_positive_int(size, "size")
-    check_number(size, "size (canvas pixels)", low=1, high=_MAX_CANVAS)
+    check_number(size, "size (canvas pixels)", low=1, high=4096)  # larger than any screen
     pen = check_number(pen, "pen", low=0, high=size, low_inclusive=False)
     canvas = PIL.Image.new("1", (size, size), 0)
     draw = PIL.ImageDraw.Draw(canvas)

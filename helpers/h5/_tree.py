@@ -51,7 +51,6 @@ def _attr_lines(obj: h5py.HLObject, indent: str) -> list[str]:
 def _tree_lines(group: h5py.Group, indent: str, max_children: int) -> list[str]:
     lines = _attr_lines(group, indent)
     names = list(group.keys())
-    deeper = indent + "    "
     for name in names[:max_children]:
         link = group.get(name, getlink=True)  # a link may lead nowhere: look before following
         if isinstance(link, h5py.ExternalLink):
@@ -59,9 +58,9 @@ def _tree_lines(group: h5py.Group, indent: str, max_children: int) -> list[str]:
         elif isinstance(link, h5py.SoftLink):
             lines.append(f"{indent}{name} -> {link.path} (soft link)")
         elif isinstance(obj := group[name], h5py.Dataset):
-            lines += [f"{indent}{name}: dataset {_layout(obj)}", *_attr_lines(obj, deeper)]
+            lines += [f"{indent}{name}: dataset {_layout(obj)}", *_attr_lines(obj, indent + "    ")]
         elif isinstance(obj, h5py.Group):
-            lines += [f"{indent}{name}/ (group)", *_tree_lines(obj, deeper, max_children)]
+            lines += [f"{indent}{name}/ (group)", *_tree_lines(obj, indent + "    ", max_children)]
         else:  # a named datatype
             lines.append(f"{indent}{name}: {type(obj).__name__}")
     if len(names) > max_children:
@@ -73,8 +72,7 @@ def tree(source: str | os.PathLike[str] | h5py.Group, *, max_children: int = 50)
     """Print and return the hierarchy of an HDF5 file, or of an open group.
 
     A dataset shows its shape, dtype, chunks (or "contiguous"), compression and bytes on
-    disk; an attribute shows as ``@name = value``; at most ``max_children`` per group.
-    """
+    disk; an attribute shows as ``@name = value``; at most ``max_children`` per group."""
     max_children = _check_positive_int(max_children, "max_children")
     if isinstance(source, str | os.PathLike):
         with open_file(source) as f:
@@ -93,14 +91,13 @@ def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
     """``dataset[()][indices]`` for 1-D integer ``indices`` in any order, with repeats.
 
     h5py reads rows only in increasing order without repeats, so the indices are sorted
-    and de-duplicated, read in one go, then put back in the order asked for.
-    """
+    and de-duplicated, read in one go, then put back in the order asked for."""
     if not isinstance(dataset, h5py.Dataset):
         raise TypeError(f"dataset must be an h5py.Dataset, got {type(dataset).__name__}")
     if dataset.ndim == 0:
         raise ValueError("dataset is a scalar (shape ()); it has no rows to read")
     idx = np.asarray(indices)
-    if idx.dtype.kind not in "iu" and idx.size:  # np.asarray([]) is float64: let it be
+    if idx.dtype.kind not in "iu" and idx.size:  # empty: any dtype ([] is float64)
         hint = "; for a boolean mask use np.flatnonzero(mask)" if idx.dtype.kind == "b" else ""
         raise TypeError(f"indices must be integers, got dtype {idx.dtype}{hint}")
     if idx.ndim != 1:

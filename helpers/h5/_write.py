@@ -40,10 +40,7 @@ def _arrays_or_raise(arrays: object) -> dict[str, np.ndarray]:
         raise TypeError(f"arrays must be a mapping name -> array, got {type(arrays).__name__}")
     if not arrays:
         raise ValueError("arrays is empty: give at least one name -> array")
-    data = {
-        _name(name, "dataset"): _array(value, f"array {name!r}")
-        for name, value in arrays.items()
-    }
+    data = {_name(k, "dataset"): _array(v, f"array {k!r}") for k, v in arrays.items()}
     # Sorted by their parts, each name is followed by the names that start with it.
     names = sorted(data, key=lambda name: name.strip("/").split("/"))
     for name, after in pairwise(names):
@@ -91,8 +88,7 @@ def write_arrays(
     ``dataset.asstr()``). ``attrs`` maps "/" (the file), a dataset or a group to its
     attributes. Arrays that are not scalars or empty are stored in chunks of ``chunk_rows``
     rows, with ``dataset_options`` for :meth:`h5py.Group.create_dataset`. A write that
-    fails or is interrupted leaves the old file as it was.
-    """
+    fails or is interrupted leaves the old file as it was."""
     path = _check_path(path)
     data = _arrays_or_raise(arrays)
     attrs = {} if attrs is None else _attrs_or_raise(attrs, list(data))
@@ -113,9 +109,8 @@ def write_arrays(
 
 
 #: Where the digits come from, stored as the file's ``source`` attribute.
-DIGITS_SOURCE = (
-    "MNIST handwritten digits (Yann LeCun, Corinna Cortes, Christopher J.C. Burges), CC BY-SA 3.0"
-)
+DIGITS_SOURCE = ("MNIST handwritten digits (Yann LeCun, Corinna Cortes, Christopher J.C. Burges), "
+                 "CC BY-SA 3.0")
 #: What the data mean, stored as attributes of each dataset.
 _DIGITS_ATTRS = {
     "images": {

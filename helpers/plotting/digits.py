@@ -63,9 +63,8 @@ def class_means(images: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """The mean image of each class 0-9, float64 (10, 28, 28); every class needs an image."""
     images = check_images(images)
     labels = _check_labels(labels, len(images))
-    counts = np.bincount(labels, minlength=10)
-    if (counts == 0).any():
-        raise ValueError(f"every class 0-9 needs an image; none for {np.flatnonzero(counts == 0)}")
+    if missing := sorted(set(range(10)) - set(labels.tolist())):
+        raise ValueError(f"every class 0-9 needs an image; none for {missing}")
     return np.stack([images[labels == k].mean(axis=0, dtype=np.float64) for k in range(10)])
 
 

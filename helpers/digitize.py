@@ -3,10 +3,8 @@
 MNIST's authors scaled each black-and-white scan of a handwritten digit to fit a
 20 x 20 pixel box, keeping its aspect ratio (the scaling turns it into grey levels),
 then put it in a 28 x 28 image with its centre of mass (the mean position of the ink,
-weighted by how dark each pixel is) on the pixel (14, 14). :func:`_strokes_to_digit`
-paints a drawing's strokes in black and white, then does the same; the drawing
-dashboard (:mod:`helpers.widgets.draw_digit`) shows the image the network sees.
-"""
+weighted by how dark each pixel is) on the pixel (14, 14). The drawing dashboard does
+the same to the strokes drawn on its canvas."""
 
 from __future__ import annotations
 
@@ -23,7 +21,6 @@ __all__: list[str] = []
 _BOX = 20  #: the ink is scaled to fit a BOX x BOX square ...
 _SIDE = 28  #: ... inside a SIDE x SIDE image,
 _CENTRE = 14  #: with its centre of mass on pixel (CENTRE, CENTRE).
-_MAX_CANVAS = 4096  #: the largest canvas side painted, in pixels: larger than any screen
 
 _Stroke = Sequence[Sequence[float]]  # the (x, y) points of one pen stroke
 
@@ -31,12 +28,9 @@ _Stroke = Sequence[Sequence[float]]  # the (x, y) points of one pen stroke
 def _paint_strokes(strokes: Sequence[_Stroke], size: int = 280, pen: float = 24) -> np.ndarray:
     """Paint pen strokes in black and white, as a scanner would see them: bool (size, size).
 
-    Each stroke is a sequence of (x, y) points in canvas pixels, (0, 0) the top-left
-    corner; a stroke of one point is a dot. ``pen`` is the pen's width in canvas pixels.
-    """
+    Points are (x, y) canvas pixels from the top-left corner; a one-point stroke is a dot."""
     size = _check_positive_int(size, "size")
-    if size > _MAX_CANVAS:
-        raise ValueError(f"size must be at most {_MAX_CANVAS} canvas pixels, got {size}")
+    check_number(size, "size (canvas pixels)", low=1, high=4096)  # larger than any screen
     pen = check_number(pen, "pen", low=0, high=size, low_inclusive=False)
     canvas = PIL.Image.new("1", (size, size), 0)
     draw = PIL.ImageDraw.Draw(canvas)
@@ -55,11 +49,7 @@ def _paint_strokes(strokes: Sequence[_Stroke], size: int = 280, pen: float = 24)
 
 
 def _mnist_digit(ink: np.ndarray) -> np.ndarray:
-    """Scale ink into a 20 x 20 box and centre it by its centre of mass in 28 x 28.
-
-    ``ink`` (h, w) is bool or floats in [0, 1]. Returns uint8 (28, 28), 0 (no ink)
-    to 255 (full ink) as in MNIST; a blank drawing gives a blank image.
-    """
+    """Ink (h, w), bool or floats in [0, 1], as an MNIST digit: uint8 (28, 28), 255 full ink."""
     ink = _as_real(ink, "ink")
     if ink.ndim != 2:
         raise ValueError(f"ink must be a 2-D image; got shape {ink.shape}")
@@ -69,34 +59,21 @@ def _mnist_digit(ink: np.ndarray) -> np.ndarray:
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     if rows.size == 0:
         return digit
-    patch = _fit_in_box(ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1])  # cropped to ink
-    top, left = _centre_of_mass_offset(patch)
-    h, w = patch.shape
+    ink = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    # Scale the longer side to BOX pixels; each new pixel averages the ink it covers.
+    scale = _BOX / max(ink.shape)
+    h, w = (max(1, round(side * scale)) for side in ink.shape)
+    picture = PIL.Image.fromarray((ink * 255).astype(np.uint8))
+    patch = np.asarray(picture.resize((w, h), PIL.Image.Resampling.BOX), dtype=np.uint8)
+    if not patch.any():  # ink too faint to survive the scaling
+        return digit
+    total = patch.sum()  # centre of mass, then a move by whole pixels that stays inside
+    row = patch.sum(axis=1) @ np.arange(h) / total
+    col = patch.sum(axis=0) @ np.arange(w) / total
+    top = min(max(round(_CENTRE - row), 0), _SIDE - h)
+    left = min(max(round(_CENTRE - col), 0), _SIDE - w)
     digit[top : top + h, left : left + w] = patch
     return digit
-
-
-def _fit_in_box(ink: np.ndarray) -> np.ndarray:
-    """Scale so the longer side is BOX pixels; each new pixel averages the ink it covers."""
-    h, w = ink.shape
-    scale = _BOX / max(h, w)
-    new_size = (max(1, round(w * scale)), max(1, round(h * scale)))  # PIL wants (w, h)
-    picture = PIL.Image.fromarray((ink * 255).astype(np.uint8))
-    return np.asarray(picture.resize(new_size, PIL.Image.Resampling.BOX), dtype=np.uint8)
-
-
-def _centre_of_mass_offset(patch: np.ndarray) -> tuple[int, int]:
-    """Where to put ``patch`` in SIDE x SIDE so its centre of mass is nearest (CENTRE, CENTRE).
-
-    The shift is a whole number of pixels, as in MNIST; the patch never leaves the image.
-    """
-    weights = patch.astype(float)
-    total = weights.sum() or 1.0  # ink too faint to survive the scaling: any place will do
-    row = (weights.sum(axis=1) @ np.arange(patch.shape[0])) / total
-    col = (weights.sum(axis=0) @ np.arange(patch.shape[1])) / total
-    top = min(max(round(_CENTRE - row), 0), _SIDE - patch.shape[0])
-    left = min(max(round(_CENTRE - col), 0), _SIDE - patch.shape[1])
-    return top, left
 
 
 def _strokes_to_digit(strokes: Sequence[_Stroke], size: int = 280, pen: float = 24) -> np.ndarray:

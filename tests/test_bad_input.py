@@ -10,7 +10,7 @@ from helpers.atomic import atomic_path
 from helpers.backprop import gradients
 from helpers.covariance import covariance_matrix
 from helpers.data import load_sample
-from helpers.h5 import tree, write_arrays
+from helpers.h5 import write_arrays
 from helpers.mlp import MLP, relu, save_mlp, softmax
 from helpers.plotting.digits import digit_grid
 from helpers.predictions import read_predictions
@@ -66,12 +66,6 @@ def test_train_refuses_absurd_epochs_and_a_progress_that_is_not_a_bool(digits):
 def test_digit_grid_refuses_a_huge_row(digits):
     with pytest.raises(ValueError, match="per_class must be at most 100"):
         digit_grid(*digits, per_class=10**12)
-
-
-def test_tree_show_must_be_a_bool(tmp_path):
-    write_arrays(tmp_path / "a.h5", {"x": np.arange(3)})
-    with pytest.raises(TypeError, match="show must be True or False"):
-        tree(tmp_path / "a.h5", show="no")
 
 
 def test_read_predictions_names_a_file_that_is_not_text(tmp_path):

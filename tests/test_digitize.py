@@ -117,7 +117,7 @@ def test_canvas_size_and_pen_are_checked():
         _paint_strokes([], size=0)
     with pytest.raises(ValueError, match="pen must be in"):
         _paint_strokes([], pen=0)
-    with pytest.raises(ValueError, match="size must be at most 4096"):
+    with pytest.raises(ValueError, match=r"size \(canvas pixels\) must be in \[1, 4096\]"):
         _paint_strokes([[(1, 1)]], size=10**6)  # a 10**12-pixel canvas: MemoryError before
     with pytest.raises(ValueError, match="pen must be in"):
         _paint_strokes([[(1, 1)]], size=28, pen=1e9)

@@ -1,4 +1,4 @@
-"""Print what an HDF5 file holds: groups, datasets and their storage, attributes (notebook 02)."""
+"""Read HDF5 files: print what one holds (:func:`tree`), read rows in any order (notebook 02)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from helpers.validation import _check_path, _check_positive_int
 def open_file(path: object) -> h5py.File:
     """Open an existing HDF5 file read-only; the errors name the file."""
     path = _check_path(path, exists=True)
-    if not h5py.is_hdf5(path):
-        raise OSError(f"{path} is not an HDF5 file (its first bytes lack the HDF5 signature)")
     try:
         return h5py.File(path, "r")
     except OSError as error:
-        raise OSError(f"{path} is damaged (truncated or corrupt?); h5py says: {error}") from error
+        raise OSError(
+            f"{path} is not an HDF5 file, or is damaged (cut short or corrupt): {error}"
+        ) from error
 
 
 def _format_value(value: object, width: int = 100) -> str:
@@ -44,52 +44,82 @@ def _layout(dset: h5py.Dataset) -> str:
     return ", ".join(parts)
 
 
+def _attr_lines(obj: h5py.HLObject, indent: str) -> list[str]:
+    return [f"{indent}@{key} = {_format_value(value)}" for key, value in obj.attrs.items()]
+
+
 def _tree_lines(group: h5py.Group, indent: str, max_children: int) -> list[str]:
-    lines = [f"{indent}@{key} = {_format_value(val)}" for key, val in group.attrs.items()]
+    lines = _attr_lines(group, indent)
     names = list(group.keys())
     for name in names[:max_children]:
-        link = group.get(name, getlink=True)
-        if isinstance(link, h5py.SoftLink):
-            lines.append(f"{indent}{name} -> {link.path} (soft link)")
-            continue
+        link = group.get(name, getlink=True)  # a link may lead nowhere: look before following
         if isinstance(link, h5py.ExternalLink):
             lines.append(f"{indent}{name} -> {link.filename}:{link.path} (external link)")
-            continue
-        obj = group[name]
-        if isinstance(obj, h5py.Group):
-            lines.append(f"{indent}{name}/ (group)")
-            lines += _tree_lines(obj, indent + "    ", max_children)
-        elif isinstance(obj, h5py.Dataset):
-            lines.append(f"{indent}{name}: dataset {_layout(obj)}")
-            lines += [f"{indent}    @{k} = {_format_value(v)}" for k, v in obj.attrs.items()]
-        else:
+        elif isinstance(link, h5py.SoftLink):
+            lines.append(f"{indent}{name} -> {link.path} (soft link)")
+        elif isinstance(obj := group[name], h5py.Dataset):
+            lines += [f"{indent}{name}: dataset {_layout(obj)}", *_attr_lines(obj, indent + "    ")]
+        elif isinstance(obj, h5py.Group):
+            lines += [f"{indent}{name}/ (group)", *_tree_lines(obj, indent + "    ", max_children)]
+        else:  # a named datatype
             lines.append(f"{indent}{name}: {type(obj).__name__}")
     if len(names) > max_children:
         lines.append(f"{indent}... and {len(names) - max_children} more")
     return lines
 
 
-def tree(
-    source: str | os.PathLike[str] | h5py.Group, *, show: bool = True, max_children: int = 50
-) -> str:
-    """Print and return the hierarchy of an HDF5 file (a name) or of an open file or group.
+def tree(source: str | os.PathLike[str] | h5py.Group, *, max_children: int = 50) -> str:
+    """Print and return the hierarchy of an HDF5 file, or of an open group.
 
-    Members are indented below their group; a dataset shows its shape, dtype,
-    chunks (or "contiguous"), compression and bytes on disk; an attribute shows
-    as ``@name = value``. At most ``max_children`` members are listed per group.
-    """
+    A dataset shows its shape, dtype, chunks (or "contiguous"), compression and bytes on
+    disk; an attribute shows as ``@name = value``; at most ``max_children`` per group."""
     max_children = _check_positive_int(max_children, "max_children")
-    if not isinstance(show, bool):
-        raise TypeError(f"show must be True or False, got {show!r:.40}")
     if isinstance(source, str | os.PathLike):
         with open_file(source) as f:
-            return tree(f, show=show, max_children=max_children)
+            return tree(f, max_children=max_children)
     if not isinstance(source, h5py.Group):
         raise TypeError(
             f"source must be a file name or an open h5py.File/Group, got {type(source).__name__}"
         )
-    header = f"{source.name} ({Path(source.file.filename).name})"
-    text = "\n".join([header, *_tree_lines(source, "    ", max_children)])
-    if show:
-        print(text)
+    text = "\n".join([f"{source.name} ({Path(source.file.filename).name})",
+                      *_tree_lines(source, "    ", max_children)])
+    print(text)
     return text
+
+
+def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
+    """``dataset[()][indices]`` for 1-D integer ``indices`` in any order, with repeats.
+
+    h5py reads rows only in increasing order without repeats, so the indices are sorted
+    and de-duplicated, read in one go, then put back in the order asked for."""
+    if not isinstance(dataset, h5py.Dataset):
+        raise TypeError(f"dataset must be an h5py.Dataset, got {type(dataset).__name__}")
+    if dataset.ndim == 0:
+        raise ValueError("dataset is a scalar (shape ()); it has no rows to read")
+    idx = np.asarray(indices)
+    if idx.dtype.kind not in "iu" and idx.size:  # empty: any dtype ([] is float64)
+        hint = "; for a boolean mask use np.flatnonzero(mask)" if idx.dtype.kind == "b" else ""
+        raise TypeError(f"indices must be integers, got dtype {idx.dtype}{hint}")
+    if idx.ndim != 1:
+        raise ValueError(f"indices must be 1-D, got shape {idx.shape}")
+    n = dataset.shape[0]
+    idx = idx.astype(np.int64)
+    bad = idx[(idx < -n) | (idx >= n)]
+    if bad.size:
+        raise IndexError(f"index {bad[0]} is out of range for a dataset with {n} rows")
+    unique, inverse = np.unique(idx % n, return_inverse=True)  # -1 -> n - 1; sorted, once each
+    return _read_sorted(dataset, unique)[inverse]
+
+
+def _read_sorted(dataset: h5py.Dataset, rows: np.ndarray) -> np.ndarray:
+    """``dataset[rows]`` for increasing, distinct ``rows``: row by row if whole-row chunks fit
+    HDF5's chunk cache (faster than h5py's selection there: ``benchmarks/bench_h5.py``)."""
+    chunks = dataset.chunks
+    whole_rows = chunks is not None and chunks[1:] == dataset.shape[1:]
+    cache_bytes = dataset.id.get_access_plist().get_chunk_cache()[1]
+    if not whole_rows or np.prod(chunks) * dataset.dtype.itemsize > cache_bytes:
+        return dataset[rows]
+    out = np.empty((len(rows),) + dataset.shape[1:], dtype=dataset.dtype)
+    for i, row in enumerate(rows):
+        out[i] = dataset[row]
+    return out

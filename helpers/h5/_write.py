@@ -1,19 +1,38 @@
-"""Write named arrays and their attributes to a new HDF5 file, atomically (notebook 02)."""
+"""Write HDF5 files atomically: named arrays with attributes, and digits (notebooks 02 and 05)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from itertools import pairwise
 from pathlib import Path
 
 import h5py
 import numpy as np
 
 from helpers.atomic import atomic_path
-from helpers.validation import _check_path, _check_positive_int
+from helpers.validation import _check_labels, _check_path, _check_positive_int, check_images
 
 #: HDF5's limit for one attribute stored with its object (64 KiB, header included).
 _MAX_ATTRIBUTE_BYTES = 64_000
+
+
+def _name(name: object, what: str) -> str:
+    if not isinstance(name, str) or not name.strip("/"):
+        error = ValueError if isinstance(name, str) else TypeError
+        raise error(f"{what} names must be non-empty str, got {name!r}")
+    return name
+
+
+def _array(value: object, what: str) -> np.ndarray:
+    """``value`` as an array HDF5 can hold; numpy str becomes variable-length UTF-8."""
+    array = np.asarray(value)
+    if array.dtype.kind == "O":  # None, a dict, a set, a mixed list, ...
+        raise TypeError(
+            f"{what} is {type(value).__name__} {value!r:.60}; HDF5 holds numbers, "
+            "booleans, str or arrays of them"
+        )
+    return array.astype(h5py.string_dtype()) if array.dtype.kind == "U" else array
 
 
 def _arrays_or_raise(arrays: object) -> dict[str, np.ndarray]:
@@ -21,60 +40,24 @@ def _arrays_or_raise(arrays: object) -> dict[str, np.ndarray]:
         raise TypeError(f"arrays must be a mapping name -> array, got {type(arrays).__name__}")
     if not arrays:
         raise ValueError("arrays is empty: give at least one name -> array")
-    checked = {}
-    for name, value in arrays.items():
-        if not isinstance(name, str) or not name.strip("/"):
-            error = ValueError if isinstance(name, str) else TypeError
-            raise error(f"dataset names must be non-empty str, got {name!r}")
-        array = np.asarray(value)
-        if array.dtype.kind == "O":
-            raise TypeError(
-                f"array {name!r} has dtype object; store numbers, booleans or str, not "
-                f"{value!r:.60}"
-            )
-        # numpy str -> variable-length UTF-8 in HDF5
-        checked[name] = array.astype(h5py.string_dtype()) if array.dtype.kind == "U" else array
-    clean = [name.strip("/") for name in checked]
-    for name in sorted(clean):
-        if clean.count(name) > 1:
-            raise ValueError(f"the dataset name {name!r} is given twice (slashes aside)")
-        inside = [other for other in clean if other.startswith(name + "/")]
-        if inside:
+    data = {_name(k, "dataset"): _array(v, f"array {k!r}") for k, v in arrays.items()}
+    # Sorted by their parts, each name is followed by the names that start with it.
+    names = sorted(data, key=lambda name: name.strip("/").split("/"))
+    for name, after in pairwise(names):
+        if (after.strip("/") + "/").startswith(name.strip("/") + "/"):
             raise ValueError(
-                f"{name!r} cannot be a dataset and also the group that holds {inside[0]!r}; "
-                "rename one of them"
+                f"dataset names {name!r} and {after!r} clash: a name cannot be given twice "
+                "(slashes aside) nor be both a dataset and the group that holds another"
             )
-    return checked
+    return data
 
 
-def _attribute_or_raise(where: str, key: object, value: object) -> None:
-    """Refuse what h5py would refuse with a message that names neither."""
-    if not isinstance(key, str) or not key:
-        error = ValueError if isinstance(key, str) else TypeError
-        raise error(f"attribute names must be non-empty str, got {key!r} on {where!r}")
-    array = np.asarray(value)
-    if array.dtype.kind == "O":  # None, a dict, a set, a mixed list, ...
-        raise TypeError(
-            f"attribute {key!r} of {where!r} is {type(value).__name__} {value!r:.60}; "
-            "HDF5 attributes hold numbers, booleans, str or arrays of them"
-        )
-    size = len(value.encode()) if isinstance(value, str) else array.nbytes
-    if size > _MAX_ATTRIBUTE_BYTES:
-        raise ValueError(
-            f"attribute {key!r} of {where!r} has {size:,} bytes; HDF5 keeps attributes under "
-            f"{_MAX_ATTRIBUTE_BYTES:,} bytes: store it as a dataset instead"
-        )
-
-
-def _attrs_or_raise(attrs: object, names: set[str]) -> dict[str, Mapping]:
-    if attrs is None:
-        return {}
+def _attrs_or_raise(attrs: object, names: list[str]) -> Mapping:
     if not isinstance(attrs, Mapping):
         raise TypeError(f"attrs must be a mapping or None, got {type(attrs).__name__}")
-    targets = set(names)
-    for name in names:  # and the groups a name such as "net/layer1/W" creates
-        parts = name.strip("/").split("/")
-        targets |= {"/".join(parts[:i]) for i in range(1, len(parts))}
+    # the arrays and the groups their names create ("net/W" creates "net")
+    parts = [name.strip("/").split("/") for name in names]
+    targets = {"/".join(p[:i]) for p in parts for i in range(1, len(p) + 1)}
     for key, values in attrs.items():
         if key != "/" and key not in targets:
             raise ValueError(
@@ -84,8 +67,14 @@ def _attrs_or_raise(attrs: object, names: set[str]) -> dict[str, Mapping]:
         if not isinstance(values, Mapping):
             raise TypeError(f"attrs[{key!r}] must be a mapping name -> value")
         for name, value in values.items():
-            _attribute_or_raise(key, name, value)
-    return dict(attrs)
+            what = f"attribute {_name(name, 'attribute')!r} of {key!r}"
+            size = len(value.encode()) if isinstance(value, str) else _array(value, what).nbytes
+            if size > _MAX_ATTRIBUTE_BYTES:
+                raise ValueError(
+                    f"{what} has {size:,} bytes; HDF5 keeps attributes under "
+                    f"{_MAX_ATTRIBUTE_BYTES:,} bytes: store it as a dataset instead"
+                )
+    return attrs
 
 
 def write_arrays(
@@ -95,36 +84,65 @@ def write_arrays(
 ) -> Path:
     """Write named arrays and attributes to a new HDF5 file atomically; return ``path``.
 
-    A write that fails or is interrupted leaves the old file as it was.
-
-    Parameters
-    ----------
-    arrays : mapping of str to array-like
-        Dataset name -> data; names with "/" create groups ("weights/W1"). numpy str
-        arrays are stored as UTF-8 (read them with ``dataset.asstr()``).
-    attrs : mapping of str to mapping, optional
-        ``{"/": {...}}`` for the file, ``{name: {...}}`` for a dataset or a group.
-    chunk_rows : int, optional
-        Store each array in chunks of this many whole rows.
-    **dataset_options
-        For :meth:`h5py.Group.create_dataset`, e.g. ``compression="gzip"``; scalars and
-        empty arrays are stored plainly.
-    """
+    A "/" in a name makes groups ("net/W"); numpy str is stored as UTF-8 (read it with
+    ``dataset.asstr()``). ``attrs`` maps "/" (the file), a dataset or a group to its
+    attributes. Arrays that are not scalars or empty are stored in chunks of ``chunk_rows``
+    rows, with ``dataset_options`` for :meth:`h5py.Group.create_dataset`. A write that
+    fails or is interrupted leaves the old file as it was."""
     path = _check_path(path)
     data = _arrays_or_raise(arrays)
-    attributes = _attrs_or_raise(attrs, set(data))
+    attrs = {} if attrs is None else _attrs_or_raise(attrs, list(data))
     if chunk_rows is not None:
         chunk_rows = _check_positive_int(chunk_rows, "chunk_rows")
         if "chunks" in dataset_options:
             raise ValueError("give chunk_rows or chunks, not both")
     with atomic_path(path) as tmp, h5py.File(tmp, "w") as f:
         for name, array in data.items():
-            options = dict(dataset_options)
-            if array.size == 0 or array.ndim == 0:  # nothing to chunk or compress
-                options = {}
-            elif chunk_rows is not None:
+            plain = array.size == 0 or array.ndim == 0  # nothing to chunk or compress
+            options = {} if plain else dict(dataset_options)
+            if chunk_rows is not None and not plain:
                 options["chunks"] = (min(chunk_rows, len(array)),) + array.shape[1:]
             f.create_dataset(name, data=array, **options)
-        for name, values in attributes.items():
+        for name, values in attrs.items():
             f[name].attrs.update(values)
     return path
+
+
+#: Where the digits come from, stored as the file's ``source`` attribute.
+DIGITS_SOURCE = ("MNIST handwritten digits (Yann LeCun, Corinna Cortes, Christopher J.C. Burges), "
+                 "CC BY-SA 3.0")
+#: What the data mean, stored as attributes of each dataset.
+_DIGITS_ATTRS = {
+    "images": {
+        "description": "handwritten digits, one 28 x 28 grayscale image per row",
+        "axes": "image, row (top to bottom), column (left to right)",
+        "pixel_range": np.array([0, 255], dtype=np.uint8),
+        "pixel_meaning": "0 is background (white paper), 255 is full ink",
+    },
+    "labels": {
+        "description": "the digit each image shows",
+        "values": "0-9; labels[i] belongs to images[i]",
+    },
+}
+
+
+def write_digits(
+    path: str | os.PathLike[str], images: np.ndarray, labels: np.ndarray, *,
+    chunk_images: int = 100, compression: str | None = "gzip", **attrs: object,
+) -> Path:
+    """Write uint8 ``images`` (N, 28, 28) and ``labels`` 0-9 to HDF5, atomically.
+
+    Both in chunks of ``chunk_images`` images, compressed ("gzip" at level 4, "lzf" or
+    None); ``attrs`` are more file attributes, e.g. ``split="train"``."""
+    images = check_images(images)
+    if images.dtype != np.uint8:
+        raise TypeError(f"images must be uint8 pixels (0-255), got {images.dtype}")
+    labels = _check_labels(labels, len(images))
+    chunk_images = _check_positive_int(chunk_images, "chunk_images")
+    if compression not in ("gzip", "lzf", None):
+        raise ValueError(f"compression must be 'gzip', 'lzf' or None, got {compression!r}")
+    file_attrs = {"source": DIGITS_SOURCE, "count": len(images)} | attrs
+    return write_arrays(
+        path, {"images": images, "labels": labels}, {"/": file_attrs, **_DIGITS_ATTRS},
+        chunk_rows=chunk_images, compression=compression,
+    )

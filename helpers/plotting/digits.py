@@ -1,13 +1,9 @@
 """Figures of MNIST digits: one digit, a grid per class, the mean digit per class (notebook 03).
 
-Digits are drawn as on paper, with the reversed gray colormap ``gray_r``: 0 (the
-background) is white and the brightest possible pixel (255, or 1.0 for floats) is
-black, so a faint digit stays faint. ``ax.images[0].get_array()`` is the image drawn.
-"""
+Digits are drawn as on paper: 0 (the background) white, the brightest possible pixel
+(255, or 1.0 for floats) black, so a faint digit stays faint."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -39,32 +35,18 @@ def show_digit(image: np.ndarray, ax: Axes | None = None, title: str = "digit") 
     return ax
 
 
-def digit_grid(
-    images: np.ndarray, labels: np.ndarray, per_class: int = 8, *,
-    classes: Iterable[int] | None = None, rng: np.random.Generator | None = None,
-) -> Figure:
-    """Draw a grid of digits: one row per class, ``per_class`` digits in each row.
-
-    The rows are ``classes`` (default: those in ``labels``), each showing the first
-    digits of its class, or random ones (in data-set order) picked with ``rng``.
-    """
+def digit_grid(images: np.ndarray, labels: np.ndarray, per_class: int = 8) -> Figure:
+    """Draw the first ``per_class`` digits of each class in ``labels``, one row per class."""
     images = check_images(images)
     labels = _check_labels(labels, len(images))
     per_class = _check_positive_int(per_class, "per_class")
     if per_class > 100:
         raise ValueError(f"per_class must be at most 100 digits per row, got {per_class}")
-    classes = sorted(set(labels.tolist())) if classes is None else list(classes)
-    if not classes:
-        raise ValueError("classes is empty: there is no row to draw")
-    classes = _check_labels(classes, name="classes").tolist()  # 0-9: a class 12 has no row
-    size = (0.6 * per_class + 0.8, 0.6 * len(classes) + 0.8)
-    fig, axes = plt.subplots(
-        len(classes), per_class, figsize=size, squeeze=False, layout="constrained"
-    )
+    classes = np.unique(labels)
+    fig, axes = plt.subplots(len(classes), per_class, squeeze=False, layout="constrained",
+                             figsize=(0.6 * per_class + 0.8, 0.6 * len(classes) + 0.8))
     for k, row in zip(classes, axes, strict=True):
         members = np.flatnonzero(labels == k)
-        if rng is not None:
-            members = np.sort(rng.permutation(members)[:per_class])
         for j, ax in enumerate(row):
             if j < len(members):
                 _draw(ax, images[members[j]], _pixel_max(images))
@@ -73,7 +55,7 @@ def digit_grid(
         row[0].set_ylabel(str(k), rotation=0, ha="right", va="center")
     fig.suptitle("Digits of each class")
     fig.supylabel("class")
-    fig.supxlabel("example" if rng is None else "example (random)")
+    fig.supxlabel("example")
     return fig
 
 
@@ -81,9 +63,8 @@ def class_means(images: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """The mean image of each class 0-9, float64 (10, 28, 28); every class needs an image."""
     images = check_images(images)
     labels = _check_labels(labels, len(images))
-    counts = np.bincount(labels, minlength=10)
-    if (counts == 0).any():
-        raise ValueError(f"every class 0-9 needs an image; none for {np.flatnonzero(counts == 0)}")
+    if missing := sorted(set(range(10)) - set(labels.tolist())):
+        raise ValueError(f"every class 0-9 needs an image; none for {missing}")
     return np.stack([images[labels == k].mean(axis=0, dtype=np.float64) for k in range(10)])
 
 
@@ -92,7 +73,7 @@ def show_class_means(images: np.ndarray, labels: np.ndarray) -> Figure:
     means = class_means(images, labels)
     fig, axes = plt.subplots(2, 5, figsize=(7.5, 3.6), layout="constrained")
     for k, ax in enumerate(axes.flat):
-        _draw(ax, means[k], _pixel_max(np.asarray(images)))
+        _draw(ax, means[k], _pixel_max(images))
         ax.set_title(f"class {k}", fontsize=10)
     fig.suptitle("Mean image of each class")
     fig.supxlabel("column (0-27)")

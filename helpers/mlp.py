@@ -73,15 +73,11 @@ class MLP:
         self.weights = [_as_real(w, f"W{i}").astype(np.float32) for i, w in enumerate(weights, 1)]
         self.biases = [_as_real(b, f"b{i}").astype(np.float32) for i, b in enumerate(biases, 1)]
         for i, (W, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
-            if W.ndim != 2 or b.shape != W.shape[:1]:
+            chained = i == 1 or W.shape[1:] == self.weights[i - 2].shape[:1]
+            if W.ndim != 2 or b.shape != W.shape[:1] or not chained:
                 raise ValueError(
-                    f"W{i} must be 2-D (outputs, inputs) and b{i} (outputs,), "
-                    f"got shapes {W.shape} and {b.shape}"
-                )
-            if i > 1 and W.shape[1] != len(self.weights[i - 2]):
-                raise ValueError(
-                    f"shapes do not chain: W{i} {W.shape} expects {W.shape[1]} "
-                    f"inputs but layer {i - 1} has {len(self.weights[i - 2])} outputs"
+                    f"W{i} {W.shape} and b{i} {b.shape} do not chain: expected shapes "
+                    f"(outputs, inputs) and (outputs,), inputs = the previous layer's outputs"
                 )
             if not (np.isfinite(W).all() and np.isfinite(b).all()):
                 raise ValueError(f"W{i} or b{i} holds NaN or inf; every weight must be finite")
@@ -119,34 +115,27 @@ class MLP:
     ) -> np.ndarray | tuple[np.ndarray, list[np.ndarray]]:
         """The class probabilities (float32, each row summing to 1) of one input or a batch.
 
-        ``X`` is one input (n_inputs,) or (h, w), or a batch (N, n_inputs) or (N, h, w), of
-        uint8 pixels or floats in [0, 1]. ``return_hidden=True`` also returns the hidden
-        layers' activations; ``block_rows`` pushes the rows through in blocks of that many,
-        so that the memory is one block's (notebook 05).
+        ``X`` holds uint8 pixels or floats in [0, 1]. ``return_hidden=True`` also returns the
+        hidden layers' activations; ``block_rows`` pushes the rows through that many at a
+        time, so that the memory is one block's (notebook 05).
         """
         X = _check_pixels(X, name="X")
         n_in = self.layer_sizes[0]
         single = X.ndim == 1 or (X.ndim == 2 and X.shape[1] != n_in)  # e.g. (784,), (28, 28)
-        if X.ndim not in (1, 2, 3) or int(np.prod(X.shape if single else X.shape[1:])) != n_in:
+        size = np.prod(X.shape if single else X.shape[1:])
+        if X.ndim not in (1, 2, 3) or size != n_in or X.size == 0:
             raise ValueError(
-                f"X must have shape ({n_in},), (N, {n_in}), (height, width) or (N, height, "
-                f"width) with height * width = {n_in}; got shape {X.shape}"
+                f"X must be one input ({n_in},) or (height, width), or a non-empty batch "
+                f"(N, {n_in}) or (N, height, width), with height * width = {n_in}; "
+                f"got shape {X.shape}"
             )
-        if len(X) == 0:
-            raise ValueError("X is an empty batch (N = 0); give at least one input")
         rows = X.reshape(-1, n_in)
         step = len(rows) if block_rows is None else _check_positive_int(block_rows, "block_rows")
-        if step >= len(rows):
-            probs, hidden = self._forward_rows(rows)
-        else:  # each block's results are written into arrays made once
-            probs = np.empty((len(rows), self.layer_sizes[-1]), dtype=np.float32)
-            sizes = self.layer_sizes[1:-1] if return_hidden else []
-            hidden = [np.empty((len(rows), n), dtype=np.float32) for n in sizes]
-            for start in range(0, len(rows), step):
-                block = slice(start, start + step)
-                probs[block], block_hidden = self._forward_rows(rows[block])
-                for layer, values in zip(hidden, block_hidden, strict=False):
-                    layer[block] = values
+        blocks = []
+        for start in range(0, len(rows), step):
+            probs, hidden = self._forward_rows(rows[start : start + step])
+            blocks.append([probs, *hidden] if return_hidden else [probs])
+        probs, *hidden = [np.concatenate(layer) for layer in zip(*blocks, strict=True)]
         if single:
             probs, hidden = probs[0], [h[0] for h in hidden]
         return (probs, hidden) if return_hidden else probs
@@ -168,8 +157,8 @@ def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Pa
     """Write ``model`` to the HDF5 file ``path`` atomically, replacing any file there.
 
     Datasets ``W1, b1, W2, ...``; root attributes ``layer_sizes``, ``activations``,
-    ``input_scaling``, ``created`` and the ``metadata`` (str, numbers or lists of them,
-    e.g. ``test_accuracy=0.98``), which may not reuse the first four names.
+    ``input_scaling``, ``created`` and ``metadata`` (str, numbers or lists of them, e.g.
+    ``test_accuracy=0.98``), which may not reuse those four names.
     """
     from helpers.h5 import write_arrays  # only saving and loading need h5py
 
@@ -183,13 +172,9 @@ def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Pa
     }
     clashes = sorted(set(metadata) & set(attrs))
     if clashes:
-        raise ValueError(
-            f"metadata may not set {', '.join(clashes)}: save_mlp writes these itself "
-            f"(reserved: {', '.join(attrs)})"
-        )
-    arrays = {}
-    for i, (w, b) in enumerate(zip(model.weights, model.biases, strict=True), start=1):
-        arrays[f"W{i}"], arrays[f"b{i}"] = w, b
+        raise ValueError(f"metadata may not set {', '.join(clashes)}: save_mlp writes these")
+    arrays = {f"W{i}": w for i, w in enumerate(model.weights, 1)}
+    arrays |= {f"b{i}": b for i, b in enumerate(model.biases, 1)}
     attrs |= {k: v for k, v in metadata.items() if v is not None}
     return write_arrays(path, arrays, attrs={"/": attrs})
 
@@ -205,20 +190,16 @@ def load_mlp(path: str | os.PathLike[str]) -> MLP:
 
     with open_file(path) as f:  # attributes as plain str, int, float and lists
         attrs = {k: np.asarray(v).tolist() for k, v in f.attrs.items()}
-        sizes = attrs.get("layer_sizes")
-        n_layers = len(sizes) - 1 if isinstance(sizes, list) else 0
-        names = [f"{p}{i}" for i in range(1, n_layers + 1) for p in "Wb"]
-        arrays = {n: f[n][()] for n in names if isinstance(f.get(n), h5py.Dataset)}
+        arrays = {k: v[()] for k, v in f.items() if isinstance(v, h5py.Dataset)}
     try:
-        if not isinstance(sizes, list):
-            raise ValueError(f"attribute 'layer_sizes' is missing or not a list: {sizes}")
-        missing = [n for n in names if n not in arrays]
-        if missing:
-            raise ValueError(f"missing dataset(s) {', '.join(missing)}")
-        model = MLP([arrays[n] for n in names[::2]], [arrays[n] for n in names[1::2]], attrs)
+        n_layers = len(attrs["layer_sizes"]) - 1
+        weights = [arrays[f"W{i}"] for i in range(1, n_layers + 1)]
+        model = MLP(weights, [arrays[f"b{i}"] for i in range(1, n_layers + 1)], attrs)
         for key in ("layer_sizes", "activations"):
             if attrs.get(key, getattr(model, key)) != getattr(model, key):
                 raise ValueError(f"{key} are {attrs[key]}, not the weights' {getattr(model, key)}")
+    except KeyError as error:
+        raise OSError(f"{path} is not a network's weights file: missing {error}") from None
     except (TypeError, ValueError) as error:
         raise OSError(f"{path} is not a network's weights file: {error}") from None
     return model

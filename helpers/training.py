@@ -16,16 +16,14 @@ __all__ = ["Adam", "accuracy", "train"]
 
 
 class Adam:
-    """The Adam optimizer: steps scaled by running averages of the gradients and their squares.
-
-    Step ``t`` (from 1) of each parameter ``p`` with gradient ``g``::
+    """The Adam optimizer: step ``t`` (from 1) of each parameter ``p`` with gradient ``g`` is::
 
         m = beta1 * m + (1 - beta1) * g
         v = beta2 * v + (1 - beta2) * g * g
         p -= lr * sqrt(1 - beta2**t) / (1 - beta1**t) * m / (sqrt(v) + eps)
 
-    ``params`` (e.g. ``model.weights + model.biases``) are updated in place by :meth:`step`;
-    ``lr`` is a number > 0 or a function of the step number (0, 1, ...) giving it.
+    ``params`` (e.g. ``model.weights + model.biases``) are updated in place; ``lr`` is a
+    number > 0 or a function of the step number (0, 1, ...) giving it.
     """
 
     def __init__(
@@ -67,7 +65,7 @@ class Adam:
 
 
 def accuracy(model: MLP, images: np.ndarray, labels: np.ndarray) -> float:
-    """Fraction of ``images`` (N, 28, 28) or (N, 784) that ``model.predict`` gets right."""
+    """Fraction of ``images`` that ``model.predict`` gets right."""
     images = check_images(images)
     labels = _check_labels(labels, len(images), n_classes=_mlp_or_raise(model).layer_sizes[-1])
     return float(np.mean(model.predict(images) == labels))
@@ -81,19 +79,16 @@ def train(
 ) -> tuple[MLP, dict[str, list[float]]]:
     """Train a copy of ``model`` by mini-batch gradient descent on the mean cross-entropy.
 
-    Each epoch visits the (N, 28, 28) or (N, 784) ``images`` in a new random order
-    (seeded by ``seed``), ``batch_size`` at a time. ``optimizer(params, lr=lr)`` makes
-    the steps; ``transform(batch, rng)``, if given, returns a changed copy of each batch
-    (augmentation). Returns the trained model and a history: ``"batch_loss"`` (every
-    step) and, with ``held_out=(images, labels)``, the loss and accuracy on the training
-    digits and on these after every epoch (``"train_loss"``, ``"train_accuracy"``,
-    ``"held_out_loss"``, ``"held_out_accuracy"``).
+    Each epoch visits ``images`` in a new random order, ``batch_size`` at a time;
+    ``optimizer(params, lr=lr)`` makes the steps and ``transform(batch, rng)`` may return a
+    changed copy of each batch (augmentation). The history holds ``"batch_loss"`` and, with
+    ``held_out=(images, labels)``, ``"train_loss"``, ``"train_accuracy"``, ``"held_out_loss"``
+    and ``"held_out_accuracy"`` after every epoch.
     """
     n_classes = _mlp_or_raise(model).layer_sizes[-1]
     images = check_images(images)
     labels = _check_labels(labels, len(images), n_classes=n_classes)
-    epochs = _check_positive_int(epochs, "epochs")
-    if epochs > 10**6:
+    if _check_positive_int(epochs, "epochs") > 10**6:
         raise ValueError(f"epochs must be at most 1,000,000, got {epochs}")
     if not isinstance(progress, bool):
         raise TypeError(f"progress must be True or False, got {progress!r:.40}")

@@ -14,7 +14,6 @@ import json
 import math
 import os
 from collections.abc import Iterable, Sequence
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +26,7 @@ __all__ = [
     "read_predictions", "validate_record", "write_predictions",
 ]
 
-#: How far the activations' sum may be from 1 (float32 softmax is within ~1e-6).
-_SUM_TOLERANCE = 1e-4
+_SUM_TOLERANCE = 1e-4  #: float32 softmax outputs sum to 1 within about 1e-6
 
 
 class InvalidRecordError(ValueError):
@@ -38,8 +36,7 @@ class InvalidRecordError(ValueError):
 @functools.cache
 def load_schema() -> dict:
     """The JSON Schema of one prediction record."""
-    text = resources.files("helpers").joinpath("prediction_record.schema.json").read_text()
-    return json.loads(text)
+    return json.loads(Path(__file__).with_name("prediction_record.schema.json").read_text())
 
 
 @functools.cache
@@ -79,17 +76,13 @@ def validate_record(record: object, where: str = "record") -> None:
     errors = sorted(_validator().iter_errors(record), key=lambda e: list(e.absolute_path))
     if errors:
         raise InvalidRecordError(f"{where}: {_describe(errors[0])}")
-    activations = record["activations"]
-    total = sum(activations)
-    if abs(total - 1) > _SUM_TOLERANCE:
-        raise InvalidRecordError(
-            f"{where}: activations sum to {total:.6g}, not 1 (tolerance {_SUM_TOLERANCE:g})"
-        )
-    best = max(activations)
-    if activations[record["classification"]] != best:
+    acts, best = record["activations"], max(record["activations"])
+    if abs(sum(acts) - 1) > _SUM_TOLERANCE:
+        raise InvalidRecordError(f"{where}: activations sum to {sum(acts):.6g}, not 1 (± 1e-4)")
+    if acts[record["classification"]] != best:
         raise InvalidRecordError(
             f"{where}: classification is {record['classification']} but the largest "
-            f"activation is at {activations.index(best)}"
+            f"activation is at {acts.index(best)}"
         )
 
 

@@ -57,8 +57,8 @@ def _mlp_or_raise(model: object) -> MLP:
 class MLP:
     """A fully connected network: ReLU on hidden layers, softmax on the output.
 
-    ``weights[i]`` has shape ``(size_{i+1}, size_i)`` and ``biases[i]`` ``(size_{i+1},)``;
-    both are copied as float32. ``metadata`` is free-form, e.g. where the weights came from.
+    The weights and biases are copied as float32; ``metadata`` is free-form, e.g. where the
+    weights came from.
     """
 
     def __init__(
@@ -67,8 +67,7 @@ class MLP:
     ) -> None:
         if len(weights) != len(biases) or len(weights) == 0:
             raise ValueError(
-                f"need one bias per weight matrix and at least one layer, got "
-                f"{len(weights)} weight matrices and {len(biases)} biases"
+                f"need one bias per weight matrix, got {len(biases)} for {len(weights)}"
             )
         self.weights = [_as_real(w, f"W{i}").astype(np.float32) for i, w in enumerate(weights, 1)]
         self.biases = [_as_real(b, f"b{i}").astype(np.float32) for i, b in enumerate(biases, 1)]
@@ -113,11 +112,10 @@ class MLP:
     def forward(
         self, X: np.ndarray, return_hidden: bool = False, block_rows: int | None = None
     ) -> np.ndarray | tuple[np.ndarray, list[np.ndarray]]:
-        """The class probabilities (float32, each row summing to 1) of one input or a batch.
+        """The class probabilities (float32) of one input or a batch of uint8 or [0, 1] pixels.
 
-        ``X`` holds uint8 pixels or floats in [0, 1]. ``return_hidden=True`` also returns the
-        hidden layers' activations; ``block_rows`` pushes the rows through that many at a
-        time, so that the memory is one block's (notebook 05).
+        ``return_hidden=True`` also returns the hidden layers' activations; ``block_rows``
+        pushes that many rows through at a time, so that the memory is one block's.
         """
         X = _check_pixels(X, name="X")
         n_in = self.layer_sizes[0]
@@ -157,8 +155,7 @@ def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Pa
     """Write ``model`` to the HDF5 file ``path`` atomically, replacing any file there.
 
     Datasets ``W1, b1, W2, ...``; root attributes ``layer_sizes``, ``activations``,
-    ``input_scaling``, ``created`` and ``metadata`` (str, numbers or lists of them, e.g.
-    ``test_accuracy=0.98``), which may not reuse those four names.
+    ``input_scaling``, ``created`` and ``metadata`` (str, numbers or lists of them).
     """
     from helpers.h5 import write_arrays  # only saving and loading need h5py
 
@@ -180,10 +177,7 @@ def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Pa
 
 
 def load_mlp(path: str | os.PathLike[str]) -> MLP:
-    """Read a network written by :func:`save_mlp`; ``model.metadata`` holds the file's attributes.
-
-    OSError (FileNotFoundError if missing), naming the file, if it is not such a file.
-    """
+    """Read a network written by :func:`save_mlp`; its attributes become ``model.metadata``."""
     import h5py
 
     from helpers.h5._tree import open_file

@@ -146,10 +146,6 @@ class MLP:
             hidden.append(a)
         return softmax(a @ self.weights[-1].T + self.biases[-1], axis=1), hidden
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """The most probable class of each input (int64), or one int64 for one input."""
-        return np.argmax(self.forward(X), axis=-1).astype(np.int64)
-
 
 def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Path:
     """Write ``model`` to the HDF5 file ``path`` atomically, replacing any file there.

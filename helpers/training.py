@@ -65,10 +65,10 @@ class Adam:
 
 
 def accuracy(model: MLP, images: np.ndarray, labels: np.ndarray) -> float:
-    """Fraction of ``images`` that ``model.predict`` gets right."""
+    """Fraction of ``images`` whose most probable class is the label."""
     images = check_images(images)
     labels = _check_labels(labels, len(images), n_classes=_mlp_or_raise(model).layer_sizes[-1])
-    return float(np.mean(model.predict(images) == labels))
+    return float(np.mean(model.forward(images).argmax(axis=1) == labels))
 
 
 def train(

@@ -48,7 +48,6 @@ def _real(z: object) -> np.ndarray:
 
 
 def _mlp_or_raise(model: object) -> MLP:
-    """``model`` if it is an :class:`MLP` (gradients and training need its layers)."""
     if not isinstance(model, MLP):
         raise TypeError(f"model must be an MLP (helpers.mlp.MLP), got {type(model).__name__}")
     return model

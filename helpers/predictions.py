@@ -1,10 +1,8 @@
 """Prediction records as JSON Lines: build, write, read back, validate (notebook 05).
 
 A record is ``{"index": 17, "activations": [10 softmax outputs], "classification": 3}``,
-one per line of a ``.jsonl`` file. It must match the JSON Schema
-``prediction_record.schema.json`` (shipped in this package), read strictly (an integer is
-a Python int, a number a finite int or float), and two rules a schema cannot say: the
-activations sum to 1 and the classification is at the largest activation.
+one per line. It must match ``prediction_record.schema.json`` (ints are Python ints, numbers
+finite ints or floats), its activations sum to 1, and its classification is their argmax.
 """
 
 from __future__ import annotations
@@ -42,23 +40,17 @@ def load_schema() -> dict:
 @functools.cache
 def _validator():
     """A draft 2020-12 validator for which 3.0, NaN and numpy scalars are not JSON numbers."""
-    import jsonschema  # imported here: only validation needs it
+    from jsonschema import Draft202012Validator, validators  # only validation needs it
 
-    strict = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine_many({
+    strict = Draft202012Validator.TYPE_CHECKER.redefine_many({
         "integer": lambda _, x: type(x) is int,
         "number": lambda _, x: type(x) in (int, float) and math.isfinite(x),
     })
-    Validator = jsonschema.validators.extend(
-        jsonschema.Draft202012Validator, type_checker=strict
-    )
-    return Validator(load_schema())
+    return validators.extend(Draft202012Validator, type_checker=strict)(load_schema())
 
 
 def make_records(probabilities: np.ndarray, indices: Sequence[int] | None = None) -> list[dict]:
-    """One record per row of ``probabilities`` (N, 10), the network's softmax outputs.
-
-    ``indices`` are the digits' indices in their data set (default ``0, ..., N-1``).
-    """
+    """One record per row of softmax outputs (N, 10); ``indices`` default to 0, ..., N-1."""
     probs = _check_probabilities(probabilities, n_classes=10, name="probabilities")
     idx = np.arange(len(probs)) if indices is None else np.asarray(indices)
     if not np.issubdtype(idx.dtype, np.integer):

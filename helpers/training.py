@@ -30,14 +30,9 @@ class Adam:
         self, params: Sequence[np.ndarray], lr: float | Callable[[int], float] = 1e-3,
         beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
     ) -> None:
-        if not isinstance(params, list | tuple) or not all(
-            isinstance(p, np.ndarray) and p.dtype.kind == "f" for p in params
-        ):
-            raise TypeError(
-                "params must be a list of float arrays, e.g. model.weights + model.biases; "
-                f"got {type(params).__name__}"
-            )
-        self.params = list(params)
+        self.params = list(params) if isinstance(params, list | tuple) else [params]
+        if not all(isinstance(p, np.ndarray) and p.dtype.kind == "f" for p in self.params):
+            raise TypeError("params must be a list of float arrays: model.weights + model.biases")
         self.lr = lr if callable(lr) else check_number(lr, "lr", low=0, low_inclusive=False)
         self.beta1 = check_number(beta1, "beta1", low=0, high=1)
         self.beta2 = check_number(beta2, "beta2", low=0, high=1)

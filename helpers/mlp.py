@@ -1,7 +1,6 @@
 """A multi-layer perceptron in numpy: ReLU hidden layers, a softmax output (notebooks 04 and 05).
 
-For a batch stored as rows, layer ``i`` computes ``A_i = f(A_{i-1} @ W_i.T + b_i)``
-with ``W_i`` of shape ``(size_i, size_{i-1})``.
+On a batch of rows, layer ``i`` computes ``A_i = f(A_{i-1} @ W_i.T + b_i)``, ``W_i`` (out, in).
 """
 
 from __future__ import annotations
@@ -54,11 +53,7 @@ def _mlp_or_raise(model: object) -> MLP:
 
 
 class MLP:
-    """A fully connected network: ReLU on hidden layers, softmax on the output.
-
-    The weights and biases are copied as float32; ``metadata`` is free-form, e.g. where the
-    weights came from.
-    """
+    """A fully connected network; its weights and biases are float32 copies of those given."""
 
     def __init__(
         self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
@@ -149,8 +144,8 @@ class MLP:
 def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Path:
     """Write ``model`` to the HDF5 file ``path`` atomically, replacing any file there.
 
-    Datasets ``W1, b1, W2, ...``; root attributes ``layer_sizes``, ``activations``,
-    ``input_scaling``, ``created`` and ``metadata`` (str, numbers or lists of them).
+    Datasets ``W1, b1, W2, ...``; ``metadata`` (str, numbers or lists of them) joins the
+    root attributes ``layer_sizes``, ``activations``, ``input_scaling`` and ``created``.
     """
     from helpers.h5 import write_arrays  # only saving and loading need h5py
 

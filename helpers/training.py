@@ -74,11 +74,10 @@ def train(
 ) -> tuple[MLP, dict[str, list[float]]]:
     """Train a copy of ``model`` by mini-batch gradient descent on the mean cross-entropy.
 
-    Each epoch visits ``images`` in a new random order, ``batch_size`` at a time;
-    ``optimizer(params, lr=lr)`` makes the steps and ``transform(batch, rng)`` may return a
-    changed copy of each batch (augmentation). The history holds ``"batch_loss"`` and, with
-    ``held_out=(images, labels)``, ``"train_loss"``, ``"train_accuracy"``, ``"held_out_loss"``
-    and ``"held_out_accuracy"`` after every epoch.
+    Each epoch visits the images in a new random order, ``batch_size`` at a time, and
+    ``optimizer(params, lr=lr)`` makes the steps; ``transform(batch, rng)`` may return a
+    changed copy of each batch. The history holds ``"batch_loss"`` and, with ``held_out``,
+    the ``train_`` and ``held_out_`` ``loss`` and ``accuracy`` after every epoch.
     """
     n_classes = _mlp_or_raise(model).layer_sizes[-1]
     images = check_images(images)

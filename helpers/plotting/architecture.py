@@ -19,10 +19,9 @@ _LABEL = {"ha": "center", "fontsize": 9}
 
 
 def draw_mlp(layer_sizes: Sequence[int]) -> tuple[plt.Figure, plt.Axes]:
-    """Draw a network: one box per layer (at most four nodes), arrows labelled ReLU, ..., softmax.
+    """Draw a network: one box per layer, arrows labelled ReLU, ..., softmax.
 
-    Boxes, size labels and activation names have the ``gid`` "layer-box", "layer-label"
-    and "activation-label".
+    ``gid`` of boxes, size labels, activation names: "layer-box", "layer-label", "activation-label".
     """
     sizes = _check_layer_sizes(layer_sizes)
     n_gaps = len(sizes) - 1

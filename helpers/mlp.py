@@ -53,16 +53,13 @@ def _mlp_or_raise(model: object) -> MLP:
 
 
 class MLP:
-    """A fully connected network; its weights and biases are float32 copies of those given."""
+    """A fully connected network: ReLU hidden layers, a softmax output, float32 weights."""
 
     def __init__(
-        self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
-        metadata: dict | None = None,
+        self, weights: list[np.ndarray], biases: list[np.ndarray], metadata: dict | None = None
     ) -> None:
         if len(weights) != len(biases) or len(weights) == 0:
-            raise ValueError(
-                f"need one bias per weight matrix, got {len(biases)} for {len(weights)}"
-            )
+            raise ValueError(f"need a bias per weight matrix, got {len(biases)} for {len(weights)}")
         self.weights = [_as_real(w, f"W{i}").astype(np.float32) for i, w in enumerate(weights, 1)]
         self.biases = [_as_real(b, f"b{i}").astype(np.float32) for i, b in enumerate(biases, 1)]
         for i, (W, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):

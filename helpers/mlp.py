@@ -33,17 +33,14 @@ def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     z = _real(z)
     if z.size == 0:
         raise ValueError(f"z must hold at least one value, got shape {z.shape}")
-    z = z if z.dtype.kind == "f" else z.astype(np.float64)
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
 
 
 def _real(z: object) -> np.ndarray:
-    """``z`` as an array of real numbers, its float dtype kept (float32 stays float32)."""
+    """``z`` as a float array: float32 stays float32, other real numbers become float64."""
     z = np.asarray(z)
-    if z.dtype.kind not in "biuf":
-        raise TypeError(f"z must hold real numbers, got dtype {z.dtype}")
-    return z
+    return z if z.dtype.kind == "f" else _as_real(z, "z")
 
 
 def _mlp_or_raise(model: object) -> MLP:

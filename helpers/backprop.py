@@ -1,9 +1,8 @@
 """Backpropagation: the mean cross-entropy of an MLP and its gradients (notebook 06).
 
-For probabilities ``P`` (N, classes) and one-hot labels ``Y`` the loss is
-``-sum(Y * log P) / N``, and its gradient at the logits is ``(P - Y) / N``. Going
-back through a layer ``A_i = relu(A_{i-1} @ W_i.T + b_i)`` with ``D_i`` the gradient
-at its pre-activation: ``dW_i = D_i.T @ A_{i-1}``, ``db_i = D_i.sum(axis=0)`` and
+The loss ``-sum(Y * log P) / N`` (one-hot labels ``Y``) has the gradient ``(P - Y) / N`` at
+the logits. Back through ``A_i = relu(A_{i-1} @ W_i.T + b_i)``, with ``D_i`` the gradient at
+its pre-activation: ``dW_i = D_i.T @ A_{i-1}``, ``db_i = D_i.sum(axis=0)``,
 ``D_{i-1} = (D_i @ W_i) * (A_{i-1} > 0)``.
 """
 

@@ -19,12 +19,8 @@ import numpy as np
 from helpers.atomic import atomic_path
 from helpers.validation import _check_path, _check_probabilities
 
-__all__ = [
-    "InvalidRecordError", "load_schema", "make_records",
-    "read_predictions", "validate_record", "write_predictions",
-]
-
-_SUM_TOLERANCE = 1e-4  #: float32 softmax outputs sum to 1 within about 1e-6
+__all__ = ["InvalidRecordError", "load_schema", "make_records", "read_predictions",
+           "validate_record", "write_predictions"]
 
 
 class InvalidRecordError(ValueError):
@@ -69,7 +65,7 @@ def validate_record(record: object, where: str = "record") -> None:
     if errors:
         raise InvalidRecordError(f"{where}: {_describe(errors[0])}")
     acts, best = record["activations"], max(record["activations"])
-    if abs(sum(acts) - 1) > _SUM_TOLERANCE:
+    if abs(sum(acts) - 1) > 1e-4:  # float32 softmax outputs sum to 1 within about 1e-6
         raise InvalidRecordError(f"{where}: activations sum to {sum(acts):.6g}, not 1 (± 1e-4)")
     if acts[record["classification"]] != best:
         raise InvalidRecordError(

@@ -26,19 +26,13 @@ class Adam:
     number > 0 or a function of the step number (0, 1, ...) giving it.
     """
 
-    def __init__(
-        self, params: Sequence[np.ndarray], lr: float | Callable[[int], float] = 1e-3,
-        beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
-    ) -> None:
+    beta1, beta2, eps = 0.9, 0.999, 1e-8  # the values of Kingma and Ba (2015)
+
+    def __init__(self, params: Sequence[np.ndarray], lr: float | Callable[[int], float] = 1e-3):
         self.params = list(params) if isinstance(params, list | tuple) else [params]
         if not all(isinstance(p, np.ndarray) and p.dtype.kind == "f" for p in self.params):
             raise TypeError("params must be a list of float arrays: model.weights + model.biases")
         self.lr = lr if callable(lr) else check_number(lr, "lr", low=0, low_inclusive=False)
-        self.beta1 = check_number(beta1, "beta1", low=0, high=1)
-        self.beta2 = check_number(beta2, "beta2", low=0, high=1)
-        if 1 in (self.beta1, self.beta2):
-            raise ValueError("beta1 and beta2 must be below 1")
-        self.eps = check_number(eps, "eps", low=0, low_inclusive=False)
         self.m = [np.zeros_like(p) for p in self.params]
         self.v = [np.zeros_like(p) for p in self.params]
         self.t = 0

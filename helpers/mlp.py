@@ -111,9 +111,8 @@ class MLP:
         size = np.prod(X.shape if single else X.shape[1:])
         if X.ndim not in (1, 2, 3) or size != n_in or X.size == 0:
             raise ValueError(
-                f"X must be one input ({n_in},) or (height, width), or a non-empty batch "
-                f"(N, {n_in}) or (N, height, width), with height * width = {n_in}; "
-                f"got shape {X.shape}"
+                f"X must be one input ({n_in},) or (height, width), or a non-empty batch (N, "
+                f"{n_in}) or (N, height, width), height * width = {n_in}; got shape {X.shape}"
             )
         rows = X.reshape(-1, n_in)
         step = len(rows) if block_rows is None else _check_positive_int(block_rows, "block_rows")
@@ -147,12 +146,10 @@ def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Pa
     attrs = {
         "layer_sizes": np.array(model.layer_sizes, dtype=np.int64),
         "activations": model.activations,
-        "input_scaling": "uint8 pixels are divided by 255 (to [0, 1]); float inputs must be "
-        "in [0, 1]",
+        "input_scaling": "uint8 pixels are divided by 255; float inputs must be in [0, 1]",
         "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
-    clashes = sorted(set(metadata) & set(attrs))
-    if clashes:
+    if clashes := sorted(set(metadata) & set(attrs)):
         raise ValueError(f"metadata may not set {', '.join(clashes)}: save_mlp writes these")
     arrays = {f"W{i}": w for i, w in enumerate(model.weights, 1)}
     arrays |= {f"b{i}": b for i, b in enumerate(model.biases, 1)}
@@ -170,9 +167,8 @@ def load_mlp(path: str | os.PathLike[str]) -> MLP:
         attrs = {k: np.asarray(v).tolist() for k, v in f.attrs.items()}
         arrays = {k: v[()] for k, v in f.items() if isinstance(v, h5py.Dataset)}
     try:
-        n_layers = len(attrs["layer_sizes"]) - 1
-        weights = [arrays[f"W{i}"] for i in range(1, n_layers + 1)]
-        model = MLP(weights, [arrays[f"b{i}"] for i in range(1, n_layers + 1)], attrs)
+        layers = range(1, len(attrs["layer_sizes"]))
+        model = MLP([arrays[f"W{i}"] for i in layers], [arrays[f"b{i}"] for i in layers], attrs)
         for key in ("layer_sizes", "activations"):
             if attrs.get(key, getattr(model, key)) != getattr(model, key):
                 raise ValueError(f"{key} are {attrs[key]}, not the weights' {getattr(model, key)}")

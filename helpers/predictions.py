@@ -61,8 +61,7 @@ def make_records(probabilities: np.ndarray, indices: Sequence[int] | None = None
 
 def validate_record(record: object, where: str = "record") -> None:
     """Raise :class:`InvalidRecordError`, starting with ``where``, unless ``record`` is valid."""
-    errors = sorted(_validator().iter_errors(record), key=lambda e: list(e.absolute_path))
-    if errors:
+    if errors := sorted(_validator().iter_errors(record), key=lambda e: list(e.absolute_path)):
         raise InvalidRecordError(f"{where}: {_describe(errors[0])}")
     acts, best = record["activations"], max(record["activations"])
     if abs(sum(acts) - 1) > 1e-4:  # float32 softmax outputs sum to 1 within about 1e-6

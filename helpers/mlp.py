@@ -102,8 +102,8 @@ class MLP:
     ) -> np.ndarray | tuple[np.ndarray, list[np.ndarray]]:
         """The class probabilities (float32) of one input or a batch of uint8 or [0, 1] pixels.
 
-        ``return_hidden=True`` also returns the hidden layers' activations; ``block_rows``
-        pushes that many rows through at a time, so that the memory is one block's.
+        ``return_hidden=True`` adds the hidden layers' activations; ``block_rows`` rows at a
+        time keep the memory to one block's (notebook 05).
         """
         X = _check_pixels(X, name="X")
         n_in = self.layer_sizes[0]

@@ -19,10 +19,7 @@ _LABEL = {"ha": "center", "fontsize": 9}
 
 
 def draw_mlp(layer_sizes: Sequence[int]) -> tuple[plt.Figure, plt.Axes]:
-    """Draw a network: one box per layer, arrows labelled ReLU, ..., softmax.
-
-    ``gid`` of boxes, size labels, activation names: "layer-box", "layer-label", "activation-label".
-    """
+    """Draw a network: one box per layer, arrows labelled ReLU, ..., softmax."""
     sizes = _check_layer_sizes(layer_sizes)
     n_gaps = len(sizes) - 1
     activations = ["ReLU"] * (n_gaps - 1) + ["softmax"]

@@ -75,10 +75,8 @@ class MLP:
         """A new network with He-normal weights (std ``sqrt(2 / n_in)``) and zero biases."""
         sizes = _check_layer_sizes(layer_sizes)
         rng = np.random.default_rng(seed)
-        weights = [
-            rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_out, n_in))
-            for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
-        ]
+        pairs = zip(sizes[:-1], sizes[1:], strict=True)
+        weights = [rng.normal(0, np.sqrt(2 / n_in), size=(n_out, n_in)) for n_in, n_out in pairs]
         return cls(weights, [np.zeros(n) for n in sizes[1:]])
 
     @property

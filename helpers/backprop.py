@@ -1,10 +1,4 @@
-"""Backpropagation: the mean cross-entropy of an MLP and its gradients (notebook 06).
-
-The loss ``-sum(Y * log P) / N`` (one-hot labels ``Y``) has the gradient ``(P - Y) / N`` at
-the logits. Back through ``A_i = relu(A_{i-1} @ W_i.T + b_i)``, with ``D_i`` the gradient at
-its pre-activation: ``dW_i = D_i.T @ A_{i-1}``, ``db_i = D_i.sum(axis=0)``,
-``D_{i-1} = (D_i @ W_i) * (A_{i-1} > 0)``.
-"""
+"""Backpropagation: the mean cross-entropy of an MLP and its gradients (notebook 06)."""
 
 from __future__ import annotations
 
@@ -30,7 +24,7 @@ def gradients(
     X = _to_unit_float(check_images(images).reshape(-1, 784))
     labels = _check_labels(labels, len(X), n_classes=model.layer_sizes[-1])
     probs, hidden = model._forward_rows(X)
-    delta = probs.copy()  # gradient at the logits: (P - Y) / N
+    delta = probs.copy()  # the gradient at the logits: (P - one-hot labels) / N
     delta[np.arange(len(X)), labels] -= 1
     delta /= len(X)
     inputs = [X, *hidden]  # what each layer received

@@ -16,11 +16,7 @@ __all__ = ["Adam", "accuracy", "train"]
 
 
 class Adam:
-    """The Adam optimizer: step ``t`` (from 1) of each parameter ``p`` with gradient ``g`` is::
-
-        m = beta1 * m + (1 - beta1) * g
-        v = beta2 * v + (1 - beta2) * g * g
-        p -= lr * sqrt(1 - beta2**t) / (1 - beta1**t) * m / (sqrt(v) + eps)
+    """The Adam optimizer: steps scaled by running averages of the gradients and their squares.
 
     ``params`` (e.g. ``model.weights + model.biases``) are updated in place; ``lr`` is a
     number > 0 or a function of the step number (0, 1, ...) giving it.

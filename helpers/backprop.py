@@ -16,9 +16,7 @@ def cross_entropy(probs: np.ndarray, labels: np.ndarray) -> float:
     return _cross_entropy(probs, _check_labels(labels, len(probs), n_classes=probs.shape[1]))
 
 
-def gradients(
-    model: MLP, images: np.ndarray, labels: np.ndarray
-) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
+def gradients(model: MLP, images: np.ndarray, labels: np.ndarray) -> tuple[float, list, list]:
     """``loss, grad_w, grad_b``: a batch's mean cross-entropy and its (float32) gradients."""
     model = _mlp_or_raise(model)
     X = _to_unit_float(check_images(images).reshape(-1, 784))

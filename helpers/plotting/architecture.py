@@ -22,13 +22,12 @@ def draw_mlp(layer_sizes: Sequence[int]) -> tuple[plt.Figure, plt.Axes]:
     """Draw a network: one box per layer, arrows labelled ReLU, ..., softmax."""
     sizes = _check_layer_sizes(layer_sizes)
     n_gaps = len(sizes) - 1
-    activations = ["ReLU"] * (n_gaps - 1) + ["softmax"]
     _, ax = plt.subplots(figsize=(2.2 * len(sizes), 3.4))
     xs = [i * (_WIDTH + _GAP) for i in range(len(sizes))]
     names = ["input", *[f"hidden {i}" for i in range(1, n_gaps)], "output"]
     for x, size, name in zip(xs, sizes, names, strict=True):
         _layer_box(ax, x, size, name)
-    for x, act in zip(xs[:-1], activations, strict=True):
+    for x, act in zip(xs[:-1], ["ReLU"] * (n_gaps - 1) + ["softmax"], strict=True):
         start, end = x + _WIDTH + 0.08, x + _WIDTH + _GAP - 0.08
         ax.annotate("", xy=(end, 0), xytext=(start, 0), arrowprops={"arrowstyle": "-|>", "lw": 1.5})
         ax.text((start + end) / 2, 0.12, act, va="bottom", gid="activation-label", **_LABEL)

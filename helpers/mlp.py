@@ -62,10 +62,8 @@ class MLP:
         for i, (W, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
             chained = i == 1 or W.shape[1:] == self.weights[i - 2].shape[:1]
             if W.ndim != 2 or b.shape != W.shape[:1] or not chained:
-                raise ValueError(
-                    f"W{i} {W.shape} and b{i} {b.shape} do not chain: expected shapes "
-                    f"(outputs, inputs) and (outputs,), inputs = the previous layer's outputs"
-                )
+                raise ValueError(f"W{i} {W.shape} and b{i} {b.shape} do not chain: expected "
+                                 "(outputs, inputs) and (outputs,), inputs = previous outputs")
             if not (np.isfinite(W).all() and np.isfinite(b).all()):
                 raise ValueError(f"W{i} or b{i} holds NaN or inf; every weight must be finite")
         self.metadata = dict(metadata or {})
@@ -108,10 +106,9 @@ class MLP:
         single = X.ndim == 1 or (X.ndim == 2 and X.shape[1] != n_in)  # e.g. (784,), (28, 28)
         size = np.prod(X.shape if single else X.shape[1:])
         if X.ndim not in (1, 2, 3) or size != n_in or X.size == 0:
-            raise ValueError(
-                f"X must be one input ({n_in},) or (height, width), or a non-empty batch (N, "
-                f"{n_in}) or (N, height, width), height * width = {n_in}; got shape {X.shape}"
-            )
+            raise ValueError(f"X must be one input ({n_in},) or (height, width), or a non-empty "
+                             f"batch (N, {n_in}) or (N, height, width), height * width = {n_in}; "
+                             f"got shape {X.shape}")
         rows = X.reshape(-1, n_in)
         step = len(rows) if block_rows is None else _check_positive_int(block_rows, "block_rows")
         blocks = []

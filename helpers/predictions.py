@@ -53,10 +53,8 @@ def make_records(probabilities: np.ndarray, indices: Sequence[int] | None = None
         raise TypeError(f"indices must be integers, got dtype {idx.dtype}")
     if idx.shape != (len(probs),):
         raise ValueError(f"indices must be {len(probs)} integers, got shape {idx.shape}")
-    return [
-        {"index": int(i), "activations": row.tolist(), "classification": int(row.argmax())}
-        for i, row in zip(idx, probs, strict=True)
-    ]
+    return [{"index": int(i), "activations": row.tolist(), "classification": int(row.argmax())}
+            for i, row in zip(idx, probs, strict=True)]
 
 
 def validate_record(record: object, where: str = "record") -> None:
@@ -67,10 +65,8 @@ def validate_record(record: object, where: str = "record") -> None:
     if abs(sum(acts) - 1) > 1e-4:  # float32 softmax outputs sum to 1 within about 1e-6
         raise InvalidRecordError(f"{where}: activations sum to {sum(acts):.6g}, not 1 (± 1e-4)")
     if acts[record["classification"]] != best:
-        raise InvalidRecordError(
-            f"{where}: classification is {record['classification']} but the largest "
-            f"activation is at {acts.index(best)}"
-        )
+        raise InvalidRecordError(f"{where}: classification is {record['classification']} but "
+                                 f"the largest activation is at {acts.index(best)}")
 
 
 def _describe(error) -> str:

@@ -1,11 +1,4 @@
-"""Backpropagation: the mean cross-entropy of an MLP and its gradients (notebook 06).
-
-For probabilities ``P`` (N, classes) and one-hot labels ``Y`` the loss is
-``-sum(Y * log P) / N``, and its gradient at the logits is ``(P - Y) / N``. Going
-back through a layer ``A_i = relu(A_{i-1} @ W_i.T + b_i)`` with ``D_i`` the gradient
-at its pre-activation: ``dW_i = D_i.T @ A_{i-1}``, ``db_i = D_i.sum(axis=0)`` and
-``D_{i-1} = (D_i @ W_i) * (A_{i-1} > 0)``.
-"""
+"""Backpropagation: the mean cross-entropy of an MLP and its gradients (notebook 06)."""
 
 from __future__ import annotations
 
@@ -18,35 +11,24 @@ __all__ = ["cross_entropy", "gradients"]
 
 
 def cross_entropy(probs: np.ndarray, labels: np.ndarray) -> float:
-    """Mean of ``-log(probability of the true class)`` over the rows of ``probs`` (N, classes).
-
-    0 for certain, correct predictions; ``log(n_classes)`` for uniform guessing; a
-    probability of 0 counts as the smallest positive float.
-    """
+    """Mean of ``-log(probability of the true class)``; a probability of 0 counts as 2.2e-308."""
     probs = _check_probabilities(probs)
     return _cross_entropy(probs, _check_labels(labels, len(probs), n_classes=probs.shape[1]))
 
 
-def gradients(
-    model: MLP, images: np.ndarray, labels: np.ndarray
-) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
-    """Mean cross-entropy of a batch and its gradients, shaped like the weights and biases.
-
-    ``images`` (N, 28, 28) or (N, 784) are uint8 pixels or floats in [0, 1]; returns
-    ``loss, grad_w, grad_b`` (the gradients float32, one per layer).
-    """
+def gradients(model: MLP, images: np.ndarray, labels: np.ndarray) -> tuple[float, list, list]:
+    """``loss, grad_w, grad_b``: a batch's mean cross-entropy and its (float32) gradients."""
     model = _mlp_or_raise(model)
     X = _to_unit_float(check_images(images).reshape(-1, 784))
     labels = _check_labels(labels, len(X), n_classes=model.layer_sizes[-1])
     probs, hidden = model._forward_rows(X)
-    delta = probs.copy()  # gradient at the logits: (P - Y) / N
+    delta = probs.copy()  # the gradient at the logits: (P - one-hot labels) / N
     delta[np.arange(len(X)), labels] -= 1
     delta /= len(X)
     inputs = [X, *hidden]  # what each layer received
-    grad_w, grad_b = [], []
-    for i in reversed(range(len(model.weights))):
-        grad_w.insert(0, delta.T @ inputs[i])
-        grad_b.insert(0, delta.sum(axis=0))
+    grad_w, grad_b = [None] * len(inputs), [None] * len(inputs)
+    for i in reversed(range(len(inputs))):
+        grad_w[i], grad_b[i] = delta.T @ inputs[i], delta.sum(axis=0)
         if i > 0:  # ReLU passes the gradient only where it was active
             delta = (delta @ model.weights[i]) * (inputs[i] > 0)
     return _cross_entropy(probs, labels), grad_w, grad_b

@@ -1,7 +1,6 @@
 """A multi-layer perceptron in numpy: ReLU hidden layers, a softmax output (notebooks 04 and 05).
 
-For a batch stored as rows, layer ``i`` computes ``A_i = f(A_{i-1} @ W_i.T + b_i)``
-with ``W_i`` of shape ``(size_i, size_{i-1})``.
+On a batch of rows, layer ``i`` computes ``A_i = f(A_{i-1} @ W_i.T + b_i)``, ``W_i`` (out, in).
 """
 
 from __future__ import annotations
@@ -34,55 +33,37 @@ def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     z = _real(z)
     if z.size == 0:
         raise ValueError(f"z must hold at least one value, got shape {z.shape}")
-    z = z if z.dtype.kind == "f" else z.astype(np.float64)
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
 
 
 def _real(z: object) -> np.ndarray:
-    """``z`` as an array of real numbers, its float dtype kept (float32 stays float32)."""
+    """``z`` as a float array: float32 stays float32, other real numbers become float64."""
     z = np.asarray(z)
-    if z.dtype.kind not in "biuf":
-        raise TypeError(f"z must hold real numbers, got dtype {z.dtype}")
-    return z
+    return z if z.dtype.kind == "f" else _as_real(z, "z")
 
 
 def _mlp_or_raise(model: object) -> MLP:
-    """``model`` if it is an :class:`MLP` (gradients and training need its layers)."""
     if not isinstance(model, MLP):
         raise TypeError(f"model must be an MLP (helpers.mlp.MLP), got {type(model).__name__}")
     return model
 
 
 class MLP:
-    """A fully connected network: ReLU on hidden layers, softmax on the output.
-
-    ``weights[i]`` has shape ``(size_{i+1}, size_i)`` and ``biases[i]`` ``(size_{i+1},)``;
-    both are copied as float32. ``metadata`` is free-form, e.g. where the weights came from.
-    """
+    """A fully connected network: ReLU hidden layers, a softmax output, float32 weights."""
 
     def __init__(
-        self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
-        metadata: dict | None = None,
+        self, weights: list[np.ndarray], biases: list[np.ndarray], metadata: dict | None = None
     ) -> None:
         if len(weights) != len(biases) or len(weights) == 0:
-            raise ValueError(
-                f"need one bias per weight matrix and at least one layer, got "
-                f"{len(weights)} weight matrices and {len(biases)} biases"
-            )
+            raise ValueError(f"need a bias per weight matrix, got {len(biases)} for {len(weights)}")
         self.weights = [_as_real(w, f"W{i}").astype(np.float32) for i, w in enumerate(weights, 1)]
         self.biases = [_as_real(b, f"b{i}").astype(np.float32) for i, b in enumerate(biases, 1)]
         for i, (W, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
-            if W.ndim != 2 or b.shape != W.shape[:1]:
-                raise ValueError(
-                    f"W{i} must be 2-D (outputs, inputs) and b{i} (outputs,), "
-                    f"got shapes {W.shape} and {b.shape}"
-                )
-            if i > 1 and W.shape[1] != len(self.weights[i - 2]):
-                raise ValueError(
-                    f"shapes do not chain: W{i} {W.shape} expects {W.shape[1]} "
-                    f"inputs but layer {i - 1} has {len(self.weights[i - 2])} outputs"
-                )
+            chained = i == 1 or W.shape[1:] == self.weights[i - 2].shape[:1]
+            if W.ndim != 2 or b.shape != W.shape[:1] or not chained:
+                raise ValueError(f"W{i} {W.shape} and b{i} {b.shape} do not chain: expected "
+                                 "(outputs, inputs) and (outputs,), inputs = previous outputs")
             if not (np.isfinite(W).all() and np.isfinite(b).all()):
                 raise ValueError(f"W{i} or b{i} holds NaN or inf; every weight must be finite")
         self.metadata = dict(metadata or {})
@@ -92,10 +73,8 @@ class MLP:
         """A new network with He-normal weights (std ``sqrt(2 / n_in)``) and zero biases."""
         sizes = _check_layer_sizes(layer_sizes)
         rng = np.random.default_rng(seed)
-        weights = [
-            rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_out, n_in))
-            for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
-        ]
+        pairs = zip(sizes[:-1], sizes[1:], strict=True)
+        weights = [rng.normal(0, np.sqrt(2 / n_in), size=(n_out, n_in)) for n_in, n_out in pairs]
         return cls(weights, [np.zeros(n) for n in sizes[1:]])
 
     @property
@@ -117,36 +96,26 @@ class MLP:
     def forward(
         self, X: np.ndarray, return_hidden: bool = False, block_rows: int | None = None
     ) -> np.ndarray | tuple[np.ndarray, list[np.ndarray]]:
-        """The class probabilities (float32, each row summing to 1) of one input or a batch.
+        """The class probabilities (float32) of one input or a batch of uint8 or [0, 1] pixels.
 
-        ``X`` is one input (n_inputs,) or (h, w), or a batch (N, n_inputs) or (N, h, w), of
-        uint8 pixels or floats in [0, 1]. ``return_hidden=True`` also returns the hidden
-        layers' activations; ``block_rows`` pushes the rows through in blocks of that many,
-        so that the memory is one block's (notebook 05).
+        ``return_hidden=True`` adds the hidden layers' activations; ``block_rows`` rows at a
+        time keep the memory to one block's (notebook 05).
         """
         X = _check_pixels(X, name="X")
         n_in = self.layer_sizes[0]
         single = X.ndim == 1 or (X.ndim == 2 and X.shape[1] != n_in)  # e.g. (784,), (28, 28)
-        if X.ndim not in (1, 2, 3) or int(np.prod(X.shape if single else X.shape[1:])) != n_in:
-            raise ValueError(
-                f"X must have shape ({n_in},), (N, {n_in}), (height, width) or (N, height, "
-                f"width) with height * width = {n_in}; got shape {X.shape}"
-            )
-        if len(X) == 0:
-            raise ValueError("X is an empty batch (N = 0); give at least one input")
+        size = np.prod(X.shape if single else X.shape[1:])
+        if X.ndim not in (1, 2, 3) or size != n_in or X.size == 0:
+            raise ValueError(f"X must be one input ({n_in},) or (height, width), or a non-empty "
+                             f"batch (N, {n_in}) or (N, height, width), height * width = {n_in}; "
+                             f"got shape {X.shape}")
         rows = X.reshape(-1, n_in)
         step = len(rows) if block_rows is None else _check_positive_int(block_rows, "block_rows")
-        if step >= len(rows):
-            probs, hidden = self._forward_rows(rows)
-        else:  # each block's results are written into arrays made once
-            probs = np.empty((len(rows), self.layer_sizes[-1]), dtype=np.float32)
-            sizes = self.layer_sizes[1:-1] if return_hidden else []
-            hidden = [np.empty((len(rows), n), dtype=np.float32) for n in sizes]
-            for start in range(0, len(rows), step):
-                block = slice(start, start + step)
-                probs[block], block_hidden = self._forward_rows(rows[block])
-                for layer, values in zip(hidden, block_hidden, strict=False):
-                    layer[block] = values
+        blocks = []
+        for start in range(0, len(rows), step):
+            probs, hidden = self._forward_rows(rows[start : start + step])
+            blocks.append([probs, *hidden] if return_hidden else [probs])
+        probs, *hidden = [np.concatenate(layer) for layer in zip(*blocks, strict=True)]
         if single:
             probs, hidden = probs[0], [h[0] for h in hidden]
         return (probs, hidden) if return_hidden else probs
@@ -159,17 +128,12 @@ class MLP:
             hidden.append(a)
         return softmax(a @ self.weights[-1].T + self.biases[-1], axis=1), hidden
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """The most probable class of each input (int64), or one int64 for one input."""
-        return np.argmax(self.forward(X), axis=-1).astype(np.int64)
-
 
 def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Path:
     """Write ``model`` to the HDF5 file ``path`` atomically, replacing any file there.
 
-    Datasets ``W1, b1, W2, ...``; root attributes ``layer_sizes``, ``activations``,
-    ``input_scaling``, ``created`` and the ``metadata`` (str, numbers or lists of them,
-    e.g. ``test_accuracy=0.98``), which may not reuse the first four names.
+    Datasets ``W1, b1, W2, ...``; ``metadata`` (str, numbers or lists of them) joins the
+    root attributes ``layer_sizes``, ``activations``, ``input_scaling`` and ``created``.
     """
     from helpers.h5 import write_arrays  # only saving and loading need h5py
 
@@ -177,48 +141,34 @@ def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Pa
     attrs = {
         "layer_sizes": np.array(model.layer_sizes, dtype=np.int64),
         "activations": model.activations,
-        "input_scaling": "uint8 pixels are divided by 255 (to [0, 1]); float inputs must be "
-        "in [0, 1]",
+        "input_scaling": "uint8 pixels are divided by 255; float inputs must be in [0, 1]",
         "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
-    clashes = sorted(set(metadata) & set(attrs))
-    if clashes:
-        raise ValueError(
-            f"metadata may not set {', '.join(clashes)}: save_mlp writes these itself "
-            f"(reserved: {', '.join(attrs)})"
-        )
-    arrays = {}
-    for i, (w, b) in enumerate(zip(model.weights, model.biases, strict=True), start=1):
-        arrays[f"W{i}"], arrays[f"b{i}"] = w, b
+    if clashes := sorted(set(metadata) & set(attrs)):
+        raise ValueError(f"metadata may not set {', '.join(clashes)}: save_mlp writes these")
+    arrays = {f"W{i}": w for i, w in enumerate(model.weights, 1)}
+    arrays |= {f"b{i}": b for i, b in enumerate(model.biases, 1)}
     attrs |= {k: v for k, v in metadata.items() if v is not None}
     return write_arrays(path, arrays, attrs={"/": attrs})
 
 
 def load_mlp(path: str | os.PathLike[str]) -> MLP:
-    """Read a network written by :func:`save_mlp`; ``model.metadata`` holds the file's attributes.
-
-    OSError (FileNotFoundError if missing), naming the file, if it is not such a file.
-    """
+    """Read a network written by :func:`save_mlp`; its attributes become ``model.metadata``."""
     import h5py
 
     from helpers.h5._tree import open_file
 
     with open_file(path) as f:  # attributes as plain str, int, float and lists
         attrs = {k: np.asarray(v).tolist() for k, v in f.attrs.items()}
-        sizes = attrs.get("layer_sizes")
-        n_layers = len(sizes) - 1 if isinstance(sizes, list) else 0
-        names = [f"{p}{i}" for i in range(1, n_layers + 1) for p in "Wb"]
-        arrays = {n: f[n][()] for n in names if isinstance(f.get(n), h5py.Dataset)}
+        arrays = {k: v[()] for k, v in f.items() if isinstance(v, h5py.Dataset)}
     try:
-        if not isinstance(sizes, list):
-            raise ValueError(f"attribute 'layer_sizes' is missing or not a list: {sizes}")
-        missing = [n for n in names if n not in arrays]
-        if missing:
-            raise ValueError(f"missing dataset(s) {', '.join(missing)}")
-        model = MLP([arrays[n] for n in names[::2]], [arrays[n] for n in names[1::2]], attrs)
+        layers = range(1, len(attrs["layer_sizes"]))
+        model = MLP([arrays[f"W{i}"] for i in layers], [arrays[f"b{i}"] for i in layers], attrs)
         for key in ("layer_sizes", "activations"):
             if attrs.get(key, getattr(model, key)) != getattr(model, key):
                 raise ValueError(f"{key} are {attrs[key]}, not the weights' {getattr(model, key)}")
+    except KeyError as error:
+        raise OSError(f"{path} is not a network's weights file: missing {error}") from None
     except (TypeError, ValueError) as error:
         raise OSError(f"{path} is not a network's weights file: {error}") from None
     return model

@@ -1,10 +1,8 @@
 """Prediction records as JSON Lines: build, write, read back, validate (notebook 05).
 
 A record is ``{"index": 17, "activations": [10 softmax outputs], "classification": 3}``,
-one per line of a ``.jsonl`` file. It must match the JSON Schema
-``prediction_record.schema.json`` (draft 2020-12, shipped in this package) and what a
-schema cannot say: integers written as integers, finite activations that sum to 1,
-and the classification at the largest activation.
+one per line. It must match ``prediction_record.schema.json`` (ints are Python ints, numbers
+finite ints or floats), its activations sum to 1, and its classification is their argmax.
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ import json
 import math
 import os
 from collections.abc import Iterable, Sequence
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -22,13 +19,8 @@ import numpy as np
 from helpers.atomic import atomic_path
 from helpers.validation import _check_path, _check_probabilities
 
-__all__ = [
-    "InvalidRecordError", "load_schema", "make_records",
-    "read_predictions", "validate_record", "write_predictions",
-]
-
-#: How far the activations' sum may be from 1 (float32 softmax is within ~1e-6).
-_SUM_TOLERANCE = 1e-4
+__all__ = ["InvalidRecordError", "load_schema", "make_records", "read_predictions",
+           "validate_record", "write_predictions"]
 
 
 class InvalidRecordError(ValueError):
@@ -38,64 +30,43 @@ class InvalidRecordError(ValueError):
 @functools.cache
 def load_schema() -> dict:
     """The JSON Schema of one prediction record."""
-    text = resources.files("helpers").joinpath("prediction_record.schema.json").read_text()
-    return json.loads(text)
+    return json.loads(Path(__file__).with_name("prediction_record.schema.json").read_text())
 
 
 @functools.cache
 def _validator():
-    import jsonschema  # imported here: only validation needs it
+    """A draft 2020-12 validator for which 3.0, NaN and numpy scalars are not JSON numbers."""
+    from jsonschema import Draft202012Validator, validators  # only validation needs it
 
-    jsonschema.Draft202012Validator.check_schema(load_schema())
-    return jsonschema.Draft202012Validator(load_schema())
+    strict = Draft202012Validator.TYPE_CHECKER.redefine_many({
+        "integer": lambda _, x: type(x) is int,
+        "number": lambda _, x: type(x) in (int, float) and math.isfinite(x),
+    })
+    return validators.extend(Draft202012Validator, type_checker=strict)(load_schema())
 
 
 def make_records(probabilities: np.ndarray, indices: Sequence[int] | None = None) -> list[dict]:
-    """One record per row of ``probabilities`` (N, 10), the network's softmax outputs.
-
-    ``indices`` are the digits' indices in their data set (default ``0, ..., N-1``).
-    """
+    """One record per row of softmax outputs (N, 10); ``indices`` default to 0, ..., N-1."""
     probs = _check_probabilities(probabilities, n_classes=10, name="probabilities")
     idx = np.arange(len(probs)) if indices is None else np.asarray(indices)
     if not np.issubdtype(idx.dtype, np.integer):
         raise TypeError(f"indices must be integers, got dtype {idx.dtype}")
     if idx.shape != (len(probs),):
         raise ValueError(f"indices must be {len(probs)} integers, got shape {idx.shape}")
-    return [
-        {"index": int(i), "activations": row.tolist(), "classification": int(row.argmax())}
-        for i, row in zip(idx, probs, strict=True)
-    ]
+    return [{"index": int(i), "activations": row.tolist(), "classification": int(row.argmax())}
+            for i, row in zip(idx, probs, strict=True)]
 
 
 def validate_record(record: object, where: str = "record") -> None:
     """Raise :class:`InvalidRecordError`, starting with ``where``, unless ``record`` is valid."""
-    errors = sorted(_validator().iter_errors(record), key=lambda e: list(e.absolute_path))
-    if errors:
+    if errors := sorted(_validator().iter_errors(record), key=lambda e: list(e.absolute_path)):
         raise InvalidRecordError(f"{where}: {_describe(errors[0])}")
-    for key in ("index", "classification"):
-        if not isinstance(record[key], int):  # the schema takes 3.0 as an integer
-            got = record[key]
-            raise InvalidRecordError(f"{where}: {key} must be an integer like 3, got {got!r}")
-    activations = record["activations"]
-    for i, a in enumerate(activations):
-        if type(a) not in (float, int):  # numpy scalars pass the schema, not json.dumps
-            raise InvalidRecordError(
-                f"{where}: activations[{i}] is {type(a).__module__}.{type(a).__name__}, which "
-                "JSON cannot store; build the list with .tolist() or float()"
-            )
-    if not all(math.isfinite(a) for a in activations):  # NaN passes the schema's bounds
-        raise InvalidRecordError(f"{where}: activations must be finite numbers, got {activations}")
-    total = sum(activations)
-    if abs(total - 1) > _SUM_TOLERANCE:
-        raise InvalidRecordError(
-            f"{where}: activations sum to {total:.6g}, not 1 (tolerance {_SUM_TOLERANCE:g})"
-        )
-    best = max(activations)
-    if activations[record["classification"]] != best:
-        raise InvalidRecordError(
-            f"{where}: classification is {record['classification']} but the largest "
-            f"activation is at {activations.index(best)}"
-        )
+    acts, best = record["activations"], max(record["activations"])
+    if abs(sum(acts) - 1) > 1e-4:  # float32 softmax outputs sum to 1 within about 1e-6
+        raise InvalidRecordError(f"{where}: activations sum to {sum(acts):.6g}, not 1 (± 1e-4)")
+    if acts[record["classification"]] != best:
+        raise InvalidRecordError(f"{where}: classification is {record['classification']} but "
+                                 f"the largest activation is at {acts.index(best)}")
 
 
 def _describe(error) -> str:
@@ -122,23 +93,16 @@ def write_predictions(path: str | os.PathLike[str], records: Iterable[dict]) -> 
 def read_predictions(path: str | os.PathLike[str]) -> list[dict]:
     """Read a JSON Lines file of predictions; an :class:`InvalidRecordError` names the line."""
     path = _check_path(path, exists=True)
-    records = []
     try:
         lines = path.read_text(encoding="utf-8").split("\n")
     except UnicodeDecodeError:
         raise OSError(f"{path} is not a JSON Lines text file (not UTF-8 text)") from None
+    records = []
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line, parse_constant=_refuse_constant)
-        except json.JSONDecodeError as exc:
-            raise InvalidRecordError(f"{path.name} line {number}: not JSON ({exc})") from None
-        validate_record(record, where=f"{path.name} line {number}")
-        records.append(record)
+        if line.strip():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise InvalidRecordError(f"{path.name} line {number}: not JSON ({exc})") from None
+            validate_record(records[-1], where=f"{path.name} line {number}")
     return records
-
-
-def _refuse_constant(name: str) -> float:
-    """Python's json reads NaN and Infinity, which are not JSON; refuse them."""
-    raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)

@@ -18,34 +18,17 @@ __all__ = ["Adam", "accuracy", "train"]
 class Adam:
     """The Adam optimizer: steps scaled by running averages of the gradients and their squares.
 
-    Step ``t`` (from 1) of each parameter ``p`` with gradient ``g``::
-
-        m = beta1 * m + (1 - beta1) * g
-        v = beta2 * v + (1 - beta2) * g * g
-        p -= lr * sqrt(1 - beta2**t) / (1 - beta1**t) * m / (sqrt(v) + eps)
-
-    ``params`` (e.g. ``model.weights + model.biases``) are updated in place by :meth:`step`;
-    ``lr`` is a number > 0 or a function of the step number (0, 1, ...) giving it.
+    ``params`` (e.g. ``model.weights + model.biases``) are updated in place; ``lr`` is a
+    number > 0 or a function of the step number (0, 1, ...) giving it.
     """
 
-    def __init__(
-        self, params: Sequence[np.ndarray], lr: float | Callable[[int], float] = 1e-3,
-        beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
-    ) -> None:
-        if not isinstance(params, list | tuple) or not all(
-            isinstance(p, np.ndarray) and p.dtype.kind == "f" for p in params
-        ):
-            raise TypeError(
-                "params must be a list of float arrays, e.g. model.weights + model.biases; "
-                f"got {type(params).__name__}"
-            )
-        self.params = list(params)
+    beta1, beta2, eps = 0.9, 0.999, 1e-8  # the values of Kingma and Ba (2015)
+
+    def __init__(self, params: Sequence[np.ndarray], lr: float | Callable[[int], float] = 1e-3):
+        self.params = list(params) if isinstance(params, list | tuple) else [params]
+        if not all(isinstance(p, np.ndarray) and p.dtype.kind == "f" for p in self.params):
+            raise TypeError("params must be a list of float arrays: model.weights + model.biases")
         self.lr = lr if callable(lr) else check_number(lr, "lr", low=0, low_inclusive=False)
-        self.beta1 = check_number(beta1, "beta1", low=0, high=1)
-        self.beta2 = check_number(beta2, "beta2", low=0, high=1)
-        if 1 in (self.beta1, self.beta2):
-            raise ValueError("beta1 and beta2 must be below 1")
-        self.eps = check_number(eps, "eps", low=0, low_inclusive=False)
         self.m = [np.zeros_like(p) for p in self.params]
         self.v = [np.zeros_like(p) for p in self.params]
         self.t = 0
@@ -67,10 +50,10 @@ class Adam:
 
 
 def accuracy(model: MLP, images: np.ndarray, labels: np.ndarray) -> float:
-    """Fraction of ``images`` (N, 28, 28) or (N, 784) that ``model.predict`` gets right."""
+    """Fraction of ``images`` whose most probable class is the label."""
     images = check_images(images)
     labels = _check_labels(labels, len(images), n_classes=_mlp_or_raise(model).layer_sizes[-1])
-    return float(np.mean(model.predict(images) == labels))
+    return float(np.mean(model.forward(images).argmax(axis=1) == labels))
 
 
 def train(
@@ -81,19 +64,15 @@ def train(
 ) -> tuple[MLP, dict[str, list[float]]]:
     """Train a copy of ``model`` by mini-batch gradient descent on the mean cross-entropy.
 
-    Each epoch visits the (N, 28, 28) or (N, 784) ``images`` in a new random order
-    (seeded by ``seed``), ``batch_size`` at a time. ``optimizer(params, lr=lr)`` makes
-    the steps; ``transform(batch, rng)``, if given, returns a changed copy of each batch
-    (augmentation). Returns the trained model and a history: ``"batch_loss"`` (every
-    step) and, with ``held_out=(images, labels)``, the loss and accuracy on the training
-    digits and on these after every epoch (``"train_loss"``, ``"train_accuracy"``,
-    ``"held_out_loss"``, ``"held_out_accuracy"``).
+    Each epoch visits the images in a new random order, ``batch_size`` at a time, and
+    ``optimizer(params, lr=lr)`` makes the steps; ``transform(batch, rng)`` may return a
+    changed copy of each batch. The history holds ``"batch_loss"`` and, with ``held_out``,
+    the ``train_`` and ``held_out_`` ``loss`` and ``accuracy`` after every epoch.
     """
     n_classes = _mlp_or_raise(model).layer_sizes[-1]
     images = check_images(images)
     labels = _check_labels(labels, len(images), n_classes=n_classes)
-    epochs = _check_positive_int(epochs, "epochs")
-    if epochs > 10**6:
+    if _check_positive_int(epochs, "epochs") > 10**6:
         raise ValueError(f"epochs must be at most 1,000,000, got {epochs}")
     if not isinstance(progress, bool):
         raise TypeError(f"progress must be True or False, got {progress!r:.40}")

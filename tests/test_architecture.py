@@ -28,14 +28,6 @@ def test_one_box_and_label_per_layer(sizes):
     plt.close(fig)
 
 
-def test_custom_activations_and_given_axes():
-    fig, ax = plt.subplots()
-    fig2, ax2 = draw_mlp([3, 2, 1], activations=["tanh", "sigmoid"], ax=ax)
-    assert fig2 is fig and ax2 is ax
-    assert [t.get_text() for t in _by_gid(ax, "activation-label")] == ["tanh", "sigmoid"]
-    plt.close(fig)
-
-
 def test_numpy_integer_sizes_as_read_back_from_a_weight_file():
     # load_mlp(...).metadata and h5py give numpy integers; they used to be refused
     fig, ax = draw_mlp(np.array([784, 200, 100, 10]))
@@ -48,7 +40,3 @@ def test_bad_sizes(sizes):
     with pytest.raises((TypeError, ValueError), match="layer_sizes"):
         draw_mlp(sizes)
 
-
-def test_wrong_number_of_activations():
-    with pytest.raises(ValueError, match="one activation per arrow"):
-        draw_mlp([4, 3, 2], activations=["relu"])

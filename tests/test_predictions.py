@@ -172,9 +172,9 @@ def _with_nan():
 
 def test_a_nan_activation_is_refused_never_written(tmp_path):
     # it used to be accepted and written as NaN, which is not JSON
-    with pytest.raises(InvalidRecordError, match="finite"):
+    with pytest.raises(InvalidRecordError, match="activations/0: nan is not of type 'number'"):
         validate_record(_with_nan())
-    with pytest.raises(InvalidRecordError, match="finite"):
+    with pytest.raises(InvalidRecordError, match="record 1: activations/0: nan is not of type"):
         write_predictions(tmp_path / "p.jsonl", [good(), _with_nan()])
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(ValueError, match="NaN"):
@@ -184,7 +184,7 @@ def test_a_nan_activation_is_refused_never_written(tmp_path):
 def test_a_nan_in_a_file_is_refused_on_reading(tmp_path):
     path = tmp_path / "p.jsonl"
     path.write_text(json.dumps(good()) + "\n" + json.dumps(_with_nan()) + "\n")
-    with pytest.raises(InvalidRecordError, match="line 2: not JSON.*NaN"):
+    with pytest.raises(InvalidRecordError, match="line 2: activations/0: nan is not of type"):
         read_predictions(path)
 
 
@@ -192,7 +192,7 @@ def test_a_nan_in_a_file_is_refused_on_reading(tmp_path):
 def test_a_float_where_an_integer_belongs_is_a_clear_error(key, value):
     # "classification": 0.0 used to give TypeError: list indices must be integers
     record = good() | {key: value}
-    with pytest.raises(InvalidRecordError, match=f"{key} must be an integer like 3, got {value}"):
+    with pytest.raises(InvalidRecordError, match=f"{key}: {value} is not of type 'integer'"):
         validate_record(record)
 
 
@@ -201,6 +201,7 @@ def test_numpy_scalars_are_refused_by_name_before_anything_is_written(tmp_path, 
     """np.float32 activations passed the schema, then json.dumps failed, naming no record."""
     good = make_records(np.full((2, 10), 0.1))
     bad = dict(good[1], activations=[scalar(0.1)] * 10)
-    with pytest.raises(InvalidRecordError, match=r"record 1: activations\[0\] is numpy\."):
+    numpy_scalar = r"record 1: activations/0: np\.float\d+\(0\.1\) is not of type 'number'"
+    with pytest.raises(InvalidRecordError, match=numpy_scalar):
         write_predictions(tmp_path / "p.jsonl", [good[0], bad])
     assert list(tmp_path.iterdir()) == []

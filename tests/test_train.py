@@ -111,7 +111,7 @@ def test_accuracy_refuses_column_labels_and_counts_predict(digits):
     model = MLP.initialized([784, 4, 10])
     with pytest.raises(ValueError, match=r"shape \(500,\)"):
         accuracy(model, images, labels.reshape(-1, 1))  # used to broadcast and return 497.0
-    assert accuracy(model, images, labels) == np.mean(model.predict(images) == labels)
+    assert accuracy(model, images, labels) == np.mean(model.forward(images).argmax(1) == labels)
 
 
 def test_random_shifts_move_by_at_most_one_pixel_and_fill_zeros():

@@ -18,33 +18,16 @@ _BOX = {"boxstyle": "round,pad=0.02,rounding_size=0.15", "facecolor": "#e8eef7",
 _LABEL = {"ha": "center", "fontsize": 9}
 
 
-def draw_mlp(
-    layer_sizes: Sequence[int],
-    activations: Sequence[str] | None = None,
-    ax: plt.Axes | None = None,
-) -> tuple[plt.Figure, plt.Axes]:
-    """Draw a fully connected network: one box per layer, arrows between layers.
-
-    Each box shows the layer's name, size and at most four nodes ("⋮" for the rest);
-    each arrow carries the activation after that affine map (``activations``, by
-    default ReLU, ..., softmax). Boxes, size labels and activation names have the
-    ``gid`` "layer-box", "layer-label" and "activation-label".
-    """
+def draw_mlp(layer_sizes: Sequence[int]) -> tuple[plt.Figure, plt.Axes]:
+    """Draw a network: one box per layer, arrows labelled ReLU, ..., softmax."""
     sizes = _check_layer_sizes(layer_sizes)
     n_gaps = len(sizes) - 1
-    activations = ["ReLU"] * (n_gaps - 1) + ["softmax"] if activations is None else activations
-    if len(activations) != n_gaps:
-        raise ValueError(
-            f"need one activation per arrow ({n_gaps} for {len(sizes)} layers), "
-            f"got {len(activations)}"
-        )
-    if ax is None:
-        _, ax = plt.subplots(figsize=(2.2 * len(sizes), 3.4))
+    _, ax = plt.subplots(figsize=(2.2 * len(sizes), 3.4))
     xs = [i * (_WIDTH + _GAP) for i in range(len(sizes))]
     names = ["input", *[f"hidden {i}" for i in range(1, n_gaps)], "output"]
     for x, size, name in zip(xs, sizes, names, strict=True):
         _layer_box(ax, x, size, name)
-    for x, act in zip(xs[:-1], activations, strict=True):
+    for x, act in zip(xs[:-1], ["ReLU"] * (n_gaps - 1) + ["softmax"], strict=True):
         start, end = x + _WIDTH + 0.08, x + _WIDTH + _GAP - 0.08
         ax.annotate("", xy=(end, 0), xytext=(start, 0), arrowprops={"arrowstyle": "-|>", "lw": 1.5})
         ax.text((start + end) / 2, 0.12, act, va="bottom", gid="activation-label", **_LABEL)
@@ -55,7 +38,6 @@ def draw_mlp(
 
 
 def _layer_box(ax: plt.Axes, x: float, size: int, name: str) -> None:
-    """One layer: a rounded box, its representative nodes and its label below."""
     top, bottom, middle = _HEIGHT / 2, -_HEIGHT / 2, x + _WIDTH / 2
     ax.add_patch(FancyBboxPatch((x, bottom), _WIDTH, _HEIGHT, ec=_EDGE, gid="layer-box", **_BOX))
     ys = [top - 0.4 - i * 0.5 for i in range(min(size, _MAX_NODES))]
@@ -64,5 +46,4 @@ def _layer_box(ax: plt.Axes, x: float, size: int, name: str) -> None:
         ax.text(middle, (ys[-2] + ys[-1]) / 2, "⋮", ha="center", va="center", fontsize=12)
     for y in ys:
         ax.add_patch(Circle((middle, y), 0.16, facecolor="white", edgecolor=_EDGE))
-    label = f"{name}\n{size:,}"
-    ax.text(middle, bottom - 0.15, label, va="top", gid="layer-label", **_LABEL)
+    ax.text(middle, bottom - 0.15, f"{name}\n{size:,}", va="top", gid="layer-label", **_LABEL)

@@ -14,8 +14,7 @@ __all__ = ["covariance_ellipse"]
 def _ellipse_geometry(cov: np.ndarray, n_std: float = 2.0) -> tuple[float, float, float]:
     """Full width, height and angle (degrees) of the ``n_std`` ellipse of a 2x2 covariance.
 
-    The axes point along the eigenvectors; their half-lengths are ``n_std`` times the
-    square roots of the eigenvalues (the standard deviations along those directions).
+    The axes point along the eigenvectors, ``n_std`` standard deviations each way.
     """
     cov = _check_covariance(cov)
     if cov.shape != (2, 2):
@@ -24,14 +23,12 @@ def _ellipse_geometry(cov: np.ndarray, n_std: float = 2.0) -> tuple[float, float
     eigenvalues, eigenvectors = np.linalg.eigh(cov)
     if eigenvalues[0] < -1e-12 * eigenvalues[1]:
         raise ValueError(
-            f"cov has a negative eigenvalue ({eigenvalues[0]:.3g}): it is not a covariance "
-            "(no Gaussian has it), so it has no ellipse"
+            f"cov has a negative eigenvalue ({eigenvalues[0]:.3g}): no Gaussian has it, so it "
+            "has no ellipse"
         )
-    eigenvalues = np.clip(eigenvalues, 0.0, None)  # rounding can make a zero slightly negative
-    major = eigenvectors[:, 1]
-    angle = float(np.degrees(np.arctan2(major[1], major[0])))
-    width, height = 2 * n_std * np.sqrt(eigenvalues[::-1])
-    return float(width), float(height), angle
+    width, height = 2 * n_std * np.sqrt(np.clip(eigenvalues[::-1], 0, None))  # clip rounding
+    angle = np.degrees(np.arctan2(eigenvectors[1, 1], eigenvectors[0, 1]))  # the major axis
+    return float(width), float(height), float(angle)
 
 
 def covariance_ellipse(
@@ -39,8 +36,7 @@ def covariance_ellipse(
 ) -> Ellipse:
     """Draw the ``n_std`` ellipse of a 2x2 covariance centred at ``mean`` on ``ax``; return it.
 
-    ``kwargs`` go to :class:`matplotlib.patches.Ellipse` (``edgecolor``, ``label``, ...);
-    the ellipse is not filled unless ``fill=True``.
+    ``kwargs`` go to :class:`matplotlib.patches.Ellipse`; it is not filled unless ``fill=True``.
     """
     width, height, angle = _ellipse_geometry(cov, n_std)
     kwargs.setdefault("fill", False)

@@ -1,8 +1,4 @@
-"""How well-conditioned is a covariance matrix, and what regularization does to it (notebook 01).
-
-:func:`diagnose` adds what the condition number can hide: the smallest eigenvalue
-relative to a variance scale, the log-determinant, whether Cholesky succeeds.
-"""
+"""How well-conditioned is a covariance matrix, and what regularization does to it (notebook 01)."""
 
 from __future__ import annotations
 
@@ -18,32 +14,32 @@ __all__ = ["condition_number", "covariance_matrix", "diagnose", "regularize"]
 def covariance_matrix(correlation: float, sigma1: float, sigma2: float) -> np.ndarray:
     """The 2x2 covariance ``[[s1^2, r s1 s2], [r s1 s2, s2^2]]``, r in [-1, 1], s1, s2 > 0."""
     correlation = check_number(correlation, "correlation", low=-1, high=1)
-    # the variances sigma**2 must be positive float64 numbers, neither 0 nor inf
     sigma1 = check_number(sigma1, "sigma1 (a standard deviation)", low=1e-150, high=1e150)
     sigma2 = check_number(sigma2, "sigma2 (a standard deviation)", low=1e-150, high=1e150)
     off = correlation * sigma1 * sigma2
     return np.array([[sigma1**2, off], [off, sigma2**2]])
 
 
+def _eigenvalues(cov: object) -> np.ndarray:
+    """Ascending eigenvalues of a covariance; those within ``n * eps * largest`` of 0 are 0."""
+    eigenvalues = np.linalg.eigvalsh(_check_covariance(cov))
+    rounding = len(eigenvalues) * np.finfo(np.float64).eps * np.abs(eigenvalues).max()
+    if eigenvalues[0] < -rounding:
+        raise ValueError(
+            f"cov has a negative eigenvalue ({eigenvalues[0]:.3g}), so it is not a covariance "
+            "matrix (those are positive semi-definite)"
+        )
+    eigenvalues[np.abs(eigenvalues) <= rounding] = 0.0
+    return eigenvalues
+
+
 def condition_number(cov: np.ndarray) -> float:
     """Condition number of a symmetric positive semi-definite matrix (``inf`` when singular).
 
-    About ``log10(cond)`` decimal digits are lost when solving a system with it. Eigenvalues
-    within ``n * eps * largest`` of zero count as zero; below that, ValueError: not a covariance.
-
-    Examples
-    --------
-    >>> condition_number([[0.1, 0.09], [0.09, 0.1]])  # eigenvalues 0.01 and 0.19
-    18.999999999999996
+    About ``log10(cond)`` decimal digits are lost when solving a system with it.
     """
-    eigenvalues = np.linalg.eigvalsh(_check_covariance(cov))
-    tolerance = len(eigenvalues) * np.finfo(np.float64).eps * np.abs(eigenvalues).max()
-    if eigenvalues[0] < -tolerance:
-        raise ValueError(
-            f"cov has a negative eigenvalue ({eigenvalues[0]:.3g}), so it is not a covariance "
-            "matrix (those are positive semi-definite) and has no condition number in this sense"
-        )
-    return float("inf") if eigenvalues[0] <= tolerance else float(eigenvalues[-1] / eigenvalues[0])
+    eigenvalues = _eigenvalues(cov)
+    return float(eigenvalues[-1] / eigenvalues[0]) if eigenvalues[0] > 0 else float("inf")
 
 
 def regularize(cov: np.ndarray, eps: float) -> np.ndarray:
@@ -64,23 +60,21 @@ class _CovarianceDiagnostics:
 
 
 def diagnose(cov: np.ndarray, reference_variance: float | None = None) -> _CovarianceDiagnostics:
-    """Measure the conditioning of ``cov`` from several angles.
+    """The condition number and what it can hide, like a component collapsed to ``eps * I``.
 
-    A component collapsed to ``eps * I`` has condition number 1; its smallest eigenvalue
-    relative to ``reference_variance`` (default: ``trace(cov) / n``) reveals it.
+    That has condition number 1; its smallest eigenvalue relative to ``reference_variance``
+    reveals it, and so does its log-determinant.
     """
     cov = _check_covariance(cov)
-    default = reference_variance is None
-    reference_variance = check_number(
-        np.trace(cov) / len(cov) if default else reference_variance,
-        "cov's mean variance, the default reference_variance," if default else "reference_variance",
-        low=0, low_inclusive=False,
-    )
+    if reference_variance is None:
+        reference_variance = np.trace(cov) / len(cov)
+    name = "reference_variance (by default cov's mean variance)"
+    reference_variance = check_number(reference_variance, name, low=0, low_inclusive=False)
     try:
         log_determinant = 2 * np.log(np.diagonal(np.linalg.cholesky(cov))).sum()  # cov = L L^T
     except np.linalg.LinAlgError:
         log_determinant = -np.inf
-    eigenvalues = np.linalg.eigvalsh(cov)
+    eigenvalues = _eigenvalues(cov)
     return _CovarianceDiagnostics(
         eigenvalues=eigenvalues,
         condition_number=condition_number(cov),

@@ -1,8 +1,4 @@
-"""Expectation-maximization for a Gaussian mixture with full covariances (notebook 01).
-
-:func:`fit_gmm` gives scikit-learn's ``GaussianMixture(covariance_type="full")``
-fit from the same start; a singular covariance raises :class:`SingularCovarianceError`.
-"""
+"""Expectation-maximization for a Gaussian mixture with full covariances (notebook 01)."""
 
 from __future__ import annotations
 
@@ -24,10 +20,7 @@ __all__ = ["SingularCovarianceError", "fit_gmm"]
 
 
 class SingularCovarianceError(ValueError):
-    """A component's covariance is singular: its Gaussian density is undefined.
-
-    ``iteration`` (0: the start) is the length of ``log_likelihood``, one per iteration begun.
-    """
+    """A component's covariance is singular; ``log_likelihood`` has one per ``iteration`` begun."""
 
     def __init__(self, component: int, log_likelihood: list[float], where: str) -> None:
         super().__init__(
@@ -58,11 +51,8 @@ class _GaussianMixtureFit:
 
 
 def _precision_cholesky(covariances: np.ndarray, scale: np.ndarray, history, nk=None):
-    """Upper-triangular ``U_k`` with ``inv(covariances[k]) = U_k @ U_k.T``, or the error.
-
-    Singular: Cholesky fails, or an eigenvalue in units of the data's variance (``scale``:
-    one over the standard deviations) is below ``n_features * eps``, though Cholesky passes.
-    """
+    """Upper-triangular ``U_k`` with ``inv(covariances[k]) = U_k @ U_k.T``, or the error if
+    Cholesky fails or an eigenvalue in the data's units (``scale``) is under ``d * eps``."""
     n_features = covariances.shape[1]
     smallest = np.linalg.eigvalsh(covariances * scale[:, None] * scale)[:, 0]
     result = np.empty_like(covariances)
@@ -72,13 +62,10 @@ def _precision_cholesky(covariances: np.ndarray, scale: np.ndarray, history, nk=
                 raise np.linalg.LinAlgError("singular in units of the data's variance")
             lower = np.linalg.cholesky(cov)
         except np.linalg.LinAlgError:
-            where = "in the starting point: init['covariances'] must be positive definite"
-            if history:
-                where = (
-                    f"after the M-step of iteration {len(history)}: its responsibilities add up "
-                    f"to {nk[k]:.3g} (the points it holds), too few or in a lower-dimensional "
-                    "subspace"
-                )
+            where = (
+                f"after the M-step of iteration {len(history)}: responsibilities sum to {nk[k]:.3g}"
+                if history else "in init['covariances'], the starting point: not positive definite"
+            )
             raise SingularCovarianceError(k, history, where) from None
         result[k] = solve_triangular(lower, np.eye(n_features), lower=True).T
     return result
@@ -103,7 +90,7 @@ def _m_step(X: np.ndarray, resp: np.ndarray, reg_covar: float) -> tuple[np.ndarr
     return nk / nk.sum(), means, covariances, nk
 
 
-def _check_init(init: object, K: int, d: int) -> list[np.ndarray]:
+def _init_or_raise(init: object, K: int, d: int) -> list[np.ndarray]:
     """The starting weights, means and covariances of ``init``, or a clear error."""
     if not isinstance(init, dict):
         raise TypeError(f"init must be a dict, got {type(init).__name__}")
@@ -125,11 +112,12 @@ def fit_gmm(
     X: np.ndarray, n_components: int, *, init: dict, reg_covar: float = 1e-6,
     max_iter: int = 100, tol: float = 1e-3,
 ) -> _GaussianMixtureFit:
-    """Fit a full-covariance Gaussian mixture to ``X`` (n_samples, n_features) by EM.
+    """Fit a Gaussian mixture to ``X`` by EM, as scikit-learn's ``covariance_type="full"``.
 
     ``init`` is ``{"weights": (K,), "means": (K, d), "covariances": (K, d, d)}``, the start.
     ``reg_covar`` is added to every covariance's diagonal (``0``: plain EM); stop after
     ``max_iter`` iterations or when the mean log-likelihood changes by less than ``tol``.
+    Raises :class:`SingularCovarianceError` if a covariance becomes singular.
     """
     X = _check_data(X)
     if _check_positive_int(n_components, "n_components") > len(X):
@@ -137,7 +125,7 @@ def fit_gmm(
     _check_positive_int(max_iter, "max_iter")
     check_number(reg_covar, "reg_covar", low=0)
     check_number(tol, "tol", low=0)
-    weights, means, covariances = _check_init(init, n_components, X.shape[1])
+    weights, means, covariances = _init_or_raise(init, n_components, X.shape[1])
     variance = X.var(axis=0)
     scale = 1 / np.sqrt(np.where(variance > 0, variance, 1.0))  # constant features: raw units
     history: list[float] = []

@@ -150,7 +150,7 @@ def test_collapse_onto_one_point_is_caught_although_cholesky_succeeds():
     init = {"weights": [0.5, 0.5], "means": [[0.0], [7.0]], "covariances": [[[1.0]], [[1.0]]]}
     with pytest.raises(SingularCovarianceError, match=r"component 1 .* iteration 2") as info:
         fit_gmm(X, 2, reg_covar=0.0, tol=0.0, max_iter=40, init=init)
-    assert "add up to 1 (the points it holds)" in str(info.value)
+    assert "responsibilities sum to 1." in str(info.value)
     fit = fit_gmm(X, 2, reg_covar=1e-6, tol=0.0, max_iter=40, init=init)
     assert fit.covariances_[1, 0, 0] == pytest.approx(1e-6)
 

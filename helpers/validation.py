@@ -1,15 +1,12 @@
 """Input checks, declared once and used at every public boundary (notebook 03 shows them).
 
-Each check returns the value in the form the caller works with, or raises an error naming
-the argument and what was expected. Pixels are ``uint8`` (0-255) or floats in [0, 1], never
-guessed; :func:`_to_unit_float` is the one place they are scaled. One exception type per fault:
-
-* ``TypeError``: the wrong kind of thing: not a number, complex, text, another dtype than
-  expected (pixels not uint8 or float, labels not integers), no ``forward``, not a path.
-* ``ValueError``: the right kind with a wrong value: shape, size, range, NaN or infinity,
-  empty, too large to hold, not probabilities, not symmetric, a name clash.
-* ``OSError``: a file missing (``FileNotFoundError``), not in the expected format, or
-  damaged; the message names the file.
+Each returns the value as the caller works with it, or raises an error naming the argument
+and what was expected; pixels are ``uint8`` (0-255) or floats in [0, 1], never guessed.
+One exception type per kind of fault: ``TypeError`` for the wrong kind of thing (not a
+number, complex, text, another dtype than expected, no ``forward``, not a path);
+``ValueError`` for the right kind with a wrong value (shape, size, range, NaN or infinity,
+empty, too large, not probabilities, not symmetric, a name clash); ``OSError`` for a file
+missing (``FileNotFoundError``), not in the expected format, or damaged, naming the file.
 """
 
 from __future__ import annotations
@@ -22,9 +19,6 @@ import numpy as np
 
 __all__ = ["check_images", "check_number"]
 
-_SIDE = 28  # width and height of an MNIST digit, in pixels
-
-
 def _check_positive_int(value: object, name: str) -> int:
     """Return ``value`` as an int if it is an integer >= 1 (numpy integers too, bools not)."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, Integral):
@@ -35,8 +29,7 @@ def _check_positive_int(value: object, name: str) -> int:
 
 
 def check_number(
-    value: object, name: str, *, low: float = -np.inf, high: float = np.inf,
-    low_inclusive: bool = True,
+    value: object, name: str, *, low: float = -np.inf, high: float = np.inf, low_inclusive=True
 ) -> float:
     """``value`` as a float if it is a finite real number (not a bool) in [low, high]."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
@@ -68,9 +61,9 @@ def _as_real(values: object, name: str) -> np.ndarray:
 def check_images(images: object, *, name: str = "images") -> np.ndarray:
     """``images`` (N, 28, 28) or (N, 784), N >= 1, as a view of shape (N, 28, 28)."""
     images = np.asarray(images)
-    if images.ndim == 2 and images.shape[1] == _SIDE * _SIDE:
-        images = images.reshape(-1, _SIDE, _SIDE)
-    if images.ndim != 3 or images.shape[1:] != (_SIDE, _SIDE) or images.shape[0] == 0:
+    if images.ndim == 2 and images.shape[1] == 784:
+        images = images.reshape(-1, 28, 28)
+    if images.ndim != 3 or images.shape[1:] != (28, 28) or images.shape[0] == 0:
         raise ValueError(
             f"{name} must have shape (N, 28, 28) or (N, 784) with N >= 1, got {images.shape}"
         )
@@ -98,7 +91,7 @@ def _check_pixels(pixels: object, *, name: str = "images") -> np.ndarray:
 
 
 def _to_unit_float(pixels: np.ndarray) -> np.ndarray:
-    """Checked pixels as float32 in [0, 1]: uint8 divided by 255, floats as they are."""
+    """Checked pixels as float32 in [0, 1]: the one place uint8 pixels are divided by 255."""
     pixels = _check_pixels(pixels)
     if pixels.dtype == np.uint8:
         return pixels.astype(np.float32) / np.float32(255)
@@ -134,8 +127,8 @@ def _check_probabilities(
     """``probs`` (N, n_classes) as float64 if each row is >= 0 and sums to 1 within ``tol``."""
     probs = _as_real(probs, name)
     if probs.ndim != 2 or probs.shape[0] == 0 or (n_classes and probs.shape[1] != n_classes):
-        classes = n_classes or "n_classes"
-        raise ValueError(f"{name} must have shape (N, {classes}) with N >= 1, got {probs.shape}")
+        k = n_classes or "n_classes"
+        raise ValueError(f"{name} must have shape (N, {k}) with N >= 1, got {probs.shape}")
     if not np.isfinite(probs).all():
         raise ValueError(f"{name} contain NaN or infinite values, not probabilities")
     sums = probs.sum(axis=1)

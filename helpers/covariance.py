@@ -25,10 +25,7 @@ def _eigenvalues(cov: object) -> np.ndarray:
     eigenvalues = np.linalg.eigvalsh(_check_covariance(cov))
     rounding = len(eigenvalues) * np.finfo(np.float64).eps * np.abs(eigenvalues).max()
     if eigenvalues[0] < -rounding:
-        raise ValueError(
-            f"cov has a negative eigenvalue ({eigenvalues[0]:.3g}), so it is not a covariance "
-            "matrix (those are positive semi-definite)"
-        )
+        raise ValueError(f"cov has a negative eigenvalue ({eigenvalues[0]:.3g}): not a covariance")
     eigenvalues[np.abs(eigenvalues) <= rounding] = 0.0
     return eigenvalues
 

@@ -86,8 +86,7 @@ def _m_step(X: np.ndarray, resp: np.ndarray, reg_covar: float) -> tuple[np.ndarr
     means = (resp.T @ X) / nk[:, None]
     diffs = [(X - mean) * np.sqrt(r)[:, None] for mean, r in zip(means, resp.T, strict=True)]
     covariances = np.stack([diff.T @ diff for diff in diffs]) / nk[:, None, None]
-    covariances += reg_covar * np.eye(X.shape[1])
-    return nk / nk.sum(), means, covariances, nk
+    return nk / nk.sum(), means, covariances + reg_covar * np.eye(X.shape[1]), nk
 
 
 def _init_or_raise(init: object, K: int, d: int) -> list[np.ndarray]:

@@ -29,7 +29,8 @@ def _check_positive_int(value: object, name: str) -> int:
 
 
 def check_number(
-    value: object, name: str, *, low: float = -np.inf, high: float = np.inf, low_inclusive=True
+    value: object, name: str, *, low: float = -np.inf, high: float = np.inf,
+    low_inclusive: bool = True,
 ) -> float:
     """``value`` as a float if it is a finite real number (not a bool) in [low, high]."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
@@ -127,8 +128,8 @@ def _check_probabilities(
     """``probs`` (N, n_classes) as float64 if each row is >= 0 and sums to 1 within ``tol``."""
     probs = _as_real(probs, name)
     if probs.ndim != 2 or probs.shape[0] == 0 or (n_classes and probs.shape[1] != n_classes):
-        k = n_classes or "n_classes"
-        raise ValueError(f"{name} must have shape (N, {k}) with N >= 1, got {probs.shape}")
+        classes = n_classes or "n_classes"
+        raise ValueError(f"{name} must have shape (N, {classes}) with N >= 1, got {probs.shape}")
     if not np.isfinite(probs).all():
         raise ValueError(f"{name} contain NaN or infinite values, not probabilities")
     sums = probs.sum(axis=1)

@@ -20,7 +20,7 @@ __all__ = ["SingularCovarianceError", "fit_gmm"]
 
 
 class SingularCovarianceError(ValueError):
-    """A component's covariance is singular; ``log_likelihood`` has one per ``iteration`` begun."""
+    """A singular covariance, with ``component``, ``iteration`` (0: start), ``log_likelihood``."""
 
     def __init__(self, component: int, log_likelihood: list[float], where: str) -> None:
         super().__init__(
@@ -50,7 +50,9 @@ class _GaussianMixtureFit:
         return float(logsumexp(weighted, axis=1).mean())
 
 
-def _precision_cholesky(covariances: np.ndarray, scale: np.ndarray, history, nk=None):
+def _precision_cholesky(
+    covariances: np.ndarray, scale: np.ndarray, history: list[float], nk: np.ndarray | None = None
+) -> np.ndarray:
     """Upper-triangular ``U_k`` with ``inv(covariances[k]) = U_k @ U_k.T``, or the error if
     Cholesky fails or an eigenvalue in the data's units (``scale``) is under ``d * eps``."""
     n_features = covariances.shape[1]

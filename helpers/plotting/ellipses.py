@@ -27,10 +27,7 @@ def _ellipse_geometry(cov: np.ndarray, n_std: float = 2.0) -> tuple[float, float
 def covariance_ellipse(
     ax: Axes, cov: np.ndarray, mean=(0.0, 0.0), n_std: float = 2.0, **kwargs
 ) -> Ellipse:
-    """Draw the ``n_std`` ellipse of a 2x2 covariance centred at ``mean`` on ``ax``; return it.
-
-    ``kwargs`` go to :class:`matplotlib.patches.Ellipse`; it is not filled unless ``fill=True``.
-    """
+    """Add the ``n_std`` ellipse of a 2x2 ``cov`` at ``mean`` to ``ax``; kwargs go to Ellipse."""
     width, height, angle = _ellipse_geometry(cov, n_std)
     kwargs.setdefault("fill", False)
     centre = tuple(np.asarray(mean, dtype=float))

@@ -1,8 +1,4 @@
-"""How well-conditioned is a covariance matrix, and what regularization does to it (notebook 01).
-
-:func:`diagnose` adds what the condition number can hide: the smallest eigenvalue
-relative to a variance scale, the log-determinant, whether Cholesky succeeds.
-"""
+"""How well-conditioned is a covariance matrix, and what regularization does to it (notebook 01)."""
 
 from __future__ import annotations
 
@@ -18,92 +14,68 @@ __all__ = ["condition_number", "covariance_matrix", "diagnose", "regularize"]
 def covariance_matrix(correlation: float, sigma1: float, sigma2: float) -> np.ndarray:
     """The 2x2 covariance ``[[s1^2, r s1 s2], [r s1 s2, s2^2]]``, r in [-1, 1], s1, s2 > 0."""
     correlation = check_number(correlation, "correlation", low=-1, high=1)
-    sigma1, sigma2 = (  # the variance sigma**2 must be a positive float64, not 0 or inf
-        check_number(s, f"{name} (a standard deviation)", low=1e-150, high=1e150)
-        for s, name in ((sigma1, "sigma1"), (sigma2, "sigma2"))
-    )
+    sigma1 = check_number(sigma1, "sigma1 (a standard deviation)", low=1e-150, high=1e150)
+    sigma2 = check_number(sigma2, "sigma2 (a standard deviation)", low=1e-150, high=1e150)
     off = correlation * sigma1 * sigma2
     return np.array([[sigma1**2, off], [off, sigma2**2]])
 
 
-def _condition(eigenvalues: np.ndarray) -> float:
-    """Largest over smallest of ascending eigenvalues; ``inf`` below ``n * eps * largest``."""
-    largest = np.abs(eigenvalues).max()
-    tolerance = len(eigenvalues) * np.finfo(np.float64).eps * largest
-    if eigenvalues[0] < -tolerance:
-        raise ValueError(
-            f"the matrix has a negative eigenvalue ({eigenvalues[0]:.3g}), so it is not a "
-            "covariance matrix (those are positive semi-definite) and has no condition "
-            "number in this sense"
-        )
-    if eigenvalues[0] <= tolerance:
-        return float("inf")
-    return float(eigenvalues[-1] / eigenvalues[0])
+def _eigenvalues(cov: object) -> np.ndarray:
+    """Ascending eigenvalues of a covariance; those within ``n * eps * largest`` of 0 are 0."""
+    eigenvalues = np.linalg.eigvalsh(_check_covariance(cov))
+    rounding = len(eigenvalues) * np.finfo(np.float64).eps * np.abs(eigenvalues).max()
+    if eigenvalues[0] < -rounding:
+        raise ValueError(f"cov has a negative eigenvalue ({eigenvalues[0]:.3g}): not a covariance")
+    eigenvalues[np.abs(eigenvalues) <= rounding] = 0.0
+    return eigenvalues
 
 
 def condition_number(cov: np.ndarray) -> float:
     """Condition number of a symmetric positive semi-definite matrix (``inf`` when singular).
 
     About ``log10(cond)`` decimal digits are lost when solving a system with it.
-
-    Examples
-    --------
-    >>> condition_number([[0.1, 0.09], [0.09, 0.1]])  # eigenvalues 0.01 and 0.19
-    18.999999999999996
-    >>> condition_number([[1.0, 1.0], [1.0, 1.0]])
-    inf
     """
-    return _condition(np.linalg.eigvalsh(_check_covariance(cov)))
+    eigenvalues = _eigenvalues(cov)
+    return float(eigenvalues[-1] / eigenvalues[0]) if eigenvalues[0] > 0 else float("inf")
 
 
 def regularize(cov: np.ndarray, eps: float) -> np.ndarray:
     """Return a new ``cov + eps * I`` (``eps >= 0``): every eigenvalue grows by ``eps``."""
     cov = _check_covariance(cov)
-    eps = check_number(eps, "eps", low=0)
-    return cov + eps * np.eye(cov.shape[0])
+    return cov + check_number(eps, "eps", low=0) * np.eye(len(cov))
 
 
 @dataclass(frozen=True)
 class _CovarianceDiagnostics:
-    """What :func:`diagnose` measures; ``eigenvalues`` ascending, ``log_determinant`` -inf
-    unless positive definite."""
+    """What :func:`diagnose` measures; ``log_determinant`` is -inf unless Cholesky succeeds."""
 
     eigenvalues: np.ndarray
     condition_number: float
     relative_min_eigenvalue: float
-    reference_variance: float
     log_determinant: float
     cholesky_ok: bool
 
 
 def diagnose(cov: np.ndarray, reference_variance: float | None = None) -> _CovarianceDiagnostics:
-    """Measure the conditioning of ``cov`` from several angles.
+    """The condition number and what it can hide, like a component collapsed to ``eps * I``.
 
-    A component collapsed to ``eps * I`` has condition number 1; its smallest eigenvalue
-    relative to ``reference_variance`` (default: ``trace(cov) / n``) reveals it.
+    That has condition number 1; its smallest eigenvalue relative to ``reference_variance``
+    reveals it, and so does its log-determinant.
     """
     cov = _check_covariance(cov)
     if reference_variance is None:
-        reference_variance = float(np.trace(cov) / cov.shape[0])
-        if reference_variance <= 0:
-            raise ValueError(
-                f"cov has no positive variance on its diagonal (mean {reference_variance:g}), "
-                "so there is no scale to compare its smallest eigenvalue with; pass "
-                "reference_variance (for example the mean variance of the data)"
-            )
-    reference_variance = check_number(
-        reference_variance, "reference_variance", low=0, low_inclusive=False
-    )
+        reference_variance = np.trace(cov) / len(cov)
+    name = "reference_variance (by default cov's mean variance)"
+    reference_variance = check_number(reference_variance, name, low=0, low_inclusive=False)
     try:
-        factor = np.linalg.cholesky(cov)  # cov = L L^T, so log det = 2 sum(log diag L)
+        log_determinant = 2 * np.log(np.diagonal(np.linalg.cholesky(cov))).sum()  # cov = L L^T
     except np.linalg.LinAlgError:
-        factor = None
-    eigenvalues = np.linalg.eigvalsh(cov)
+        log_determinant = -np.inf
+    eigenvalues = _eigenvalues(cov)
     return _CovarianceDiagnostics(
         eigenvalues=eigenvalues,
-        condition_number=_condition(eigenvalues),
+        condition_number=condition_number(cov),
         relative_min_eigenvalue=float(eigenvalues[0] / reference_variance),
-        reference_variance=reference_variance,
-        log_determinant=-np.inf if factor is None else 2 * np.log(np.diagonal(factor)).sum(),
-        cholesky_ok=factor is not None,
+        log_determinant=log_determinant,
+        cholesky_ok=log_determinant > -np.inf,
     )

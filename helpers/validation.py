@@ -1,19 +1,12 @@
 """Input checks, declared once and used at every public boundary (notebook 03 shows them).
 
-Each check returns the value in the form the caller works with, or raises an
-error naming the argument and what was expected. Pixels: ``uint8`` holds 0-255,
-floats hold [0, 1]; anything else is refused, never guessed, and
-:func:`to_unit_float` is the one place pixels are scaled.
-
-One exception type per kind of fault, everywhere in the package:
-
-* ``TypeError``: the wrong kind of thing: not a number, complex, text, a dtype
-  other than the one expected (pixels not uint8 or float, labels not integers),
-  a model without ``forward``, a path that is not a str or path-like.
-* ``ValueError``: the right kind with a wrong value: shape, size, range, NaN or
-  infinity, empty, too large to hold, not probabilities, not symmetric, a name clash.
-* ``OSError``: a file that is missing (``FileNotFoundError``), is not in the
-  expected format, or is damaged; the message names the file.
+Each returns the value as the caller works with it, or raises an error naming the argument
+and what was expected; pixels are ``uint8`` (0-255) or floats in [0, 1], never guessed.
+One exception type per kind of fault: ``TypeError`` for the wrong kind of thing (not a
+number, complex, text, another dtype than expected, no ``forward``, not a path);
+``ValueError`` for the right kind with a wrong value (shape, size, range, NaN or infinity,
+empty, too large, not probabilities, not symmetric, a name clash); ``OSError`` for a file
+missing (``FileNotFoundError``), not in the expected format, or damaged, naming the file.
 """
 
 from __future__ import annotations
@@ -26,10 +19,6 @@ import numpy as np
 
 __all__ = ["check_images", "check_number"]
 
-#: Width and height of an MNIST digit, in pixels.
-_SIDE = 28
-
-
 def _check_positive_int(value: object, name: str) -> int:
     """Return ``value`` as an int if it is an integer >= 1 (numpy integers too, bools not)."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, Integral):
@@ -40,7 +29,7 @@ def _check_positive_int(value: object, name: str) -> int:
 
 
 def check_number(
-    value: object, name: str, *, low: float | None = None, high: float | None = None,
+    value: object, name: str, *, low: float = -np.inf, high: float = np.inf,
     low_inclusive: bool = True,
 ) -> float:
     """``value`` as a float if it is a finite real number (not a bool) in [low, high]."""
@@ -53,12 +42,9 @@ def check_number(
         raise ValueError(f"{name} must be finite, got an integer of {bits} bits") from None
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
-    too_low = low is not None and (value < low if low_inclusive else value <= low)
-    if too_low or (high is not None and value > high):
-        lo = "-inf" if low is None else f"{low:g}"
-        hi = "inf" if high is None else f"{high:g}"
+    if (value < low if low_inclusive else value <= low) or value > high:
         bracket = "[" if low_inclusive else "("
-        raise ValueError(f"{name} must be in {bracket}{lo}, {hi}], got {value:g}")
+        raise ValueError(f"{name} must be in {bracket}{low:g}, {high:g}], got {value:g}")
     return value
 
 
@@ -76,9 +62,9 @@ def _as_real(values: object, name: str) -> np.ndarray:
 def check_images(images: object, *, name: str = "images") -> np.ndarray:
     """``images`` (N, 28, 28) or (N, 784), N >= 1, as a view of shape (N, 28, 28)."""
     images = np.asarray(images)
-    if images.ndim == 2 and images.shape[1] == _SIDE * _SIDE:
-        images = images.reshape(-1, _SIDE, _SIDE)
-    if images.ndim != 3 or images.shape[1:] != (_SIDE, _SIDE) or images.shape[0] == 0:
+    if images.ndim == 2 and images.shape[1] == 784:
+        images = images.reshape(-1, 28, 28)
+    if images.ndim != 3 or images.shape[1:] != (28, 28) or images.shape[0] == 0:
         raise ValueError(
             f"{name} must have shape (N, 28, 28) or (N, 784) with N >= 1, got {images.shape}"
         )
@@ -106,7 +92,7 @@ def _check_pixels(pixels: object, *, name: str = "images") -> np.ndarray:
 
 
 def _to_unit_float(pixels: np.ndarray) -> np.ndarray:
-    """Checked pixels as float32 in [0, 1]: uint8 divided by 255, floats as they are."""
+    """Checked pixels as float32 in [0, 1]: the one place uint8 pixels are divided by 255."""
     pixels = _check_pixels(pixels)
     if pixels.dtype == np.uint8:
         return pixels.astype(np.float32) / np.float32(255)
@@ -156,34 +142,29 @@ def _check_probabilities(
     return probs
 
 
-def _check_covariance(cov: object, name: str = "cov") -> np.ndarray:
-    """``cov`` as float64 if it is a finite, non-empty, square matrix, symmetric to 1e-10."""
-    cov = _as_real(cov, name)
-    if cov.ndim != 2 or cov.shape[0] != cov.shape[1] or cov.shape[0] == 0:
-        raise ValueError(f"{name} must be a non-empty square 2-D matrix, got shape {cov.shape}")
-    if not np.all(np.isfinite(cov)):
-        raise ValueError(f"{name} contains NaN or inf; a covariance matrix must be finite")
-    asymmetry = np.abs(cov - cov.T).max()
-    if asymmetry > 1e-10 * max(np.abs(cov).max(), np.finfo(np.float64).tiny):
-        raise ValueError(
-            f"{name} must be symmetric, but cov - cov.T has entries up to {asymmetry:.3g}"
-        )
-    return cov
-
-
-def _check_data(X: object, name: str = "X", n_features: int | None = None) -> np.ndarray:
-    """``X`` as a finite float64 matrix (n_samples, n_features), at least one of each."""
+def _check_data(
+    X: object, name: str = "X", n_features: int | None = None, *, square: bool = False
+) -> np.ndarray:
+    """``X`` as a finite float64 matrix, at least 1x1 (and square, or ``n_features`` wide)."""
     X = _as_real(X, name)
-    if X.ndim != 2 or 0 in X.shape:
-        raise ValueError(
-            f"{name} must be 2-D of shape (n_samples, n_features) with at least one of each, "
-            f"got shape {X.shape}; for one feature use {name}.reshape(-1, 1)"
-        )
+    if X.ndim != 2 or 0 in X.shape or (square and X.shape[0] != X.shape[1]):
+        want = "square 2-D" if square else "2-D (n_samples, n_features)"
+        hint = "" if square else f"; for one feature use {name}.reshape(-1, 1)"
+        raise ValueError(f"{name} must be a non-empty {want} matrix, got shape {X.shape}{hint}")
     if not np.all(np.isfinite(X)):
-        raise ValueError(f"{name} contains NaN or inf; remove or impute those values first")
+        raise ValueError(f"{name} contains NaN or inf; expected finite numbers")
     if n_features is not None and X.shape[1] != n_features:
         raise ValueError(f"{name} has {X.shape[1]} features, expected {n_features}")
     return X
+
+
+def _check_covariance(cov: object, name: str = "cov") -> np.ndarray:
+    """``cov`` as float64 if it is a finite, non-empty, square matrix, symmetric to 1e-10."""
+    cov = _check_data(cov, name, square=True)
+    asymmetry = np.abs(cov - cov.T).max()
+    if asymmetry > 1e-10 * max(np.abs(cov).max(), np.finfo(np.float64).tiny):
+        raise ValueError(f"{name} must be symmetric, but {name}.T differs by up to {asymmetry:.3g}")
+    return cov
 
 
 def _check_layer_sizes(layer_sizes: object) -> list[int]:

@@ -87,7 +87,7 @@ def test_data_matrix() -> None:
     assert _check_data([[1, 2], [3, 4]]).dtype == np.float64
     for bad, match in [
         (np.arange(3.0), "2-D"),
-        (np.empty((0, 2)), "at least one"),
+        (np.empty((0, 2)), "non-empty"),
         ([[1.0, np.nan]], "NaN or inf"),
     ]:
         with pytest.raises(ValueError, match=match):

@@ -6,42 +6,28 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import Ellipse
 
-from helpers.validation import _check_covariance, check_number
+from helpers.covariance import _eigenvalues
+from helpers.validation import check_number
 
 __all__ = ["covariance_ellipse"]
 
 
 def _ellipse_geometry(cov: np.ndarray, n_std: float = 2.0) -> tuple[float, float, float]:
-    """Full width, height and angle (degrees) of the ``n_std`` ellipse of a 2x2 covariance.
-
-    The axes point along the eigenvectors; their half-lengths are ``n_std`` times the
-    square roots of the eigenvalues (the standard deviations along those directions).
-    """
-    cov = _check_covariance(cov)
-    if cov.shape != (2, 2):
-        raise ValueError(f"an ellipse needs a 2x2 covariance, got shape {cov.shape}")
+    """Full width, height and angle (degrees) of the ``n_std`` ellipse of a 2x2 covariance."""
+    eigenvalues = _eigenvalues(cov)  # refuses what is not a covariance
+    if len(eigenvalues) != 2:
+        raise ValueError(f"an ellipse needs a 2x2 covariance, got shape {np.shape(cov)}")
     check_number(n_std, "n_std", low=0, low_inclusive=False)
-    eigenvalues, eigenvectors = np.linalg.eigh(cov)
-    if eigenvalues[0] < -1e-12 * eigenvalues[1]:
-        raise ValueError(
-            f"cov has a negative eigenvalue ({eigenvalues[0]:.3g}): it is not a covariance "
-            "(no Gaussian has it), so it has no ellipse"
-        )
-    eigenvalues = np.clip(eigenvalues, 0.0, None)  # rounding can make a zero slightly negative
-    major = eigenvectors[:, 1]
-    angle = float(np.degrees(np.arctan2(major[1], major[0])))
-    width, height = 2 * n_std * np.sqrt(eigenvalues[::-1])
-    return float(width), float(height), angle
+    height, width = 2 * n_std * np.sqrt(eigenvalues)  # n_std standard deviations each way
+    (a, b), (_, c) = np.asarray(cov, dtype=float)
+    angle = np.degrees(np.arctan2(2 * b, a - c) / 2)  # of the major axis, from the x axis
+    return float(width), float(height), float(angle)
 
 
 def covariance_ellipse(
     ax: Axes, cov: np.ndarray, mean=(0.0, 0.0), n_std: float = 2.0, **kwargs
 ) -> Ellipse:
-    """Draw the ``n_std`` ellipse of a 2x2 covariance centred at ``mean`` on ``ax``; return it.
-
-    ``kwargs`` go to :class:`matplotlib.patches.Ellipse` (``edgecolor``, ``label``, ...);
-    the ellipse is not filled unless ``fill=True``.
-    """
+    """Add the ``n_std`` ellipse of a 2x2 ``cov`` at ``mean`` to ``ax``; kwargs go to Ellipse."""
     width, height, angle = _ellipse_geometry(cov, n_std)
     kwargs.setdefault("fill", False)
     centre = tuple(np.asarray(mean, dtype=float))

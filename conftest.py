@@ -7,6 +7,11 @@ folder a student's JupyterLab kernel is using, so the run sets
 the notebook kernels that nbval starts inherit it. The folder is removed at the end
 of a run that passed, and kept (its path printed) after a failure, for a look at
 what the failing notebook or browser test left there.
+
+The run uses two processes (pytest-xdist, ``-n 2`` in pyproject.toml); each keeps a
+file's tests together (a notebook's cells run in order in one kernel), and all
+browser tests, or all hub tests, together (they share their servers). Each worker
+writes into its own folder inside the run's, which the run keeps or removes as a whole.
 """
 
 from __future__ import annotations
@@ -21,8 +26,26 @@ _VARIABLE = "COURSE_SCRATCH_DIR"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[_key] = (os.environ.get(_VARIABLE), tempfile.mkdtemp(prefix="course-scratch-"))
-    os.environ[_VARIABLE] = config.stash[_key][1]
+    before = os.environ.get(_VARIABLE)
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker: a folder inside the run's
+        folder = tempfile.mkdtemp(prefix=f"{config.workerinput['workerid']}-", dir=before)
+    else:
+        folder = tempfile.mkdtemp(prefix="course-scratch-")
+    config.stash[_key] = (before, folder)
+    os.environ[_VARIABLE] = folder
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    from xdist.scheduler import LoadScopeScheduling
+
+    class _Together(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::")[0]
+            shared = [f for f in ("tests/browser/", "tests/hub/") if path.startswith(f)]
+            return shared[0] if shared else path
+
+    return _Together(config, log)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -36,7 +59,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     before, folder = config.stash[_key]
-    if config.stash.get(_failed, False) is False:
+    if config.stash.get(_failed, False) is False and not hasattr(config, "workerinput"):
         shutil.rmtree(folder, ignore_errors=True)
     if before is None:
         os.environ.pop(_VARIABLE, None)

@@ -9,8 +9,8 @@ of a run that passed, and kept (its path printed) after a failure, for a look at
 what the failing notebook or browser test left there.
 
 The run uses two processes (pytest-xdist, ``-n 2`` in pyproject.toml); each keeps a
-file's tests together (a notebook's cells run in order in one kernel), and all
-browser tests, or all hub tests, together (they share their servers). Each worker
+file's tests together (a notebook's cells run in order in one kernel), and the
+tests that share a server (:data:`_SHARING`) together. Each worker
 writes into its own folder inside the run's, which the run keeps or removes as a whole.
 """
 
@@ -42,8 +42,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     class _Together(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::")[0]
-            shared = [f for f in ("tests/browser/", "tests/hub/") if path.startswith(f)]
-            return shared[0] if shared else path
+            return next((group for start, group in _SHARING if path.startswith(start)), path)
 
     return _Together(config, log)
 
@@ -72,5 +71,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     session.config.stash[_failed] = exitstatus not in ok
 
 
+#: Test files that share servers, and the group (one process) they run in.
+_SHARING = [
+    ("tests/browser/test_lab_widgets.py", "JupyterLab"),
+    ("tests/browser/test_isolation.py", "JupyterLab"),
+    ("tests/browser/", "Voila and the website"),
+    ("tests/hub/", "JupyterHub"),
+]
 _key = pytest.StashKey[tuple[str | None, str]]()
 _failed = pytest.StashKey[bool]()

@@ -1,19 +1,21 @@
 """Programming exercises: the student writes a function, :func:`helpers.check.check` runs it.
 
-Each exercise is declared once, in ``nbNN.py``, with :func:`_exercise` (see :class:`_Exercise`).
+Each exercise's code (reference, hidden cases, usual mistakes) is declared in ``nbNN.py`` with
+:func:`_exercise`; its words (``why``, one hint per usual mistake) are in ``NN.json``.
 """
 
 from __future__ import annotations
 
 import copy
 import importlib
+import json
 import sys
 import warnings
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from types import CodeType
 from typing import Any
 
 import numpy as np
@@ -34,18 +36,17 @@ class _Case:
 
 @dataclass(frozen=True)
 class _Exercise:
-    """``cases(rng)`` gives the hidden inputs as ``{name: args}`` (the seed is fixed for the
-    student, another for grading) and ``reference`` the expected outputs. ``mistakes`` lists
-    each usual mistake's function followed by its hint: an answer whose outputs match it on
-    every case gets the hint. The answer may not call a ``guarded`` function (default: the
-    reference) nor change its inputs. ``call(function, case)`` runs a case another way and
-    ``names`` name a tuple result's values in messages."""
+    """``cases(rng)`` gives the hidden inputs as ``{name: args}``; an answer whose outputs match
+    a usual mistake's (``mistakes``: pairs of function and hint) on every case gets its hint.
+    The answer may not call a ``guarded`` function (default: the reference), entries of which
+    may be ``(file, prefix)``. ``call(function, case)`` runs a case another way and ``names``
+    name a tuple result's values in messages."""
 
     reference: Callable
     cases: Callable[[np.random.Generator], dict[str, tuple]]
     why: str
-    mistakes: tuple = ()
-    guarded: tuple[Callable | tuple[str, str], ...] = ()
+    mistakes: tuple[tuple[Callable, str], ...]
+    guarded: tuple = ()
     call: Callable[[Callable, _Case], Any] | None = None
     names: tuple[str, ...] = ()
     rtol: float = 1e-6
@@ -55,12 +56,23 @@ class _Exercise:
 _REGISTRY: dict[str, _Exercise] = {}
 
 
-def _exercise(name: str, mistakes: Sequence = (), **fields: Any) -> None:
-    """Declare the programming exercise ``name`` (like "04.4"); see :class:`_Exercise`."""
-    if name in _REGISTRY:
-        raise ValueError(f"exercise {name!r} is declared twice")
-    pairs = tuple(zip(mistakes[::2], mistakes[1::2], strict=True))
-    _REGISTRY[name] = _Exercise(mistakes=pairs, **fields)
+@cache
+def _declared(notebook: str) -> dict:
+    """The exercises' words (and the value exercises' answers) of ``NN.json``."""
+    path = Path(__file__).parent / f"{notebook}.json"
+    if not (notebook.isdigit() and path.exists()):
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _exercise(name: str, mistakes: dict[str, Callable], **fields: Any) -> None:
+    """Declare the programming exercise ``name``; ``mistakes`` maps the names of its hints in
+    ``NN.json`` to the usual mistakes' functions."""
+    words = _declared(name.split(".")[0])[name]
+    if set(mistakes) != set(words["hints"]):
+        raise ValueError(f"{name}: the mistakes {sorted(mistakes)} need hints in its JSON")
+    pairs = tuple((wrong, words["hints"][key]) for key, wrong in mistakes.items())
+    _REGISTRY[name] = _Exercise(why=words["why"], mistakes=pairs, **fields)
 
 
 def find(name: str) -> _Exercise | None:
@@ -74,13 +86,12 @@ def find(name: str) -> _Exercise | None:
 class _Guard:
     """Notes whether any of ``functions`` is called while it is active (any alias counts).
 
-    An entry may also be a pair ``(file, prefix)``: every function whose name starts
-    with ``prefix`` in a source file whose path ends with ``file``, which guards a
-    library's functions without importing the library (scikit-learn takes a second).
+    An entry ``(file, prefix)`` stands for every function whose name starts with ``prefix``
+    in a file whose path ends with ``file``: a library guarded without importing it.
     """
 
     def __init__(self, functions: Sequence[Callable | tuple[str, str]]) -> None:
-        self.codes: dict[CodeType, str] = {
+        self.codes = {
             f.__code__: f"{f.__module__}.{f.__qualname__}" for f in functions if callable(f)
         }
         self.files = [g for g in functions if isinstance(g, tuple)]
@@ -90,8 +101,7 @@ class _Guard:
         if event != "call" or self.called is not None:
             return
         code = frame.f_code
-        if code in self.codes:
-            self.called = self.codes[code]
+        self.called = self.codes.get(code)
         where = code.co_filename.replace("\\", "/")  # Windows paths too
         for file, prefix in self.files:
             if code.co_name.startswith(prefix) and where.endswith(file):
@@ -107,8 +117,7 @@ class _Guard:
 
 
 def _run(ex: _Exercise, function: Callable, case: _Case) -> Any:
-    """``function``'s output on ``case`` (through ``ex.call`` if it has one); a tuple result
-    as a dict by ``ex.names``, so that messages name its values."""
+    """``function``'s output on ``case``; a tuple as a dict by ``ex.names``."""
     out = function(*case.args, **case.kwargs) if ex.call is None else ex.call(function, case)
     if ex.names and isinstance(out, tuple | list) and len(out) == len(ex.names):
         return dict(zip(ex.names, out, strict=True))
@@ -124,20 +133,20 @@ def _fmt(value: Any) -> str:
     return repr(value) if len(repr(value)) <= 40 else f"a {type(value).__name__}"
 
 
+def _keys(value: Any) -> list | None:
+    if isinstance(value, dict):
+        return sorted(value, key=repr)
+    return list(range(len(value))) if isinstance(value, tuple | list) else None
+
+
 def _differ(expected: Any, got: Any, rtol: float, atol: float, what: str = "the result") -> str:
     """How ``got`` differs from ``expected`` ("" when they agree), in words for a student."""
-    if isinstance(expected, dict):
-        if not isinstance(got, dict):
-            return f"{what} should be a dict, got {type(got).__name__}"
-        if set(got) != set(expected):
-            return f"{what} should have the keys {sorted(expected)}, got {sorted(got, key=repr)}"
-        parts = (_differ(expected[k], got[k], rtol, atol, f"{what}[{k!r}]") for k in expected)
-        return next((p for p in parts if p), "")
-    if isinstance(expected, tuple | list) and not _numeric(expected):
-        if not isinstance(got, tuple | list) or len(got) != len(expected):
-            return f"{what} should be a tuple of {len(expected)} values, got {_fmt(got)}"
-        pairs = enumerate(zip(expected, got, strict=True))
-        parts = (_differ(e, g, rtol, atol, f"{what}[{i}]") for i, (e, g) in pairs)
+    if isinstance(expected, dict | tuple | list) and not _numeric(expected):
+        keys = _keys(expected)
+        if _keys(got) != keys:
+            should = f"the keys {keys}" if isinstance(expected, dict) else f"{len(keys)} values"
+            return f"{what} should have {should}, got {_fmt(got)}"
+        parts = (_differ(expected[k], got[k], rtol, atol, f"{what}[{k!r}]") for k in keys)
         return next((p for p in parts if p), "")
     if not _numeric(expected) or isinstance(expected, int):  # text, None, bool, int: exactly
         same_kind = type(got) is type(expected) or _numeric(got) and np.ndim(got) == 0
@@ -164,16 +173,11 @@ def _numeric(value: Any) -> bool:
         return False
 
 
-def _seed_for(name: str) -> int:
-    """The fixed seed of exercise ``name``'s cases for self-checking."""
-    return zlib.crc32(name.encode())
-
-
 def judge(name: str, ex: _Exercise, function: object, seed: int | None) -> tuple[str, str]:
     """``(status, message)`` of ``function`` as the answer to ``name``; see check.verdict."""
     if not callable(function):
         return "not yet", f"Not yet: the answer should be a function, got {type(function).__name__}"
-    rng = np.random.default_rng(_seed_for(name) if seed is None else seed)
+    rng = np.random.default_rng(zlib.crc32(name.encode()) if seed is None else seed)
     cases = [_Case(case, args) for case, args in ex.cases(rng).items()]
     first_wrong = ""
     with np.errstate(all="ignore"), warnings.catch_warnings():

@@ -1,9 +1,8 @@
 """The programming exercises of notebook 02 (on real HDF5 files): write digits, read rows."""
 
-from __future__ import annotations
-
 import io
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import h5py
@@ -13,25 +12,21 @@ from helpers.exercises import _Case, _exercise
 from helpers.h5 import read_rows, write_arrays, write_digits
 from helpers.paths import scratch_dir
 
-__all__: list[str] = []
-
 _OLDER_FILE = "an older file with other data is already at the path"  # a case of "02.2"
 
 
-def _save_digits(path, images, labels, source, chunk_images):
-    """Images (chunks of whole images, gzip) and labels, with source and count on the file."""
-    arrays = {"images": images, "labels": labels}
-    attrs = {"/": {"source": source, "count": len(images)}}
-    write_arrays(path, arrays, attrs, chunk_rows=chunk_images, compression="gzip")
-
-
 def _write(path, images, labels, source, chunk_images, mode="w", chunks=True, on="/"):
-    """The usual mistakes: another file ``mode``, chunks h5py chose, attributes ``on`` a dataset."""
+    """Images (chunks of whole images, gzip) and labels, with source and count on the file;
+    the usual mistakes: another file ``mode``, chunks h5py chose, attributes ``on`` a dataset."""
     with h5py.File(path, mode) as f:
         shape = (chunk_images, *images.shape[1:]) if chunks else True
         f.create_dataset("images", data=images, chunks=shape, compression="gzip")
         f.create_dataset("labels", data=labels)
         f[on].attrs.update(source=source, count=len(images))
+
+
+def _save_digits(path, images, labels, source, chunk_images):
+    _write(path, images, labels, source, chunk_images)
 
 
 def _write_and_read(function, case: _Case) -> dict:
@@ -42,15 +37,17 @@ def _write_and_read(function, case: _Case) -> dict:
             with h5py.File(path, "w") as f:
                 f["measurements"] = np.arange(12.0).reshape(3, 4)
                 f.attrs["count"] = 3
-        function(str(path), *case.args, **case.kwargs)
+        function(str(path), *case.args)
         with h5py.File(path, "r") as f:
             found = {n: f[n] for n in ("images", "labels") if isinstance(f.get(n), h5py.Dataset)}
             images = found.get("images")
             return {
                 "datasets": ", ".join(sorted(f.keys())),
                 "images": None if images is None else images[()],
-                **{f"images {k}": str(getattr(images, k, None)) for k in ("dtype", "chunks")},
-                "images compression": str(getattr(images, "compression", None)),
+                **{
+                    f"images {k}": str(getattr(images, k, None))
+                    for k in ("dtype", "chunks", "compression")
+                },
                 "labels": found["labels"][()] if "labels" in found else None,
                 "file attributes": {
                     k: np.asarray(f.attrs.get(k)).tolist() for k in ("source", "count")
@@ -82,16 +79,11 @@ _exercise(
     cases=_save_cases,
     call=_write_and_read,
     guarded=(_save_digits, write_arrays, write_digits),
-    why="two datasets, chunks of whole images compressed with gzip, and the file's own "
-    "attributes, in a file that holds nothing else.",
-    mistakes=[
-        lambda *args: _write(*args, on="images"),
-        "your attributes 'source' and 'count' are attached to a dataset, not to the file (/).",
-        lambda *args: _write(*args, chunks=False),
-        "your images are in chunks whose shape h5py chose; ask for chunk_images whole images.",
-        lambda *args: _write(*args, mode="a"),
-        "the file still holds the datasets of the older file at that path: mind the file mode.",
-    ],
+    mistakes={
+        "attrs_on_dataset": partial(_write, on="images"),
+        "auto_chunks": partial(_write, chunks=False),
+        "append_mode": partial(_write, mode="a"),
+    },
 )
 
 
@@ -150,14 +142,9 @@ _exercise(
     reference=read_rows,
     cases=_rows_cases,
     call=_read_from_file,
-    why="the rows in the order asked for, repeats included, reading from the file only "
-    "the chunks that hold them.",
-    mistakes=[
-        lambda dataset, indices: dataset[np.unique(indices % len(dataset))],
-        "your rows come back sorted by row number, without repeats; keep the order asked for.",
-        _drops_repeats,
-        "a row asked for twice comes back only once; return one row per index.",
-        lambda dataset, indices: dataset[()][indices],
-        "your function reads the whole dataset to pick a few rows; read only the rows asked for.",
-    ],
+    mistakes={
+        "sorted": lambda dataset, indices: dataset[np.unique(indices % len(dataset))],
+        "drops_repeats": _drops_repeats,
+        "whole_dataset": lambda dataset, indices: dataset[()][indices],
+    },
 )

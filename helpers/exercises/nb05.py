@@ -1,11 +1,9 @@
 """The programming exercises of notebook 05: a forward pass in blocks, one JSON record."""
 
-from __future__ import annotations
-
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from functools import partial
 
 import numpy as np
 
@@ -13,12 +11,11 @@ from helpers.exercises import _Case, _exercise
 from helpers.mlp import MLP, softmax
 from helpers.predictions import make_records
 
-__all__: list[str] = []
-
 
 def _blocks(pixels, weights, biases, block_rows, scale=255.0, stop=0, per_block=False):
-    """Probabilities of the blocks of ``pixels / scale`` up to ``len(pixels) - stop``: softmax
-    row by row, or over each whole block (``per_block``, a usual mistake)."""
+    """Probabilities (N, n_outputs) of uint8 pixels (N, n_inputs), ``block_rows`` at a time;
+    the usual mistakes: another ``scale``, the rows from ``len(pixels) - stop`` left out,
+    softmax over each whole block (``per_block``)."""
     blocks = []
     for start in range(0, len(pixels) - stop, block_rows):
         z = pixels[start : start + block_rows] / scale
@@ -29,8 +26,7 @@ def _blocks(pixels, weights, biases, block_rows, scale=255.0, stop=0, per_block=
     return np.concatenate(blocks)
 
 
-def _forward_blocks(pixels: np.ndarray, weights: list, biases: list, block_rows: int) -> np.ndarray:
-    """Probabilities (N, n_outputs) of uint8 pixels (N, n_inputs), ``block_rows`` at a time."""
+def _forward_blocks(pixels, weights, biases, block_rows):
     return _blocks(pixels, weights, biases, block_rows)
 
 
@@ -56,10 +52,10 @@ def _blocks_cases(rng: np.random.Generator) -> dict:
     }
 
 
-def _call_blocks(function: Callable, case: _Case) -> Any:
+def _call_blocks(function: Callable, case: _Case) -> np.ndarray:
     """Run ``function``; a matrix product of shapes that do not fit says which shapes to use."""
     try:
-        return function(*case.args, **case.kwargs)
+        return function(*case.args)
     except ValueError as error:
         text = str(error).splitlines()[0] if str(error) else ""
         if "matmul" in text or "not aligned" in text:
@@ -75,19 +71,14 @@ _exercise(
     reference=_forward_blocks,
     cases=_blocks_cases,
     call=_call_blocks,
-    why="each block of rows goes through every layer as X W.T + b, the last block too, and "
-    "the blocks together give the same probabilities as one whole batch.",
     guarded=(_forward_blocks, MLP.forward, MLP._forward_rows),
     rtol=1e-4,
     atol=1e-6,
-    mistakes=[
-        lambda pixels, w, b, block_rows: _blocks(pixels, w, b, block_rows, scale=1.0),
-        "your probabilities are almost all 0 or 1: the network expects pixels in [0, 1].",
-        lambda pixels, w, b, block_rows: _blocks(pixels, w, b, block_rows, stop=block_rows - 1),
-        "your result lacks rows: the last, shorter block must go through the network too.",
-        lambda pixels, w, b, block_rows: _blocks(pixels, w, b, block_rows, per_block=True),
-        "your probabilities sum to 1 over a whole block: softmax works on each row on its own.",
-    ],
+    mistakes={
+        "unscaled": partial(_blocks, scale=1.0),
+        "last_block": lambda pixels, w, b, rows: _blocks(pixels, w, b, rows, stop=rows - 1),
+        "per_block": partial(_blocks, per_block=True),
+    },
 )
 
 
@@ -124,7 +115,6 @@ def _record_cases(rng: np.random.Generator) -> dict:
 
 
 def _record(probabilities: np.ndarray, index: int) -> dict:
-    """The prediction record of one row of 10 probabilities, as plain Python values."""
     return make_records(probabilities[None], [index])[0]
 
 
@@ -138,17 +128,12 @@ _exercise(
     "05.2",
     reference=_record,
     cases=_record_cases,
-    call=lambda function, case: _json_line(function(*case.args, **case.kwargs)),
+    call=lambda function, case: _json_line(function(*case.args)),
     names=("JSON", "record"),
-    why="plain Python ints and floats that json.dumps writes, and the classification at "
-    "the largest activation (the first one in a tie).",
     guarded=(_record, make_records),
-    mistakes=[
-        lambda p, index: {"index": index, "activations": list(p), "classification": p.argmax()},
-        "json.dumps refuses your record: use plain Python ints, floats and lists, not numpy's.",
-        lambda p, index: _plain(p, index, np.argmin),
-        "your classification is the class with the smallest activation, not the most probable.",
-        lambda p, index: _plain(p, index + 1),
-        "your index is one more than the index given: write it as given.",
-    ],
+    mistakes={
+        "numpy_values": lambda p, i: dict(index=i, activations=list(p), classification=p.argmax()),
+        "argmin": partial(_plain, classify=np.argmin),
+        "index_plus_1": lambda p, index: _plain(p, index + 1),
+    },
 )

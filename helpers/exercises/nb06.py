@@ -1,12 +1,8 @@
 """The programming exercises of notebook 06: tanh's backward pass and a momentum step."""
 
-from __future__ import annotations
-
 import numpy as np
 
 from helpers.exercises import _exercise
-
-__all__: list[str] = []
 
 
 def _tanh_cases(rng: np.random.Generator) -> dict:
@@ -29,18 +25,12 @@ _exercise(
     "06.5",
     reference=lambda A, upstream: upstream * (1 - A**2),
     cases=_tanh_cases,
-    why="the upstream gradient times tanh's slope 1 - A**2, read off the stored output: "
-    "1 where A = 0, 0 where the unit is saturated.",
-    mistakes=[
-        lambda A, upstream: 1 - A**2,
-        "your result does not change when the upstream gradient changes: multiply by it.",
-        lambda A, upstream: upstream * (1 - A),
-        "your slope reaches 2 where A is near -1: tanh's slope is the same for A and -A.",
-        lambda A, upstream: upstream * (1 - np.tanh(A) ** 2),
-        "your slope is not 0 for saturated units: you applied tanh to A again (A = tanh(Z)).",
-        lambda A, upstream: upstream * A * (1 - A),
-        "your gradients are 0 where A = 0: A (1 - A) is the sigmoid's slope, not tanh's.",
-    ],
+    mistakes={
+        "no_upstream": lambda A, upstream: 1 - A**2,
+        "one_sided": lambda A, upstream: upstream * (1 - A),
+        "tanh_again": lambda A, upstream: upstream * (1 - np.tanh(A) ** 2),
+        "sigmoid": lambda A, upstream: upstream * A * (1 - A),
+    },
 )
 
 
@@ -83,18 +73,16 @@ _exercise(
     reference=_momentum_step,
     cases=_momentum_cases,
     names=("new params", "new velocities"),
-    why="each velocity keeps a fraction (momentum) of the last step and adds -lr times the "
-    "gradient; each parameter moves by its new velocity.",
-    mistakes=[
-        lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v + lr * g, np.subtract),
-        "your velocities point uphill, along the gradient: the step goes downhill, -lr * g.",
-        lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: -lr * g, np.add),
-        "the velocities you are given make no difference: that is plain gradient descent.",
-        lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v - lr * g, lambda p, v: p + lr * v),
-        "your parameters move far too little: the learning rate is applied twice.",
-        lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v - g, np.add),
-        "your steps do not depend on the learning rate: scale the gradient in the velocity.",
-        lambda P, G, V, lr, m: (_step(P, G, V, lambda v, g: m * v - lr * g, np.add)[0], V),
-        "your parameters are right but the velocities come back unchanged: return the new ones.",
-    ],
+    mistakes={
+        "uphill": lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v + lr * g, np.subtract),
+        "no_momentum": lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: -lr * g, np.add),
+        "lr_twice": lambda P, G, V, lr, m: _step(
+            P, G, V, lambda v, g: m * v - lr * g, lambda p, v: p + lr * v
+        ),
+        "no_lr": lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v - g, np.add),
+        "old_velocities": lambda P, G, V, lr, m: (
+            _step(P, G, V, lambda v, g: m * v - lr * g, np.add)[0],
+            V,
+        ),
+    },
 )

@@ -1,9 +1,9 @@
 """Check an exercise answer without showing it: every notebook's exercises use it.
 
 ``check("01.2", answer)`` prints ``Correct: <why>``, ``Not yet: <hint>`` or ``No answer yet``.
-A value exercise is declared in ``helpers/exercises/NN.json`` by its ``kind`` (number, integer,
-text, array, shape), ``expected`` (``rtol``/``atol``), ``why`` and ``hint``; functions a student
-writes are judged by :mod:`helpers.exercises`.
+Exercises are declared in ``helpers/exercises/NN.json``: a value exercise by its ``kind``
+(number, integer, text, array, shape), ``expected`` (``rtol``, ``atol``), ``why`` and ``hint``;
+a function a student writes (kind "function") is judged by :mod:`helpers.exercises`.
 """
 
 from __future__ import annotations
@@ -22,13 +22,6 @@ _SHOULD = {
     "shape": "a tuple of sizes, like (3, 4)",
     "array": "a numeric array of shape {shape}",
 }
-
-
-def _spec(exercise: str) -> dict:
-    spec = exercises._declared(exercise.split(".")[0]).get(exercise)
-    if spec is None or spec["kind"] == "function":
-        raise ValueError(f"no exercise {exercise!r}; names look like '01.2'")
-    return spec
 
 
 def _problem(spec: dict, answer: object) -> str | None:
@@ -60,12 +53,13 @@ def verdict(exercise: str, answer: object, seed: int | None = None) -> tuple[str
     """
     if not isinstance(exercise, str):
         raise TypeError(f"exercise names are text like '04.2', got {type(exercise).__name__}")
-    function_exercise = exercises.find(exercise)
-    spec = None if function_exercise else _spec(exercise)
+    spec = exercises._declared(exercise.split(".")[0]).get(exercise)
+    if spec is None:
+        raise ValueError(f"no exercise {exercise!r}; names look like '01.2'")
     if answer is None:
         return "no answer", "No answer yet"
-    if function_exercise is not None:
-        return exercises.judge(exercise, function_exercise, answer, seed)
+    if spec["kind"] == "function":
+        return exercises.judge(exercise, exercises.find(exercise), answer, seed)
     problem = _problem(spec, answer)
     if problem is None:
         return "correct", f"Correct: {spec['why']}"

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from helpers import exercises
 from helpers.check import check, verdict
 
 
@@ -45,6 +46,7 @@ def test_every_entry_has_a_why_and_a_hint_that_does_not_give_the_answer(path: Pa
         assert name.startswith(path.stem + "."), f"{name} belongs in {name.split('.')[0]}.json"
         assert spec["kind"] in {"number", "integer", "text", "array", "shape", "function"}, name
         hints = spec["hints"].values() if spec["kind"] == "function" else [spec["hint"]]
+        assert (spec["kind"] == "function") == (exercises.find(name) is not None), name
         assert spec["why"].strip() and all(h.strip() for h in hints), name
         if spec["kind"] in ("number", "integer"):
             answer = re.compile(rf"(?<![\d.]){re.escape(str(spec['expected']))}(?![\d.])")

@@ -12,8 +12,9 @@ import json
 import sys
 import warnings
 import zlib
+from collections import namedtuple
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,24 +24,14 @@ import numpy as np
 __all__ = ["find", "judge"]
 
 _STUB_MESSAGE = "your code here"
-
-
-@dataclass(frozen=True)
-class _Case:
-    """One hidden input: ``name`` says what it is ("one row", "large logits")."""
-
-    name: str
-    args: tuple
-    kwargs: dict = field(default_factory=dict)
+_Case = namedtuple("_Case", ["name", "args", "kwargs"])  # a hidden input, named for the student
 
 
 @dataclass(frozen=True)
 class _Exercise:
-    """``cases(rng)`` gives the hidden inputs as ``{name: args}``; an answer whose outputs match
-    a usual mistake's (``mistakes``: pairs of function and hint) on every case gets its hint.
-    The answer may not call a ``guarded`` function (default: the reference), entries of which
-    may be ``(file, prefix)``. ``call(function, case)`` runs a case another way and ``names``
-    name a tuple result's values in messages."""
+    """``cases(rng)`` gives the hidden inputs as ``{name: args}``; an answer may not call a
+    ``guarded`` function (default: the reference). ``call(function, case)`` runs a case another
+    way and ``names`` name a tuple result's values in messages."""
 
     reference: Callable
     cases: Callable[[np.random.Generator], dict[str, tuple]]
@@ -133,10 +124,10 @@ def _fmt(value: Any) -> str:
     return repr(value) if len(repr(value)) <= 40 else f"a {type(value).__name__}"
 
 
-def _keys(value: Any) -> list | None:
+def _keys(value: Any) -> Any:
     if isinstance(value, dict):
-        return sorted(value, key=repr)
-    return list(range(len(value))) if isinstance(value, tuple | list) else None
+        return value.keys()
+    return range(len(value)) if isinstance(value, tuple | list) else None
 
 
 def _differ(expected: Any, got: Any, rtol: float, atol: float, what: str = "the result") -> str:
@@ -144,7 +135,9 @@ def _differ(expected: Any, got: Any, rtol: float, atol: float, what: str = "the 
     if isinstance(expected, dict | tuple | list) and not _numeric(expected):
         keys = _keys(expected)
         if _keys(got) != keys:
-            should = f"the keys {keys}" if isinstance(expected, dict) else f"{len(keys)} values"
+            should = (
+                f"the keys {list(keys)}" if isinstance(expected, dict) else f"{len(keys)} values"
+            )
             return f"{what} should have {should}, got {_fmt(got)}"
         parts = (_differ(expected[k], got[k], rtol, atol, f"{what}[{k!r}]") for k in keys)
         return next((p for p in parts if p), "")
@@ -173,20 +166,25 @@ def _numeric(value: Any) -> bool:
         return False
 
 
+def _seed_for(name: str) -> int:
+    """The fixed seed of exercise ``name``'s cases for self-checking."""
+    return zlib.crc32(name.encode())
+
+
 def judge(name: str, ex: _Exercise, function: object, seed: int | None) -> tuple[str, str]:
     """``(status, message)`` of ``function`` as the answer to ``name``; see check.verdict."""
     if not callable(function):
         return "not yet", f"Not yet: the answer should be a function, got {type(function).__name__}"
-    rng = np.random.default_rng(zlib.crc32(name.encode()) if seed is None else seed)
-    cases = [_Case(case, args) for case, args in ex.cases(rng).items()]
-    first_wrong = ""
+    rng = np.random.default_rng(_seed_for(name) if seed is None else seed)
+    cases = [_Case(case, args, {}) for case, args in ex.cases(rng).items()]
+    outputs, first_wrong = [], ""
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a student's overflow shows in the verdict, not as noise
         for case in cases:
-            want, given = _run(ex, ex.reference, copy.deepcopy(case)), copy.deepcopy(case)
+            given = copy.deepcopy(case)
             try:
                 with _Guard(ex.guarded or (ex.reference,)) as guard:
-                    got = _run(ex, function, given)
+                    outputs.append(_run(ex, function, given))
             except Exception as error:  # a student's bug: a Not yet line, never a traceback
                 if isinstance(error, NotImplementedError) and _STUB_MESSAGE in str(error):
                     return "no answer", "No answer yet"
@@ -203,22 +201,23 @@ def judge(name: str, ex: _Exercise, function: object, seed: int | None) -> tuple
                     f"Not yet: your function changed its input in place (case '{case.name}'); "
                     "work on a copy."
                 )
-            problem = _differ(want, got, ex.rtol, ex.atol)
+            want = _run(ex, ex.reference, copy.deepcopy(case))
+            problem = _differ(want, outputs[-1], ex.rtol, ex.atol)
             first_wrong = first_wrong or (problem and f"case '{case.name}': {problem}")
         if not first_wrong:
             return "correct", f"Correct: {ex.why}"
-        hint = next((h for wrong, h in ex.mistakes if _same(ex, wrong, function, cases)), "")
+        hint = next((h for wrong, h in ex.mistakes if _gives(ex, wrong, cases, outputs)), "")
     if hint:
         return "not yet", f"Not yet: {hint} (First difference, {first_wrong}.)"
     return "not yet", f"Not yet: {first_wrong}."
 
 
-def _same(ex: _Exercise, wrong: Callable, function: Callable, cases: list[_Case]) -> bool:
-    """Whether ``function``'s outputs match the mistake ``wrong``'s on every case."""
+def _gives(ex: _Exercise, wrong: Callable, cases: list[_Case], outputs: list) -> bool:
+    """Whether the mistake ``wrong`` gives ``outputs`` on every case."""
     try:
+        pairs = zip(cases, outputs, strict=True)
         return not any(
-            _differ(*(_run(ex, f, copy.deepcopy(c)) for f in (wrong, function)), ex.rtol, ex.atol)
-            for c in cases
+            _differ(_run(ex, wrong, copy.deepcopy(c)), o, ex.rtol, ex.atol) for c, o in pairs
         )
     except Exception:
         return False

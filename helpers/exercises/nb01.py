@@ -10,8 +10,7 @@ _SKLEARN = ("sklearn/mixture/_gaussian_mixture.py", "_estimate_gaussian_")
 
 
 def _m_step(last):
-    """An M-step: weights, means and ``last(X, reg_covar, weights, means, covariances)`` of
-    each component's covariance (K, d, d) without reg_covar."""
+    """An M-step whose covariances are ``last(X, reg_covar, weights, means, covariances)``."""
 
     def m_step(X, resp, reg_covar):
         nk = resp.sum(axis=0)
@@ -52,7 +51,6 @@ def _cases(rng: np.random.Generator) -> dict:
 
 
 def _diagonal(X, resp, reg_covar):
-    """Weights (K,), means (K, d) and per-feature variances (K, d) plus ``reg_covar``."""
     return _m_step(lambda X, r, w, m, c: np.einsum("kii->ki", c) + r)(X, resp, reg_covar)
 
 
@@ -71,7 +69,6 @@ _exercise(
 
 
 def _tied(X, resp, reg_covar):
-    """Weights (K,), means (K, d) and one covariance (d, d) shared by all components."""
     tied = _m_step(lambda X, r, w, m, c: np.tensordot(w, c, axes=1) + r * np.eye(len(X.T)))
     return tied(X, resp, reg_covar)
 

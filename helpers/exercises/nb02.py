@@ -16,8 +16,8 @@ _OLDER_FILE = "an older file with other data is already at the path"  # a case o
 
 
 def _write(path, images, labels, source, chunk_images, mode="w", chunks=True, on="/"):
-    """Images (chunks of whole images, gzip) and labels, with source and count on the file;
-    the usual mistakes: another file ``mode``, chunks h5py chose, attributes ``on`` a dataset."""
+    """The digits file; the usual mistakes: file ``mode`` "a", no ``chunks``, attributes ``on``
+    a dataset."""
     with h5py.File(path, mode) as f:
         shape = (chunk_images, *images.shape[1:]) if chunks else True
         f.create_dataset("images", data=images, chunks=shape, compression="gzip")
@@ -30,7 +30,7 @@ def _save_digits(path, images, labels, source, chunk_images):
 
 
 def _write_and_read(function, case: _Case) -> dict:
-    """Call ``function(path, *case.args)`` on a fresh path; what the file holds, as a dict."""
+    """What the file holds after ``function(path, *case.args)`` on a fresh path."""
     with tempfile.TemporaryDirectory(dir=scratch_dir("checks")) as folder:
         path = Path(folder) / "digits.h5"
         if case.name == _OLDER_FILE:
@@ -39,20 +39,13 @@ def _write_and_read(function, case: _Case) -> dict:
                 f.attrs["count"] = 3
         function(str(path), *case.args)
         with h5py.File(path, "r") as f:
-            found = {n: f[n] for n in ("images", "labels") if isinstance(f.get(n), h5py.Dataset)}
-            images = found.get("images")
-            return {
-                "datasets": ", ".join(sorted(f.keys())),
-                "images": None if images is None else images[()],
-                **{
-                    f"images {k}": str(getattr(images, k, None))
-                    for k in ("dtype", "chunks", "compression")
-                },
-                "labels": found["labels"][()] if "labels" in found else None,
-                "file attributes": {
-                    k: np.asarray(f.attrs.get(k)).tolist() for k in ("source", "count")
-                },
-            }
+            held = {"datasets": ", ".join(sorted(f))}
+            for name in ("images", "labels"):
+                held[name] = f[name][()] if isinstance(f.get(name), h5py.Dataset) else None
+            for key in ("dtype", "chunks", "compression"):
+                held[f"images {key}"] = str(getattr(f.get("images"), key, None))
+            attrs = {k: np.asarray(f.attrs.get(k)).tolist() for k in ("source", "count")}
+            return held | {"file attributes": attrs}
 
 
 def _save_cases(rng: np.random.Generator) -> dict:
@@ -61,14 +54,11 @@ def _save_cases(rng: np.random.Generator) -> dict:
         images[rng.random(images.shape) < 0.7] = 0  # mostly background, like digits
         return images, rng.integers(0, 10, size=n)
 
-    def word() -> str:
-        return str(rng.choice(["MNIST sample", "my scans", "class test", "digits from the pad"]))
-
     return {
-        "12 images of 28 x 28, chunks of 4": (*digits(12), word(), 4),
-        "one image, chunks of 1": (*digits(1), word(), 1),
+        "12 images of 28 x 28, chunks of 4": (*digits(12), "MNIST sample", 4),
+        "one image, chunks of 1": (*digits(1), "my scans", 1),
         "30 images of 8 x 6 pixels, chunks of 7": (*digits(30, 8, 6), "small", 7),
-        "one chunk for all 5 images": (*digits(5), word(), 5),
+        "one chunk for all 5 images": (*digits(5), "digits from the pad", 5),
         _OLDER_FILE: (*digits(6), "new data", 3),
     }
 
@@ -99,7 +89,7 @@ class _CountingFile(io.FileIO):
 
 
 def _read_from_file(function, case: _Case) -> dict:
-    """Store the case's array as a chunked dataset; call ``function(dataset, indices)`` on it."""
+    """Run ``function(dataset, indices)`` on a chunked dataset; count the bytes it reads."""
     array, indices = case.args
     rows_per_chunk = max(1, 4096 // (array.itemsize * (array.size // len(array))))
     with tempfile.TemporaryDirectory(dir=scratch_dir("checks")) as folder:

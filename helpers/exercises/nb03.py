@@ -7,7 +7,6 @@ from helpers.plotting.digits import class_means
 
 
 def _per_class(mean):
-    """``mean(images of class k)`` stacked for the classes 0-9."""
     return lambda images, labels: np.stack([mean(images[labels == k]) for k in range(10)])
 
 
@@ -30,7 +29,6 @@ def _mean_cases(rng: np.random.Generator) -> dict:
 
 
 def _mean_images(images, labels):
-    """The mean image of each class 0-9 as floats in [0, 1]: shape (10, height, width)."""
     return _per_class(lambda x: x.mean(axis=0) / 255)(images, labels)
 
 
@@ -50,8 +48,7 @@ _exercise(
 
 
 def _offsets(image: np.ndarray, dtype: type = float) -> tuple[float, float]:
-    """How far the centre of mass is from the centre pixel, (rows down, columns right), with
-    row and column numbers of type ``dtype`` (np.uint8 for a usual mistake)."""
+    """(rows down, columns right) from the centre of mass to the centre pixel."""
     h, w = image.shape
     row = (image * np.arange(h, dtype=dtype)[:, None]).sum() / image.sum()
     col = (image * np.arange(w, dtype=dtype)).sum() / image.sum()
@@ -104,9 +101,8 @@ def _centre_cases(rng: np.random.Generator) -> dict:
 
 
 def _rows_and_columns_swapped(image):
-    h, w = image.shape
-    row, col = (c - x for c, x in zip((h // 2, w // 2), _offsets(image), strict=True))
-    return _moved(image, round(h // 2 - col), round(w // 2 - row))  # the centre used wrongly
+    (down, right), shift = _offsets(image), image.shape[0] // 2 - image.shape[1] // 2
+    return _moved(image, round(right + shift), round(down - shift))
 
 
 _exercise(

@@ -57,13 +57,11 @@ def _call_blocks(function: Callable, case: _Case) -> np.ndarray:
     try:
         return function(*case.args)
     except ValueError as error:
-        text = str(error).splitlines()[0] if str(error) else ""
-        if "matmul" in text or "not aligned" in text:
-            raise ValueError(
-                f"{text}; in this exercise each W has shape (outputs, inputs) and each row "
-                "of a block is one image's inputs"
-            ) from error
-        raise
+        if "matmul" not in str(error) and "not aligned" not in str(error):
+            raise
+        text = str(error).splitlines()[0]
+        shapes = "each W has shape (outputs, inputs) and each row of a block is one image's inputs"
+        raise ValueError(f"{text}; in this exercise {shapes}") from error
 
 
 _exercise(
@@ -83,15 +81,13 @@ _exercise(
 
 
 def _json_line(record: object) -> tuple[str, object]:
-    """What ``json.dumps`` makes of ``record`` ("a valid JSON line" or why not), and the
-    record as JSON reads it back (the record itself when it cannot be written)."""
+    """Whether ``json.dumps`` writes ``record`` (or why not), and what JSON reads back."""
     try:
         back = json.loads(json.dumps(record, allow_nan=False))
     except (TypeError, ValueError) as error:
         found = re.search(r"type (\w+) is not", str(error))
-        if found and hasattr(np, found.group(1)):
-            return "refuses numpy values", record
-        return f"refuses it ({type(error).__name__})", record
+        numpy = found and hasattr(np, found.group(1))
+        return ("refuses numpy values" if numpy else f"refuses it ({type(error).__name__})"), record
     for key in ("index", "classification") if isinstance(back, dict) else ():
         if key in back and type(back[key]) is not int:
             return f"{key} is not an integer", back
@@ -119,7 +115,6 @@ def _record(probabilities: np.ndarray, index: int) -> dict:
 
 
 def _plain(probabilities: np.ndarray, index: int, classify: Callable = np.argmax) -> dict:
-    """A record of plain values (with ``np.argmin`` or ``index + 1``, a usual mistake)."""
     values = [float(p) for p in probabilities]
     return {"index": int(index), "activations": values, "classification": int(classify(values))}
 

@@ -54,6 +54,11 @@ def _diagonal(X, resp, reg_covar):
     return _m_step(lambda X, r, w, m, c: np.einsum("kii->ki", c) + r)(X, resp, reg_covar)
 
 
+def _tied(X, resp, reg_covar):
+    tied = _m_step(lambda X, r, w, m, c: np.tensordot(w, c, axes=1) + r * np.eye(len(X.T)))
+    return tied(X, resp, reg_covar)
+
+
 _exercise(
     "01.5",
     reference=_diagonal,
@@ -66,12 +71,6 @@ _exercise(
     guarded=(_diagonal, gmm._m_step, _SKLEARN),
     names=("weights", "means", "variances"),
 )
-
-
-def _tied(X, resp, reg_covar):
-    tied = _m_step(lambda X, r, w, m, c: np.tensordot(w, c, axes=1) + r * np.eye(len(X.T)))
-    return tied(X, resp, reg_covar)
-
 
 _exercise(
     "01.6",

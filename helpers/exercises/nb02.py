@@ -63,20 +63,6 @@ def _save_cases(rng: np.random.Generator) -> dict:
     }
 
 
-_exercise(
-    "02.2",
-    reference=_save_digits,
-    cases=_save_cases,
-    call=_write_and_read,
-    guarded=(_save_digits, write_arrays, write_digits),
-    mistakes={
-        "attrs_on_dataset": partial(_write, on="images"),
-        "auto_chunks": partial(_write, chunks=False),
-        "append_mode": partial(_write, mode="a"),
-    },
-)
-
-
 class _CountingFile(io.FileIO):
     """A file that counts the bytes read through it (HDF5 reads via it)."""
 
@@ -126,6 +112,19 @@ def _drops_repeats(dataset, indices):
     unique, first = np.unique(indices % len(dataset), return_index=True)
     return dataset[unique][np.argsort(first)]  # each row once, in the order first asked
 
+
+_exercise(
+    "02.2",
+    reference=_save_digits,
+    cases=_save_cases,
+    call=_write_and_read,
+    guarded=(_save_digits, write_arrays, write_digits),
+    mistakes={
+        "attrs_on_dataset": partial(_write, on="images"),
+        "auto_chunks": partial(_write, chunks=False),
+        "append_mode": partial(_write, mode="a"),
+    },
+)
 
 _exercise(
     "02.3",

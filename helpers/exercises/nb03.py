@@ -32,21 +32,6 @@ def _mean_images(images, labels):
     return _per_class(lambda x: x.mean(axis=0) / 255)(images, labels)
 
 
-_exercise(
-    "03.2",
-    reference=_mean_images,
-    cases=_mean_cases,
-    guarded=(_mean_images, class_means),
-    rtol=1e-5,
-    mistakes={
-        "bytes_scale": _per_class(lambda x: x.mean(axis=0)),
-        "uint8_sum": _per_class(lambda x: x.sum(axis=0, dtype=np.uint8) / len(x) / 255),
-        "flat": _per_class(lambda x: np.full(x.shape[1:], x.mean() / 255)),
-        "over_all_images": lambda im, y: _per_class(lambda x: x.sum(axis=0) / len(im) / 255)(im, y),
-    },
-)
-
-
 def _offsets(image: np.ndarray, dtype: type = float) -> tuple[float, float]:
     """(rows down, columns right) from the centre of mass to the centre pixel."""
     h, w = image.shape
@@ -104,6 +89,20 @@ def _rows_and_columns_swapped(image):
     (down, right), shift = _offsets(image), image.shape[0] // 2 - image.shape[1] // 2
     return _moved(image, round(right + shift), round(down - shift))
 
+
+_exercise(
+    "03.2",
+    reference=_mean_images,
+    cases=_mean_cases,
+    guarded=(_mean_images, class_means),
+    rtol=1e-5,
+    mistakes={
+        "bytes_scale": _per_class(lambda x: x.mean(axis=0)),
+        "uint8_sum": _per_class(lambda x: x.sum(axis=0, dtype=np.uint8) / len(x) / 255),
+        "flat": _per_class(lambda x: np.full(x.shape[1:], x.mean() / 255)),
+        "over_all_images": lambda im, y: _per_class(lambda x: x.sum(axis=0) / len(im) / 255)(im, y),
+    },
+)
 
 _exercise(
     "03.4",

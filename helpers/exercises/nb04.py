@@ -30,19 +30,6 @@ def _sizes_cases(rng: np.random.Generator) -> dict:
     }
 
 
-_exercise(
-    "04.1",
-    reference=_count_parameters,
-    cases=_sizes_cases,
-    guarded=(_count_parameters, MLP.n_parameters.fget, MLP.initialized.__func__),
-    mistakes={
-        "no_biases": _weights,
-        "input_biases": lambda sizes: _weights(sizes) + sum(sizes),
-        "product": lambda sizes: int(np.prod(sizes)),
-    },
-)
-
-
 def _softmax_cases(rng: np.random.Generator) -> dict:
     n, k = (int(v) for v in rng.integers(2, 9, size=2))
     return {
@@ -60,6 +47,18 @@ def _exp_over_sum(z: np.ndarray, shift: np.ndarray | float, axis: int = 1) -> np
     e = np.exp(z - shift)
     return e / e.sum(axis=axis, keepdims=True)
 
+
+_exercise(
+    "04.1",
+    reference=_count_parameters,
+    cases=_sizes_cases,
+    guarded=(_count_parameters, MLP.n_parameters.fget, MLP.initialized.__func__),
+    mistakes={
+        "no_biases": _weights,
+        "input_biases": lambda sizes: _weights(sizes) + sum(sizes),
+        "product": lambda sizes: int(np.prod(sizes)),
+    },
+)
 
 _exercise(
     "04.2",

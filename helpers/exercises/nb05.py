@@ -64,22 +64,6 @@ def _call_blocks(function: Callable, case: _Case) -> np.ndarray:
         raise ValueError(f"{text}; in this exercise {shapes}") from error
 
 
-_exercise(
-    "05.1",
-    reference=_forward_blocks,
-    cases=_blocks_cases,
-    call=_call_blocks,
-    guarded=(_forward_blocks, MLP.forward, MLP._forward_rows),
-    rtol=1e-4,
-    atol=1e-6,
-    mistakes={
-        "unscaled": partial(_blocks, scale=1.0),
-        "last_block": lambda pixels, w, b, rows: _blocks(pixels, w, b, rows, stop=rows - 1),
-        "per_block": partial(_blocks, per_block=True),
-    },
-)
-
-
 def _json_line(record: object) -> tuple[str, object]:
     """Whether ``json.dumps`` writes ``record`` (or why not), and what JSON reads back."""
     try:
@@ -118,6 +102,21 @@ def _plain(probabilities: np.ndarray, index: int, classify: Callable = np.argmax
     values = [float(p) for p in probabilities]
     return {"index": int(index), "activations": values, "classification": int(classify(values))}
 
+
+_exercise(
+    "05.1",
+    reference=_forward_blocks,
+    cases=_blocks_cases,
+    call=_call_blocks,
+    guarded=(_forward_blocks, MLP.forward, MLP._forward_rows),
+    rtol=1e-4,
+    atol=1e-6,
+    mistakes={
+        "unscaled": partial(_blocks, scale=1.0),
+        "last_block": lambda pixels, w, b, rows: _blocks(pixels, w, b, rows, stop=rows - 1),
+        "per_block": partial(_blocks, per_block=True),
+    },
+)
 
 _exercise(
     "05.2",

@@ -21,19 +21,6 @@ def _tanh_cases(rng: np.random.Generator) -> dict:
     }
 
 
-_exercise(
-    "06.5",
-    reference=lambda A, upstream: upstream * (1 - A**2),
-    cases=_tanh_cases,
-    mistakes={
-        "no_upstream": lambda A, upstream: 1 - A**2,
-        "one_sided": lambda A, upstream: upstream * (1 - A),
-        "tanh_again": lambda A, upstream: upstream * (1 - np.tanh(A) ** 2),
-        "sigmoid": lambda A, upstream: upstream * A * (1 - A),
-    },
-)
-
-
 def _step(params, grads, velocities, velocity, move) -> tuple[list, list]:
     """New parameters ``move(p, v)`` and velocities ``velocity(v, g)``, as new lists."""
     new_v = [velocity(v, g) for v, g in zip(velocities, grads, strict=True)]
@@ -67,6 +54,18 @@ def _momentum_cases(rng: np.random.Generator) -> dict:
         "one parameter of shape (1,), lr 1, momentum 0.5": step([np.array([2.0])], 1.0, 0.5),
     }
 
+
+_exercise(
+    "06.5",
+    reference=lambda A, upstream: upstream * (1 - A**2),
+    cases=_tanh_cases,
+    mistakes={
+        "no_upstream": lambda A, upstream: 1 - A**2,
+        "one_sided": lambda A, upstream: upstream * (1 - A),
+        "tanh_again": lambda A, upstream: upstream * (1 - np.tanh(A) ** 2),
+        "sigmoid": lambda A, upstream: upstream * A * (1 - A),
+    },
+)
 
 _exercise(
     "06.6",

@@ -13,7 +13,7 @@ import sys
 import warnings
 import zlib
 from collections import namedtuple
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -57,10 +57,9 @@ def _declared(notebook: str) -> dict:
 
 
 def _exercise(name: str, mistakes: dict[str, Callable], **fields: Any) -> None:
-    """Declare the programming exercise ``name``; ``mistakes`` maps the names of its hints in
-    ``NN.json`` to the usual mistakes' functions."""
+    """Declare the programming exercise ``name``; ``mistakes`` are keyed by their hint's name."""
     words = _declared(name.split(".")[0])[name]
-    if set(mistakes) != set(words["hints"]):
+    if mistakes.keys() != words["hints"].keys():
         raise ValueError(f"{name}: the mistakes {sorted(mistakes)} need hints in its JSON")
     pairs = tuple((wrong, words["hints"][key]) for key, wrong in mistakes.items())
     _REGISTRY[name] = _Exercise(why=words["why"], mistakes=pairs, **fields)
@@ -69,7 +68,7 @@ def _exercise(name: str, mistakes: dict[str, Callable], **fields: Any) -> None:
 def find(name: str) -> _Exercise | None:
     """The programming exercise ``name``, or None when it is not one."""
     notebook = name.split(".")[0]
-    if notebook.isdigit() and Path(__file__).with_name(f"nb{notebook}.py").exists():
+    if _declared(notebook).get(name, {}).get("kind") == "function":
         importlib.import_module(f"{__name__}.nb{notebook}")
     return _REGISTRY.get(name)
 
@@ -81,7 +80,7 @@ class _Guard:
     in a file whose path ends with ``file``: a library guarded without importing it.
     """
 
-    def __init__(self, functions: Sequence[Callable | tuple[str, str]]) -> None:
+    def __init__(self, functions: tuple[Callable | tuple[str, str], ...]) -> None:
         self.codes = {
             f.__code__: f"{f.__module__}.{f.__qualname__}" for f in functions if callable(f)
         }
@@ -117,11 +116,10 @@ def _run(ex: _Exercise, function: Callable, case: _Case) -> Any:
 
 def _fmt(value: Any) -> str:
     value = value.item() if isinstance(value, np.generic) else value
-    if isinstance(value, float):
-        return f"{value:.4g}"
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
-    return repr(value) if len(repr(value)) <= 40 else f"a {type(value).__name__}"
+    text = f"{value:.4g}" if isinstance(value, float) else repr(value)
+    return text if len(text) <= 40 else f"a {type(value).__name__}"
 
 
 def _keys(value: Any) -> Any:
@@ -192,15 +190,11 @@ def judge(name: str, ex: _Exercise, function: object, seed: int | None) -> tuple
                 raised = f"your function raised {type(error).__name__}: {text}"
                 return "not yet", f"Not yet: {raised} (case '{case.name}')"
             if guard.called:
-                return "not yet", (
-                    f"Not yet: write it yourself: your function calls {guard.called}, which "
-                    "already does what the exercise asks."
-                )
+                does = f"calls {guard.called}, which already does what the exercise asks"
+                return "not yet", f"Not yet: write it yourself: your function {does}."
             if _differ(case.args, given.args, 0, 0):
-                return "not yet", (
-                    f"Not yet: your function changed its input in place (case '{case.name}'); "
-                    "work on a copy."
-                )
+                changed = f"changed its input in place (case '{case.name}'); work on a copy"
+                return "not yet", f"Not yet: your function {changed}."
             want = _run(ex, ex.reference, copy.deepcopy(case))
             problem = _differ(want, outputs[-1], ex.rtol, ex.atol)
             first_wrong = first_wrong or (problem and f"case '{case.name}': {problem}")

@@ -17,14 +17,11 @@ def _count_parameters(sizes: list[int]) -> int:
 
 
 def _sizes_cases(rng: np.random.Generator) -> dict:
-    def sizes(n_layers: int) -> list[int]:
-        return [int(s) for s in rng.integers(1, 1000, size=n_layers)]
-
     return {
         "the network of this collection, [784, 200, 100, 10]": ([784, 200, 100, 10],),
-        "no hidden layer (inputs straight to outputs)": (sizes(2),),
-        "one hidden layer": (sizes(3),),
-        "four hidden layers of random sizes": (sizes(6),),
+        "no hidden layer (inputs straight to outputs)": (rng.integers(1, 1000, 2).tolist(),),
+        "one hidden layer": (rng.integers(1, 1000, 3).tolist(),),
+        "four hidden layers of random sizes": (rng.integers(1, 1000, 6).tolist(),),
         "layers of one unit, [1, 1, 1]": ([1, 1, 1],),
         "a wide first layer, [3, 500, 2]": ([3, 500, 2],),
     }

@@ -28,7 +28,6 @@ def _step(params, grads, velocities, velocity, move) -> tuple[list, list]:
 
 
 def _momentum_step(params, grads, velocities, lr, momentum):
-    """One momentum step: ``v' = momentum * v - lr * g``, ``p' = p + v'`` (new lists)."""
     return _step(params, grads, velocities, lambda v, g: momentum * v - lr * g, np.add)
 
 

@@ -35,12 +35,9 @@ def _momentum_cases(rng: np.random.Generator) -> dict:
     def layer(n_in: int, n_out: int) -> list[np.ndarray]:
         return [rng.normal(0, 1, (n_out, n_in)), rng.normal(0, 1, n_out)]
 
-    def step(params: list[np.ndarray], lr: float, momentum: float, velocity: bool = True):
+    def step(params: list[np.ndarray], lr: float, momentum: float, velocity: float = 0.5):
         grads = [rng.normal(0, 1, p.shape) for p in params]
-        velocities = [
-            rng.normal(0, 0.5, p.shape) if velocity else np.zeros(p.shape) for p in params
-        ]
-        return params, grads, velocities, lr, momentum
+        return params, grads, [rng.normal(0, velocity, p.shape) for p in params], lr, momentum
 
     lr, momentum = float(rng.uniform(0.01, 0.5)), float(rng.uniform(0.5, 0.99))
     n_in, n_out = int(rng.integers(2, 6)), int(rng.integers(2, 5))
@@ -48,7 +45,7 @@ def _momentum_cases(rng: np.random.Generator) -> dict:
     return {
         first: step(layer(n_in, n_out), lr, momentum),
         "two layers (four arrays), lr 0.1, momentum 0.9": step(layer(3, 4) + layer(4, 2), 0.1, 0.9),
-        "the first step: velocities of 0": step(layer(3, 2), lr, 0.9, velocity=False),
+        "the first step: velocities of 0": step(layer(3, 2), lr, 0.9, velocity=0.0),
         "momentum 0 (plain gradient descent)": step(layer(2, 3), 0.1, 0.0),
         "one parameter of shape (1,), lr 1, momentum 0.5": step([np.array([2.0])], 1.0, 0.5),
     }

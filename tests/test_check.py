@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from helpers import exercises
 from helpers.check import check, verdict
 
 
@@ -43,8 +44,10 @@ EXERCISE_FILES = sorted((Path(__file__).parents[1] / "helpers" / "exercises").gl
 def test_every_entry_has_a_why_and_a_hint_that_does_not_give_the_answer(path: Path) -> None:
     for name, spec in json.loads(path.read_text(encoding="utf-8")).items():
         assert name.startswith(path.stem + "."), f"{name} belongs in {name.split('.')[0]}.json"
-        assert spec["kind"] in {"number", "integer", "text", "array", "shape"}, name
-        assert spec["why"].strip() and spec["hint"].strip(), name
+        assert spec["kind"] in {"number", "integer", "text", "array", "shape", "function"}, name
+        hints = spec["hints"].values() if spec["kind"] == "function" else [spec["hint"]]
+        assert (spec["kind"] == "function") == (exercises.find(name) is not None), name
+        assert spec["why"].strip() and all(h.strip() for h in hints), name
         if spec["kind"] in ("number", "integer"):
             answer = re.compile(rf"(?<![\d.]){re.escape(str(spec['expected']))}(?![\d.])")
             assert not answer.search(spec["hint"]), f"the hint of {name} gives the answer"

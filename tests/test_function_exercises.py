@@ -159,3 +159,8 @@ def test_scikit_learns_own_estimators_are_guarded_without_importing_scikit_learn
     status, message = verdict("01.5", diagonal)
     assert status == "not yet" and "write it yourself" in message, message
     assert "_estimate_gaussian_covariances_diag" in message, message
+
+
+def test_a_mistake_without_its_hint_is_refused() -> None:
+    with pytest.raises(ValueError, match="need hints in its JSON"):
+        exercises._exercise("00.3", mistakes={"typo": abs}, reference=abs, cases=dict)

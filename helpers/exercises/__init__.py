@@ -1,19 +1,22 @@
 """Programming exercises: the student writes a function, :func:`helpers.check.check` runs it.
 
-Each exercise is declared once, in ``nbNN.py``, with :func:`_exercise` (see :class:`_Exercise`).
+Each exercise's code (reference, hidden cases, usual mistakes) is declared in ``nbNN.py`` with
+:func:`_exercise`; its words (``why``, one hint per usual mistake) are in ``NN.json``.
 """
 
 from __future__ import annotations
 
 import copy
 import importlib
+import json
 import sys
 import warnings
 import zlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections import namedtuple
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from types import CodeType
 from typing import Any
 
 import numpy as np
@@ -21,31 +24,20 @@ import numpy as np
 __all__ = ["find", "judge"]
 
 _STUB_MESSAGE = "your code here"
-
-
-@dataclass(frozen=True)
-class _Case:
-    """One hidden input: ``name`` says what it is ("one row", "large logits")."""
-
-    name: str
-    args: tuple
-    kwargs: dict = field(default_factory=dict)
+_Case = namedtuple("_Case", ["name", "args", "kwargs"])  # a hidden input, named for the student
 
 
 @dataclass(frozen=True)
 class _Exercise:
-    """``cases(rng)`` gives the hidden inputs as ``{name: args}`` (the seed is fixed for the
-    student, another for grading) and ``reference`` the expected outputs. ``mistakes`` lists
-    each usual mistake's function followed by its hint: an answer whose outputs match it on
-    every case gets the hint. The answer may not call a ``guarded`` function (default: the
-    reference) nor change its inputs. ``call(function, case)`` runs a case another way and
-    ``names`` name a tuple result's values in messages."""
+    """``cases(rng)`` gives the hidden inputs as ``{name: args}``; an answer may not call a
+    ``guarded`` function (default: the reference). ``call(function, case)`` runs a case another
+    way and ``names`` name a tuple result's values in messages."""
 
     reference: Callable
     cases: Callable[[np.random.Generator], dict[str, tuple]]
     why: str
-    mistakes: tuple = ()
-    guarded: tuple[Callable | tuple[str, str], ...] = ()
+    mistakes: tuple[tuple[Callable, str], ...]
+    guarded: tuple = ()
     call: Callable[[Callable, _Case], Any] | None = None
     names: tuple[str, ...] = ()
     rtol: float = 1e-6
@@ -55,18 +47,28 @@ class _Exercise:
 _REGISTRY: dict[str, _Exercise] = {}
 
 
-def _exercise(name: str, mistakes: Sequence = (), **fields: Any) -> None:
-    """Declare the programming exercise ``name`` (like "04.4"); see :class:`_Exercise`."""
-    if name in _REGISTRY:
-        raise ValueError(f"exercise {name!r} is declared twice")
-    pairs = tuple(zip(mistakes[::2], mistakes[1::2], strict=True))
-    _REGISTRY[name] = _Exercise(mistakes=pairs, **fields)
+@cache
+def _declared(notebook: str) -> dict:
+    """The exercises' words (and the value exercises' answers) of ``NN.json``."""
+    path = Path(__file__).parent / f"{notebook}.json"
+    if not (notebook.isdigit() and path.exists()):
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _exercise(name: str, mistakes: dict[str, Callable], **fields: Any) -> None:
+    """Declare the programming exercise ``name``; ``mistakes`` are keyed by their hint's name."""
+    words = _declared(name.split(".")[0])[name]
+    if mistakes.keys() != words["hints"].keys():
+        raise ValueError(f"{name}: the mistakes {sorted(mistakes)} need hints in its JSON")
+    pairs = tuple((wrong, words["hints"][key]) for key, wrong in mistakes.items())
+    _REGISTRY[name] = _Exercise(why=words["why"], mistakes=pairs, **fields)
 
 
 def find(name: str) -> _Exercise | None:
     """The programming exercise ``name``, or None when it is not one."""
     notebook = name.split(".")[0]
-    if notebook.isdigit() and Path(__file__).with_name(f"nb{notebook}.py").exists():
+    if _declared(notebook).get(name, {}).get("kind") == "function":
         importlib.import_module(f"{__name__}.nb{notebook}")
     return _REGISTRY.get(name)
 
@@ -74,13 +76,12 @@ def find(name: str) -> _Exercise | None:
 class _Guard:
     """Notes whether any of ``functions`` is called while it is active (any alias counts).
 
-    An entry may also be a pair ``(file, prefix)``: every function whose name starts
-    with ``prefix`` in a source file whose path ends with ``file``, which guards a
-    library's functions without importing the library (scikit-learn takes a second).
+    An entry ``(file, prefix)`` stands for every function whose name starts with ``prefix``
+    in a file whose path ends with ``file``: a library guarded without importing it.
     """
 
-    def __init__(self, functions: Sequence[Callable | tuple[str, str]]) -> None:
-        self.codes: dict[CodeType, str] = {
+    def __init__(self, functions: tuple[Callable | tuple[str, str], ...]) -> None:
+        self.codes = {
             f.__code__: f"{f.__module__}.{f.__qualname__}" for f in functions if callable(f)
         }
         self.files = [g for g in functions if isinstance(g, tuple)]
@@ -90,8 +91,7 @@ class _Guard:
         if event != "call" or self.called is not None:
             return
         code = frame.f_code
-        if code in self.codes:
-            self.called = self.codes[code]
+        self.called = self.codes.get(code)
         where = code.co_filename.replace("\\", "/")  # Windows paths too
         for file, prefix in self.files:
             if code.co_name.startswith(prefix) and where.endswith(file):
@@ -107,8 +107,7 @@ class _Guard:
 
 
 def _run(ex: _Exercise, function: Callable, case: _Case) -> Any:
-    """``function``'s output on ``case`` (through ``ex.call`` if it has one); a tuple result
-    as a dict by ``ex.names``, so that messages name its values."""
+    """``function``'s output on ``case``; a tuple as a dict by ``ex.names``."""
     out = function(*case.args, **case.kwargs) if ex.call is None else ex.call(function, case)
     if ex.names and isinstance(out, tuple | list) and len(out) == len(ex.names):
         return dict(zip(ex.names, out, strict=True))
@@ -117,27 +116,28 @@ def _run(ex: _Exercise, function: Callable, case: _Case) -> Any:
 
 def _fmt(value: Any) -> str:
     value = value.item() if isinstance(value, np.generic) else value
-    if isinstance(value, float):
-        return f"{value:.4g}"
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
-    return repr(value) if len(repr(value)) <= 40 else f"a {type(value).__name__}"
+    text = f"{value:.4g}" if isinstance(value, float) else repr(value)
+    return text if len(text) <= 40 else f"a {type(value).__name__}"
+
+
+def _keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return value.keys()
+    return range(len(value)) if isinstance(value, tuple | list) else None
 
 
 def _differ(expected: Any, got: Any, rtol: float, atol: float, what: str = "the result") -> str:
     """How ``got`` differs from ``expected`` ("" when they agree), in words for a student."""
-    if isinstance(expected, dict):
-        if not isinstance(got, dict):
-            return f"{what} should be a dict, got {type(got).__name__}"
-        if set(got) != set(expected):
-            return f"{what} should have the keys {sorted(expected)}, got {sorted(got, key=repr)}"
-        parts = (_differ(expected[k], got[k], rtol, atol, f"{what}[{k!r}]") for k in expected)
-        return next((p for p in parts if p), "")
-    if isinstance(expected, tuple | list) and not _numeric(expected):
-        if not isinstance(got, tuple | list) or len(got) != len(expected):
-            return f"{what} should be a tuple of {len(expected)} values, got {_fmt(got)}"
-        pairs = enumerate(zip(expected, got, strict=True))
-        parts = (_differ(e, g, rtol, atol, f"{what}[{i}]") for i, (e, g) in pairs)
+    if isinstance(expected, dict | tuple | list) and not _numeric(expected):
+        keys = _keys(expected)
+        if _keys(got) != keys:
+            should = (
+                f"the keys {list(keys)}" if isinstance(expected, dict) else f"{len(keys)} values"
+            )
+            return f"{what} should have {should}, got {_fmt(got)}"
+        parts = (_differ(expected[k], got[k], rtol, atol, f"{what}[{k!r}]") for k in keys)
         return next((p for p in parts if p), "")
     if not _numeric(expected) or isinstance(expected, int):  # text, None, bool, int: exactly
         same_kind = type(got) is type(expected) or _numeric(got) and np.ndim(got) == 0
@@ -174,15 +174,15 @@ def judge(name: str, ex: _Exercise, function: object, seed: int | None) -> tuple
     if not callable(function):
         return "not yet", f"Not yet: the answer should be a function, got {type(function).__name__}"
     rng = np.random.default_rng(_seed_for(name) if seed is None else seed)
-    cases = [_Case(case, args) for case, args in ex.cases(rng).items()]
-    first_wrong = ""
+    cases = [_Case(case, args, {}) for case, args in ex.cases(rng).items()]
+    outputs, first_wrong = [], ""
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a student's overflow shows in the verdict, not as noise
         for case in cases:
-            want, given = _run(ex, ex.reference, copy.deepcopy(case)), copy.deepcopy(case)
+            given = copy.deepcopy(case)
             try:
                 with _Guard(ex.guarded or (ex.reference,)) as guard:
-                    got = _run(ex, function, given)
+                    outputs.append(_run(ex, function, given))
             except Exception as error:  # a student's bug: a Not yet line, never a traceback
                 if isinstance(error, NotImplementedError) and _STUB_MESSAGE in str(error):
                     return "no answer", "No answer yet"
@@ -190,31 +190,28 @@ def judge(name: str, ex: _Exercise, function: object, seed: int | None) -> tuple
                 raised = f"your function raised {type(error).__name__}: {text}"
                 return "not yet", f"Not yet: {raised} (case '{case.name}')"
             if guard.called:
-                return "not yet", (
-                    f"Not yet: write it yourself: your function calls {guard.called}, which "
-                    "already does what the exercise asks."
-                )
+                does = f"calls {guard.called}, which already does what the exercise asks"
+                return "not yet", f"Not yet: write it yourself: your function {does}."
             if _differ(case.args, given.args, 0, 0):
-                return "not yet", (
-                    f"Not yet: your function changed its input in place (case '{case.name}'); "
-                    "work on a copy."
-                )
-            problem = _differ(want, got, ex.rtol, ex.atol)
+                changed = f"changed its input in place (case '{case.name}'); work on a copy"
+                return "not yet", f"Not yet: your function {changed}."
+            want = _run(ex, ex.reference, copy.deepcopy(case))
+            problem = _differ(want, outputs[-1], ex.rtol, ex.atol)
             first_wrong = first_wrong or (problem and f"case '{case.name}': {problem}")
         if not first_wrong:
             return "correct", f"Correct: {ex.why}"
-        hint = next((h for wrong, h in ex.mistakes if _same(ex, wrong, function, cases)), "")
+        hint = next((h for wrong, h in ex.mistakes if _gives(ex, wrong, cases, outputs)), "")
     if hint:
         return "not yet", f"Not yet: {hint} (First difference, {first_wrong}.)"
     return "not yet", f"Not yet: {first_wrong}."
 
 
-def _same(ex: _Exercise, wrong: Callable, function: Callable, cases: list[_Case]) -> bool:
-    """Whether ``function``'s outputs match the mistake ``wrong``'s on every case."""
+def _gives(ex: _Exercise, wrong: Callable, cases: list[_Case], outputs: list) -> bool:
+    """Whether the mistake ``wrong`` gives ``outputs`` on every case."""
     try:
+        pairs = zip(cases, outputs, strict=True)
         return not any(
-            _differ(*(_run(ex, f, copy.deepcopy(c)) for f in (wrong, function)), ex.rtol, ex.atol)
-            for c in cases
+            _differ(_run(ex, wrong, copy.deepcopy(c)), o, ex.rtol, ex.atol) for c, o in pairs
         )
     except Exception:
         return False

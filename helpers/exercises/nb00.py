@@ -1,12 +1,8 @@
 """The programming exercise of notebook 00 (a warm-up): count the bright pixels per image."""
 
-from __future__ import annotations
-
 import numpy as np
 
 from helpers.exercises import _exercise
-
-__all__: list[str] = []
 
 
 def _cases(rng: np.random.Generator) -> dict:
@@ -27,13 +23,9 @@ _exercise(
     "00.3",
     reference=lambda images, threshold: (images > threshold).sum(axis=(1, 2)),
     cases=_cases,
-    why="one count per image of the pixels strictly above the threshold, on images of any size.",
-    mistakes=[
-        lambda images, threshold: (images >= threshold).sum(axis=(1, 2)),
-        "your counts include the pixels equal to the threshold; 'above' means strictly greater.",
-        lambda images, threshold: (images > threshold).sum(),
-        "you return one count for all the images together; the result needs one per image.",
-        lambda images, threshold: (images > threshold).sum(axis=1),
-        "you count down each column of every image; sum over both pixel axes.",
-    ],
+    mistakes={
+        "at_threshold": lambda images, threshold: (images >= threshold).sum(axis=(1, 2)),
+        "one_for_all": lambda images, threshold: (images > threshold).sum(),
+        "columns": lambda images, threshold: (images > threshold).sum(axis=1),
+    },
 )

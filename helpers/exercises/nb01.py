@@ -1,39 +1,25 @@
 """The programming exercises of notebook 01: M-steps with a diagonal and with a tied covariance."""
 
-from __future__ import annotations
-
 import numpy as np
 
 from helpers import gmm
 from helpers.exercises import _exercise
 
-__all__: list[str] = []
-
 # scikit-learn's own estimators, guarded by file (importing scikit-learn takes a second)
-_SKLEARN = (("sklearn/mixture/_gaussian_mixture.py", "_estimate_gaussian_"),)
+_SKLEARN = ("sklearn/mixture/_gaussian_mixture.py", "_estimate_gaussian_")
 
 
-def _moments(X: np.ndarray, resp: np.ndarray) -> tuple:
-    """Weights (K,), means (K, d) and each component's covariance (K, d, d), no reg_covar."""
-    nk = resp.sum(axis=0)
-    means = resp.T @ X / nk[:, None]
-    diff = X[None] - means[:, None]
-    return nk / len(X), means, np.einsum("kn,kni,knj->kij", resp.T, diff, diff) / nk[:, None, None]
-
-
-def _step(last):
-    """An M-step: weights, means and ``last(X, reg_covar, weights, means, covariances)``
-    (the usual mistakes)."""
+def _m_step(last):
+    """An M-step whose covariances are ``last(X, reg_covar, weights, means, covariances)``."""
 
     def m_step(X, resp, reg_covar):
-        weights, means, covariances = _moments(X, resp)
-        return weights, means, last(X, reg_covar, weights, means, covariances)
+        nk = resp.sum(axis=0)
+        means = resp.T @ X / nk[:, None]
+        diff = X[None] - means[:, None]
+        covariances = np.einsum("kn,kni,knj->kij", resp.T, diff, diff) / nk[:, None, None]
+        return nk / len(X), means, last(X, reg_covar, nk / len(X), means, covariances)
 
     return m_step
-
-
-def _diag(c: np.ndarray) -> np.ndarray:
-    return np.diagonal(c, axis1=1, axis2=2)
 
 
 def _cases(rng: np.random.Generator) -> dict:
@@ -65,52 +51,38 @@ def _cases(rng: np.random.Generator) -> dict:
 
 
 def _diagonal(X, resp, reg_covar):
-    """Weights (K,), means (K, d) and per-feature variances (K, d) plus ``reg_covar``."""
-    weights, means, covariances = _moments(X, resp)
-    return weights, means, _diag(covariances) + reg_covar
+    return _m_step(lambda X, r, w, m, c: np.einsum("kii->ki", c) + r)(X, resp, reg_covar)
+
+
+def _tied(X, resp, reg_covar):
+    tied = _m_step(lambda X, r, w, m, c: np.tensordot(w, c, axes=1) + r * np.eye(len(X.T)))
+    return tied(X, resp, reg_covar)
 
 
 _exercise(
     "01.5",
     reference=_diagonal,
     cases=_cases,
-    why="each component's variances, feature by feature, around its new mean, weighted by "
-    "the responsibilities, plus reg_covar.",
-    mistakes=[
-        _step(lambda X, r, w, m, c: _diag(c)),
-        "your variances lack reg_covar: with one point per component they are exactly 0.",
-        _step(lambda X, r, w, m, c: _diag(c) * w[:, None] + r),
-        "your variances are too small by the factor N_k / N: average over the N_k points.",
-        _step(lambda X, r, w, m, c: _diag(c) + m**2 + r),
-        "your variances measure the spread around the origin, not around the component's new mean.",
-    ],
-    guarded=(_diagonal, gmm._m_step, *_SKLEARN),
+    mistakes={
+        "no_reg_covar": _m_step(lambda X, r, w, m, c: np.einsum("kii->ki", c)),
+        "over_all_points": _m_step(lambda X, r, w, m, c: np.einsum("kii,k->ki", c, w) + r),
+        "around_origin": _m_step(lambda X, r, w, m, c: np.einsum("kii->ki", c) + m**2 + r),
+    },
+    guarded=(_diagonal, gmm._m_step, _SKLEARN),
     names=("weights", "means", "variances"),
 )
-
-
-def _tied(X, resp, reg_covar):
-    """Weights (K,), means (K, d) and one covariance (d, d) shared by all components."""
-    weights, means, covariances = _moments(X, resp)
-    return weights, means, np.tensordot(weights, covariances, axes=1) + reg_covar * np.eye(len(X.T))
-
 
 _exercise(
     "01.6",
     reference=_tied,
     cases=_cases,
-    why="one covariance for all components: every point's spread around its component's new "
-    "mean, weighted by the responsibilities, over all N points, plus reg_covar on the diagonal.",
-    mistakes=[
-        _step(lambda X, r, w, m, c: np.tensordot(w, c, axes=1) + r),
-        "reg_covar is added to every entry of your covariance, off the diagonal too.",
-        _step(
-            lambda X, r, w, m, c: np.cov(X.T, bias=True).reshape(c[0].shape) + r * np.eye(len(c[0]))
+    mistakes={
+        "reg_everywhere": _m_step(lambda X, r, w, m, c: np.tensordot(w, c, axes=1) + r),
+        "overall_mean": _m_step(
+            lambda X, r, w, m, c: np.atleast_2d(np.cov(X.T, bias=True)) + r * np.eye(len(X.T))
         ),
-        "your covariance is the spread around the data's overall mean, not each component's.",
-        _step(lambda X, r, w, m, c: c.mean(axis=0) + r * np.eye(X.shape[1])),
-        "your covariance weighs every component equally, even one with a tiny weight.",
-    ],
-    guarded=(_tied, gmm._m_step, *_SKLEARN),
+        "equal_weights": _m_step(lambda X, r, w, m, c: c.mean(axis=0) + r * np.eye(len(X.T))),
+    },
+    guarded=(_tied, gmm._m_step, _SKLEARN),
     names=("weights", "means", "covariance"),
 )

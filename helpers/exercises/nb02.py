@@ -1,9 +1,8 @@
 """The programming exercises of notebook 02 (on real HDF5 files): write digits, read rows."""
 
-from __future__ import annotations
-
 import io
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import h5py
@@ -13,20 +12,12 @@ from helpers.exercises import _Case, _exercise
 from helpers.h5 import read_rows, write_arrays, write_digits
 from helpers.paths import scratch_dir
 
-__all__: list[str] = []
-
 _OLDER_FILE = "an older file with other data is already at the path"  # a case of "02.2"
 
 
-def _save_digits(path, images, labels, source, chunk_images):
-    """Images (chunks of whole images, gzip) and labels, with source and count on the file."""
-    arrays = {"images": images, "labels": labels}
-    attrs = {"/": {"source": source, "count": len(images)}}
-    write_arrays(path, arrays, attrs, chunk_rows=chunk_images, compression="gzip")
-
-
 def _write(path, images, labels, source, chunk_images, mode="w", chunks=True, on="/"):
-    """The usual mistakes: another file ``mode``, chunks h5py chose, attributes ``on`` a dataset."""
+    """The digits file; the usual mistakes: file ``mode`` "a", no ``chunks``, attributes ``on``
+    a dataset."""
     with h5py.File(path, mode) as f:
         shape = (chunk_images, *images.shape[1:]) if chunks else True
         f.create_dataset("images", data=images, chunks=shape, compression="gzip")
@@ -34,65 +25,40 @@ def _write(path, images, labels, source, chunk_images, mode="w", chunks=True, on
         f[on].attrs.update(source=source, count=len(images))
 
 
+def _save_digits(path, images, labels, source, chunk_images):
+    _write(path, images, labels, source, chunk_images)
+
+
 def _write_and_read(function, case: _Case) -> dict:
-    """Call ``function(path, *case.args)`` on a fresh path; what the file holds, as a dict."""
+    """What the file holds after ``function(path, *case.args)`` on a fresh path."""
     with tempfile.TemporaryDirectory(dir=scratch_dir("checks")) as folder:
         path = Path(folder) / "digits.h5"
         if case.name == _OLDER_FILE:
             with h5py.File(path, "w") as f:
                 f["measurements"] = np.arange(12.0).reshape(3, 4)
                 f.attrs["count"] = 3
-        function(str(path), *case.args, **case.kwargs)
+        function(str(path), *case.args)
         with h5py.File(path, "r") as f:
-            found = {n: f[n] for n in ("images", "labels") if isinstance(f.get(n), h5py.Dataset)}
-            images = found.get("images")
-            return {
-                "datasets": ", ".join(sorted(f.keys())),
-                "images": None if images is None else images[()],
-                **{f"images {k}": str(getattr(images, k, None)) for k in ("dtype", "chunks")},
-                "images compression": str(getattr(images, "compression", None)),
-                "labels": found["labels"][()] if "labels" in found else None,
-                "file attributes": {
-                    k: np.asarray(f.attrs.get(k)).tolist() for k in ("source", "count")
-                },
-            }
+            held = {"datasets": ", ".join(sorted(f))}
+            for name in ("images", "labels"):
+                held[name] = f[name][()] if isinstance(f.get(name), h5py.Dataset) else None
+            for key in ("dtype", "chunks", "compression"):
+                held[f"images {key}"] = str(getattr(f.get("images"), key, None))
+            attrs = {k: np.asarray(f.attrs.get(k)).tolist() for k in ("source", "count")}
+            return held | {"file attributes": attrs}
 
 
 def _save_cases(rng: np.random.Generator) -> dict:
     def digits(n: int, h: int = 28, w: int = 28) -> tuple[np.ndarray, np.ndarray]:
-        images = rng.integers(0, 256, size=(n, h, w), dtype=np.uint8)
-        images[rng.random(images.shape) < 0.7] = 0  # mostly background, like digits
-        return images, rng.integers(0, 10, size=n)
-
-    def word() -> str:
-        return str(rng.choice(["MNIST sample", "my scans", "class test", "digits from the pad"]))
+        return rng.integers(0, 256, size=(n, h, w), dtype=np.uint8), rng.integers(0, 10, size=n)
 
     return {
-        "12 images of 28 x 28, chunks of 4": (*digits(12), word(), 4),
-        "one image, chunks of 1": (*digits(1), word(), 1),
+        "12 images of 28 x 28, chunks of 4": (*digits(12), "MNIST sample", 4),
+        "one image, chunks of 1": (*digits(1), "my scans", 1),
         "30 images of 8 x 6 pixels, chunks of 7": (*digits(30, 8, 6), "small", 7),
-        "one chunk for all 5 images": (*digits(5), word(), 5),
+        "one chunk for all 5 images": (*digits(5), "digits from the pad", 5),
         _OLDER_FILE: (*digits(6), "new data", 3),
     }
-
-
-_exercise(
-    "02.2",
-    reference=_save_digits,
-    cases=_save_cases,
-    call=_write_and_read,
-    guarded=(_save_digits, write_arrays, write_digits),
-    why="two datasets, chunks of whole images compressed with gzip, and the file's own "
-    "attributes, in a file that holds nothing else.",
-    mistakes=[
-        lambda *args: _write(*args, on="images"),
-        "your attributes 'source' and 'count' are attached to a dataset, not to the file (/).",
-        lambda *args: _write(*args, chunks=False),
-        "your images are in chunks whose shape h5py chose; ask for chunk_images whole images.",
-        lambda *args: _write(*args, mode="a"),
-        "the file still holds the datasets of the older file at that path: mind the file mode.",
-    ],
-)
 
 
 class _CountingFile(io.FileIO):
@@ -107,7 +73,7 @@ class _CountingFile(io.FileIO):
 
 
 def _read_from_file(function, case: _Case) -> dict:
-    """Store the case's array as a chunked dataset; call ``function(dataset, indices)`` on it."""
+    """Run ``function(dataset, indices)`` on a chunked dataset; count the bytes it reads."""
     array, indices = case.args
     rows_per_chunk = max(1, 4096 // (array.itemsize * (array.size // len(array))))
     with tempfile.TemporaryDirectory(dir=scratch_dir("checks")) as folder:
@@ -146,18 +112,26 @@ def _drops_repeats(dataset, indices):
 
 
 _exercise(
+    "02.2",
+    reference=_save_digits,
+    cases=_save_cases,
+    call=_write_and_read,
+    guarded=(_save_digits, write_arrays, write_digits),
+    mistakes={
+        "attrs_on_dataset": partial(_write, on="images"),
+        "auto_chunks": partial(_write, chunks=False),
+        "append_mode": partial(_write, mode="a"),
+    },
+)
+
+_exercise(
     "02.3",
     reference=read_rows,
     cases=_rows_cases,
     call=_read_from_file,
-    why="the rows in the order asked for, repeats included, reading from the file only "
-    "the chunks that hold them.",
-    mistakes=[
-        lambda dataset, indices: dataset[np.unique(indices % len(dataset))],
-        "your rows come back sorted by row number, without repeats; keep the order asked for.",
-        _drops_repeats,
-        "a row asked for twice comes back only once; return one row per index.",
-        lambda dataset, indices: dataset[()][indices],
-        "your function reads the whole dataset to pick a few rows; read only the rows asked for.",
-    ],
+    mistakes={
+        "sorted": lambda dataset, indices: dataset[np.unique(indices % len(dataset))],
+        "drops_repeats": _drops_repeats,
+        "whole_dataset": lambda dataset, indices: dataset[()][indices],
+    },
 )

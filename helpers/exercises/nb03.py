@@ -1,20 +1,13 @@
 """The programming exercises of notebook 03: the mean image of each class, centring by mass."""
 
-from __future__ import annotations
-
 import numpy as np
 
 from helpers.exercises import _exercise
 from helpers.plotting.digits import class_means
 
-__all__: list[str] = []
 
-
-def _mean_images(images, labels):
-    """The mean image of each class 0-9 as floats in [0, 1]: shape (10, height, width)."""
-    sums = np.zeros((10, *images.shape[1:]))
-    np.add.at(sums, labels, images)
-    return sums / np.bincount(labels, minlength=10)[:, None, None] / 255
+def _per_class(mean):
+    return lambda images, labels: np.stack([mean(images[labels == k]) for k in range(10)])
 
 
 def _mean_cases(rng: np.random.Generator) -> dict:
@@ -35,35 +28,12 @@ def _mean_cases(rng: np.random.Generator) -> dict:
     }
 
 
-def _per_class(mean):
-    """``mean(images of class k)`` stacked for the classes 0-9 (the usual mistakes)."""
-    return lambda images, labels: np.stack([mean(images[labels == k]) for k in range(10)])
-
-
-_exercise(
-    "03.2",
-    reference=_mean_images,
-    cases=_mean_cases,
-    guarded=(_mean_images, class_means),
-    rtol=1e-5,
-    why="each class's pixels summed without wrapping around, divided by that class's count "
-    "and by 255.",
-    mistakes=[
-        _per_class(lambda x: x.mean(axis=0)),
-        "your means are on the 0-255 scale of the bytes; the exercise asks for floats in [0, 1].",
-        _per_class(lambda x: x.sum(axis=0, dtype=np.uint8) / len(x) / 255),
-        "some of your means are far too small: adding uint8 pixels wrapped around past 255.",
-        _per_class(lambda x: np.full(x.shape[1:], x.mean() / 255)),
-        "your mean images are flat: you averaged over the pixels too, not only over the images.",
-        lambda im, y: _per_class(lambda x: x.sum(axis=0) / len(im) / 255)(im, y),
-        "your means are too small: divide each class's sum by that class's number of images.",
-    ],
-)
+def _mean_images(images, labels):
+    return _per_class(lambda x: x.mean(axis=0) / 255)(images, labels)
 
 
 def _offsets(image: np.ndarray, dtype: type = float) -> tuple[float, float]:
-    """How far the centre of mass is from the centre pixel, (rows down, columns right), with
-    row and column numbers of type ``dtype`` (np.uint8 for a usual mistake)."""
+    """(rows down, columns right) from the centre of mass to the centre pixel."""
     h, w = image.shape
     row = (image * np.arange(h, dtype=dtype)[:, None]).sum() / image.sum()
     col = (image * np.arange(w, dtype=dtype)).sum() / image.sum()
@@ -73,12 +43,8 @@ def _offsets(image: np.ndarray, dtype: type = float) -> tuple[float, float]:
 def _moved(image, down, right):
     """``image`` moved ``down`` rows and ``right`` columns, zeros moved in."""
     h, w = image.shape
-    down, right = max(-h, min(h, down)), max(-w, min(w, right))
-    moved = np.zeros_like(image)
-    moved[max(down, 0) : h + min(down, 0), max(right, 0) : w + min(right, 0)] = image[
-        max(-down, 0) : h - max(down, 0), max(-right, 0) : w - max(right, 0)
-    ]
-    return moved
+    down, right = np.clip(down, -h, h), np.clip(right, -w, w)
+    return np.pad(image, ((h, h), (w, w)))[h - down : 2 * h - down, w - right : 2 * w - right]
 
 
 def _rounded(image: np.ndarray, dtype: type = float) -> list[int]:
@@ -120,25 +86,32 @@ def _centre_cases(rng: np.random.Generator) -> dict:
 
 
 def _rows_and_columns_swapped(image):
-    h, w = image.shape
-    row, col = (c - x for c, x in zip((h // 2, w // 2), _offsets(image), strict=True))
-    return _moved(image, round(h // 2 - col), round(w // 2 - row))  # the centre used wrongly
+    (down, right), shift = _offsets(image), image.shape[0] // 2 - image.shape[1] // 2
+    return _moved(image, round(right + shift), round(down - shift))
 
+
+_exercise(
+    "03.2",
+    reference=_mean_images,
+    cases=_mean_cases,
+    guarded=(_mean_images, class_means),
+    rtol=1e-5,
+    mistakes={
+        "bytes_scale": _per_class(lambda x: x.mean(axis=0)),
+        "uint8_sum": _per_class(lambda x: x.sum(axis=0, dtype=np.uint8) / len(x) / 255),
+        "flat": _per_class(lambda x: np.full(x.shape[1:], x.mean() / 255)),
+        "over_all_images": lambda im, y: _per_class(lambda x: x.sum(axis=0) / len(im) / 255)(im, y),
+    },
+)
 
 _exercise(
     "03.4",
     reference=_centre_by_mass,
     cases=_centre_cases,
-    why="the ink's weighted mean row and column, rounded to whole pixels, moved onto the "
-    "centre pixel with zeros moved in.",
-    mistakes=[
-        _rows_and_columns_swapped,
-        "your move is wrong: rows and columns are swapped somewhere (rows are the first index).",
-        lambda image: _moved(image, *(-x for x in _rounded(image))),
-        "your image moves the wrong way: its centre of mass ends up farther from the centre.",
-        lambda image: np.roll(image, _rounded(image), axis=(0, 1)),
-        "ink that leaves one side comes back in on the opposite side; move zeros in instead.",
-        lambda image: _moved(image, *_rounded(image, np.uint8)),
-        "your centre of mass is off: uint8 pixels times row numbers wrapped around past 255.",
-    ],
+    mistakes={
+        "swapped": _rows_and_columns_swapped,
+        "wrong_way": lambda image: _moved(image, *(-x for x in _rounded(image))),
+        "rolled": lambda image: np.roll(image, _rounded(image), axis=(0, 1)),
+        "uint8_rows": lambda image: _moved(image, *_rounded(image, np.uint8)),
+    },
 )

@@ -1,11 +1,9 @@
 """The programming exercises of notebook 05: a forward pass in blocks, one JSON record."""
 
-from __future__ import annotations
-
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from functools import partial
 
 import numpy as np
 
@@ -13,12 +11,11 @@ from helpers.exercises import _Case, _exercise
 from helpers.mlp import MLP, softmax
 from helpers.predictions import make_records
 
-__all__: list[str] = []
-
 
 def _blocks(pixels, weights, biases, block_rows, scale=255.0, stop=0, per_block=False):
-    """Probabilities of the blocks of ``pixels / scale`` up to ``len(pixels) - stop``: softmax
-    row by row, or over each whole block (``per_block``, a usual mistake)."""
+    """Probabilities (N, n_outputs) of uint8 pixels (N, n_inputs), ``block_rows`` at a time;
+    the usual mistakes: another ``scale``, the rows from ``len(pixels) - stop`` left out,
+    softmax over each whole block (``per_block``)."""
     blocks = []
     for start in range(0, len(pixels) - stop, block_rows):
         z = pixels[start : start + block_rows] / scale
@@ -29,8 +26,7 @@ def _blocks(pixels, weights, biases, block_rows, scale=255.0, stop=0, per_block=
     return np.concatenate(blocks)
 
 
-def _forward_blocks(pixels: np.ndarray, weights: list, biases: list, block_rows: int) -> np.ndarray:
-    """Probabilities (N, n_outputs) of uint8 pixels (N, n_inputs), ``block_rows`` at a time."""
+def _forward_blocks(pixels, weights, biases, block_rows):
     return _blocks(pixels, weights, biases, block_rows)
 
 
@@ -56,51 +52,26 @@ def _blocks_cases(rng: np.random.Generator) -> dict:
     }
 
 
-def _call_blocks(function: Callable, case: _Case) -> Any:
+def _call_blocks(function: Callable, case: _Case) -> np.ndarray:
     """Run ``function``; a matrix product of shapes that do not fit says which shapes to use."""
     try:
-        return function(*case.args, **case.kwargs)
+        return function(*case.args)
     except ValueError as error:
-        text = str(error).splitlines()[0] if str(error) else ""
-        if "matmul" in text or "not aligned" in text:
-            raise ValueError(
-                f"{text}; in this exercise each W has shape (outputs, inputs) and each row "
-                "of a block is one image's inputs"
-            ) from error
-        raise
-
-
-_exercise(
-    "05.1",
-    reference=_forward_blocks,
-    cases=_blocks_cases,
-    call=_call_blocks,
-    why="each block of rows goes through every layer as X W.T + b, the last block too, and "
-    "the blocks together give the same probabilities as one whole batch.",
-    guarded=(_forward_blocks, MLP.forward, MLP._forward_rows),
-    rtol=1e-4,
-    atol=1e-6,
-    mistakes=[
-        lambda pixels, w, b, block_rows: _blocks(pixels, w, b, block_rows, scale=1.0),
-        "your probabilities are almost all 0 or 1: the network expects pixels in [0, 1].",
-        lambda pixels, w, b, block_rows: _blocks(pixels, w, b, block_rows, stop=block_rows - 1),
-        "your result lacks rows: the last, shorter block must go through the network too.",
-        lambda pixels, w, b, block_rows: _blocks(pixels, w, b, block_rows, per_block=True),
-        "your probabilities sum to 1 over a whole block: softmax works on each row on its own.",
-    ],
-)
+        if "matmul" not in str(error) and "not aligned" not in str(error):
+            raise
+        text = str(error).splitlines()[0]
+        shapes = "each W has shape (outputs, inputs) and each row of a block is one image's inputs"
+        raise ValueError(f"{text}; in this exercise {shapes}") from error
 
 
 def _json_line(record: object) -> tuple[str, object]:
-    """What ``json.dumps`` makes of ``record`` ("a valid JSON line" or why not), and the
-    record as JSON reads it back (the record itself when it cannot be written)."""
+    """Whether ``json.dumps`` writes ``record`` (or why not), and what JSON reads back."""
     try:
         back = json.loads(json.dumps(record, allow_nan=False))
     except (TypeError, ValueError) as error:
         found = re.search(r"type (\w+) is not", str(error))
-        if found and hasattr(np, found.group(1)):
-            return "refuses numpy values", record
-        return f"refuses it ({type(error).__name__})", record
+        numpy = found and hasattr(np, found.group(1))
+        return ("refuses numpy values" if numpy else f"refuses it ({type(error).__name__})"), record
     for key in ("index", "classification") if isinstance(back, dict) else ():
         if key in back and type(back[key]) is not int:
             return f"{key} is not an integer", back
@@ -124,31 +95,39 @@ def _record_cases(rng: np.random.Generator) -> dict:
 
 
 def _record(probabilities: np.ndarray, index: int) -> dict:
-    """The prediction record of one row of 10 probabilities, as plain Python values."""
     return make_records(probabilities[None], [index])[0]
 
 
 def _plain(probabilities: np.ndarray, index: int, classify: Callable = np.argmax) -> dict:
-    """A record of plain values (with ``np.argmin`` or ``index + 1``, a usual mistake)."""
     values = [float(p) for p in probabilities]
     return {"index": int(index), "activations": values, "classification": int(classify(values))}
 
 
 _exercise(
+    "05.1",
+    reference=_forward_blocks,
+    cases=_blocks_cases,
+    call=_call_blocks,
+    guarded=(_forward_blocks, MLP.forward, MLP._forward_rows),
+    rtol=1e-4,
+    atol=1e-6,
+    mistakes={
+        "unscaled": partial(_blocks, scale=1.0),
+        "last_block": lambda pixels, w, b, rows: _blocks(pixels, w, b, rows, stop=rows - 1),
+        "per_block": partial(_blocks, per_block=True),
+    },
+)
+
+_exercise(
     "05.2",
     reference=_record,
     cases=_record_cases,
-    call=lambda function, case: _json_line(function(*case.args, **case.kwargs)),
+    call=lambda function, case: _json_line(function(*case.args)),
     names=("JSON", "record"),
-    why="plain Python ints and floats that json.dumps writes, and the classification at "
-    "the largest activation (the first one in a tie).",
     guarded=(_record, make_records),
-    mistakes=[
-        lambda p, index: {"index": index, "activations": list(p), "classification": p.argmax()},
-        "json.dumps refuses your record: use plain Python ints, floats and lists, not numpy's.",
-        lambda p, index: _plain(p, index, np.argmin),
-        "your classification is the class with the smallest activation, not the most probable.",
-        lambda p, index: _plain(p, index + 1),
-        "your index is one more than the index given: write it as given.",
-    ],
+    mistakes={
+        "numpy_values": lambda p, i: dict(index=i, activations=list(p), classification=p.argmax()),
+        "argmin": partial(_plain, classify=np.argmin),
+        "index_plus_1": lambda p, index: _plain(p, index + 1),
+    },
 )

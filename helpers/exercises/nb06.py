@@ -1,12 +1,8 @@
 """The programming exercises of notebook 06: tanh's backward pass and a momentum step."""
 
-from __future__ import annotations
-
 import numpy as np
 
 from helpers.exercises import _exercise
-
-__all__: list[str] = []
 
 
 def _tanh_cases(rng: np.random.Generator) -> dict:
@@ -25,25 +21,6 @@ def _tanh_cases(rng: np.random.Generator) -> dict:
     }
 
 
-_exercise(
-    "06.5",
-    reference=lambda A, upstream: upstream * (1 - A**2),
-    cases=_tanh_cases,
-    why="the upstream gradient times tanh's slope 1 - A**2, read off the stored output: "
-    "1 where A = 0, 0 where the unit is saturated.",
-    mistakes=[
-        lambda A, upstream: 1 - A**2,
-        "your result does not change when the upstream gradient changes: multiply by it.",
-        lambda A, upstream: upstream * (1 - A),
-        "your slope reaches 2 where A is near -1: tanh's slope is the same for A and -A.",
-        lambda A, upstream: upstream * (1 - np.tanh(A) ** 2),
-        "your slope is not 0 for saturated units: you applied tanh to A again (A = tanh(Z)).",
-        lambda A, upstream: upstream * A * (1 - A),
-        "your gradients are 0 where A = 0: A (1 - A) is the sigmoid's slope, not tanh's.",
-    ],
-)
-
-
 def _step(params, grads, velocities, velocity, move) -> tuple[list, list]:
     """New parameters ``move(p, v)`` and velocities ``velocity(v, g)``, as new lists."""
     new_v = [velocity(v, g) for v, g in zip(velocities, grads, strict=True)]
@@ -51,7 +28,6 @@ def _step(params, grads, velocities, velocity, move) -> tuple[list, list]:
 
 
 def _momentum_step(params, grads, velocities, lr, momentum):
-    """One momentum step: ``v' = momentum * v - lr * g``, ``p' = p + v'`` (new lists)."""
     return _step(params, grads, velocities, lambda v, g: momentum * v - lr * g, np.add)
 
 
@@ -59,12 +35,9 @@ def _momentum_cases(rng: np.random.Generator) -> dict:
     def layer(n_in: int, n_out: int) -> list[np.ndarray]:
         return [rng.normal(0, 1, (n_out, n_in)), rng.normal(0, 1, n_out)]
 
-    def step(params: list[np.ndarray], lr: float, momentum: float, velocity: bool = True):
+    def step(params: list[np.ndarray], lr: float, momentum: float, velocity: float = 0.5):
         grads = [rng.normal(0, 1, p.shape) for p in params]
-        velocities = [
-            rng.normal(0, 0.5, p.shape) if velocity else np.zeros(p.shape) for p in params
-        ]
-        return params, grads, velocities, lr, momentum
+        return params, grads, [rng.normal(0, velocity, p.shape) for p in params], lr, momentum
 
     lr, momentum = float(rng.uniform(0.01, 0.5)), float(rng.uniform(0.5, 0.99))
     n_in, n_out = int(rng.integers(2, 6)), int(rng.integers(2, 5))
@@ -72,29 +45,39 @@ def _momentum_cases(rng: np.random.Generator) -> dict:
     return {
         first: step(layer(n_in, n_out), lr, momentum),
         "two layers (four arrays), lr 0.1, momentum 0.9": step(layer(3, 4) + layer(4, 2), 0.1, 0.9),
-        "the first step: velocities of 0": step(layer(3, 2), lr, 0.9, velocity=False),
+        "the first step: velocities of 0": step(layer(3, 2), lr, 0.9, velocity=0.0),
         "momentum 0 (plain gradient descent)": step(layer(2, 3), 0.1, 0.0),
         "one parameter of shape (1,), lr 1, momentum 0.5": step([np.array([2.0])], 1.0, 0.5),
     }
 
 
 _exercise(
+    "06.5",
+    reference=lambda A, upstream: upstream * (1 - A**2),
+    cases=_tanh_cases,
+    mistakes={
+        "no_upstream": lambda A, upstream: 1 - A**2,
+        "one_sided": lambda A, upstream: upstream * (1 - A),
+        "tanh_again": lambda A, upstream: upstream * (1 - np.tanh(A) ** 2),
+        "sigmoid": lambda A, upstream: upstream * A * (1 - A),
+    },
+)
+
+_exercise(
     "06.6",
     reference=_momentum_step,
     cases=_momentum_cases,
     names=("new params", "new velocities"),
-    why="each velocity keeps a fraction (momentum) of the last step and adds -lr times the "
-    "gradient; each parameter moves by its new velocity.",
-    mistakes=[
-        lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v + lr * g, np.subtract),
-        "your velocities point uphill, along the gradient: the step goes downhill, -lr * g.",
-        lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: -lr * g, np.add),
-        "the velocities you are given make no difference: that is plain gradient descent.",
-        lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v - lr * g, lambda p, v: p + lr * v),
-        "your parameters move far too little: the learning rate is applied twice.",
-        lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v - g, np.add),
-        "your steps do not depend on the learning rate: scale the gradient in the velocity.",
-        lambda P, G, V, lr, m: (_step(P, G, V, lambda v, g: m * v - lr * g, np.add)[0], V),
-        "your parameters are right but the velocities come back unchanged: return the new ones.",
-    ],
+    mistakes={
+        "uphill": lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v + lr * g, np.subtract),
+        "no_momentum": lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: -lr * g, np.add),
+        "lr_twice": lambda P, G, V, lr, m: _step(
+            P, G, V, lambda v, g: m * v - lr * g, lambda p, v: p + lr * v
+        ),
+        "no_lr": lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v - g, np.add),
+        "old_velocities": lambda P, G, V, lr, m: (
+            _step(P, G, V, lambda v, g: m * v - lr * g, np.add)[0],
+            V,
+        ),
+    },
 )

@@ -19,6 +19,7 @@ import numpy as np
 
 __all__ = ["check_images", "check_number"]
 
+
 def _check_positive_int(value: object, name: str) -> int:
     """Return ``value`` as an int if it is an integer >= 1 (numpy integers too, bools not)."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, Integral):

@@ -35,7 +35,7 @@ def _problem(spec: dict, answer: object) -> str | None:
         fits = False
     if not fits:
         should = _SHOULD.get(kind, f"numbers of shape {np.shape(expected)}")
-        return f"the answer should be {should}, got {answer!r:.40}"
+        return f"the answer should be {should}, got {type(answer).__name__}"
     tolerance = {"rtol": spec.get("rtol", 0.0), "atol": spec.get("atol", 0.0)}
     return None if np.allclose(got, expected, **tolerance) else ""
 

@@ -44,25 +44,20 @@ def _layout(dset: h5py.Dataset) -> str:
     return ", ".join(parts)
 
 
-def _attr_lines(obj: h5py.HLObject, indent: str) -> list[str]:
-    return [f"{indent}@{key} = {_format_value(value)}" for key, value in obj.attrs.items()]
-
-
-def _tree_lines(group: h5py.Group, indent: str, max_children: int) -> list[str]:
-    lines = _attr_lines(group, indent)
-    names = list(group.keys())
+def _tree_lines(obj: h5py.HLObject, indent: str, max_children: int) -> list[str]:
+    lines = [f"{indent}@{key} = {_format_value(value)}" for key, value in obj.attrs.items()]
+    names = list(obj) if isinstance(obj, h5py.Group) else []
     for name in names[:max_children]:
-        link = group.get(name, getlink=True)  # a link may lead nowhere: look before following
+        link = obj.get(name, getlink=True)  # a link may lead nowhere: look before following
         if isinstance(link, h5py.ExternalLink):
             lines.append(f"{indent}{name} -> {link.filename}:{link.path} (external link)")
         elif isinstance(link, h5py.SoftLink):
             lines.append(f"{indent}{name} -> {link.path} (soft link)")
-        elif isinstance(obj := group[name], h5py.Dataset):
-            lines += [f"{indent}{name}: dataset {_layout(obj)}", *_attr_lines(obj, indent + "    ")]
-        elif isinstance(obj, h5py.Group):
-            lines += [f"{indent}{name}/ (group)", *_tree_lines(obj, indent + "    ", max_children)]
+        elif isinstance(item := obj[name], h5py.Dataset | h5py.Group):
+            kind = f": dataset {_layout(item)}" if isinstance(item, h5py.Dataset) else "/ (group)"
+            lines += [f"{indent}{name}{kind}", *_tree_lines(item, indent + "    ", max_children)]
         else:  # a named datatype
-            lines.append(f"{indent}{name}: {type(obj).__name__}")
+            lines.append(f"{indent}{name}: {type(item).__name__}")
     if len(names) > max_children:
         lines.append(f"{indent}... and {len(names) - max_children} more")
     return lines

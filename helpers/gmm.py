@@ -143,8 +143,7 @@ def fit_gmm(
         resp = np.exp(weighted - log_norm[:, None])
         weights, means, covariances, nk = _m_step(X, resp, reg_covar)
         prec_chol = _precision_cholesky(covariances, scale, history, nk)
-        converged = len(history) > 1 and abs(history[-1] - history[-2]) < tol
-        if converged:
+        if converged := len(history) > 1 and abs(history[-1] - history[-2]) < tol:
             break
     return _GaussianMixtureFit(
         weights, means, covariances, prec_chol, np.asarray(history), converged, iteration

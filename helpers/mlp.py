@@ -167,8 +167,7 @@ def load_mlp(path: str | os.PathLike[str]) -> MLP:
         for key in ("layer_sizes", "activations"):
             if attrs.get(key, getattr(model, key)) != getattr(model, key):
                 raise ValueError(f"{key} are {attrs[key]}, not the weights' {getattr(model, key)}")
-    except KeyError as error:
-        raise OSError(f"{path} is not a network's weights file: missing {error}") from None
-    except (TypeError, ValueError) as error:
-        raise OSError(f"{path} is not a network's weights file: {error}") from None
+    except (KeyError, TypeError, ValueError) as error:
+        problem = f"missing {error}" if isinstance(error, KeyError) else error
+        raise OSError(f"{path} is not a network's weights file: {problem}") from None
     return model

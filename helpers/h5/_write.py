@@ -87,8 +87,7 @@ def write_arrays(
     A "/" in a name makes groups ("net/W"); numpy str is stored as UTF-8 (read it with
     ``dataset.asstr()``). ``attrs`` maps "/" (the file), a dataset or a group to its
     attributes. Arrays that are not scalars or empty are stored in chunks of ``chunk_rows``
-    rows, with ``dataset_options`` for :meth:`h5py.Group.create_dataset`. A write that
-    fails or is interrupted leaves the old file as it was."""
+    rows, with ``dataset_options`` for :meth:`h5py.Group.create_dataset`."""
     path = _check_path(path)
     data = _arrays_or_raise(arrays)
     attrs = {} if attrs is None else _attrs_or_raise(attrs, list(data))

@@ -35,9 +35,11 @@ def _array(value: object, what: str) -> np.ndarray:
     return array.astype(h5py.string_dtype()) if array.dtype.kind == "U" else array
 
 
-def _arrays_or_raise(arrays: object) -> dict[str, np.ndarray]:
-    if not isinstance(arrays, Mapping):
-        raise TypeError(f"arrays must be a mapping name -> array, got {type(arrays).__name__}")
+def _checked(arrays: object, attrs: object) -> tuple[dict[str, np.ndarray], Mapping]:
+    """The arrays and the attributes :func:`write_arrays` is given, or a clear error."""
+    for name, value, kind in (("arrays", arrays, "name -> array"), ("attrs", attrs, "or None")):
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{name} must be a mapping {kind}, got {type(value).__name__}")
     if not arrays:
         raise ValueError("arrays is empty: give at least one name -> array")
     data = {_name(k, "dataset"): _array(v, f"array {k!r}") for k, v in arrays.items()}
@@ -49,12 +51,6 @@ def _arrays_or_raise(arrays: object) -> dict[str, np.ndarray]:
                 f"dataset names {name!r} and {after!r} clash: a name cannot be given twice "
                 "(slashes aside) nor be both a dataset and the group that holds another"
             )
-    return data
-
-
-def _attrs_or_raise(attrs: object, names: list[str]) -> Mapping:
-    if not isinstance(attrs, Mapping):
-        raise TypeError(f"attrs must be a mapping or None, got {type(attrs).__name__}")
     # the arrays and the groups their names create ("net/W" creates "net")
     parts = [name.strip("/").split("/") for name in names]
     targets = {"/".join(p[:i]) for p in parts for i in range(1, len(p) + 1)}
@@ -74,7 +70,7 @@ def _attrs_or_raise(attrs: object, names: list[str]) -> Mapping:
                     f"{what} has {size:,} bytes; HDF5 keeps attributes under "
                     f"{_MAX_ATTRIBUTE_BYTES:,} bytes: store it as a dataset instead"
                 )
-    return attrs
+    return data, attrs
 
 
 def write_arrays(
@@ -89,8 +85,7 @@ def write_arrays(
     attributes. Arrays that are not scalars or empty are stored in chunks of ``chunk_rows``
     rows, with ``dataset_options`` for :meth:`h5py.Group.create_dataset`."""
     path = _check_path(path)
-    data = _arrays_or_raise(arrays)
-    attrs = {} if attrs is None else _attrs_or_raise(attrs, list(data))
+    data, attrs = _checked(arrays, {} if attrs is None else attrs)
     if chunk_rows is not None:
         chunk_rows = _check_positive_int(chunk_rows, "chunk_rows")
         if "chunks" in dataset_options:

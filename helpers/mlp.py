@@ -99,8 +99,7 @@ class MLP:
         """The class probabilities (float32) of one input or a batch of uint8 or [0, 1] pixels.
 
         ``return_hidden=True`` adds the hidden layers' activations; ``block_rows`` rows at a
-        time keep the memory to one block's (notebook 05).
-        """
+        time keep the memory to one block's (notebook 05)."""
         X = _check_pixels(X, name="X")
         n_in = self.layer_sizes[0]
         single = X.ndim == 1 or (X.ndim == 2 and X.shape[1] != n_in)  # e.g. (784,), (28, 28)
@@ -133,8 +132,7 @@ def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Pa
     """Write ``model`` to the HDF5 file ``path`` atomically, replacing any file there.
 
     Datasets ``W1, b1, W2, ...``; ``metadata`` (str, numbers or lists of them) joins the
-    root attributes ``layer_sizes``, ``activations``, ``input_scaling`` and ``created``.
-    """
+    root attributes ``layer_sizes``, ``activations``, ``input_scaling`` and ``created``."""
     from helpers.h5 import write_arrays  # only saving and loading need h5py
 
     _mlp_or_raise(model)

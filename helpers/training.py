@@ -19,8 +19,7 @@ class Adam:
     """The Adam optimizer: steps scaled by running averages of the gradients and their squares.
 
     ``params`` (e.g. ``model.weights + model.biases``) are updated in place; ``lr`` is a
-    number > 0 or a function of the step number (0, 1, ...) giving it.
-    """
+    number > 0 or a function of the step number (0, 1, ...) giving it."""
 
     beta1, beta2, eps = 0.9, 0.999, 1e-8  # the values of Kingma and Ba (2015)
 
@@ -67,8 +66,7 @@ def train(
     Each epoch visits the images in a new random order, ``batch_size`` at a time, and
     ``optimizer(params, lr=lr)`` makes the steps; ``transform(batch, rng)`` may return a
     changed copy of each batch. The history holds ``"batch_loss"`` and, with ``held_out``,
-    the ``train_`` and ``held_out_`` ``loss`` and ``accuracy`` after every epoch.
-    """
+    the ``train_`` and ``held_out_`` ``loss`` and ``accuracy`` after every epoch."""
     n_classes = _mlp_or_raise(model).layer_sizes[-1]
     images = check_images(images)
     labels = _check_labels(labels, len(images), n_classes=n_classes)

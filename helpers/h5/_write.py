@@ -126,15 +126,13 @@ def write_digits(
 ) -> Path:
     """Write uint8 ``images`` (N, 28, 28) and ``labels`` 0-9 to HDF5, atomically.
 
-    Both in chunks of ``chunk_images`` images, compressed ("gzip" at level 4, "lzf" or
-    None); ``attrs`` are more file attributes, e.g. ``split="train"``."""
+    Both in chunks of ``chunk_images`` images, compressed by h5py ("gzip" at level 4, "lzf"
+    or None); ``attrs`` are more file attributes, e.g. ``split="train"``."""
     images = check_images(images)
     if images.dtype != np.uint8:
         raise TypeError(f"images must be uint8 pixels (0-255), got {images.dtype}")
     labels = _check_labels(labels, len(images))
     chunk_images = _check_positive_int(chunk_images, "chunk_images")
-    if compression not in ("gzip", "lzf", None):
-        raise ValueError(f"compression must be 'gzip', 'lzf' or None, got {compression!r}")
     file_attrs = {"source": DIGITS_SOURCE, "count": len(images)} | attrs
     return write_arrays(
         path, {"images": images, "labels": labels}, {"/": file_attrs, **_DIGITS_ATTRS},

@@ -13,9 +13,6 @@ import numpy as np
 from helpers.atomic import atomic_path
 from helpers.validation import _check_labels, _check_path, _check_positive_int, check_images
 
-#: HDF5's limit for one attribute stored with its object (64 KiB, header included).
-_MAX_ATTRIBUTE_BYTES = 64_000
-
 
 def _name(name: object, what: str) -> str:
     if not isinstance(name, str) or not name.strip("/"):
@@ -65,10 +62,10 @@ def _checked(arrays: object, attrs: object) -> tuple[dict[str, np.ndarray], Mapp
         for name, value in values.items():
             what = f"attribute {_name(name, 'attribute')!r} of {key!r}"
             size = len(value.encode()) if isinstance(value, str) else _array(value, what).nbytes
-            if size > _MAX_ATTRIBUTE_BYTES:
+            if size > 64_000:  # HDF5's limit for an attribute kept with its object: 64 KiB
                 raise ValueError(
-                    f"{what} has {size:,} bytes; HDF5 keeps attributes under "
-                    f"{_MAX_ATTRIBUTE_BYTES:,} bytes: store it as a dataset instead"
+                    f"{what} has {size:,} bytes; HDF5 keeps attributes under 64,000 bytes: "
+                    "store it as a dataset instead"
                 )
     return data, attrs
 

@@ -81,8 +81,7 @@ def _fetch(name: str, sha256: str, folder: Path, mirrors: Sequence[str], *, prog
 
     path = folder / name
     if path.is_file():
-        actual = pooch.file_hash(str(path))
-        if actual != sha256:
+        if (actual := pooch.file_hash(str(path))) != sha256:
             raise OSError(
                 f"{path} is corrupt or not the official file: its SHA-256 is {actual}, "
                 f"expected {sha256}. Delete it to download it again."
@@ -131,9 +130,8 @@ def load_mnist(
     """Images (N, 28, 28) uint8 and labels (N,) int64 of the "train" or "test" split.
 
     The official files are read from ``data_dir``, ``$MNIST_DATA_DIR`` or a user cache
-    (``$COURSE_CACHE_DIR`` or the system's, e.g. ``~/.cache/course-helpers``); missing ones
-    are downloaded there from ``mirrors`` (base URLs, tried in order) with
-    :func:`pooch.retrieve`. OSError for a file whose SHA-256 is not the official one."""
+    (``$COURSE_CACHE_DIR`` or e.g. ``~/.cache/course-helpers``); missing ones are downloaded
+    there from ``mirrors``, tried in order. OSError for a file that is not the official one."""
     if split not in _MNIST_FILES:
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     folder = _folder(data_dir)

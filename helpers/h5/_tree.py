@@ -97,11 +97,10 @@ def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
     if idx.ndim != 1:
         raise ValueError(f"indices must be 1-D, got shape {idx.shape}")
     n = dataset.shape[0]
-    idx = idx.astype(np.int64)
     bad = idx[(idx < -n) | (idx >= n)]
     if bad.size:
         raise IndexError(f"index {bad[0]} is out of range for a dataset with {n} rows")
-    unique, inverse = np.unique(idx % n, return_inverse=True)  # -1 -> n - 1; sorted, once each
+    unique, inverse = np.unique(idx.astype(np.int64) % n, return_inverse=True)  # -1 -> n - 1
     return _read_sorted(dataset, unique)[inverse]
 
 

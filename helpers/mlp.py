@@ -129,10 +129,9 @@ class MLP:
 
 
 def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Path:
-    """Write ``model`` to the HDF5 file ``path`` atomically, replacing any file there.
-
-    Datasets ``W1, b1, W2, ...``; ``metadata`` (str, numbers or lists of them) joins the
-    root attributes ``layer_sizes``, ``activations``, ``input_scaling`` and ``created``."""
+    """Write ``model`` to the HDF5 file ``path`` atomically: datasets ``W1, b1, W2, ...``; the
+    ``metadata`` (str, numbers or lists of them) joins the root attributes ``layer_sizes``,
+    ``activations``, ``input_scaling`` and ``created``."""
     from helpers.h5 import write_arrays  # only saving and loading need h5py
 
     _mlp_or_raise(model)

@@ -64,10 +64,8 @@ def _tree_lines(obj: h5py.HLObject, indent: str, max_children: int) -> list[str]
 
 
 def tree(source: str | os.PathLike[str] | h5py.Group, *, max_children: int = 50) -> str:
-    """Print and return the hierarchy of an HDF5 file, or of an open group.
-
-    A dataset shows its shape, dtype, chunks (or "contiguous"), compression and bytes on
-    disk; an attribute shows as ``@name = value``; at most ``max_children`` per group."""
+    """Print and return what an HDF5 file or open group holds: datasets with their layout and
+    bytes on disk, ``@attributes``, at most ``max_children`` members per group."""
     max_children = _check_positive_int(max_children, "max_children")
     if isinstance(source, str | os.PathLike):
         with open_file(source) as f:

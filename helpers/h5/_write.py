@@ -121,10 +121,8 @@ def write_digits(
     path: str | os.PathLike[str], images: np.ndarray, labels: np.ndarray, *,
     chunk_images: int = 100, compression: str | None = "gzip", **attrs: object,
 ) -> Path:
-    """Write uint8 ``images`` (N, 28, 28) and ``labels`` 0-9 to HDF5, atomically.
-
-    Both in chunks of ``chunk_images`` images, compressed by h5py ("gzip" at level 4, "lzf"
-    or None); ``attrs`` are more file attributes, e.g. ``split="train"``."""
+    """Write uint8 ``images`` (N, 28, 28) and ``labels`` 0-9 to HDF5 atomically, in chunks of
+    ``chunk_images`` images; ``attrs`` are more file attributes, e.g. ``split="train"``."""
     images = check_images(images)
     if images.dtype != np.uint8:
         raise TypeError(f"images must be uint8 pixels (0-255), got {images.dtype}")

@@ -96,10 +96,9 @@ class MLP:
     def forward(
         self, X: np.ndarray, return_hidden: bool = False, block_rows: int | None = None
     ) -> np.ndarray | tuple[np.ndarray, list[np.ndarray]]:
-        """The class probabilities (float32) of one input or a batch of uint8 or [0, 1] pixels.
-
-        ``return_hidden=True`` adds the hidden layers' activations; ``block_rows`` rows at a
-        time keep the memory to one block's (notebook 05)."""
+        """Class probabilities (float32) of one input or a batch of uint8 or [0, 1] pixels;
+        ``return_hidden=True`` adds the hidden activations, and ``block_rows`` rows at a time
+        keep the memory to one block's (notebook 05)."""
         X = _check_pixels(X, name="X")
         n_in = self.layer_sizes[0]
         single = X.ndim == 1 or (X.ndim == 2 and X.shape[1] != n_in)  # e.g. (784,), (28, 28)
@@ -114,9 +113,8 @@ class MLP:
         for start in range(0, len(rows), step):
             probs, hidden = self._forward_rows(rows[start : start + step])
             blocks.append([probs, *hidden] if return_hidden else [probs])
-        probs, *hidden = [np.concatenate(layer) for layer in zip(*blocks, strict=True)]
-        if single:
-            probs, hidden = probs[0], [h[0] for h in hidden]
+        pick = 0 if single else slice(None)  # one input: only its row of each layer
+        probs, *hidden = [np.concatenate(layer)[pick] for layer in zip(*blocks, strict=True)]
         return (probs, hidden) if return_hidden else probs
 
     def _forward_rows(self, X: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:

@@ -113,9 +113,8 @@ def fit_gmm(
     X: np.ndarray, n_components: int, *, init: dict, reg_covar: float = 1e-6,
     max_iter: int = 100, tol: float = 1e-3,
 ) -> _GaussianMixtureFit:
-    """Fit a Gaussian mixture to ``X`` by EM, as scikit-learn's ``covariance_type="full"``.
-
-    ``init`` is ``{"weights": (K,), "means": (K, d), "covariances": (K, d, d)}``, the start.
+    """Fit a Gaussian mixture to ``X`` by EM, as scikit-learn's ``covariance_type="full"``,
+    from ``init = {"weights": (K,), "means": (K, d), "covariances": (K, d, d)}``.
     ``reg_covar`` is added to every covariance's diagonal (``0``: plain EM); stop after
     ``max_iter`` iterations or when the mean log-likelihood changes by less than ``tol``.
     Raises :class:`SingularCovarianceError` if a covariance becomes singular."""

@@ -1,7 +1,6 @@
 """A multi-layer perceptron in numpy: ReLU hidden layers, a softmax output (notebooks 04 and 05).
 
-On a batch of rows, layer ``i`` computes ``A_i = f(A_{i-1} @ W_i.T + b_i)``, ``W_i`` (out, in).
-"""
+On a batch of rows, layer ``i`` computes ``A_i = f(A_{i-1} @ W_i.T + b_i)``, ``W_i`` (out, in)."""
 
 from __future__ import annotations
 

@@ -76,7 +76,6 @@ def write_arrays(
     chunk_rows: int | None = None, **dataset_options: object,
 ) -> Path:
     """Write named arrays and attributes to a new HDF5 file atomically; return ``path``.
-
     A "/" in a name makes groups ("net/W"); numpy str is stored as UTF-8 (read it with
     ``dataset.asstr()``). ``attrs`` maps "/" (the file), a dataset or a group to its
     attributes. Arrays that are not scalars or empty are stored in chunks of ``chunk_rows``

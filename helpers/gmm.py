@@ -113,13 +113,11 @@ def fit_gmm(
     X: np.ndarray, n_components: int, *, init: dict, reg_covar: float = 1e-6,
     max_iter: int = 100, tol: float = 1e-3,
 ) -> _GaussianMixtureFit:
-    """Fit a Gaussian mixture to ``X`` by EM, as scikit-learn's ``covariance_type="full"``.
-
-    ``init`` is ``{"weights": (K,), "means": (K, d), "covariances": (K, d, d)}``, the start.
+    """Fit a Gaussian mixture to ``X`` by EM, as scikit-learn's ``covariance_type="full"``,
+    from ``init = {"weights": (K,), "means": (K, d), "covariances": (K, d, d)}``.
     ``reg_covar`` is added to every covariance's diagonal (``0``: plain EM); stop after
     ``max_iter`` iterations or when the mean log-likelihood changes by less than ``tol``.
-    Raises :class:`SingularCovarianceError` if a covariance becomes singular.
-    """
+    Raises :class:`SingularCovarianceError` if a covariance becomes singular."""
     X = _check_data(X)
     if _check_positive_int(n_components, "n_components") > len(X):
         raise ValueError(f"n_components must be at most the {len(X)} samples, got {n_components}")
@@ -143,8 +141,7 @@ def fit_gmm(
         resp = np.exp(weighted - log_norm[:, None])
         weights, means, covariances, nk = _m_step(X, resp, reg_covar)
         prec_chol = _precision_cholesky(covariances, scale, history, nk)
-        converged = len(history) > 1 and abs(history[-1] - history[-2]) < tol
-        if converged:
+        if converged := len(history) > 1 and abs(history[-1] - history[-2]) < tol:
             break
     return _GaussianMixtureFit(
         weights, means, covariances, prec_chol, np.asarray(history), converged, iteration

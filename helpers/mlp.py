@@ -1,7 +1,6 @@
 """A multi-layer perceptron in numpy: ReLU hidden layers, a softmax output (notebooks 04 and 05).
 
-On a batch of rows, layer ``i`` computes ``A_i = f(A_{i-1} @ W_i.T + b_i)``, ``W_i`` (out, in).
-"""
+On a batch of rows, layer ``i`` computes ``A_i = f(A_{i-1} @ W_i.T + b_i)``, ``W_i`` (out, in)."""
 
 from __future__ import annotations
 
@@ -96,11 +95,9 @@ class MLP:
     def forward(
         self, X: np.ndarray, return_hidden: bool = False, block_rows: int | None = None
     ) -> np.ndarray | tuple[np.ndarray, list[np.ndarray]]:
-        """The class probabilities (float32) of one input or a batch of uint8 or [0, 1] pixels.
-
-        ``return_hidden=True`` adds the hidden layers' activations; ``block_rows`` rows at a
-        time keep the memory to one block's (notebook 05).
-        """
+        """Class probabilities (float32) of one input or a batch of uint8 or [0, 1] pixels;
+        ``return_hidden=True`` adds the hidden activations, and ``block_rows`` rows at a time
+        keep the memory to one block's (notebook 05)."""
         X = _check_pixels(X, name="X")
         n_in = self.layer_sizes[0]
         single = X.ndim == 1 or (X.ndim == 2 and X.shape[1] != n_in)  # e.g. (784,), (28, 28)
@@ -115,9 +112,8 @@ class MLP:
         for start in range(0, len(rows), step):
             probs, hidden = self._forward_rows(rows[start : start + step])
             blocks.append([probs, *hidden] if return_hidden else [probs])
-        probs, *hidden = [np.concatenate(layer) for layer in zip(*blocks, strict=True)]
-        if single:
-            probs, hidden = probs[0], [h[0] for h in hidden]
+        pick = 0 if single else slice(None)  # one input: only its row of each layer
+        probs, *hidden = [np.concatenate(layer)[pick] for layer in zip(*blocks, strict=True)]
         return (probs, hidden) if return_hidden else probs
 
     def _forward_rows(self, X: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -130,11 +126,9 @@ class MLP:
 
 
 def save_mlp(path: str | os.PathLike[str], model: MLP, **metadata: object) -> Path:
-    """Write ``model`` to the HDF5 file ``path`` atomically, replacing any file there.
-
-    Datasets ``W1, b1, W2, ...``; ``metadata`` (str, numbers or lists of them) joins the
-    root attributes ``layer_sizes``, ``activations``, ``input_scaling`` and ``created``.
-    """
+    """Write ``model`` to the HDF5 file ``path`` atomically: datasets ``W1, b1, W2, ...``; the
+    ``metadata`` (str, numbers or lists of them) joins the root attributes ``layer_sizes``,
+    ``activations``, ``input_scaling`` and ``created``."""
     from helpers.h5 import write_arrays  # only saving and loading need h5py
 
     _mlp_or_raise(model)
@@ -167,8 +161,7 @@ def load_mlp(path: str | os.PathLike[str]) -> MLP:
         for key in ("layer_sizes", "activations"):
             if attrs.get(key, getattr(model, key)) != getattr(model, key):
                 raise ValueError(f"{key} are {attrs[key]}, not the weights' {getattr(model, key)}")
-    except KeyError as error:
-        raise OSError(f"{path} is not a network's weights file: missing {error}") from None
-    except (TypeError, ValueError) as error:
-        raise OSError(f"{path} is not a network's weights file: {error}") from None
+    except (KeyError, TypeError, ValueError) as error:
+        problem = f"missing {error}" if isinstance(error, KeyError) else error
+        raise OSError(f"{path} is not a network's weights file: {problem}") from None
     return model

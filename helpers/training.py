@@ -16,11 +16,9 @@ __all__ = ["Adam", "accuracy", "train"]
 
 
 class Adam:
-    """The Adam optimizer: steps scaled by running averages of the gradients and their squares.
-
-    ``params`` (e.g. ``model.weights + model.biases``) are updated in place; ``lr`` is a
-    number > 0 or a function of the step number (0, 1, ...) giving it.
-    """
+    """The Adam optimizer: steps scaled by running averages of the gradients and their squares;
+    ``params`` (e.g. ``model.weights + model.biases``) are updated in place, ``lr`` is a
+    number > 0 or a function of the step number (0, 1, ...) giving it."""
 
     beta1, beta2, eps = 0.9, 0.999, 1e-8  # the values of Kingma and Ba (2015)
 
@@ -42,10 +40,8 @@ class Adam:
         self.t += 1
         correction = np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
         for p, g, m, v in zip(self.params, grads, self.m, self.v, strict=True):
-            m *= self.beta1
-            m += (1 - self.beta1) * g
-            v *= self.beta2
-            v += (1 - self.beta2) * g * g
+            m[...] = self.beta1 * m + (1 - self.beta1) * g
+            v[...] = self.beta2 * v + (1 - self.beta2) * g * g
             p -= (rate * correction) * m / (np.sqrt(v) + self.eps)
 
 
@@ -62,13 +58,11 @@ def train(
     transform: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
     held_out: tuple[np.ndarray, np.ndarray] | None = None, seed: int = 0, progress: bool = True,
 ) -> tuple[MLP, dict[str, list[float]]]:
-    """Train a copy of ``model`` by mini-batch gradient descent on the mean cross-entropy.
-
-    Each epoch visits the images in a new random order, ``batch_size`` at a time, and
+    """Train a copy of ``model`` by mini-batch gradient descent on the mean cross-entropy:
+    each epoch visits the images in a new random order, ``batch_size`` at a time, and
     ``optimizer(params, lr=lr)`` makes the steps; ``transform(batch, rng)`` may return a
     changed copy of each batch. The history holds ``"batch_loss"`` and, with ``held_out``,
-    the ``train_`` and ``held_out_`` ``loss`` and ``accuracy`` after every epoch.
-    """
+    the ``train_`` and ``held_out_`` ``loss`` and ``accuracy`` after every epoch."""
     n_classes = _mlp_or_raise(model).layer_sizes[-1]
     images = check_images(images)
     labels = _check_labels(labels, len(images), n_classes=n_classes)

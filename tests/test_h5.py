@@ -265,7 +265,7 @@ def test_write_digits_standard_layout(tmp_path):
         (np.zeros((2, 28, 28), np.uint8), [0], {}, r"\(2,\), one per image"),
         (np.zeros((2, 28, 28), np.uint8), [0.0, 1.0], {}, "integers"),
         (np.zeros((2, 28, 28), np.uint8), [0, 10], {}, "between 0 and 9"),
-        (np.zeros((2, 28, 28), np.uint8), [0, 1], {"compression": "zip"}, "compression"),
+        (np.zeros((2, 28, 28), np.uint8), [0, 1], {"compression": "zip"}, 'filter "zip"'),
     ],
 )
 def test_write_digits_bad_inputs(tmp_path, images, labels, kwargs, message):

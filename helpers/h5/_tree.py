@@ -44,35 +44,28 @@ def _layout(dset: h5py.Dataset) -> str:
     return ", ".join(parts)
 
 
-def _attr_lines(obj: h5py.HLObject, indent: str) -> list[str]:
-    return [f"{indent}@{key} = {_format_value(value)}" for key, value in obj.attrs.items()]
-
-
-def _tree_lines(group: h5py.Group, indent: str, max_children: int) -> list[str]:
-    lines = _attr_lines(group, indent)
-    names = list(group.keys())
+def _tree_lines(obj: h5py.HLObject, indent: str, max_children: int) -> list[str]:
+    lines = [f"{indent}@{key} = {_format_value(value)}" for key, value in obj.attrs.items()]
+    names = list(obj) if isinstance(obj, h5py.Group) else []
     for name in names[:max_children]:
-        link = group.get(name, getlink=True)  # a link may lead nowhere: look before following
+        link = obj.get(name, getlink=True)  # a link may lead nowhere: look before following
         if isinstance(link, h5py.ExternalLink):
             lines.append(f"{indent}{name} -> {link.filename}:{link.path} (external link)")
         elif isinstance(link, h5py.SoftLink):
             lines.append(f"{indent}{name} -> {link.path} (soft link)")
-        elif isinstance(obj := group[name], h5py.Dataset):
-            lines += [f"{indent}{name}: dataset {_layout(obj)}", *_attr_lines(obj, indent + "    ")]
-        elif isinstance(obj, h5py.Group):
-            lines += [f"{indent}{name}/ (group)", *_tree_lines(obj, indent + "    ", max_children)]
+        elif isinstance(item := obj[name], h5py.Dataset | h5py.Group):
+            kind = f": dataset {_layout(item)}" if isinstance(item, h5py.Dataset) else "/ (group)"
+            lines += [f"{indent}{name}{kind}", *_tree_lines(item, indent + "    ", max_children)]
         else:  # a named datatype
-            lines.append(f"{indent}{name}: {type(obj).__name__}")
+            lines.append(f"{indent}{name}: {type(item).__name__}")
     if len(names) > max_children:
         lines.append(f"{indent}... and {len(names) - max_children} more")
     return lines
 
 
 def tree(source: str | os.PathLike[str] | h5py.Group, *, max_children: int = 50) -> str:
-    """Print and return the hierarchy of an HDF5 file, or of an open group.
-
-    A dataset shows its shape, dtype, chunks (or "contiguous"), compression and bytes on
-    disk; an attribute shows as ``@name = value``; at most ``max_children`` per group."""
+    """Print and return what an HDF5 file or open group holds: datasets with their layout and
+    bytes on disk, ``@attributes``, at most ``max_children`` members per group."""
     max_children = _check_positive_int(max_children, "max_children")
     if isinstance(source, str | os.PathLike):
         with open_file(source) as f:
@@ -88,10 +81,9 @@ def tree(source: str | os.PathLike[str] | h5py.Group, *, max_children: int = 50)
 
 
 def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
-    """``dataset[()][indices]`` for 1-D integer ``indices`` in any order, with repeats.
-
-    h5py reads rows only in increasing order without repeats, so the indices are sorted
-    and de-duplicated, read in one go, then put back in the order asked for."""
+    """``dataset[()][indices]`` for 1-D integer ``indices`` in any order, with repeats: h5py
+    reads rows only in increasing order without repeats, so the indices are sorted and
+    de-duplicated, read in one go, then put back in the order asked for."""
     if not isinstance(dataset, h5py.Dataset):
         raise TypeError(f"dataset must be an h5py.Dataset, got {type(dataset).__name__}")
     if dataset.ndim == 0:
@@ -103,11 +95,10 @@ def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
     if idx.ndim != 1:
         raise ValueError(f"indices must be 1-D, got shape {idx.shape}")
     n = dataset.shape[0]
-    idx = idx.astype(np.int64)
     bad = idx[(idx < -n) | (idx >= n)]
     if bad.size:
         raise IndexError(f"index {bad[0]} is out of range for a dataset with {n} rows")
-    unique, inverse = np.unique(idx % n, return_inverse=True)  # -1 -> n - 1; sorted, once each
+    unique, inverse = np.unique(idx.astype(np.int64) % n, return_inverse=True)  # -1 -> n - 1
     return _read_sorted(dataset, unique)[inverse]
 
 

@@ -13,9 +13,6 @@ import numpy as np
 from helpers.atomic import atomic_path
 from helpers.validation import _check_labels, _check_path, _check_positive_int, check_images
 
-#: HDF5's limit for one attribute stored with its object (64 KiB, header included).
-_MAX_ATTRIBUTE_BYTES = 64_000
-
 
 def _name(name: object, what: str) -> str:
     if not isinstance(name, str) or not name.strip("/"):
@@ -35,9 +32,11 @@ def _array(value: object, what: str) -> np.ndarray:
     return array.astype(h5py.string_dtype()) if array.dtype.kind == "U" else array
 
 
-def _arrays_or_raise(arrays: object) -> dict[str, np.ndarray]:
-    if not isinstance(arrays, Mapping):
-        raise TypeError(f"arrays must be a mapping name -> array, got {type(arrays).__name__}")
+def _checked(arrays: object, attrs: object) -> tuple[dict[str, np.ndarray], Mapping]:
+    """The arrays and the attributes :func:`write_arrays` is given, or a clear error."""
+    for name, value, kind in (("arrays", arrays, "name -> array"), ("attrs", attrs, "or None")):
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{name} must be a mapping {kind}, got {type(value).__name__}")
     if not arrays:
         raise ValueError("arrays is empty: give at least one name -> array")
     data = {_name(k, "dataset"): _array(v, f"array {k!r}") for k, v in arrays.items()}
@@ -49,12 +48,6 @@ def _arrays_or_raise(arrays: object) -> dict[str, np.ndarray]:
                 f"dataset names {name!r} and {after!r} clash: a name cannot be given twice "
                 "(slashes aside) nor be both a dataset and the group that holds another"
             )
-    return data
-
-
-def _attrs_or_raise(attrs: object, names: list[str]) -> Mapping:
-    if not isinstance(attrs, Mapping):
-        raise TypeError(f"attrs must be a mapping or None, got {type(attrs).__name__}")
     # the arrays and the groups their names create ("net/W" creates "net")
     parts = [name.strip("/").split("/") for name in names]
     targets = {"/".join(p[:i]) for p in parts for i in range(1, len(p) + 1)}
@@ -69,12 +62,12 @@ def _attrs_or_raise(attrs: object, names: list[str]) -> Mapping:
         for name, value in values.items():
             what = f"attribute {_name(name, 'attribute')!r} of {key!r}"
             size = len(value.encode()) if isinstance(value, str) else _array(value, what).nbytes
-            if size > _MAX_ATTRIBUTE_BYTES:
+            if size > 64_000:  # HDF5's limit for an attribute kept with its object: 64 KiB
                 raise ValueError(
-                    f"{what} has {size:,} bytes; HDF5 keeps attributes under "
-                    f"{_MAX_ATTRIBUTE_BYTES:,} bytes: store it as a dataset instead"
+                    f"{what} has {size:,} bytes; HDF5 keeps attributes under 64,000 bytes: "
+                    "store it as a dataset instead"
                 )
-    return attrs
+    return data, attrs
 
 
 def write_arrays(
@@ -83,15 +76,12 @@ def write_arrays(
     chunk_rows: int | None = None, **dataset_options: object,
 ) -> Path:
     """Write named arrays and attributes to a new HDF5 file atomically; return ``path``.
-
     A "/" in a name makes groups ("net/W"); numpy str is stored as UTF-8 (read it with
     ``dataset.asstr()``). ``attrs`` maps "/" (the file), a dataset or a group to its
     attributes. Arrays that are not scalars or empty are stored in chunks of ``chunk_rows``
-    rows, with ``dataset_options`` for :meth:`h5py.Group.create_dataset`. A write that
-    fails or is interrupted leaves the old file as it was."""
+    rows, with ``dataset_options`` for :meth:`h5py.Group.create_dataset`."""
     path = _check_path(path)
-    data = _arrays_or_raise(arrays)
-    attrs = {} if attrs is None else _attrs_or_raise(attrs, list(data))
+    data, attrs = _checked(arrays, {} if attrs is None else attrs)
     if chunk_rows is not None:
         chunk_rows = _check_positive_int(chunk_rows, "chunk_rows")
         if "chunks" in dataset_options:
@@ -130,17 +120,13 @@ def write_digits(
     path: str | os.PathLike[str], images: np.ndarray, labels: np.ndarray, *,
     chunk_images: int = 100, compression: str | None = "gzip", **attrs: object,
 ) -> Path:
-    """Write uint8 ``images`` (N, 28, 28) and ``labels`` 0-9 to HDF5, atomically.
-
-    Both in chunks of ``chunk_images`` images, compressed ("gzip" at level 4, "lzf" or
-    None); ``attrs`` are more file attributes, e.g. ``split="train"``."""
+    """Write uint8 ``images`` (N, 28, 28) and ``labels`` 0-9 to HDF5 atomically, in chunks of
+    ``chunk_images`` images; ``attrs`` are more file attributes, e.g. ``split="train"``."""
     images = check_images(images)
     if images.dtype != np.uint8:
         raise TypeError(f"images must be uint8 pixels (0-255), got {images.dtype}")
     labels = _check_labels(labels, len(images))
     chunk_images = _check_positive_int(chunk_images, "chunk_images")
-    if compression not in ("gzip", "lzf", None):
-        raise ValueError(f"compression must be 'gzip', 'lzf' or None, got {compression!r}")
     file_attrs = {"source": DIGITS_SOURCE, "count": len(images)} | attrs
     return write_arrays(
         path, {"images": images, "labels": labels}, {"/": file_attrs, **_DIGITS_ATTRS},

@@ -29,23 +29,20 @@ def _cases(rng: np.random.Generator) -> dict:
     def soft(n: int, k: int) -> np.ndarray:  # responsibilities: rows of k that sum to 1
         return rng.dirichlet(np.full(k, 0.7), size=n)
 
-    def reg() -> float:
-        return float(10 ** rng.uniform(-3, -1))
-
+    reg = float(10 ** rng.uniform(-3, -1))
     n, d, k = int(rng.integers(20, 60)), int(rng.integers(2, 6)), int(rng.integers(2, 5))
     hard = np.eye(3)[rng.permutation(np.arange(24) % 3)]  # 8 points for each component
     tiny = soft(30, 3) * [1, 1, 1e-6]  # the last component holds almost nothing
     tiny /= tiny.sum(axis=1, keepdims=True)
-    constant, duplicated = data(25, 3), data(25, 3)
-    constant[:, 1], duplicated[:, 2] = 4.0, duplicated[:, 0]
-    mixed = np.hstack([constant, duplicated])
+    mixed = data(25, 6)
+    mixed[:, 1], mixed[:, 5] = 4.0, mixed[:, 3]  # a constant feature and a duplicated one
     return {
-        f"{n} points, {d} features, {k} components": (data(n, d), soft(n, k), reg()),
-        "hard assignments (responsibilities 0 or 1)": (data(24, 4), hard, reg()),
+        f"{n} points, {d} features, {k} components": (data(n, d), soft(n, k), reg),
+        "hard assignments (responsibilities 0 or 1)": (data(24, 4), hard, reg),
         "one point per component": (data(3, 2), np.eye(3), 0.01),
-        "a component with a tiny weight": (data(30, 2), tiny, reg()),
-        "one feature": (data(15, 1), soft(15, 2), reg()),
-        "a constant feature and a duplicated one": (mixed, soft(25, 2), reg()),
+        "a component with a tiny weight": (data(30, 2), tiny, reg),
+        "one feature": (data(15, 1), soft(15, 2), reg),
+        "a constant feature and a duplicated one": (mixed, soft(25, 2), reg),
         "reg_covar 0": (data(40, 3), soft(40, 3), 0.0),
     }
 

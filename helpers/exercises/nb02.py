@@ -16,8 +16,7 @@ _OLDER_FILE = "an older file with other data is already at the path"  # a case o
 
 
 def _write(path, images, labels, source, chunk_images, mode="w", chunks=True, on="/"):
-    """The digits file; the usual mistakes: file ``mode`` "a", no ``chunks``, attributes ``on``
-    a dataset."""
+    """The digits file; usual mistakes: ``mode`` "a", no ``chunks``, attributes ``on`` a dataset."""
     with h5py.File(path, mode) as f:
         shape = (chunk_images, *images.shape[1:]) if chunks else True
         f.create_dataset("images", data=images, chunks=shape, compression="gzip")
@@ -98,11 +97,10 @@ def _rows_cases(rng: np.random.Generator) -> dict:
         "8 rows in random order from a 1000 x 50 table": (table, some),
         "rows asked for more than once": (table, np.array([a, b, a, c, b, a])),
         "one row": (table, rng.integers(0, 1000, size=1)),
-        "the last row, then the first": (table, np.array([999, 0])),
         "rows already in increasing order": (table, np.sort(some[:5])),
         "images: 400 x 28 x 28 uint8": (images, np.array([*picks, picks[0]])),
         "labels: 1-D, 20,000 of them": (labels, rng.choice(20_000, size=6)),
-        "negative rows count from the end": (table, np.array([-1, a, 999, -1000, -c])),
+        "the last row, the first, and negative rows": (table, np.array([999, 0, -1, a, -1000, -c])),
     }
 
 

@@ -76,8 +76,7 @@ _exercise(
         ),
         "no_lr": lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v - g, np.add),
         "old_velocities": lambda P, G, V, lr, m: (
-            _step(P, G, V, lambda v, g: m * v - lr * g, np.add)[0],
-            V,
+            _step(P, G, V, lambda v, g: m * v - lr * g, np.add)[0], V
         ),
     },
 )

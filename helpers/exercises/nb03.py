@@ -32,11 +32,12 @@ def _mean_images(images, labels):
     return _per_class(lambda x: x.mean(axis=0) / 255)(images, labels)
 
 
-def _offsets(image: np.ndarray, dtype: type = float) -> tuple[float, float]:
-    """(rows down, columns right) from the centre of mass to the centre pixel."""
+def _offsets(image: np.ndarray, dtype: type = float, swapped: bool = False) -> np.ndarray:
+    """(rows down, columns right) from the centre of mass to the centre pixel; the usual
+    mistakes: products in ``dtype`` uint8, the centre of mass's row and column ``swapped``."""
     rows, columns = np.indices(image.shape, dtype=dtype)
-    row, col = (image * rows).sum() / image.sum(), (image * columns).sum() / image.sum()
-    return image.shape[0] // 2 - row, image.shape[1] // 2 - col
+    mass = np.array([(image * rows).sum(), (image * columns).sum()]) / image.sum()
+    return np.array(image.shape) // 2 - (mass[::-1] if swapped else mass)
 
 
 def _moved(image, down, right):
@@ -46,8 +47,8 @@ def _moved(image, down, right):
     return np.pad(image, ((h, h), (w, w)))[h - down : 2 * h - down, w - right : 2 * w - right]
 
 
-def _rounded(image: np.ndarray, dtype: type = float) -> list[int]:
-    return [round(x) for x in _offsets(image, dtype)]
+def _rounded(image: np.ndarray, dtype: type = float, swapped: bool = False) -> list[int]:
+    return [round(x) for x in _offsets(image, dtype, swapped)]
 
 
 def _centre_by_mass(image):
@@ -83,11 +84,6 @@ def _centre_cases(rng: np.random.Generator) -> dict:
     }
 
 
-def _rows_and_columns_swapped(image):
-    (down, right), shift = _offsets(image), image.shape[0] // 2 - image.shape[1] // 2
-    return _moved(image, round(right + shift), round(down - shift))
-
-
 _exercise(
     "03.2",
     reference=_mean_images,
@@ -107,7 +103,7 @@ _exercise(
     reference=_centre_by_mass,
     cases=_centre_cases,
     mistakes={
-        "swapped": _rows_and_columns_swapped,
+        "swapped": lambda image: _moved(image, *_rounded(image, swapped=True)),
         "wrong_way": lambda image: _moved(image, *(-x for x in _rounded(image))),
         "rolled": lambda image: np.roll(image, _rounded(image), axis=(0, 1)),
         "uint8_rows": lambda image: _moved(image, *_rounded(image, np.uint8)),

@@ -82,7 +82,6 @@ def _record_cases(rng: np.random.Generator) -> dict:
     certain[int(rng.integers(0, 10))] = 1.0
     tie = np.array([0.05, 0.3, 0.05, 0.05, 0.3, 0.05, 0.05, 0.05, 0.05, 0.05], np.float32)
     return {
-        "a random row": (row(3.0), np.int64(rng.integers(10, 5000))),
         "a confident row, index 0": (row(8.0), np.int64(0)),
         "a row of 1 and nine zeros": (certain, np.int64(rng.integers(0, 70_000))),
         "two classes tie: the first one counts": (tie, np.int64(17)),

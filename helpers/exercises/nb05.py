@@ -44,7 +44,6 @@ def _blocks_cases(rng: np.random.Generator) -> dict:
     return {
         f"{n} images in blocks of {block}": case(n, block),
         "one image, blocks of 1": case(1, 1),
-        "12 images in one block of 12": case(12, 12),
         "one hidden layer, 10 images in blocks of 4": case(10, 4, n_hidden=1),
         "three hidden layers, 7 images in blocks of 1": case(7, 1, n_hidden=3),
         "blank images and one of full ink, blocks of 2": edges,

@@ -39,7 +39,6 @@ def _softmax_cases(rng: np.random.Generator) -> dict:
 
 
 def _exp_over_sum(z: np.ndarray, shift: np.ndarray | float, axis: int = 1) -> np.ndarray:
-    """Exponentials shifted by ``shift``, normalised along ``axis`` (the usual mistakes)."""
     e = np.exp(z - shift)
     return e / e.sum(axis=axis, keepdims=True)
 

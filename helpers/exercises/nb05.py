@@ -77,8 +77,7 @@ def _record_cases(rng: np.random.Generator) -> dict:
     def row(scale: float) -> np.ndarray:
         return softmax(rng.normal(0, scale, size=10)).astype(np.float32)
 
-    certain = np.zeros(10, np.float32)
-    certain[int(rng.integers(0, 10))] = 1.0
+    certain = np.eye(10, dtype=np.float32)[rng.integers(0, 10)]
     tie = np.array([0.05, 0.3, 0.05, 0.05, 0.3, 0.05, 0.05, 0.05, 0.05, 0.05], np.float32)
     return {
         "a confident row, index 0": (row(8.0), np.int64(0)),

@@ -33,27 +33,22 @@ def _mean_images(images, labels):
 
 
 def _offsets(image: np.ndarray, dtype: type = float, swapped: bool = False) -> np.ndarray:
-    """(rows down, columns right) from the centre of mass to the centre pixel; the usual
-    mistakes: products in ``dtype`` uint8, the centre of mass's row and column ``swapped``."""
+    """(rows down, columns right) from the centre of mass to the centre pixel, or a mistake."""
     rows, columns = np.indices(image.shape, dtype=dtype)
     mass = np.array([(image * rows).sum(), (image * columns).sum()]) / image.sum()
     return np.array(image.shape) // 2 - (mass[::-1] if swapped else mass)
 
 
 def _moved(image, down, right):
-    """``image`` moved ``down`` rows and ``right`` columns, zeros moved in."""
+    """``image`` moved ``down`` rows and ``right`` columns (rounded), zeros moved in."""
     h, w = image.shape
-    down, right = np.clip(down, -h, h), np.clip(right, -w, w)
+    down, right = np.clip(round(down), -h, h), np.clip(round(right), -w, w)
     return np.pad(image, ((h, h), (w, w)))[h - down : 2 * h - down, w - right : 2 * w - right]
-
-
-def _rounded(image: np.ndarray, dtype: type = float, swapped: bool = False) -> list[int]:
-    return [round(x) for x in _offsets(image, dtype, swapped)]
 
 
 def _centre_by_mass(image):
     """Move ``image`` by whole pixels so that its centre of mass is nearest (H // 2, W // 2)."""
-    return _moved(image, *_rounded(image))
+    return _moved(image, *_offsets(image))
 
 
 def _centre_cases(rng: np.random.Generator) -> dict:
@@ -101,9 +96,9 @@ _exercise(
     reference=_centre_by_mass,
     cases=_centre_cases,
     mistakes={
-        "swapped": lambda image: _moved(image, *_rounded(image, swapped=True)),
-        "wrong_way": lambda image: _moved(image, *(-x for x in _rounded(image))),
-        "rolled": lambda image: np.roll(image, _rounded(image), axis=(0, 1)),
-        "uint8_rows": lambda image: _moved(image, *_rounded(image, np.uint8)),
+        "swapped": lambda image: _moved(image, *_offsets(image, swapped=True)),
+        "wrong_way": lambda image: _moved(image, *-_offsets(image)),
+        "rolled": lambda image: np.roll(image, np.round(_offsets(image)).astype(int), axis=(0, 1)),
+        "uint8_rows": lambda image: _moved(image, *_offsets(image, np.uint8)),
     },
 )

@@ -13,8 +13,7 @@ from helpers.predictions import make_records
 
 
 def _blocks(pixels, weights, biases, block_rows, scale=255.0, stop=0, per_block=False):
-    """Probabilities of uint8 ``pixels``, ``block_rows`` at a time; the usual mistakes: another
-    ``scale``, the last ``stop`` rows left out, softmax over each whole block (``per_block``)."""
+    """Probabilities of uint8 ``pixels``, ``block_rows`` at a time; the options: usual mistakes."""
     blocks = []
     for start in range(0, len(pixels) - stop, block_rows):
         z = pixels[start : start + block_rows] / scale

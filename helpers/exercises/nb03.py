@@ -14,8 +14,7 @@ def _mean_cases(rng: np.random.Generator) -> dict:
     def sample(n: int, h: int = 28, w: int = 28) -> tuple[np.ndarray, np.ndarray]:
         images = rng.integers(0, 256, size=(n, h, w), dtype=np.uint8)
         images[rng.random(images.shape) < 0.6] = 0  # mostly background, like digits
-        labels = rng.permutation(np.concatenate([np.arange(10), rng.integers(0, 10, n - 10)]))
-        return images, labels
+        return images, rng.permutation(np.concatenate([np.arange(10), rng.integers(0, 10, n - 10)]))
 
     crowded = np.concatenate([np.arange(10), np.full(30, 3)])  # 31 images of class 3
     full = np.full((40, 4, 4), 255, np.uint8)
@@ -47,7 +46,6 @@ def _moved(image, down, right):
 
 
 def _centre_by_mass(image):
-    """Move ``image`` by whole pixels so that its centre of mass is nearest (H // 2, W // 2)."""
     return _moved(image, *_offsets(image))
 
 

@@ -6,15 +6,13 @@ from helpers.exercises import _exercise
 
 
 def _cases(rng: np.random.Generator) -> dict:
-    def images(n: int, h: int = 28, w: int = 28) -> np.ndarray:
-        return rng.integers(0, 256, size=(n, h, w), dtype=np.uint8)
-
+    images = rng.integers(0, 256, size=(5, 28, 28), dtype=np.uint8)
     return {
-        "5 random 28 x 28 images, threshold 128": (images(5), 128),
-        "one image": (images(1), int(rng.integers(1, 255))),
-        "3 images of 4 x 6 pixels": (images(3, 4, 6), int(rng.integers(1, 255))),
-        "threshold 0 (every pixel that is not blank)": (images(2), 0),
-        "threshold 255 (nothing is above it)": (images(2), 255),
+        "5 random 28 x 28 images, threshold 128": (images, 128),
+        "one image": (images[:1], int(rng.integers(1, 255))),
+        "3 images of 4 x 6 pixels": (images[2:, 10:14, 5:11], int(rng.integers(1, 255))),
+        "threshold 0 (every pixel that is not blank)": (images[:2], 0),
+        "threshold 255 (nothing is above it)": (images[3:], 255),
         "pixels equal to the threshold": (np.full((2, 3, 3), 100, np.uint8), 100),
     }
 

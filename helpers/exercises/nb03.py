@@ -14,8 +14,7 @@ def _mean_cases(rng: np.random.Generator) -> dict:
     def sample(n: int, h: int = 28, w: int = 28) -> tuple[np.ndarray, np.ndarray]:
         images = rng.integers(0, 256, size=(n, h, w), dtype=np.uint8)
         images[rng.random(images.shape) < 0.6] = 0  # mostly background, like digits
-        labels = rng.permutation(np.concatenate([np.arange(10), rng.integers(0, 10, n - 10)]))
-        return images, labels
+        return images, rng.permutation(np.concatenate([np.arange(10), rng.integers(0, 10, n - 10)]))
 
     crowded = np.concatenate([np.arange(10), np.full(30, 3)])  # 31 images of class 3
     full = np.full((40, 4, 4), 255, np.uint8)
@@ -32,28 +31,22 @@ def _mean_images(images, labels):
     return _per_class(lambda x: x.mean(axis=0) / 255)(images, labels)
 
 
-def _offsets(image: np.ndarray, dtype: type = float) -> tuple[float, float]:
-    """(rows down, columns right) from the centre of mass to the centre pixel."""
-    h, w = image.shape
-    row = (image * np.arange(h, dtype=dtype)[:, None]).sum() / image.sum()
-    col = (image * np.arange(w, dtype=dtype)).sum() / image.sum()
-    return h // 2 - row, w // 2 - col
+def _offsets(image: np.ndarray, dtype: type = float, swapped: bool = False) -> np.ndarray:
+    """(rows down, columns right) from the centre of mass to the centre pixel, or a mistake."""
+    rows, columns = np.indices(image.shape, dtype=dtype)
+    mass = np.array([(image * rows).sum(), (image * columns).sum()]) / image.sum()
+    return np.array(image.shape) // 2 - (mass[::-1] if swapped else mass)
 
 
 def _moved(image, down, right):
-    """``image`` moved ``down`` rows and ``right`` columns, zeros moved in."""
+    """``image`` moved ``down`` rows and ``right`` columns (rounded), zeros moved in."""
     h, w = image.shape
-    down, right = np.clip(down, -h, h), np.clip(right, -w, w)
+    down, right = np.clip(round(down), -h, h), np.clip(round(right), -w, w)
     return np.pad(image, ((h, h), (w, w)))[h - down : 2 * h - down, w - right : 2 * w - right]
 
 
-def _rounded(image: np.ndarray, dtype: type = float) -> list[int]:
-    return [round(x) for x in _offsets(image, dtype)]
-
-
 def _centre_by_mass(image):
-    """Move ``image`` by whole pixels so that its centre of mass is nearest (H // 2, W // 2)."""
-    return _moved(image, *_rounded(image))
+    return _moved(image, *_offsets(image))
 
 
 def _centre_cases(rng: np.random.Generator) -> dict:
@@ -61,11 +54,9 @@ def _centre_cases(rng: np.random.Generator) -> dict:
         for _ in range(100):  # bounded: about one draw in five is near a half pixel
             image = np.zeros((h, w), np.uint8)
             top, left = rng.integers(0, h // 2), rng.integers(0, w // 2)
-            size = rng.integers(2, h // 2), rng.integers(2, w // 2)
-            patch = rng.integers(1, 256, size=size, dtype=np.uint8)
-            patch[rng.random(size) < 0.3] = 0
+            patch = image[top:, left:][: rng.integers(2, h // 2), : rng.integers(2, w // 2)]
+            patch[...] = rng.integers(1, 256, patch.shape) * (rng.random(patch.shape) > 0.3)
             patch[0, 0] = 255
-            image[top : top + size[0], left : left + size[1]] = patch
             if all(abs(x - np.floor(x) - 0.5) > 0.05 for x in _offsets(image)):
                 return image  # clear of half pixels, where rounding conventions disagree
         raise RuntimeError("no blob clear of half pixels in 100 draws")
@@ -81,13 +72,7 @@ def _centre_cases(rng: np.random.Generator) -> dict:
         "already centred (a plus sign around (14, 14))": (plus,),
         "an image of 9 x 12 pixels": (blob(9, 12),),
         "ink in the far corner that the move pushes out": (edge,),
-        "another random blob, 28 x 28": (blob(28, 28),),
     }
-
-
-def _rows_and_columns_swapped(image):
-    (down, right), shift = _offsets(image), image.shape[0] // 2 - image.shape[1] // 2
-    return _moved(image, round(right + shift), round(down - shift))
 
 
 _exercise(
@@ -109,9 +94,9 @@ _exercise(
     reference=_centre_by_mass,
     cases=_centre_cases,
     mistakes={
-        "swapped": _rows_and_columns_swapped,
-        "wrong_way": lambda image: _moved(image, *(-x for x in _rounded(image))),
-        "rolled": lambda image: np.roll(image, _rounded(image), axis=(0, 1)),
-        "uint8_rows": lambda image: _moved(image, *_rounded(image, np.uint8)),
+        "swapped": lambda image: _moved(image, *_offsets(image, swapped=True)),
+        "wrong_way": lambda image: _moved(image, *-_offsets(image)),
+        "rolled": lambda image: np.roll(image, np.round(_offsets(image)).astype(int), axis=(0, 1)),
+        "uint8_rows": lambda image: _moved(image, *_offsets(image, np.uint8)),
     },
 )

@@ -10,13 +10,12 @@ def _tanh_cases(rng: np.random.Generator) -> dict:
         return np.tanh(rng.normal(0, scale, size=(n, units))), rng.normal(0, 1, size=(n, units))
 
     n, units = int(rng.integers(3, 9)), int(rng.integers(2, 7))
-    saturated = np.tanh(np.array([[-20.0, -3.0, 0.0, 3.0, 20.0]]))  # tanh(+-20) is +-1.0
     return {
         f"a batch of {n} rows, {units} units": layer(n, units),
         "one row": layer(1, int(rng.integers(2, 7))),
         "one unit": layer(int(rng.integers(2, 6)), 1),
         "A = 0 (Z = 0, where tanh is steepest)": (np.zeros((2, 3)), rng.normal(0, 1, (2, 3))),
-        "saturated units, A near -1 and +1": (saturated, rng.normal(0, 1, (1, 5))),
+        "saturated: A near -1 and +1": (np.tanh([[-20.0, -3, 0, 3, 20]]), rng.normal(0, 1, (1, 5))),
         "an upstream gradient of 0": (layer(2, 4)[0], np.zeros((2, 4))),
     }
 
@@ -76,8 +75,7 @@ _exercise(
         ),
         "no_lr": lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v - g, np.add),
         "old_velocities": lambda P, G, V, lr, m: (
-            _step(P, G, V, lambda v, g: m * v - lr * g, np.add)[0],
-            V,
+            _step(P, G, V, lambda v, g: m * v - lr * g, np.add)[0], V
         ),
     },
 )

@@ -30,9 +30,8 @@ _Case = namedtuple("_Case", ["name", "args", "kwargs"])  # a hidden input, named
 
 @dataclass(frozen=True)
 class _Exercise:
-    """``cases(rng)`` gives the hidden inputs as ``{name: args}``; an answer may not call a
-    ``guarded`` function (default: the reference). ``call(function, case)`` runs a case another
-    way and ``names`` name a tuple result's values in messages."""
+    """``cases(rng)`` gives the hidden ``{name: args}``; an answer may not call a ``guarded``
+    function (default: the reference); ``call(function, case)`` runs a case another way."""
 
     reference: Callable
     cases: Callable[[np.random.Generator], dict[str, tuple]]
@@ -75,11 +74,8 @@ def find(name: str) -> _Exercise | None:
 
 
 class _Guard:
-    """Notes whether any of ``functions`` is called while it is active (any alias counts).
-
-    An entry ``(file, prefix)`` stands for every function whose name starts with ``prefix``
-    in a file whose path ends with ``file``: a library guarded without importing it.
-    """
+    """Notes whether any of ``functions`` (any alias) is called while active; ``(file, prefix)``
+    stands for the functions named ``prefix...`` in ``file``: a library guarded unimported."""
 
     def __init__(self, functions: tuple[Callable | tuple[str, str], ...]) -> None:
         self.codes = {
@@ -134,9 +130,7 @@ def _differ(expected: Any, got: Any, rtol: float, atol: float, what: str = "the 
     if isinstance(expected, dict | tuple | list) and not _numeric(expected):
         keys = _keys(expected)
         if _keys(got) != keys:
-            should = (
-                f"the keys {list(keys)}" if isinstance(expected, dict) else f"{len(keys)} values"
-            )
+            should = f"{len(keys)} values" if isinstance(keys, range) else f"the keys {list(keys)}"
             return f"{what} should have {should}, got {_fmt(got)}"
         parts = (_differ(expected[k], got[k], rtol, atol, f"{what}[{k!r}]") for k in keys)
         return next((p for p in parts if p), "")

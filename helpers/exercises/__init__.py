@@ -180,9 +180,8 @@ def judge(name: str, ex: _Exercise, function: object, seed: int | None) -> tuple
             except Exception as error:  # a student's bug: a Not yet line, never a traceback
                 if isinstance(error, NotImplementedError) and _STUB_MESSAGE in str(error):
                     return "no answer", "No answer yet"
-                text = str(error).splitlines()[0] if str(error) else ""
-                raised = f"your function raised {type(error).__name__}: {text}"
-                return "not yet", f"Not yet: {raised} (case '{case.name}')"
+                raised = f"{type(error).__name__}: {(str(error).splitlines() or [''])[0]}"
+                return "not yet", f"Not yet: your function raised {raised} (case '{case.name}')"
             if guard.called:
                 does = f"calls {guard.called}, which already does what the exercise asks"
                 return "not yet", f"Not yet: write it yourself: your function {does}."

@@ -1,10 +1,7 @@
 """Programming exercises: the student writes a function, :func:`helpers.check.check` runs it.
 
-Each exercise's code (reference, hidden cases, usual mistakes) is declared in ``nbNN.py`` with
-:func:`_exercise`; its words (``why``, one hint per usual mistake) are in ``NN.json``.
+Each is declared in ``nbNN.py`` by :func:`_exercise`, its words (why, hints) in ``NN.json``.
 """
-
-from __future__ import annotations
 
 import contextlib
 import copy
@@ -18,14 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 
 __all__ = ["find", "judge"]
 
+
 _STUB_MESSAGE = "your code here"
 _Case = namedtuple("_Case", ["name", "args", "kwargs"])  # a hidden input, named for the student
+_REGISTRY: dict[str, "_Exercise"] = {}
 
 
 @dataclass(frozen=True)
@@ -42,9 +41,6 @@ class _Exercise:
     names: tuple[str, ...] = ()
     rtol: float = 1e-6
     atol: float = 1e-9
-
-
-_REGISTRY: dict[str, _Exercise] = {}
 
 
 @cache
@@ -78,9 +74,7 @@ class _Guard:
     stands for the functions named ``prefix...`` in ``file``: a library guarded unimported."""
 
     def __init__(self, functions: tuple[Callable | tuple[str, str], ...]) -> None:
-        self.codes = {
-            f.__code__: f"{f.__module__}.{f.__qualname__}" for f in functions if callable(f)
-        }
+        self.codes = {f.__code__: f for f in functions if callable(f)}
         self.files = [g for g in functions if isinstance(g, tuple)]
         self.called: str | None = None
 
@@ -88,13 +82,14 @@ class _Guard:
         if event != "call" or self.called is not None:
             return
         code = frame.f_code
-        self.called = self.codes.get(code)
+        if function := self.codes.get(code):
+            self.called = f"{function.__module__}.{function.__qualname__}"
         where = code.co_filename.replace("\\", "/")  # Windows paths too
         for file, prefix in self.files:
             if code.co_name.startswith(prefix) and where.endswith(file):
                 self.called = f"{file[:-3].replace('/', '.')}.{code.co_name}"
 
-    def __enter__(self) -> _Guard:
+    def __enter__(self) -> Self:
         self._previous = sys.getprofile()
         sys.setprofile(self._profile)
         return self
@@ -152,7 +147,6 @@ def _differ(expected: Any, got: Any, rtol: float, atol: float, what: str = "the 
 
 
 def _numeric(value: Any) -> bool:
-    """True for a number or a (nested) array of numbers (bool included)."""
     try:
         return np.asarray(value).dtype.kind in "biuf"
     except (ValueError, TypeError):

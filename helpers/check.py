@@ -6,8 +6,6 @@ Exercises are declared in ``helpers/exercises/NN.json``: a value exercise by its
 a function a student writes (kind "function") is judged by :mod:`helpers.exercises`.
 """
 
-from __future__ import annotations
-
 import textwrap
 
 import numpy as np
@@ -15,8 +13,6 @@ import numpy as np
 from helpers import exercises
 
 __all__ = ["check", "verdict"]
-
-_SHOULD = {"number": "a finite number", "integer": "a whole number"}  # else numbers of a shape
 
 
 def _problem(spec: dict, answer: object) -> str:
@@ -34,7 +30,8 @@ def _problem(spec: dict, answer: object) -> str:
     except (ValueError, TypeError, OverflowError):  # ragged lists, huge ints
         fits = False
     if not fits:
-        should = _SHOULD.get(kind, f"numbers of shape {np.shape(expected)}")
+        shape = f"numbers of shape {np.shape(expected)}"
+        should = {"number": "a finite number", "integer": "a whole number"}.get(kind, shape)
         return f"the answer should be {should}, got {type(answer).__name__}"
     tolerance = {"rtol": spec.get("rtol", 0.0), "atol": spec.get("atol", 0.0)}
     return "" if np.allclose(got, expected, **tolerance) else spec["hint"]

@@ -1,9 +1,8 @@
 """Check an exercise answer without showing it: every notebook's exercises use it.
 
 ``check("01.2", answer)`` prints ``Correct: <why>``, ``Not yet: <hint>`` or ``No answer yet``.
-Exercises are declared in ``helpers/exercises/NN.json``: a value exercise by its ``kind``
-(number, integer, text, array, shape), ``expected`` (``rtol``, ``atol``), ``why`` and ``hint``;
-a function a student writes (kind "function") is judged by :mod:`helpers.exercises`.
+``helpers/exercises/NN.json`` declares each: ``kind`` (number, integer, text, array, shape or
+function: :mod:`helpers.exercises`), ``expected`` (``rtol``, ``atol``), ``why`` and ``hint``.
 """
 
 import textwrap
@@ -21,8 +20,7 @@ def _problem(spec: dict, answer: object) -> str:
     if kind == "text":
         if not isinstance(answer, str):
             return f"the answer should be text (a str), got {type(answer).__name__}"
-        accepted = [expected] if isinstance(expected, str) else expected
-        return "" if answer.strip().lower() in [a.lower() for a in accepted] else spec["hint"]
+        return "" if answer.strip().lower() in [a.lower() for a in expected] else spec["hint"]
     try:
         got = np.asarray(answer)
         fits = got.dtype.kind in "iuf" and got.shape == np.shape(expected)

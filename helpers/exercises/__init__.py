@@ -42,6 +42,21 @@ class _Exercise:
     rtol: float = 1e-6
     atol: float = 1e-9
 
+    def run(self, function: Callable, case: _Case) -> Any:
+        """``function``'s output on ``case``; a tuple as a dict by ``names``."""
+        out = self.call(function, case) if self.call else function(*case.args, **case.kwargs)
+        if self.names and isinstance(out, tuple | list) and len(out) == len(self.names):
+            return dict(zip(self.names, out, strict=True))
+        return out
+
+    def difference(self, function: Callable, cases: list[_Case], outputs: list) -> str:
+        """The first case on which ``function`` does not give ``outputs``, in words ("" if none)."""
+        for case, output in zip(cases, outputs, strict=True):
+            problem = _differ(self.run(function, copy.deepcopy(case)), output, self.rtol, self.atol)
+            if problem:
+                return f"case '{case.name}': {problem}"
+        return ""
+
 
 @cache
 def _declared(notebook: str) -> dict:
@@ -98,14 +113,6 @@ class _Guard:
         sys.setprofile(self._previous)
 
 
-def _run(ex: _Exercise, function: Callable, case: _Case) -> Any:
-    """``function``'s output on ``case``; a tuple as a dict by ``ex.names``."""
-    out = function(*case.args, **case.kwargs) if ex.call is None else ex.call(function, case)
-    if ex.names and isinstance(out, tuple | list) and len(out) == len(ex.names):
-        return dict(zip(ex.names, out, strict=True))
-    return out
-
-
 def _fmt(value: Any) -> str:
     value = value.item() if isinstance(value, np.generic) else value
     if isinstance(value, np.ndarray):
@@ -160,8 +167,6 @@ def _seed_for(name: str) -> int:
 
 def judge(name: str, ex: _Exercise, function: object, seed: int | None) -> tuple[str, str]:
     """``(status, message)`` of ``function`` as the answer to ``name``; see check.verdict."""
-    if not callable(function):
-        return "not yet", f"Not yet: the answer should be a function, got {type(function).__name__}"
     rng = np.random.default_rng(_seed_for(name) if seed is None else seed)
     cases = [_Case(case, args, {}) for case, args in ex.cases(rng).items()]
     outputs = []
@@ -170,7 +175,7 @@ def judge(name: str, ex: _Exercise, function: object, seed: int | None) -> tuple
             given = copy.deepcopy(case)
             try:
                 with _Guard(ex.guarded or (ex.reference,)) as guard:
-                    outputs.append(_run(ex, function, given))
+                    outputs.append(ex.run(function, given))
             except Exception as error:  # a student's bug: a Not yet line, never a traceback
                 if isinstance(error, NotImplementedError) and _STUB_MESSAGE in str(error):
                     return "no answer", "No answer yet"
@@ -182,20 +187,11 @@ def judge(name: str, ex: _Exercise, function: object, seed: int | None) -> tuple
             if _differ(case.args, given.args, 0, 0):
                 changed = f"changed its input in place (case '{case.name}'); work on a copy"
                 return "not yet", f"Not yet: your function {changed}."
-        first_wrong = _difference(ex, ex.reference, cases, outputs)
+        first_wrong = ex.difference(ex.reference, cases, outputs)
         if not first_wrong:
             return "correct", f"Correct: {ex.why}"
         for wrong, hint in ex.mistakes:
             with contextlib.suppress(Exception):  # a mistake that raises is not this one
-                if not _difference(ex, wrong, cases, outputs):
+                if not ex.difference(wrong, cases, outputs):
                     return "not yet", f"Not yet: {hint} (First difference, {first_wrong}.)"
     return "not yet", f"Not yet: {first_wrong}."
-
-
-def _difference(ex: _Exercise, function: Callable, cases: list[_Case], outputs: list) -> str:
-    """The first case on which ``function`` does not give ``outputs``, in words ("" if none)."""
-    for case, output in zip(cases, outputs, strict=True):
-        problem = _differ(_run(ex, function, copy.deepcopy(case)), output, ex.rtol, ex.atol)
-        if problem:
-            return f"case '{case.name}': {problem}"
-    return ""

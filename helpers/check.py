@@ -36,8 +36,7 @@ def _problem(spec: dict, answer: object) -> str:
 
 
 def verdict(exercise: str, answer: object, seed: int | None = None) -> tuple[str, str]:
-    """``(status, message)``, status "correct", "not yet" or "no answer"; ``seed`` (grading)
-    draws other hidden cases of a programming exercise than the fixed ones a student checks."""
+    """``(status, message)``: "correct", "not yet" or "no answer"; ``seed`` draws grading cases."""
     if not isinstance(exercise, str):
         raise TypeError(f"exercise names are text like '04.2', got {type(exercise).__name__}")
     spec = exercises._declared(exercise.split(".")[0]).get(exercise)

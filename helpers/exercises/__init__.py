@@ -1,7 +1,4 @@
-"""Programming exercises: the student writes a function, :func:`helpers.check.check` runs it.
-
-Each is declared in ``nbNN.py`` by :func:`_exercise`, its words (why, hints) in ``NN.json``.
-"""
+"""Programming exercises for helpers.check: declared in ``nbNN.py``, words in ``NN.json``."""
 
 import contextlib
 import copy

@@ -1,8 +1,7 @@
 """Check an exercise answer without showing it: every notebook's exercises use it.
 
-``check("01.2", answer)`` prints ``Correct: <why>``, ``Not yet: <hint>`` or ``No answer yet``.
-``helpers/exercises/NN.json`` declares each: ``kind`` (number, integer, text, array, shape or
-function: :mod:`helpers.exercises`), ``expected`` (``rtol``, ``atol``), ``why`` and ``hint``.
+``check("01.2", answer)`` prints ``Correct: <why>``, ``Not yet: <hint>`` or ``No answer yet``;
+``exercises/NN.json`` declares ``kind``, ``expected`` (``rtol``, ``atol``), ``why``, ``hint``.
 """
 
 import textwrap

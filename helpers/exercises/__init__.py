@@ -26,8 +26,7 @@ _REGISTRY: dict[str, "_Exercise"] = {}
 
 @dataclass(frozen=True)
 class _Exercise:
-    """``cases(rng)`` gives the hidden ``{name: args}``; an answer may not call a ``guarded``
-    function (default: the reference); ``call(function, case)`` runs a case another way."""
+    """An exercise: ``cases(rng)`` gives ``{name: args}``, ``call(function, case)`` runs one."""
 
     reference: Callable
     cases: Callable[[np.random.Generator], dict[str, tuple]]
@@ -59,9 +58,8 @@ class _Exercise:
 def _declared(notebook: str) -> dict:
     """The exercises' words (and the value exercises' answers) of ``NN.json``."""
     path = Path(__file__).parent / f"{notebook}.json"
-    if not (notebook.isdigit() and path.exists()):
-        return {}
-    return json.loads(path.read_text(encoding="utf-8"))
+    exists = notebook.isdigit() and path.exists()
+    return json.loads(path.read_text(encoding="utf-8")) if exists else {}
 
 
 def _exercise(name: str, mistakes: dict[str, Callable], **fields: Any) -> None:
@@ -82,8 +80,7 @@ def find(name: str) -> _Exercise | None:
 
 
 class _Guard:
-    """Notes whether any of ``functions`` (any alias) is called while active; ``(file, prefix)``
-    stands for the functions named ``prefix...`` in ``file``: a library guarded unimported."""
+    """Notes whether a guarded function, or one named ``(file, prefix...)``, runs while active."""
 
     def __init__(self, functions: tuple[Callable | tuple[str, str], ...]) -> None:
         self.codes = {f.__code__: f for f in functions if callable(f)}
@@ -158,7 +155,6 @@ def _numeric(value: Any) -> bool:
 
 
 def _seed_for(name: str) -> int:
-    """The fixed seed of exercise ``name``'s cases for self-checking."""
     return zlib.crc32(name.encode())
 
 
@@ -184,8 +180,7 @@ def judge(name: str, ex: _Exercise, function: object, seed: int | None) -> tuple
             if _differ(case.args, given.args, 0, 0):
                 changed = f"changed its input in place (case '{case.name}'); work on a copy"
                 return "not yet", f"Not yet: your function {changed}."
-        first_wrong = ex.difference(ex.reference, cases, outputs)
-        if not first_wrong:
+        if not (first_wrong := ex.difference(ex.reference, cases, outputs)):
             return "correct", f"Correct: {ex.why}"
         for wrong, hint in ex.mistakes:
             with contextlib.suppress(Exception):  # a mistake that raises is not this one

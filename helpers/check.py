@@ -1,12 +1,8 @@
 """Check an exercise answer without showing it: every notebook's exercises use it.
 
-``check("01.2", answer)`` prints ``Correct: <why>``, ``Not yet: <hint>`` or ``No answer yet``.
-Exercises are declared in ``helpers/exercises/NN.json``: a value exercise by its ``kind``
-(number, integer, text, array, shape), ``expected`` (``rtol``, ``atol``), ``why`` and ``hint``;
-a function a student writes (kind "function") is judged by :mod:`helpers.exercises`.
+``check("01.2", answer)`` prints ``Correct: <why>``, ``Not yet: <hint>`` or ``No answer yet``;
+``exercises/NN.json`` declares ``kind``, ``expected`` (``rtol``, ``atol``), ``why``, ``hint``.
 """
-
-from __future__ import annotations
 
 import textwrap
 
@@ -16,17 +12,14 @@ from helpers import exercises
 
 __all__ = ["check", "verdict"]
 
-_SHOULD = {"number": "a finite number", "integer": "a whole number"}  # else numbers of a shape
 
-
-def _problem(spec: dict, answer: object) -> str | None:
-    """None when ``answer`` is right, "" when wrong, else what kind of answer is expected."""
+def _problem(spec: dict, answer: object) -> str:
+    """What to say of ``answer``: "" when it is right, else the kind expected or the hint."""
     kind, expected = spec["kind"], spec["expected"]
     if kind == "text":
         if not isinstance(answer, str):
             return f"the answer should be text (a str), got {type(answer).__name__}"
-        accepted = [expected] if isinstance(expected, str) else expected
-        return None if answer.strip().lower() in [a.lower() for a in accepted] else ""
+        return "" if answer.strip().lower() in [a.lower() for a in expected] else spec["hint"]
     try:
         got = np.asarray(answer)
         fits = got.dtype.kind in "iuf" and got.shape == np.shape(expected)
@@ -34,18 +27,15 @@ def _problem(spec: dict, answer: object) -> str | None:
     except (ValueError, TypeError, OverflowError):  # ragged lists, huge ints
         fits = False
     if not fits:
-        should = _SHOULD.get(kind, f"numbers of shape {np.shape(expected)}")
+        shape = f"numbers of shape {np.shape(expected)}"
+        should = {"number": "a finite number", "integer": "a whole number"}.get(kind, shape)
         return f"the answer should be {should}, got {type(answer).__name__}"
     tolerance = {"rtol": spec.get("rtol", 0.0), "atol": spec.get("atol", 0.0)}
-    return None if np.allclose(got, expected, **tolerance) else ""
+    return "" if np.allclose(got, expected, **tolerance) else spec["hint"]
 
 
 def verdict(exercise: str, answer: object, seed: int | None = None) -> tuple[str, str]:
-    """Return ``(status, message)``: status is "correct", "not yet" or "no answer".
-
-    ``seed`` draws other hidden cases for a programming exercise (grading);
-    None gives the fixed cases a student checks against.
-    """
+    """``(status, message)``: "correct", "not yet" or "no answer"; ``seed`` draws grading cases."""
     if not isinstance(exercise, str):
         raise TypeError(f"exercise names are text like '04.2', got {type(exercise).__name__}")
     spec = exercises._declared(exercise.split(".")[0]).get(exercise)
@@ -55,10 +45,9 @@ def verdict(exercise: str, answer: object, seed: int | None = None) -> tuple[str
         return "no answer", "No answer yet"
     if spec["kind"] == "function":
         return exercises.judge(exercise, exercises.find(exercise), answer, seed)
-    problem = _problem(spec, answer)
-    if problem is None:
-        return "correct", f"Correct: {spec['why']}"
-    return "not yet", f"Not yet: {problem or spec['hint']}"
+    if problem := _problem(spec, answer):
+        return "not yet", f"Not yet: {problem}"
+    return "correct", f"Correct: {spec['why']}"
 
 
 def check(exercise: str, answer: object) -> None:

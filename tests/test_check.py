@@ -48,6 +48,8 @@ def test_every_entry_has_a_why_and_a_hint_that_does_not_give_the_answer(path: Pa
         hints = spec["hints"].values() if spec["kind"] == "function" else [spec["hint"]]
         assert (spec["kind"] == "function") == (exercises.find(name) is not None), name
         assert spec["why"].strip() and all(h.strip() for h in hints), name
+        if spec["kind"] == "text":
+            assert isinstance(spec["expected"], list), f"{name}: expected is a list of answers"
         if spec["kind"] in ("number", "integer"):
             answer = re.compile(rf"(?<![\d.]){re.escape(str(spec['expected']))}(?![\d.])")
             assert not answer.search(spec["hint"]), f"the hint of {name} gives the answer"

@@ -1,11 +1,6 @@
-"""Programming exercises: the student writes a function, :func:`helpers.check.check` runs it.
+"""Programming exercises for helpers.check: declared in ``nbNN.py``, words in ``NN.json``."""
 
-Each exercise's code (reference, hidden cases, usual mistakes) is declared in ``nbNN.py`` with
-:func:`_exercise`; its words (``why``, one hint per usual mistake) are in ``NN.json``.
-"""
-
-from __future__ import annotations
-
+import contextlib
 import copy
 import importlib
 import json
@@ -17,21 +12,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 
 __all__ = ["find", "judge"]
 
+
 _STUB_MESSAGE = "your code here"
 _Case = namedtuple("_Case", ["name", "args", "kwargs"])  # a hidden input, named for the student
+_REGISTRY: dict[str, "_Exercise"] = {}
 
 
 @dataclass(frozen=True)
 class _Exercise:
-    """``cases(rng)`` gives the hidden inputs as ``{name: args}``; an answer may not call a
-    ``guarded`` function (default: the reference). ``call(function, case)`` runs a case another
-    way and ``names`` name a tuple result's values in messages."""
+    """An exercise: ``cases(rng)`` gives ``{name: args}``, ``call(function, case)`` runs one."""
 
     reference: Callable
     cases: Callable[[np.random.Generator], dict[str, tuple]]
@@ -43,17 +38,28 @@ class _Exercise:
     rtol: float = 1e-6
     atol: float = 1e-9
 
+    def run(self, function: Callable, case: _Case) -> Any:
+        """``function``'s output on ``case``; a tuple as a dict by ``names``."""
+        out = self.call(function, case) if self.call else function(*case.args, **case.kwargs)
+        if self.names and isinstance(out, tuple | list) and len(out) == len(self.names):
+            return dict(zip(self.names, out, strict=True))
+        return out
 
-_REGISTRY: dict[str, _Exercise] = {}
+    def difference(self, function: Callable, cases: list[_Case], outputs: list) -> str:
+        """The first case on which ``function`` does not give ``outputs``, in words ("" if none)."""
+        for case, output in zip(cases, outputs, strict=True):
+            problem = _differ(self.run(function, copy.deepcopy(case)), output, self.rtol, self.atol)
+            if problem:
+                return f"case '{case.name}': {problem}"
+        return ""
 
 
 @cache
 def _declared(notebook: str) -> dict:
     """The exercises' words (and the value exercises' answers) of ``NN.json``."""
     path = Path(__file__).parent / f"{notebook}.json"
-    if not (notebook.isdigit() and path.exists()):
-        return {}
-    return json.loads(path.read_text(encoding="utf-8"))
+    exists = notebook.isdigit() and path.exists()
+    return json.loads(path.read_text(encoding="utf-8")) if exists else {}
 
 
 def _exercise(name: str, mistakes: dict[str, Callable], **fields: Any) -> None:
@@ -74,16 +80,10 @@ def find(name: str) -> _Exercise | None:
 
 
 class _Guard:
-    """Notes whether any of ``functions`` is called while it is active (any alias counts).
-
-    An entry ``(file, prefix)`` stands for every function whose name starts with ``prefix``
-    in a file whose path ends with ``file``: a library guarded without importing it.
-    """
+    """Notes whether a guarded function, or one named ``(file, prefix...)``, runs while active."""
 
     def __init__(self, functions: tuple[Callable | tuple[str, str], ...]) -> None:
-        self.codes = {
-            f.__code__: f"{f.__module__}.{f.__qualname__}" for f in functions if callable(f)
-        }
+        self.codes = {f.__code__: f for f in functions if callable(f)}
         self.files = [g for g in functions if isinstance(g, tuple)]
         self.called: str | None = None
 
@@ -91,27 +91,20 @@ class _Guard:
         if event != "call" or self.called is not None:
             return
         code = frame.f_code
-        self.called = self.codes.get(code)
+        if function := self.codes.get(code):
+            self.called = f"{function.__module__}.{function.__qualname__}"
         where = code.co_filename.replace("\\", "/")  # Windows paths too
         for file, prefix in self.files:
             if code.co_name.startswith(prefix) and where.endswith(file):
                 self.called = f"{file[:-3].replace('/', '.')}.{code.co_name}"
 
-    def __enter__(self) -> _Guard:
+    def __enter__(self) -> Self:
         self._previous = sys.getprofile()
         sys.setprofile(self._profile)
         return self
 
     def __exit__(self, *exc: object) -> None:
         sys.setprofile(self._previous)
-
-
-def _run(ex: _Exercise, function: Callable, case: _Case) -> Any:
-    """``function``'s output on ``case``; a tuple as a dict by ``ex.names``."""
-    out = function(*case.args, **case.kwargs) if ex.call is None else ex.call(function, case)
-    if ex.names and isinstance(out, tuple | list) and len(out) == len(ex.names):
-        return dict(zip(ex.names, out, strict=True))
-    return out
 
 
 def _fmt(value: Any) -> str:
@@ -133,9 +126,7 @@ def _differ(expected: Any, got: Any, rtol: float, atol: float, what: str = "the 
     if isinstance(expected, dict | tuple | list) and not _numeric(expected):
         keys = _keys(expected)
         if _keys(got) != keys:
-            should = (
-                f"the keys {list(keys)}" if isinstance(expected, dict) else f"{len(keys)} values"
-            )
+            should = f"{len(keys)} values" if isinstance(keys, range) else f"the keys {list(keys)}"
             return f"{what} should have {should}, got {_fmt(got)}"
         parts = (_differ(expected[k], got[k], rtol, atol, f"{what}[{k!r}]") for k in keys)
         return next((p for p in parts if p), "")
@@ -157,7 +148,6 @@ def _differ(expected: Any, got: Any, rtol: float, atol: float, what: str = "the 
 
 
 def _numeric(value: Any) -> bool:
-    """True for a number or a (nested) array of numbers (bool included)."""
     try:
         return np.asarray(value).dtype.kind in "biuf"
     except (ValueError, TypeError):
@@ -165,53 +155,35 @@ def _numeric(value: Any) -> bool:
 
 
 def _seed_for(name: str) -> int:
-    """The fixed seed of exercise ``name``'s cases for self-checking."""
     return zlib.crc32(name.encode())
 
 
 def judge(name: str, ex: _Exercise, function: object, seed: int | None) -> tuple[str, str]:
     """``(status, message)`` of ``function`` as the answer to ``name``; see check.verdict."""
-    if not callable(function):
-        return "not yet", f"Not yet: the answer should be a function, got {type(function).__name__}"
     rng = np.random.default_rng(_seed_for(name) if seed is None else seed)
     cases = [_Case(case, args, {}) for case, args in ex.cases(rng).items()]
-    outputs, first_wrong = [], ""
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a student's overflow shows in the verdict, not as noise
+    outputs = []
+    with np.errstate(all="ignore"), warnings.catch_warnings(action="ignore"):  # not as noise
         for case in cases:
             given = copy.deepcopy(case)
             try:
                 with _Guard(ex.guarded or (ex.reference,)) as guard:
-                    outputs.append(_run(ex, function, given))
+                    outputs.append(ex.run(function, given))
             except Exception as error:  # a student's bug: a Not yet line, never a traceback
                 if isinstance(error, NotImplementedError) and _STUB_MESSAGE in str(error):
                     return "no answer", "No answer yet"
-                text = str(error).splitlines()[0] if str(error) else ""
-                raised = f"your function raised {type(error).__name__}: {text}"
-                return "not yet", f"Not yet: {raised} (case '{case.name}')"
+                raised = f"{type(error).__name__}: {(str(error).splitlines() or [''])[0]}"
+                return "not yet", f"Not yet: your function raised {raised} (case '{case.name}')"
             if guard.called:
                 does = f"calls {guard.called}, which already does what the exercise asks"
                 return "not yet", f"Not yet: write it yourself: your function {does}."
             if _differ(case.args, given.args, 0, 0):
                 changed = f"changed its input in place (case '{case.name}'); work on a copy"
                 return "not yet", f"Not yet: your function {changed}."
-            want = _run(ex, ex.reference, copy.deepcopy(case))
-            problem = _differ(want, outputs[-1], ex.rtol, ex.atol)
-            first_wrong = first_wrong or (problem and f"case '{case.name}': {problem}")
-        if not first_wrong:
+        if not (first_wrong := ex.difference(ex.reference, cases, outputs)):
             return "correct", f"Correct: {ex.why}"
-        hint = next((h for wrong, h in ex.mistakes if _gives(ex, wrong, cases, outputs)), "")
-    if hint:
-        return "not yet", f"Not yet: {hint} (First difference, {first_wrong}.)"
+        for wrong, hint in ex.mistakes:
+            with contextlib.suppress(Exception):  # a mistake that raises is not this one
+                if not ex.difference(wrong, cases, outputs):
+                    return "not yet", f"Not yet: {hint} (First difference, {first_wrong}.)"
     return "not yet", f"Not yet: {first_wrong}."
-
-
-def _gives(ex: _Exercise, wrong: Callable, cases: list[_Case], outputs: list) -> bool:
-    """Whether the mistake ``wrong`` gives ``outputs`` on every case."""
-    try:
-        pairs = zip(cases, outputs, strict=True)
-        return not any(
-            _differ(_run(ex, wrong, copy.deepcopy(c)), o, ex.rtol, ex.atol) for c, o in pairs
-        )
-    except Exception:
-        return False

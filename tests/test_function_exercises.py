@@ -122,6 +122,8 @@ def test_raising_stub_and_package_calls_are_not_correct(name, function, source) 
     student = _define(stub(source), function)
     assert verdict(name, student) == ("no answer", "No answer yet")
     assert verdict(name, None) == ("no answer", "No answer yet")
+    not_a_function = "Not yet: the answer should be a function, got int"
+    assert verdict(name, 5) == ("not yet", not_a_function)
 
     def calls_package(*args, **kwargs):
         return ex.reference(*args, **kwargs)

@@ -160,6 +160,8 @@ def _seed_for(name: str) -> int:
 
 def judge(name: str, ex: _Exercise, function: object, seed: int | None) -> tuple[str, str]:
     """``(status, message)`` of ``function`` as the answer to ``name``; see check.verdict."""
+    if not callable(function):
+        return "not yet", f"Not yet: the answer should be a function, got {type(function).__name__}"
     rng = np.random.default_rng(_seed_for(name) if seed is None else seed)
     cases = [_Case(case, args, {}) for case, args in ex.cases(rng).items()]
     outputs = []

@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers.check import _answers, verdict
+from helpers.check import verdict
 from helpers.covariance import condition_number, covariance_matrix, regularize
 from helpers.data import load_sample
+from helpers.exercises import _declared
 from helpers.gmm import fit_gmm
 
 NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "01_covariance_conditioning.ipynb"
@@ -28,7 +29,7 @@ def test_exercise_1_is_the_condition_number_of_classic_plus_0003():
 
 
 def test_exercise_2_accepts_three_significant_digits_as_the_text_says():
-    expected = _answers("01")["01.2"]["expected"]
+    expected = _declared("01")["01.2"]["expected"]
     cov = covariance_matrix(0.999999, 1.0, 1.0)
     assert condition_number(regularize(cov, expected)) == pytest.approx(1000, rel=1e-5)
     assert condition_number(regularize(cov, 0.99 * expected)) > 1000
@@ -80,7 +81,7 @@ def test_the_stated_tolerance_is_the_checked_one(exercise, stated):
     text = re.search(pattern, _markdown(), re.S).group(1)
     assert f"Checked {stated}" in " ".join(text.split())
     percent = float(stated.split()[1]) / 100
-    assert _answers("01")[exercise]["rtol"] == pytest.approx(percent)
+    assert _declared("01")[exercise]["rtol"] == pytest.approx(percent)
 
 
 #: A careful read, as notebook 01's time line states it: prose at 200 words a minute,

@@ -11,7 +11,10 @@ what the failing notebook or browser test left there.
 The run uses two processes (pytest-xdist, ``-n 2`` in pyproject.toml); each keeps a
 file's tests together (a notebook's cells run in order in one kernel), and the
 tests that share a server (:data:`_SHARING`) together. Each worker
-writes into its own folder inside the run's, which the run keeps or removes as a whole.
+writes into its own folder inside the run's, which the run keeps or removes as a whole,
+and uses one BLAS thread unless told otherwise (``OPENBLAS_NUM_THREADS``...): two
+processes with a thread per core each would fight over the cores (OpenBLAS's idle
+threads spin), and the notebooks' outputs hold for any thread count (CI checks 1 and 2).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ def pytest_configure(config: pytest.Config) -> None:
     before = os.environ.get(_VARIABLE)
     if hasattr(config, "workerinput"):  # a pytest-xdist worker: a folder inside the run's
         folder = tempfile.mkdtemp(prefix=f"{config.workerinput['workerid']}-", dir=before)
+        for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(variable, "1")  # see the module docstring
     else:
         folder = tempfile.mkdtemp(prefix="course-scratch-")
     config.stash[_key] = (before, folder)

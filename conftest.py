@@ -22,10 +22,20 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
 
 _VARIABLE = "COURSE_SCRATCH_DIR"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """A run of benchmarks/ only is one process: it times code on an otherwise idle machine."""
+    benchmarks = config.rootpath / "benchmarks"
+    paths = [Path(arg.split("::")[0]).resolve() for arg in config.args]
+    if paths and all(path.is_relative_to(benchmarks) for path in paths):
+        config.option.numprocesses = 0
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -4,13 +4,15 @@
 ``exercises/NN.json`` declares ``kind``, ``expected`` (``rtol``, ``atol``), ``why``, ``hint``.
 """
 
+import contextlib
 import textwrap
+from collections.abc import Iterator
 
 import numpy as np
 
 from helpers import exercises
 
-__all__ = ["check", "verdict"]
+__all__ = ["attempt", "check", "verdict"]
 
 
 def _problem(spec: dict, answer: object) -> str:
@@ -54,3 +56,24 @@ def check(exercise: str, answer: object) -> None:
     """Print whether ``answer`` to ``exercise`` (like "01.2") is right, with a hint if not."""
     message = verdict(exercise, answer)[1]
     print(textwrap.fill(message, 80, subsequent_indent="  ", break_long_words=False))
+
+
+@contextlib.contextmanager
+def attempt(exercise: str) -> Iterator[None]:
+    """Run a cell's use of the student's answer to ``exercise``; an error prints a Not yet line.
+
+    "Run all" never stops on a student's bug: the cell's block ends at the error, and the
+    line says which exercise to go back to (``No answer yet`` while it is still the stub).
+    """
+    try:
+        yield
+    except Exception as error:
+        if isinstance(error, NotImplementedError) and exercises._STUB_MESSAGE in str(error):
+            message = f"No answer yet: write exercise {exercise} above, then run this cell again."
+        else:
+            first = (str(error).splitlines() or [""])[0]
+            message = (
+                f"Not yet: this cell uses your answer to exercise {exercise}, which raised "
+                f"{type(error).__name__}: {first}. Fix it above, then run this cell again."
+            )
+        print(textwrap.fill(message, 80, subsequent_indent="  ", break_long_words=False))

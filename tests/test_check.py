@@ -66,3 +66,21 @@ def test_ragged_huge_and_infinite_answers_get_a_hint(exercise: str, bad: object)
 def test_an_exercise_name_that_is_not_text_is_a_clear_error(name: object) -> None:
     with pytest.raises(TypeError, match="exercise names are text like '04.2'"):
         verdict(name, 1)
+
+
+def test_attempt_turns_a_students_error_into_a_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from helpers.check import attempt
+
+    with attempt("06.5"):
+        raise NotImplementedError("your code here")
+    assert capsys.readouterr().out.startswith("No answer yet: write exercise 06.5 above")
+    with attempt("06.5"):
+        raise ValueError("shapes (3,2) and (4,) not aligned")
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet: this cell uses your answer to exercise 06.5")
+    assert "ValueError: shapes (3,2)" in " ".join(out.split())
+    with attempt("06.5"):
+        print("fine")
+    assert capsys.readouterr().out == "fine\n"
+    with pytest.raises(KeyboardInterrupt), attempt("06.5"):  # the student's stop still stops
+        raise KeyboardInterrupt

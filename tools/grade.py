@@ -7,10 +7,12 @@ Usage, from the repository root::
 ``SUBMISSIONS/<student>/<notebook>.ipynb`` are the notebooks students handed in,
 named as in the student edition (any subset of the course notebooks: the ones
 any student handed in are graded, and a student without one gets zero rows for
-it). For every programming exercise of those notebooks it writes one row of
-``student,notebook,exercise,points,max_points,feedback`` to the CSV file, and
-one feedback page per student, ``FEEDBACK/<student>.html`` (``--feedback``,
-default ``feedback/`` beside the CSV file).
+it); nbgrader's ``submitted/<student>/<assignment>/<notebook>.ipynb`` works too.
+For every programming exercise of those notebooks it writes one row of
+``student,notebook,exercise,points,max_points,feedback`` to the CSV file, one
+feedback page per student, ``FEEDBACK/<student>.html`` (``--feedback``, default
+``feedback/`` beside the CSV file), and the class report ``class.html`` beside the
+CSV file (:mod:`tools.grading.report`).
 
 Nothing the student's kernel printed or stored counts: each student's function
 definition is taken from the notebook and checked by :mod:`tools.grading.judge`
@@ -45,6 +47,11 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parents[1]
 COLUMNS = ("student", "notebook", "exercise", "points", "max_points", "feedback")
 FEEDBACK_MARK = ".grade-feedback"  # marks a feedback folder this command made
+REPORT = "class.html"  # the class report, beside the grades file (tools.grading.report)
+NO_ANSWER = (
+    'No answer yet: the function still raises NotImplementedError("your code here"), '
+    "the student edition's stub; write its body in place of that line."
+)
 
 __all__ = ["GradeError", "grade", "main"]
 
@@ -129,6 +136,8 @@ def grade_notebook(
 
 def _check_arguments(args: argparse.Namespace) -> list[Path]:
     """The student folders; a GradeError for anything wrong, before any work is done."""
+    from tools.grading.report import is_report
+
     submissions: Path = args.submissions
     if not submissions.exists():
         raise GradeError(f"SUBMISSIONS folder {submissions} does not exist")
@@ -155,6 +164,12 @@ def _check_arguments(args: argparse.Namespace) -> list[Path]:
             f"--out {out} exists and is not a grades file this command wrote; it is left as "
             "it is: give a new file name"
         )
+    report = out.parent / REPORT
+    if report.exists() and not is_report(report):
+        raise GradeError(
+            f"{report} exists and is not a class report this command wrote; it is left as "
+            "it is: write the grades into another folder"
+        )
     feedback: Path = args.feedback
     if feedback.exists() and not feedback.is_dir():
         raise GradeError(f"--feedback {feedback} is a file; give a folder")
@@ -170,6 +185,20 @@ def _check_arguments(args: argparse.Namespace) -> list[Path]:
     return students
 
 
+def _hand_ins(student: Path) -> dict[str, Path]:
+    """A student folder's files by name: ``<student>/<notebook>.ipynb``, or nbgrader's
+    ``submitted/<student>/<assignment>/<notebook>.ipynb`` (one folder deeper)."""
+    found: dict[str, Path] = {}
+    for path in sorted(student.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.is_dir() and not path.is_symlink() and path.suffix != ".ipynb":  # an assignment
+            found.update((p.name, p) for p in sorted(path.glob("*.ipynb")))
+        else:
+            found.setdefault(path.name, path)
+    return found
+
+
 def _is_grades_file(path: Path) -> bool:
     """Whether ``path`` starts with the header line this command writes."""
     try:
@@ -179,32 +208,42 @@ def _is_grades_file(path: Path) -> bool:
         return False
 
 
-def _feedback_page(student: str, rows: list[dict], problems: list[str]) -> str:
-    """A student's feedback: each exercise's verdict and points, as an HTML page."""
+def _feedback_page(
+    student: str, rows: list[dict], problems: list[str], titles: dict[str, str]
+) -> str:
+    """A student's feedback: each exercise's title, verdict, hint and points, as an HTML page."""
     total = sum(r["points"] for r in rows)
     most = sum(r["max_points"] for r in rows)
     lines = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Feedback: {html.escape(student)}</title>",
-        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
+        "<style>body{font-family:sans-serif;font-size:16px;line-height:1.4;max-width:60em;"
+        "margin:1em auto;padding:0 1em}table{border-collapse:collapse}"
         "td,th{border-bottom:1px solid #ccc;padding:.3em .6em;text-align:left;"
-        "vertical-align:top}</style></head><body>",
+        "vertical-align:top;overflow-wrap:break-word}th{white-space:nowrap}</style></head>"
+        "<body><main>",
         f"<h1>Feedback for {html.escape(student)}</h1>",
         f"<p>Total: {total} of {most} points. Each function was checked on new cases in a "
         "fresh Python process; the outputs stored in your notebook do not count.</p>",
-        "<table><tr><th>notebook</th><th>exercise</th><th>points</th><th>verdict</th></tr>",
+        '<table><tr><th scope="col">exercise</th><th scope="col">points</th>'
+        '<th scope="col">verdict</th></tr>',
     ]
     for r in rows:
+        title = titles.get(r["exercise"], "")
+        name = f"{r['exercise']} {title}".strip()
+        verdict = NO_ANSWER if r["feedback"] == "No answer yet" else r["feedback"]
         lines.append(
-            f"<tr><td>{html.escape(r['notebook'])}</td><td>{html.escape(r['exercise'])}</td>"
-            f"<td>{r['points']} / {r['max_points']}</td><td>{html.escape(r['feedback'])}</td></tr>"
+            f"<tr><td>{html.escape(name)} (in {html.escape(r['notebook'])})</td>"
+            f"<td>{r['points']}&nbsp;/&nbsp;{r['max_points']}</td>"
+            f"<td>{html.escape(verdict)}</td></tr>"
         )
     lines.append("</table>")
     if problems:
         items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
         lines.append(f"<p>Problems:</p><ul>{items}</ul>")
-    lines.append("</body></html>")
+    lines.append("</main></body></html>")
     return "\n".join(lines) + "\n"
 
 
@@ -226,6 +265,7 @@ def grade(
 
     from helpers.atomic import atomic_path
     from tools.grading.discover import graded_exercises
+    from tools.grading.report import exercise_titles, write_report
 
     try:
         graded = {path.name: (path, graded_exercises(path)) for path in course}
@@ -234,15 +274,16 @@ def grade(
     graded = {name: pair for name, pair in graded.items() if pair[1]}
     if not graded:
         raise GradeError("the course notebooks have no programming exercises to grade")
-    handed = {p.name for s in students for p in s.iterdir() if p.name in graded}
+    hand_ins = {s: _hand_ins(s) for s in students}
+    handed = {name for s in students for name in hand_ins[s] if name in graded}
     if not handed:
         names = ", ".join(sorted(graded))
         raise GradeError(f"no student folder holds a notebook with programming exercises ({names})")
     problems = [
-        f"ignored: {s.name}/{p.name} (not a course notebook with programming exercises)"
+        f"ignored: {p.relative_to(s.parent)} (not a course notebook with programming exercises)"
         for s in students
-        for p in sorted(s.iterdir())
-        if p.name not in graded and not p.name.startswith(".")
+        for name, p in sorted(hand_ins[s].items())
+        if name not in graded
     ]
     tasks = [(s, name) for s in students for name in sorted(handed)]
     results: dict[tuple[str, str], Result] = {}
@@ -253,7 +294,7 @@ def grade(
                 pool.submit(
                     grade_notebook,
                     s.name,
-                    s / name,
+                    hand_ins[s].get(name, s / name),
                     graded[name][0],
                     graded[name][1],
                     seed,
@@ -289,14 +330,16 @@ def grade(
 
     feedback.mkdir(parents=True, exist_ok=True)
     (feedback / FEEDBACK_MARK).write_text("written by python -m tools.grade\n")
+    titles = exercise_titles([path for path, _ in graded.values()])
     for student, (student_rows, student_problems) in by_student.items():
         with atomic_path(feedback / f"{student}.html") as page:
-            page.write_text(_feedback_page(student, student_rows, student_problems))
+            page.write_text(_feedback_page(student, student_rows, student_problems, titles))
     with atomic_path(out) as temporary:
         with open(temporary, "w", newline="", encoding="utf-8") as file:
             writer = csv.DictWriter(file, fieldnames=COLUMNS)
             writer.writeheader()
             writer.writerows(rows)
+    write_report(out.parent / REPORT, rows, titles, source=str(out))
     return rows, problems
 
 

@@ -146,3 +146,41 @@ def test_the_feedback_page_names_the_exercise_and_explains_the_stub(graded: dict
     assert NO_ANSWER.startswith("No answer yet: the function still raises NotImplementedError")
     bob = (graded["root"] / "feedback" / "bob.html").read_text(encoding="utf-8")
     assert "strictly greater" in bob  # the hint
+
+
+@pytest.mark.nbgrader
+def test_the_report_from_an_nbgrader_gradebook(tmp_path: Path) -> None:
+    """After nbgrader autograde, the same report comes from the gradebook and its notebooks."""
+    pytest.importorskip("nbgrader", reason="the grading extra: requirements/grading.txt")
+    import os
+
+    import nbformat
+
+    from tools.grading.nbgrader_course import write_course
+
+    course = tmp_path / "course"
+    write_course(course, [FIRST], seed=2026, timeout=10)
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+
+    def nbgrader(*args: str) -> None:
+        run = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+                             capture_output=True, text=True, timeout=600)  # fmt: skip
+        assert run.returncode == 0, run.stderr[-3000:]
+
+    nbgrader("generate_assignment", FIRST.stem)
+    release = nbformat.read(course / "release" / FIRST.stem / FIRST.name, as_version=4)
+    (g,) = students.graded_notebooks(REPO / "notebooks")[FIRST]
+    for name, body in [("ann", None), ("bob", AT_THRESHOLD)]:
+        notebook = students.instructor(FIRST)
+        if body is not None:
+            students.with_body(notebook, g, body)
+        meta = {c.get("id"): c.metadata.get("nbgrader") for c in release.cells}
+        for cell in notebook.cells:  # the release's metadata, as if the student edited it
+            if meta.get(cell.get("id")):
+                cell.metadata["nbgrader"] = meta[cell.get("id")]
+        students.write(course / "submitted", name, f"{FIRST.stem}/{FIRST.name}", notebook)
+    nbgrader("autograde", FIRST.stem)
+    assert main(["--nbgrader", str(course)]) == 0
+    text = _text((course / "class.html").read_text(encoding="utf-8"))
+    assert "00.3 one count per image of the pixels above the threshold 1 2 50%" in text
+    assert re.search(r"equal to the threshold; .above. means strictly greater 1 bob", text)

@@ -37,6 +37,12 @@ class Adam:
         shapes = [p.shape for p in self.params]
         if [np.shape(g) for g in grads] != shapes:
             raise ValueError(f"grads must have the parameters' shapes {shapes}")
+        if not all(np.isfinite(g).all() for g in grads):  # one NaN would spread to every weight
+            raise FloatingPointError(
+                f"step {self.t + 1}: a gradient holds NaN or infinite values, and the parameters "
+                "were left as they were; the learning rate may be too large (the loss grew "
+                "until it overflowed), or a batch holds NaN or infinite inputs"
+            )
         self.t += 1
         correction = np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
         for p, g, m, v in zip(self.params, grads, self.m, self.v, strict=True):

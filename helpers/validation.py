@@ -127,6 +127,11 @@ def _check_probabilities(
     probs: object, *, n_classes: int | None = None, name: str = "probs", tol: float = 1e-3
 ) -> np.ndarray:
     """``probs`` (N, n_classes) as float64 if each row is >= 0 and sums to 1 within ``tol``."""
+    if np.asarray(probs).dtype.kind in "biu":  # one-hot rows sum to 1 too, but are labels
+        raise TypeError(
+            f"{name} must be floating-point probabilities (a softmax output), got integers "
+            f"(dtype {np.asarray(probs).dtype}); labels go in as class indices, not one-hot rows"
+        )
     probs = _as_real(probs, name)
     if probs.ndim != 2 or probs.shape[0] == 0 or (n_classes and probs.shape[1] != n_classes):
         classes = n_classes or "n_classes"

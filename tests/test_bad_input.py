@@ -101,3 +101,24 @@ def test_odd_paths_are_refused_before_anything_is_written(tmp_path, monkeypatch)
 def test_read_predictions_names_a_missing_file_or_a_folder(tmp_path, where):
     with pytest.raises(FileNotFoundError, match="path"):
         read_predictions(tmp_path / where)
+
+
+def test_cross_entropy_refuses_one_hot_integer_rows():
+    from helpers.backprop import cross_entropy
+
+    one_hot = np.eye(10, dtype=np.int64)[[3, 1]]
+    with pytest.raises(TypeError, match="floating-point probabilities .* class indices"):
+        cross_entropy(one_hot, np.array([3, 1]))
+    assert cross_entropy(one_hot.astype(np.float64), np.array([3, 1])) == 0.0
+
+
+def test_adam_stops_at_a_nan_gradient_with_the_step_and_a_hint():
+    from helpers.training import Adam
+
+    p = np.array([1.0, 2.0], np.float32)
+    optimizer = Adam([p], lr=0.1)
+    optimizer.step([np.array([0.5, 0.5], np.float32)])
+    before = p.copy()
+    with pytest.raises(FloatingPointError, match=r"step 2: a gradient holds NaN .* learning rate"):
+        optimizer.step([np.array([np.nan, 0.5], np.float32)])
+    assert np.array_equal(p, before) and optimizer.t == 1  # nothing moved, nothing counted

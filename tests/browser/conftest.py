@@ -26,11 +26,16 @@ from urllib.parse import urlparse
 
 import psutil
 import pytest
+from playwright.sync_api import expect
 from processes import Server, free_port, kernel_id, running, start_server
 
 from helpers.paths import scratch_dir
 
 REPO = Path(__file__).resolve().parents[2]
+# Every expect() waits up to 30 s unless it says otherwise: Playwright's 5 s default was
+# too short for a Voila listing under two xdist workers and a kernel on 2 cores.
+expect.set_options(timeout=30_000)
+
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",

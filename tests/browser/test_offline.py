@@ -28,7 +28,10 @@ def test_dashboard_is_ready_while_outside_requests_hang(shared_voila, hanging_pa
 def test_folder_listing_is_ready_while_outside_requests_hang(shared_voila, hanging_page):
     server = shared_voila("dashboards/")
     hanging_page.goto(server.url(), wait_until="load", timeout=READY_MS)
-    expect(hanging_page.get_by_text("draw_digit.ipynb", exact=True)).to_be_visible()
+    # the listing fills in after the page's load event: under load (two xdist workers
+    # beside a kernel) that took over Playwright's 5 s default once
+    listed = hanging_page.get_by_text("draw_digit.ipynb", exact=True)
+    expect(listed).to_be_visible(timeout=READY_MS)
     assert hanging_page.hung == [], f"the page asked outside hosts: {hanging_page.hung}"
 
 

@@ -37,7 +37,8 @@ GUIDES = [ROOT / "README.md", ROOT / "CONTRIBUTING.md"] + sorted(
     p for p in (ROOT / "docs").glob("*.md") if p.name != "design.md"
 )
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.M | re.S)
-CODE_SPAN = re.compile(r"`([^`\n]+)`")
+#: A code span, which may go on over a line break (not over a blank line).
+CODE_SPAN = re.compile(r"`((?:[^`\n]|\n(?!\n))+)`")
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 CHECK = re.compile(r"""check\(\s*["'](\d\d\.\w+)["']""")
 #: A command that runs Python on a module or a repository script.
@@ -69,7 +70,7 @@ def _shell_lines(text: str) -> list[str]:
 
 def _code(text: str) -> list[str]:
     """Every piece of code: the lines of the bash blocks and the code spans of the prose."""
-    return _shell_lines(text) + CODE_SPAN.findall(_prose(text))
+    return _shell_lines(text) + [s.replace("\n", " ") for s in CODE_SPAN.findall(_prose(text))]
 
 
 def _commands(text: str) -> list[tuple[str, str, str]]:
@@ -264,7 +265,9 @@ def test_the_readme_commands_are_those_ci_runs():
 def test_the_student_edition_command_runs_as_typed(tmp_path):
     """``python -m tools.editions dist`` writes the files its comment names."""
     guide = _text(ROOT / "docs" / "teaching.md")
-    line = next(x for x in _shell_lines(guide) if "-m tools.editions" in x)
+    lines = [x for x in _shell_lines(guide) if "-m tools.editions" in x]
+    assert lines, "docs/teaching.md has no python -m tools.editions command"
+    line = lines[0]
     command, comment = line.split(" #", 1)
     words = shlex.split(command)
     assert words[0] == ".venv/bin/python", line

@@ -283,3 +283,20 @@ def test_the_student_edition_command_runs_as_typed(tmp_path):
     written = sorted(p.name for p in (tmp_path / Path(named[0]).parent).glob("*.ipynb"))
     course = sorted(p.name for p in (ROOT / "notebooks").glob("0*.ipynb"))
     assert written == course
+
+
+def test_the_website_has_every_guide_and_the_instructors_part(tmp_path):
+    """``python -m tools.site`` stages each guide as a page; the instructor's guide comes first."""
+    import yaml
+
+    from tools.site import stage
+
+    stage(tmp_path / "src")
+    toc = yaml.safe_load(_text(tmp_path / "src" / "_toc.yml"))
+    parts = {p["caption"]: [c["file"] for c in p["chapters"]] for p in toc["parts"]}
+    assert parts["For instructors"][0] == "docs/teaching", parts
+    pages = [page for chapters in parts.values() for page in chapters]
+    for guide in GUIDES:
+        page = guide.relative_to(ROOT).with_suffix("").as_posix()
+        assert page in pages, f"the website lacks {page}"
+        assert (tmp_path / "src" / guide.relative_to(ROOT)).is_file()

@@ -13,7 +13,8 @@ design notes. In them
   and only options its ``--help`` lists, also those in the comment after it; every
   ``python -m pytest`` command only pytest's options, registered markers and existing paths;
 * README's two commands are those .ci/run runs;
-* the shell blocks that run in seconds here run, as typed: the student edition.
+* the shell blocks that run in seconds here run, as typed: the student edition, and
+  grading a hand-in of it.
 """
 
 from __future__ import annotations
@@ -262,27 +263,43 @@ def test_the_readme_commands_are_those_ci_runs():
     assert any(line.startswith(test + " $@") for line in ci_lines), "CI's run_pytest differs"
 
 
-def test_the_student_edition_command_runs_as_typed(tmp_path):
-    """``python -m tools.editions dist`` writes the files its comment names."""
-    guide = _text(ROOT / "docs" / "teaching.md")
-    lines = [x for x in _shell_lines(guide) if "-m tools.editions" in x]
-    assert lines, "docs/teaching.md has no python -m tools.editions command"
-    line = lines[0]
-    command, comment = line.split(" #", 1)
-    words = shlex.split(command)
+def _run_as_typed(line: str, cwd: Path, **replace: str) -> subprocess.CompletedProcess:
+    """Run the guide's ``.venv/bin/python ...`` line in ``cwd``, placeholders replaced."""
+    command = line.split(" #", 1)[0]
+    words = [replace.get(w, w) for w in shlex.split(command)]
     assert words[0] == ".venv/bin/python", line
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run(
-        [sys.executable, *words[1:]], capture_output=True, text=True, cwd=tmp_path, env=env
-    )
+    command = [sys.executable, *words[1:]]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=env)
+
+
+def test_the_student_edition_and_the_grading_commands_run_as_typed(tmp_path):
+    """The guide's editions command writes what its comment names; its grading command
+    grades a hand-in of that edition into the CSV file and the feedback page it describes."""
+    guide = _text(ROOT / "docs" / "teaching.md")
+    shell = _shell_lines(guide)
+    editions = [x for x in shell if "-m tools.editions" in x]
+    grade = [x for x in shell if "-m tools.grade " in x]
+    assert editions and grade, "docs/teaching.md lacks the editions or the grading command"
+    out = _run_as_typed(editions[0], tmp_path)
     assert out.returncode == 0, out.stderr
-    named = re.findall(r"[\w/]+\.ipynb", comment)
-    assert named, comment
+    named = re.findall(r"[\w/]+\.ipynb", editions[0].split(" #", 1)[1])
+    assert named, editions[0]
     for name in named:
-        assert (tmp_path / name).is_file(), f"{line}: {name} was not written"
+        assert (tmp_path / name).is_file(), f"{editions[0]}: {name} was not written"
     written = sorted(p.name for p in (tmp_path / Path(named[0]).parent).glob("*.ipynb"))
-    course = sorted(p.name for p in (ROOT / "notebooks").glob("0*.ipynb"))
-    assert written == course
+    assert written == sorted(p.name for p in (ROOT / "notebooks").glob("0*.ipynb"))
+
+    hand_in = tmp_path / "hand-ins" / "alice" / Path(named[0]).name
+    hand_in.parent.mkdir(parents=True)
+    hand_in.write_bytes((tmp_path / named[0]).read_bytes())
+    out = _run_as_typed(grade[0], tmp_path, SUBMISSIONS=str(tmp_path / "hand-ins"))
+    assert out.returncode == 0, out.stderr
+    (header,) = [s for s in CODE_SPAN.findall(guide) if s.startswith("student,notebook,")]
+    rows = (tmp_path / "grades.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == header and len(rows) > 1
+    assert all(row.startswith("alice,") and "No answer yet" in row for row in rows[1:]), rows
+    assert (tmp_path / "feedback" / "alice.html").is_file()
 
 
 def test_the_website_has_every_guide_and_the_instructors_part(tmp_path):

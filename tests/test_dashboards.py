@@ -29,14 +29,14 @@ def test_dashboard_has_a_title_and_is_in_the_readme(path):
     assert link in (ROOT / "README.md").read_text(encoding="utf-8"), f"README lacks {link}"
 
 
-def test_readme_culls_the_kernels_of_closed_dashboards():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_instructors_guide_culls_the_kernels_of_closed_dashboards():
+    guide = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
     # tests/browser/test_voila_dashboards.py checks these options in a browser.
     for option in [
         "--MappingKernelManager.cull_interval=",
         "--MappingKernelManager.cull_idle_timeout=",
     ]:
-        assert option in readme, f"README's Voila command lacks {option}"
+        assert option in guide, f"docs/teaching.md's Voila command lacks {option}"
 
 
 def test_the_dashboards_describe_the_colours_they_draw():

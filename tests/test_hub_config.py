@@ -1,7 +1,7 @@
-"""The README's JupyterHub section says what deploy/jupyterhub_config.py does.
+"""The hub guide, docs/hub.md, says what deploy/jupyterhub_config.py does.
 
 tests/hub/ (``pytest -m hub``) runs a real hub with that file; this quick check
-keeps the README's copy of its postStart command, limits and culling in step.
+keeps the guide's copy of its postStart command, limits and culling in step.
 """
 
 from __future__ import annotations
@@ -26,20 +26,18 @@ def config(monkeypatch):
 
 
 def _hub_section() -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = readme.index("## Teaching with a JupyterHub")
-    return readme[start : readme.index("\n## ", start + 1)]
+    return (ROOT / "docs" / "hub.md").read_text(encoding="utf-8")
 
 
-def test_readme_gives_the_post_start_command_the_hub_runs(config):
+def test_the_hub_guide_gives_the_post_start_command_the_hub_runs(config):
     sh, dash_c, script, *_ = config.Spawner.cmd
     assert (sh, dash_c) == ("sh", "-c")
     post_start = script.split(" || ", 1)[0]
     assert post_start.startswith("gitpuller https://github.com/OWNER/REPO main ")
-    assert post_start in _hub_section(), f"README's hub section lacks {post_start!r}"
+    assert post_start in _hub_section(), f"docs/hub.md lacks {post_start!r}"
 
 
-def test_readme_names_the_limits_and_the_culling(config):
+def test_the_hub_guide_names_the_limits_and_the_culling(config):
     section = _hub_section()
     assert f'`mem_limit = "{config.Spawner.mem_limit}"`' in section
     (culler,) = config.JupyterHub.services.get_value([])  # appended to what others define
@@ -48,7 +46,7 @@ def test_readme_names_the_limits_and_the_culling(config):
     assert "deploy/jupyterhub_config.py" in section
 
 
-def test_readme_capacity_table_has_every_notebook():
+def test_the_hub_guide_capacity_table_has_every_notebook():
     section = _hub_section()
     for notebook in sorted((ROOT / "notebooks").glob("0*.ipynb")):
         number = notebook.name[:2]

@@ -31,8 +31,12 @@ REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb")) + sorted(
     (REPO / "notebooks" / "dashboards").glob("*.ipynb")
 )
-#: Every page of the site: the entry page, the README, data/README, the design notes, each notebook.
-PAGES = ["index.html", "README.html", "data/README.html", "docs/design.html"] + [
+#: Every page of the site: the entry page, the guides, the README, data/README, the benchmarks,
+#: the maintainers' notes, the design notes, each notebook.
+PAGES = [
+    "index.html", "docs/teaching.html", "docs/hub.html", "README.html", "data/README.html",
+    "docs/performance.html", "CONTRIBUTING.html", "docs/design.html",
+] + [
     p.relative_to(REPO).with_suffix(".html").as_posix() for p in NOTEBOOKS
 ]
 #: Pages Sphinx adds on its own; they are opened too.

@@ -1,7 +1,9 @@
 """Build the course website with Jupyter Book 1: ``python -m tools.site``.
 
 The pages are the notebooks with the outputs they store (nothing is executed),
-the README, ``data/README.md`` and ``docs/design.md``: the instructor edition, or with
+the README, the instructor's guide and the hub guide (``docs/teaching.md``,
+``docs/hub.md``), ``data/README.md``, ``docs/performance.md``, ``CONTRIBUTING.md``
+and ``docs/design.md`` (:data:`GUIDES` and :data:`PAGES`): the instructor edition, or with
 ``--edition student`` the student edition (see ``tools.editions``). The build
 
 1. copies them into a temporary staging folder with the repository's layout,
@@ -49,8 +51,16 @@ DEFAULT_OUT = REPO / "_build" / "site"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_TAG = "widget-output"
 EDITIONS = ("instructor", "student")
-#: The markdown pages of the site besides the notebooks, in the order of its menu.
-PAGES = [Path("README.md"), Path("data") / "README.md", Path("docs") / "design.md"]
+#: The instructors' markdown pages, in the order of their part of the menu.
+GUIDES = [Path("docs") / "teaching.md", Path("docs") / "hub.md"]
+#: Every markdown page of the site besides the notebooks: the guides, then the "About" part.
+PAGES = GUIDES + [
+    Path("README.md"),
+    Path("data") / "README.md",
+    Path("docs") / "performance.md",
+    Path("CONTRIBUTING.md"),
+    Path("docs") / "design.md",
+]
 #: The file that marks a folder as built by this tool (it also lists Sphinx's warnings).
 MARKER = ".course-site-warnings.txt"
 #: Markdown links and images whose target is a relative path: ``[text](target)``.
@@ -146,11 +156,16 @@ def _stage_notebook(path: Path, stage: Path, student: bool = False) -> None:
     nbformat.write(notebook, target)
 
 
+def _chapters(pages: list[Path]) -> list[dict]:
+    return [{"file": p.with_suffix("").as_posix()} for p in pages]
+
+
 def _toc(stage: Path, course: list[str], dashboards: list[str]) -> None:
     parts = [
         {"caption": "The course", "chapters": [{"file": f} for f in course]},
         {"caption": "Dashboards", "chapters": [{"file": f} for f in dashboards]},
-        {"caption": "About", "chapters": [{"file": p.with_suffix("").as_posix()} for p in PAGES]},
+        {"caption": "For instructors", "chapters": _chapters(GUIDES)},
+        {"caption": "About", "chapters": _chapters([p for p in PAGES if p not in GUIDES])},
     ]
     toc = {"format": "jb-book", "root": "index", "parts": [p for p in parts if p["chapters"]]}
     (stage / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")

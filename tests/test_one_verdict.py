@@ -154,3 +154,22 @@ def test_one_verdict_in_the_notebook_tools_grade_and_nbgrader(path, kind, tmp_pa
             assert (status, message) == ("not yet", exercises.refusal(f"lesson:{lesson}"))
         assert graded[name] == [status, message], f"{name}: tools.grade differs"
     assert _by_nbgrader(notebook, path) == in_notebook, "nbgrader's verdicts differ"
+
+
+@pytest.mark.parametrize("path", GRADED, ids=lambda p: p.name[:2])
+def test_every_solution_cells_function_is_part_of_every_answer(path: Path) -> None:
+    """01.5 may use the student's m_step of another exercise: every solution cell is theirs."""
+    notebook = students.instructor(path)
+    theirs = {
+        node.name
+        for cell in notebook.cells
+        if "solution" in cell.get("metadata", {}).get("tags", []) and cell.cell_type == "code"
+        for node in ast.parse(source(cell)).body
+        if isinstance(node, ast.FunctionDef)
+    }
+    for g in GRADED[path]:
+        taken = ast.parse(student_definition(notebook, g.function, path).source)
+        defined = {n.name for n in taken.body if isinstance(n, ast.FunctionDef)}
+        assert theirs <= defined, f"{g.name}: {theirs - defined} left out"
+        marked = {n.name for n in taken.body if isinstance(n, ast.FunctionDef) and n.decorator_list}
+        assert not marked & theirs, "a student's function taken for the lesson's"

@@ -217,10 +217,8 @@ class _Guard:
     def __init__(self, functions: tuple[Callable | tuple[str, str] | str, ...]) -> None:
         self.codes: dict[CodeType, str] = {}
         self.files: list[tuple[str, str]] = []
-        for item in functions:
-            if isinstance(item, str):
-                module, prefix = item.split(":")
-                item = (module.replace(".", "/") + ".py", prefix)  # noqa: PLW2901
+        for given in functions:
+            item = _by_file(given) if isinstance(given, str) else given
             if isinstance(item, tuple):
                 self.files.append(item)
                 continue
@@ -229,9 +227,7 @@ class _Guard:
                 continue
             name = f"{item.__module__}.{item.__qualname__}"
             self.codes[code] = name
-            for equivalent in _EQUIVALENTS.get(name, ()):
-                module, prefix = equivalent.split(":")
-                self.files.append((module.replace(".", "/") + ".py", prefix))
+            self.files += [_by_file(equivalent) for equivalent in _EQUIVALENTS.get(name, ())]
         self.places = {(_real(c.co_filename), c.co_firstlineno): n for c, n in self.codes.items()}
         self.prints = {_fingerprint(c): n for c, n in self.codes.items()}
         self.called: str | None = None
@@ -322,6 +318,12 @@ _GUARD_CODES = frozenset(
     [_Guard.__enter__.__code__, _Guard.__exit__.__code__]
     + [c for c in _start_watched_thread.__code__.co_consts if isinstance(c, CodeType)]
 )
+
+
+def _by_file(name: str) -> tuple[str, str]:
+    """``"package.module:prefix"`` as ``("package/module.py", prefix)``."""
+    module, _, prefix = name.partition(":")
+    return module.replace(".", "/") + ".py", prefix
 
 
 @cache

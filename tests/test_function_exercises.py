@@ -293,3 +293,44 @@ def test_a_lesson_function_is_refused_and_a_students_own_of_that_name_is_not() -
             exec(compile(text, file, "exec"), space)
         status, message = verdict(exercise, space["answer"])
         assert status == "not yet" and words in message, message
+
+
+def test_library_softmaxes_are_refused_wherever_the_package_softmax_is_guarded() -> None:
+    """scipy's softmax, log_softmax and logsumexp: declared once, by the function they copy."""
+    special = pytest.importorskip("scipy.special")
+    from helpers.mlp import softmax
+
+    answers = {
+        "softmax": lambda z: special.softmax(z, axis=1),
+        "log_softmax": lambda z: np.exp(special.log_softmax(z, axis=1)),
+        "logsumexp": lambda z: np.exp(z - special.logsumexp(z, axis=1, keepdims=True)),
+    }
+    named = [n for n in IDS if exercises.find(n).reference is softmax]
+    assert named, "no exercise is the softmax"
+    for name in named:
+        for library, answer in answers.items():
+            status, message = verdict(name, answer)
+            assert status == "not yet" and f"scipy.special._logsumexp.{library}" in message
+
+
+def test_refused_declares_a_library_equivalent_by_name_without_importing_it() -> None:
+    """``_exercise(refused=...)``: "module:name prefix", guarded by file (here on 00.3's name)."""
+    import subprocess
+    import sys
+
+    exercises._exercise(
+        "00.3",
+        reference=lambda images, threshold: (images > threshold).sum(axis=(1, 2)),
+        cases=lambda rng: {"one": (np.arange(8).reshape(2, 2, 2), 3)},
+        mistakes=dict.fromkeys(exercises._declared("00")["00.3"]["hints"], abs),
+        refused=("numpy._core.numeric:count_nonzero",),
+    )
+    try:
+        status, message = verdict("00.3", lambda im, t: np.count_nonzero(im > t, axis=(1, 2)))
+        assert status == "not yet" and "count_nonzero" in message, message
+        assert verdict("00.3", lambda im, t: (im > t).sum(axis=(1, 2)))[0] == "correct"
+    finally:
+        importlib.reload(importlib.import_module("helpers.exercises.nb00"))
+    code = "import sys, helpers.exercises.nb04; print('scipy' in sys.modules)"
+    imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert imported.stdout.strip() == "False", imported.stderr

@@ -4,9 +4,13 @@ The graded exercises are found from the instructor's notebook, never from the
 student's: a code cell ``check("NN.k", function_name)`` whose exercise is a
 programming exercise (declared in ``helpers/exercises/nbNN.py``), and the
 ``solution`` cell that defines ``function_name``. In a handed-in notebook only
-the student's definition of that function is taken: the top-level imports and
-function definitions of the last code cell that defines it, nothing else (no
-other cell, no check cell, no stored output).
+the top-level imports and function definitions of the student's own cells are
+taken (the solution cells and the cells the instructor's notebook lacks), with
+the instructor's version of the lesson imports and functions they use, the
+functions marked as the lesson's; nothing else (no other statement, no check
+cell, no stored output). ``python -m tools.grading.discover --lessons`` writes
+``helpers/exercises/lessons.json``, the lesson functions that ``check`` refuses
+in the notebook.
 """
 
 from __future__ import annotations

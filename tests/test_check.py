@@ -37,7 +37,8 @@ def test_unknown_exercise() -> None:
         verdict(1.2, 1)
 
 
-EXERCISE_FILES = sorted((Path(__file__).parents[1] / "helpers" / "exercises").glob("*.json"))
+EXERCISES = Path(__file__).parents[1] / "helpers" / "exercises"
+EXERCISE_FILES = sorted(EXERCISES.glob("[0-9][0-9].json"))  # not lessons.json
 
 
 @pytest.mark.parametrize("path", EXERCISE_FILES, ids=lambda p: p.name)
@@ -84,3 +85,27 @@ def test_attempt_turns_a_students_error_into_a_line(capsys: pytest.CaptureFixtur
     assert capsys.readouterr().out == "fine\n"
     with pytest.raises(KeyboardInterrupt), attempt("06.5"):  # the student's stop still stops
         raise KeyboardInterrupt
+
+
+def test_check_prints_the_refusal_of_a_switched_off_watch(capsys: pytest.CaptureFixture) -> None:
+    """What the student reads when the answer turns the guard off, then on again."""
+    import sys
+
+    hook = sys.getprofile()
+    ex = exercises.find("00.3")
+
+    def sneaky(*args):
+        previous = sys.getprofile()
+        sys.setprofile(None)
+        try:
+            return ex.reference(*args)
+        finally:
+            sys.setprofile(previous)
+
+    check("00.3", sneaky)
+    out = " ".join(capsys.readouterr().out.split())
+    assert out == exercises.refusal("!switch") == (
+        "Not yet: write it yourself: your function switches off the check's watch "
+        "(sys.setprofile or threading.setprofile)."
+    )
+    assert sys.getprofile() is hook

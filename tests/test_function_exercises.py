@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import ast
 import importlib
+import inspect
 import json
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +23,7 @@ import pytest
 from helpers import exercises
 from helpers.check import verdict
 from tools.editions import stub
+from tools.grading.discover import _python
 from tools.notebooks import course_notebooks
 
 ROOT = Path(__file__).parents[1]
@@ -166,3 +169,168 @@ def test_scikit_learns_own_estimators_are_guarded_without_importing_scikit_learn
 def test_a_mistake_without_its_hint_is_refused() -> None:
     with pytest.raises(ValueError, match="need hints in its JSON"):
         exercises._exercise("00.3", mistakes={"typo": abs}, reference=abs, cases=dict)
+
+
+def _roads_around_the_guard(ex) -> dict:
+    """Answers that reach ``ex``'s reference by a road around the guard, by name."""
+    import sys
+    import threading
+    import types
+
+    reference = ex.reference
+
+    def profile_off(*args, **kwargs):
+        sys.setprofile(None)
+        return reference(*args, **kwargs)
+
+    def profile_off_for_a_moment(*args, **kwargs):
+        hook = sys.getprofile()
+        sys.setprofile(None)
+        try:
+            return reference(*args, **kwargs)
+        finally:
+            sys.setprofile(hook)
+
+    def in_a_thread(*args, **kwargs):
+        out = []
+        thread = threading.Thread(target=lambda: out.append(reference(*args, **kwargs)))
+        thread.start()
+        thread.join()
+        return out[0]
+
+    def in_an_unwatched_thread(*args, **kwargs):
+        hook = threading.getprofile()
+        threading.setprofile(None)
+        try:
+            return in_a_thread(*args, **kwargs)
+        finally:
+            threading.setprofile(hook)
+
+    def copied_code(*args, **kwargs):
+        code = reference.__code__.replace(co_name="mine")
+        closure, defaults = reference.__closure__, reference.__defaults__
+        mine = types.FunctionType(code, reference.__globals__, "mine", defaults, closure)
+        return mine(*args, **kwargs)
+
+    roads = dict(
+        profile_off=profile_off,
+        profile_off_for_a_moment=profile_off_for_a_moment,
+        in_a_thread=in_a_thread,
+        in_an_unwatched_thread=in_an_unwatched_thread,
+        copied_code=copied_code,
+    )
+    source = inspect.getsource(reference)
+    if source.lstrip().startswith("def "):  # a named function: its source compiled again
+
+        def compiled_again(*args, **kwargs):
+            namespace = dict(reference.__globals__)
+            exec(compile(textwrap.dedent(source), "<copy>", "exec"), namespace)
+            return namespace[reference.__name__](*args, **kwargs)
+
+        roads["compiled_again"] = compiled_again
+    return roads
+
+
+@pytest.mark.parametrize("name, function, source", CHECKS, ids=IDS)
+def test_no_road_around_the_guard_gets_correct(name, function, source) -> None:
+    """Switching the watch off (for good or a moment), threads, copies of the reference."""
+    import sys
+
+    ex = exercises.find(name)
+    hook = sys.getprofile()
+    for road, answer in _roads_around_the_guard(ex).items():
+        status, message = verdict(name, answer)
+        assert status == "not yet" and "write it yourself" in message, f"{road}: {message}"
+        assert sys.getprofile() is hook, f"{road}: the check left the profile hook changed"
+    status, message = verdict(name, _define(source, function))  # the guard is back in place
+    assert status == "correct", message
+
+
+def test_lessons_json_lists_every_lesson_cells_function() -> None:
+    """check() knows the lesson functions from lessons.json: the lesson cells' own, now."""
+    from tools.grading.discover import lesson_keys
+
+    path = ROOT / "helpers" / "exercises" / "lessons.json"
+    stale = "lessons.json is stale: run python -m tools.grading.discover --lessons"
+    assert json.loads(path.read_text(encoding="utf-8")) == lesson_keys(), stale
+    for notebook in NOTEBOOKS:  # the names, against the non-solution cells read with ast
+        names = {
+            node.name
+            for cell in _cells(notebook)
+            if "solution" not in cell.get("metadata", {}).get("tags", [])
+            for node in ast.parse(_python(cell["source"])).body
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        assert set(exercises._lesson_keys(notebook.name[:2])) == names, notebook.name
+
+
+def test_a_lesson_function_is_refused_and_a_students_own_of_that_name_is_not() -> None:
+    """In the notebook: a name of a lesson function counts while it holds the lesson's code."""
+    import linecache
+
+    found = [
+        (path, cell["source"], node)
+        for path in NOTEBOOKS
+        if any(i.startswith(path.name[:2]) for i in IDS)
+        for cell in _cells(path)
+        if "solution" not in cell.get("metadata", {}).get("tags", [])
+        for node in ast.parse(_python(cell["source"])).body
+        if isinstance(node, ast.FunctionDef)
+    ]
+    assert found, "no notebook with exercises has a lesson function"
+    path, code, node = found[0]
+    name, required = node.name, len(node.args.args) - len(node.args.defaults)
+    exercise = next(i for i in IDS if i.startswith(path.name[:2]))
+    calls = f"{name}(*[None] * {required})"
+    answer = f"def answer(*args, **kwargs):\n    {calls}\n    return ref(*args)\n"
+    own = f"def {name}(*args, **kwargs):\n    return None\n"
+    lesson = ast.get_source_segment(_python(code), node)
+    for definition, words in [(lesson, f"calls {name}, a function of"), (own, "calls helpers")]:
+        space = {"ref": exercises.find(exercise).reference, "np": np}
+        for number, text in enumerate([definition, answer]):  # cells, as IPython keeps them
+            file = f"<cell {number} of {name}>"
+            linecache.cache[file] = (len(text), None, text.splitlines(True), file)
+            exec(compile(text, file, "exec"), space)
+        status, message = verdict(exercise, space["answer"])
+        assert status == "not yet" and words in message, message
+
+
+def test_library_softmaxes_are_refused_wherever_the_package_softmax_is_guarded() -> None:
+    """scipy's softmax, log_softmax and logsumexp: declared once, by the function they copy."""
+    special = pytest.importorskip("scipy.special")
+    from helpers.mlp import softmax
+
+    answers = {
+        "softmax": lambda z: special.softmax(z, axis=1),
+        "log_softmax": lambda z: np.exp(special.log_softmax(z, axis=1)),
+        "logsumexp": lambda z: np.exp(z - special.logsumexp(z, axis=1, keepdims=True)),
+    }
+    named = [n for n in IDS if exercises.find(n).reference is softmax]
+    assert named, "no exercise is the softmax"
+    for name in named:
+        for library, answer in answers.items():
+            status, message = verdict(name, answer)
+            assert status == "not yet" and f"scipy.special._logsumexp.{library}" in message
+
+
+def test_refused_declares_a_library_equivalent_by_name_without_importing_it() -> None:
+    """``_exercise(refused=...)``: "module:name prefix", guarded by file (here on 00.3's name)."""
+    import subprocess
+    import sys
+
+    exercises._exercise(
+        "00.3",
+        reference=lambda images, threshold: (images > threshold).sum(axis=(1, 2)),
+        cases=lambda rng: {"one": (np.arange(8).reshape(2, 2, 2), 3)},
+        mistakes=dict.fromkeys(exercises._declared("00")["00.3"]["hints"], abs),
+        refused=("numpy._core.numeric:count_nonzero",),
+    )
+    try:
+        status, message = verdict("00.3", lambda im, t: np.count_nonzero(im > t, axis=(1, 2)))
+        assert status == "not yet" and "count_nonzero" in message, message
+        assert verdict("00.3", lambda im, t: (im > t).sum(axis=(1, 2)))[0] == "correct"
+    finally:
+        importlib.reload(importlib.import_module("helpers.exercises.nb00"))
+    code = "import sys, helpers.exercises.nb04; print('scipy' in sys.modules)"
+    imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert imported.stdout.strip() == "False", imported.stderr

@@ -202,7 +202,8 @@ def test_feedback_never_lands_in_a_folder_of_other_files(tmp_path, capsys) -> No
     assert [p.name for p in (tmp_path / "feedback").iterdir()] == ["mine.txt"]
 
 
-def test_only_the_imports_and_functions_of_the_defining_cell_are_taken() -> None:
+def test_only_the_imports_and_functions_of_the_students_cells_are_taken() -> None:
+    """Every cell of a notebook that is no course notebook is the student's (issue 29)."""
     notebook = nbformat.v4.new_notebook(
         cells=[
             nbformat.v4.new_code_cell("def f(x):\n    return 1"),
@@ -214,7 +215,8 @@ def test_only_the_imports_and_functions_of_the_defining_cell_are_taken() -> None
         ]
     )
     source = student_definition(notebook, "f").source
-    assert source == "import math\n@staticmethod\ndef f(x):\n    return math.pi\n"
+    taken = "def f(x):\n    return 1\nimport math\n@staticmethod\ndef f(x):\n    return math.pi\n"
+    assert source == taken
     assert "No cell" not in student_definition(notebook, "g").problem
     assert "no cell of your notebook defines g" in student_definition(notebook, "g").problem
     broken = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("def f(x:\n  pass")])

@@ -8,7 +8,7 @@ clipped. At 683 x 512 every piece of text on the page (read-outs, labels, slider
 labels, the notes) is at least 16 CSS px, and so is the text inside each picture
 as displayed: its size in the PNG (``data-text-px``, set by the Picture widget)
 times the displayed width over the natural width. A screenshot of each dashboard
-at 683 x 512 goes to ``<pytest's base temporary folder>/projector/``: look at them.
+on either screen goes to ``<pytest's base temporary folder>/projector/``: look at them.
 """
 
 from __future__ import annotations
@@ -159,10 +159,10 @@ def test_main_output_is_on_the_first_screen(
         page = _open(browser, shared_voila, dashboard, screen)
     try:
         widget = _wait_until_shown(page, dashboard)
-        if screen == PROJECTOR:
-            page.screenshot(path=screenshots / f"{Path(dashboard).stem}-683x512.png")
-        assert page.evaluate("window.scrollY") == 0
         size = page.viewport_size
+        name = f"{Path(dashboard).stem}-{size['width']}x{size['height']}.png"
+        page.screenshot(path=screenshots / name)
+        assert page.evaluate("window.scrollY") == 0
         for selector in selectors:
             assert widget.locator(selector).count() > 0, f"no {selector} in {dashboard}"
             outside = page.evaluate(OUTSIDE, f".{widget_class} {selector}")

@@ -5,6 +5,7 @@ import re
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from matplotlib.text import Text
 
 from helpers.covariance import condition_number, covariance_matrix, regularize
 from helpers.plotting.ellipses import _ellipse_geometry, covariance_ellipse
@@ -20,9 +21,9 @@ def parts(container):
 
 
 def conds(readout):
-    text = re.sub(r"<[^>]+>", "", readout.value)
-    before = re.search(r"cond before = (\S+?),", text).group(1)
-    after = re.search(r"cond after = (\S+)$", text).group(1)
+    text = re.sub(r"<[^>]+>", " ", readout.value)  # a line break is a space
+    before = re.search(r"cond before\s+= (\S+)", text).group(1)
+    after = re.search(r"cond after\s+= (\S+)", text).group(1)
     return float(before), float(after)
 
 
@@ -114,3 +115,17 @@ def test_covariance_ellipse_adds_a_patch():
     assert patch in ax.patches and patch.center == (1.0, 2.0) and not patch.fill
     with pytest.raises(ValueError, match="2x2"):
         covariance_ellipse(ax, np.eye(3))
+
+
+def test_projector_figure_fits_683_px_with_16_px_text():
+    explorer = covariance_explorer(correlation=-1.0, log10_eps=-8.0, projector=True)
+    figure = explorer._figure
+    assert explorer.image.text_px >= 16 and figure.pixels.shape[:2] == (300, 640)
+    renderer = figure.canvas.get_renderer()
+    inside = figure.figure.bbox.padded(1)
+    for text in figure.figure.findobj(Text):
+        if text.get_visible() and text.get_text().strip():
+            corners = text.get_window_extent(renderer).corners()
+            assert all(inside.contains(*corner) for corner in corners), text.get_text()
+    assert len(explorer.children[0].children) == 4  # the sliders, two by two
+    assert covariance_explorer()._figure.pixels.shape[:2] == (340, 750)  # notebook 01's

@@ -10,6 +10,7 @@ from itertools import pairwise
 import numpy as np
 import PIL.Image
 import pytest
+from matplotlib.text import Text
 from sklearn.linear_model import LogisticRegression
 
 from helpers.data import load_sample
@@ -297,12 +298,48 @@ def test_pixel_table_text_contrast_is_at_least_4_5():
         assert ratio >= 4.5, f"gray {gray} with {ink} text: contrast {ratio:.2f}"
 
 
-def test_hidden_title_and_maxima_do_not_overlap(sample):
+@pytest.mark.parametrize("projector", [False, True])
+def test_hidden_title_and_maxima_do_not_overlap(sample, projector):
     images, labels = sample
-    explorer = digit_explorer(images, labels, model=TinyMLP())
+    explorer = digit_explorer(images, labels, model=TinyMLP(), projector=projector)
     figure = explorer._hidden_figure
     renderer = figure.canvas.get_renderer()
     title = figure.title.get_window_extent(renderer)
     for text in figure.maxima:
         assert text.get_text().startswith("max ")
         assert not title.overlaps(text.get_window_extent(renderer))
+
+
+def texts_outside(blit_figure):
+    """The texts of a drawn figure that reach outside it (cut off in its PNG)."""
+    figure = blit_figure.figure
+    renderer = blit_figure.canvas.get_renderer()
+    inside = figure.bbox.padded(1)
+    shown = [t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return [
+        text.get_text()
+        for text in shown
+        if not all(inside.contains(*c) for c in text.get_window_extent(renderer).corners())
+    ]
+
+
+@pytest.mark.parametrize("with_model", [False, True])
+def test_projector_pictures_fit_683_px_with_16_px_text(sample, with_model):
+    images, labels = sample
+    model = TinyMLP() if with_model else None
+    explorer = digit_explorer(images, labels, model=model, pixel_table=False, projector=True)
+    explorer.slider.value = 4999  # the longest index, a 9
+    pictures = [explorer.image] + ([explorer.probabilities, explorer.hidden] if model else [])
+    assert all(picture.text_px >= 16 for picture in pictures)
+    assert sum(figure.pixels.shape[1] for figure in explorer._figures) <= 640
+    assert max(figure.pixels.shape[0] for figure in explorer._figures) <= 300
+    for figure in explorer._figures:
+        assert not texts_outside(figure)
+    assert explorer.pixels is None
+
+
+def test_notebook_pictures_keep_their_size(sample):
+    images, labels = sample
+    explorer = digit_explorer(images, labels, model=TinyMLP())
+    assert [f.pixels.shape[:2] for f in explorer._figures] == [(260, 250), (260, 320), (290, 320)]
+    assert "index" in explorer._digit_figure.title.get_text()

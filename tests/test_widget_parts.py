@@ -7,7 +7,13 @@ import numpy as np
 import PIL.Image
 import pytest
 
-from helpers.widgets.base import _ask_model, _BlitFigure, _returns_hidden, _to_png
+from helpers.widgets.base import (
+    _ask_model,
+    _BlitFigure,
+    _returns_hidden,
+    _smallest_text_px,
+    _to_png,
+)
 from helpers.widgets.controls import _IntSlider, _Picture, _Slider
 from helpers.widgets.covariance_explorer import covariance_explorer
 
@@ -97,3 +103,20 @@ def test_ask_model_accepts_one_row_or_a_flat_vector_and_returns_hidden_layers():
 def test_ask_model_refuses_what_is_not_ten_probabilities(output, error, message):
     with pytest.raises(error, match=message):
         _ask_model(Softmax(output), np.zeros((28, 28), np.uint8))
+
+
+def test_blit_figure_measures_its_smallest_text_in_pixels():
+    figure = _BlitFigure((2.0, 2.0))
+    assert figure.text_px == 0  # not drawn yet
+    ax = figure.figure.add_subplot()
+    ax.set_title("title", fontsize=20)
+    ax.tick_params(labelsize=9)
+    figure.png()
+    assert figure.text_px == pytest.approx(9 * 100 / 72)
+    ax.tick_params(labelbottom=False, labelleft=False)  # no tick labels drawn: the title
+    assert _smallest_text_px(figure.figure) == pytest.approx(20 * 100 / 72)
+
+
+def test_picture_carries_the_size_of_its_text():
+    picture = _Picture(value=b"\x89PNG", text_px=16.7)
+    assert picture.text_px == 16.7 and _Picture().text_px == 0

@@ -19,10 +19,16 @@ import PIL.Image
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from helpers.validation import _check_probabilities
 
 __all__: list[str] = []
+
+#: Text size in points of the figures laid out for a projector (``projector=True``): at
+#: 100 dots per inch, shown at their natural size, 12 pt is 16.7 CSS px, readable from
+#: the back of a room (tests/browser/test_projector.py).
+_PROJECTOR_POINTS = 12.0
 
 
 def _to_png(pixels: np.ndarray, *, fast: bool = False) -> bytes:
@@ -48,6 +54,9 @@ class _BlitFigure:
     ----------
     pixels : ndarray of uint8, shape (rows, columns, 3)
         The last picture made by :meth:`png`.
+    text_px : float
+        The height of the smallest font in the figure, in the PNG's pixels (points x
+        dpi / 72), measured at the first :meth:`png`; 0 before it.
     """
 
     def __init__(self, figsize: tuple[float, float]) -> None:
@@ -56,6 +65,7 @@ class _BlitFigure:
         self._changing: list[Artist] = []
         self._background = None
         self.pixels: np.ndarray | None = None
+        self.text_px = 0.0
 
     def changes(self, *artists: Artist) -> None:
         """Mark artists as changing: they are left out of the saved background."""
@@ -68,12 +78,26 @@ class _BlitFigure:
         if self._background is None:
             self.canvas.draw()  # everything except the changing artists
             self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+            self.text_px = _smallest_text_px(self.figure)
         else:
             self.canvas.restore_region(self._background)
         for artist in self._changing:
             self.figure.draw_artist(artist)
         self.pixels = np.array(self.canvas.buffer_rgba())[..., :3]
         return _to_png(self.pixels, fast=True)
+
+
+def _smallest_text_px(figure: Figure) -> float:
+    """The smallest font of the figure's drawn text (ticks, labels, titles, legends), in pixels.
+
+    Call it after a draw: tick labels get their text then. 0 if the figure has no text.
+    """
+    sizes = [
+        text.get_fontsize()
+        for text in figure.findobj(Text)
+        if text.get_visible() and text.get_text().strip()
+    ]
+    return min(sizes) * figure.dpi / 72 if sizes else 0.0
 
 
 class _StaticView:

@@ -19,11 +19,16 @@ _HERE = Path(__file__).parent
 
 
 class _Picture(anywidget.AnyWidget):
-    """A PNG image (``value``, the bytes of a PNG file) described by ``alt``."""
+    """A PNG image (``value``, the bytes of a PNG file) described by ``alt``.
+
+    ``text_px``, the height of its smallest text in the PNG's pixels (0: unknown),
+    becomes the image's ``data-text-px``: the browser tests check the text as shown.
+    """
 
     _esm = _HERE / "picture.js"
     value = traitlets.Bytes(b"").tag(sync=True)
     alt = traitlets.Unicode("").tag(sync=True)
+    text_px = traitlets.Float(0.0).tag(sync=True)
 
 
 class _Slider(anywidget.AnyWidget):

@@ -14,7 +14,7 @@ import numpy as np
 from helpers.covariance import condition_number, covariance_matrix, regularize
 from helpers.plotting.ellipses import _ellipse_geometry, covariance_ellipse
 from helpers.validation import check_number
-from helpers.widgets.base import _BlitFigure, _StaticView, _to_png
+from helpers.widgets.base import _PROJECTOR_POINTS, _BlitFigure, _StaticView, _to_png
 from helpers.widgets.controls import _Picture, _Slider
 
 __all__ = ["covariance_explorer"]
@@ -26,8 +26,8 @@ _FLOOR = 1e-12  # a zero eigenvalue is drawn at the bottom of the log axis
 class _CovarianceFigure(_BlitFigure):
     """Ellipses of cov and cov + εI (left), their eigenvalues on a log scale (right)."""
 
-    def __init__(self) -> None:
-        super().__init__((7.5, 3.4))
+    def __init__(self, projector: bool = False) -> None:
+        super().__init__((6.4, 3.0) if projector else (7.5, 3.4))
         ellipses, spectrum = self.figure.subplots(1, 2, width_ratios=[1.2, 1])
         self.before = covariance_ellipse(
             ellipses, np.eye(2), edgecolor="tab:blue", linewidth=2, label="cov"
@@ -38,7 +38,6 @@ class _CovarianceFigure(_BlitFigure):
         )  # fmt: skip
         ellipses.set(xlim=(-_LIMIT, _LIMIT), ylim=(-_LIMIT, _LIMIT), aspect="equal")
         ellipses.set(xlabel="feature 1", ylabel="feature 2", title="2-σ ellipses")
-        ellipses.legend(loc="upper left", fontsize="small")
         self.dots_before = spectrum.scatter([0, 0], [1, 1], color="tab:blue", s=60, label="cov")
         self.dots_after = spectrum.scatter(
             [1, 1], [1, 1], color="tab:orange", s=60, label="cov + εI"
@@ -47,8 +46,22 @@ class _CovarianceFigure(_BlitFigure):
         spectrum.set(yscale="log", ylim=(_FLOOR / 2, 100), xlim=(-0.6, 1.6), xticks=[0, 1])
         spectrum.set_xticklabels(["before", "after"])
         spectrum.set(ylabel="eigenvalue (log scale)", title="eigenvalues")
-        spectrum.legend(loc="lower right", fontsize="small")
-        self.figure.subplots_adjust(left=0.09, right=0.98, bottom=0.14, top=0.92, wspace=0.3)
+        if projector:  # every text 12 pt (16.7 CSS px), fewer ticks to make room for them
+            for ax in (ellipses, spectrum):
+                ax.tick_params(labelsize=_PROJECTOR_POINTS)
+                for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
+                    text.set_fontsize(_PROJECTOR_POINTS)
+            ellipses.set(xticks=[-5, 0, 5], yticks=[-5, 0, 5])
+            spectrum.set(yticks=[1e-12, 1e-8, 1e-4, 1], ylabel="eigenvalue")
+            spectrum.set_yticklabels(["1e-12", "1e-8", "1e-4", "1"])  # no smaller exponents
+            spectrum.minorticks_off()
+            ellipses.legend(loc="upper left", fontsize=_PROJECTOR_POINTS, handlelength=1.5)
+            spectrum.legend(loc="lower right", fontsize=_PROJECTOR_POINTS, handlelength=1)
+            self.figure.set_layout_engine("constrained", w_pad=0.02, h_pad=0.02)
+        else:
+            ellipses.legend(loc="upper left", fontsize="small")
+            spectrum.legend(loc="lower right", fontsize="small")
+            self.figure.subplots_adjust(left=0.09, right=0.98, bottom=0.14, top=0.92, wspace=0.3)
         self.changes(self.before, self.after, self.dots_before, self.dots_after, self.eps_line)
 
     def render(self, cov: np.ndarray, regularized: np.ndarray, eps: float) -> bytes:
@@ -65,16 +78,19 @@ def _readout(cov: np.ndarray, regularized: np.ndarray, eps: float) -> str:
     """The read-out: epsilon, both matrices' eigenvalues and condition numbers."""
     before, after = np.linalg.eigvalsh(cov), np.linalg.eigvalsh(regularized)
     return (
-        f"<b>ε</b> = {eps:.6g}<br>"
+        f"<b>ε</b> = {eps:.6g} &middot; <b>cond before</b> = {condition_number(cov):.6g} "
+        f"&middot; <b>cond after</b> = {condition_number(regularized):.6g}<br>"
         f"eigenvalues before: {before[0]:.6g}, {before[1]:.6g}; "
-        f"after: {after[0]:.6g}, {after[1]:.6g}<br>"
-        f"<b>cond before</b> = {condition_number(cov):.6g}, "
-        f"<b>cond after</b> = {condition_number(regularized):.6g}"
+        f"after: {after[0]:.6g}, {after[1]:.6g}"
     )
 
 
 def covariance_explorer(
-    correlation: float = 0.99, sigma1: float = 1.0, sigma2: float = 1.0, log10_eps: float = -2.0
+    correlation: float = 0.99,
+    sigma1: float = 1.0,
+    sigma2: float = 1.0,
+    log10_eps: float = -2.0,
+    projector: bool = False,
 ) -> _CovarianceExplorer:
     """An interactive view of ``cov`` and ``cov + eps * I`` for a 2x2 covariance.
 
@@ -86,6 +102,9 @@ def covariance_explorer(
         Starting standard deviations, in [0.1, 3].
     log10_eps : float, default=-2.0
         Starting log10 of epsilon, in [-8, 1].
+    projector : bool, default=False
+        Lay it out for a projector, as the dashboard does: every text of the figure
+        12 pt (16.7 CSS px at its natural size, 640 px wide), the sliders two by two.
 
     Returns
     -------
@@ -97,7 +116,7 @@ def covariance_explorer(
         Changing a slider's ``.value`` (in the browser or from Python) redraws
         the figure and the read-out.
     """
-    return _CovarianceExplorer(correlation, sigma1, sigma2, log10_eps)
+    return _CovarianceExplorer(correlation, sigma1, sigma2, log10_eps, projector)
 
 
 #: name -> (label, min, max, step, decimals) of each slider; a starting value outside is refused
@@ -112,7 +131,14 @@ _SLIDERS = {
 class _CovarianceExplorer(_StaticView, widgets.VBox):
     """The covariance explorer widget; build it with :func:`covariance_explorer`."""
 
-    def __init__(self, correlation: float, sigma1: float, sigma2: float, log10_eps: float) -> None:
+    def __init__(
+        self,
+        correlation: float,
+        sigma1: float,
+        sigma2: float,
+        log10_eps: float,
+        projector: bool = False,
+    ) -> None:
         start = dict(correlation=correlation, sigma1=sigma1, sigma2=sigma2, log10_eps=log10_eps)
         self.sliders = {}
         for name, (label, low, high, step, decimals) in _SLIDERS.items():
@@ -120,13 +146,18 @@ class _CovarianceExplorer(_StaticView, widgets.VBox):
             self.sliders[name] = _Slider(
                 description=label, value=value, min=low, max=high, step=step, decimals=decimals
             )
-        self._figure = _CovarianceFigure()
+        self._figure = _CovarianceFigure(projector)
         self.image = _Picture().add_class("covariance-explorer-image")
         self.readout = widgets.HTML().add_class("covariance-explorer-readout")
         for slider in self.sliders.values():
             slider.observe(self.update, names="value")
         self.update()
-        controls = widgets.VBox(list(self.sliders.values()))
+        if projector:  # two by two: the figure keeps the height of the screen
+            for slider in self.sliders.values():
+                slider.layout.width = "50%"
+            controls = widgets.HBox(list(self.sliders.values()), layout={"flex_flow": "row wrap"})
+        else:
+            controls = widgets.VBox(list(self.sliders.values()))
         super().__init__([controls, self.readout, self.image])
         self.add_class("covariance-explorer")
 
@@ -137,6 +168,7 @@ class _CovarianceExplorer(_StaticView, widgets.VBox):
         eps = 10.0 ** values["log10_eps"]
         regularized = regularize(cov, eps)
         self.image.value = self._figure.render(cov, regularized, eps)
+        self.image.text_px = self._figure.text_px
         self.image.alt = (
             f"Figure: the 2-σ ellipses of cov (correlation {values['correlation']:.3f}, "
             f"σ₁ {values['sigma1']:.2f}, σ₂ {values['sigma2']:.2f}) and of cov + εI "

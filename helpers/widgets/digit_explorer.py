@@ -30,7 +30,11 @@ _HIDDEN_ALT = "Figure: each hidden unit's activation, divided by the layer's lar
 
 
 def digit_explorer(
-    images: np.ndarray, labels: np.ndarray, model: Any | None = None, pixel_table: bool = True
+    images: np.ndarray,
+    labels: np.ndarray,
+    model: Any | None = None,
+    pixel_table: bool = True,
+    projector: bool = False,
 ) -> _DigitExplorer:
     """Return an interactive explorer of ``images`` and their ``labels``.
 
@@ -54,6 +58,10 @@ def digit_explorer(
     pixel_table : bool, default=True
         Show the 28 x 28 pixel values beside the image (too small to read on a
         projector: the dashboards leave it out).
+    projector : bool, default=False
+        Lay it out for a projector, as the dashboards do: the pictures side by side
+        in 683 x 512 CSS px (a 1024 x 768 projector at 150%), every text in them
+        12 pt (16.7 CSS px), the controls on one line.
 
     Returns
     -------
@@ -78,7 +86,7 @@ def digit_explorer(
     >>> explorer.index, explorer.label
     (1502, 3)
     """
-    return _DigitExplorer(images, labels, model, pixel_table)
+    return _DigitExplorer(images, labels, model, pixel_table, projector)
 
 
 class _DigitExplorer(_StaticView, widgets.VBox):
@@ -102,7 +110,12 @@ class _DigitExplorer(_StaticView, widgets.VBox):
     """
 
     def __init__(
-        self, images: np.ndarray, labels: np.ndarray, model: Any = None, pixel_table: bool = True
+        self,
+        images: np.ndarray,
+        labels: np.ndarray,
+        model: Any = None,
+        pixel_table: bool = True,
+        projector: bool = False,
     ) -> None:
         self.images = check_images(images)
         self.labels = _check_labels(labels, len(self.images))
@@ -110,7 +123,8 @@ class _DigitExplorer(_StaticView, widgets.VBox):
         self._selection = np.arange(len(self.images))
         self._quiet = False
         self._vmax = 255.0 if self.images.dtype == np.uint8 else 1.0
-        self._digit_figure = _DigitFigure(self._vmax)
+        self._projector = projector
+        self._digit_figure = _DigitFigure(self._vmax, projector, alone=model is None)
         self._figures = [self._digit_figure]  # the static picture shows these, left to right
 
         classes = [(str(k), int(k)) for k in np.unique(self.labels)]
@@ -120,6 +134,10 @@ class _DigitExplorer(_StaticView, widgets.VBox):
         self.image = _Picture().add_class("digit-explorer-image")
         self.pixels = widgets.HTML().add_class("digit-explorer-pixels") if pixel_table else None
         shown = [self.image] + ([self.pixels] if pixel_table else [])
+        if projector:  # both on one line of 683 CSS px
+            self.dropdown.layout.width = "190px"
+            self.dropdown.style.description_width = "50px"
+            self.slider.layout.flex = "1 1 auto"
         children = [widgets.HBox([self.dropdown, self.slider]), self.readout]
         self.prediction = self.probabilities = self.hidden = None
         if self.model is not None:  # the prediction above, its charts beside the digit
@@ -137,13 +155,13 @@ class _DigitExplorer(_StaticView, widgets.VBox):
         """Check the model's output on the first image; make the prediction and its charts."""
         self._with_hidden = _returns_hidden(self.model)
         _, hidden = _ask_model(self.model, self.images[0], hidden=self._with_hidden)
-        self._probability_figure = _ProbabilityFigure()
+        self._probability_figure = _ProbabilityFigure(self._projector)
         self._figures.append(self._probability_figure)
         self.prediction = widgets.HTML().add_class("digit-explorer-prediction")
         self.probabilities = _Picture().add_class("digit-explorer-probabilities")
         charts = [self.probabilities]
         if hidden:
-            self._hidden_figure = _HiddenFigure([h.shape[-1] for h in hidden])
+            self._hidden_figure = _HiddenFigure([h.shape[-1] for h in hidden], self._projector)
             self._figures.append(self._hidden_figure)
             self.hidden = _Picture(alt=_HIDDEN_ALT).add_class("digit-explorer-hidden")
             charts.append(self.hidden)
@@ -194,8 +212,10 @@ class _DigitExplorer(_StaticView, widgets.VBox):
         """
         index, label = self.index, self.label
         image = self.images[index]
-        self.image.value = self._digit_figure.render(image, f"label {label}, index {index}")
+        title = f"label {label}" if self._projector else f"label {label}, index {index}"
+        self.image.value = self._digit_figure.render(image, title)  # projector: read-out has index
         self.image.alt = f"Figure: digit {index} of the data set, labelled {label}"
+        self.image.text_px = self._digit_figure.text_px
         if self.pixels is not None:
             self.pixels.value = _pixel_table(image, self._vmax)
         if self.model is not None:
@@ -218,8 +238,10 @@ class _DigitExplorer(_StaticView, widgets.VBox):
         self.probabilities.alt = (
             f"Figure: the model's probability for each class; it predicts {self._predicted}"
         )
+        self.probabilities.text_px = self._probability_figure.text_px
         if self.hidden is not None:
             self.hidden.value = self._hidden_figure.render(hidden)
+            self.hidden.text_px = self._hidden_figure.text_px
 
     def picture(self) -> bytes:
         """A PNG of the digit shown and, with a model, its probabilities and activations."""

@@ -1,28 +1,36 @@
 """The digit explorer's pictures (notebooks 03, 05): a digit, its probabilities, hidden layers.
 
 Each is a :class:`~helpers.widgets.base._BlitFigure`; :func:`pixel_table` writes a
-digit's pixel values as an HTML table.
+digit's pixel values as an HTML table. With ``projector=True`` a figure is smaller
+(the three fit side by side in 683 x 512 CSS px) and every text in it is 12 pt.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from helpers.widgets.base import _BlitFigure
+from helpers.widgets.base import _PROJECTOR_POINTS, _BlitFigure
 
 __all__: list[str] = []
 
 
 class _DigitFigure(_BlitFigure):
-    """A titled 28 x 28 gray image whose pixels and title are replaced on each update."""
+    """A titled 28 x 28 gray image whose pixels and title are replaced on each update.
 
-    def __init__(self, vmax: float) -> None:
-        super().__init__((2.5, 2.6))
+    On a projector it is larger when ``alone`` (no probabilities beside it).
+    """
+
+    def __init__(self, vmax: float, projector: bool = False, alone: bool = False) -> None:
+        super().__init__(((2.6, 2.8) if alone else (1.9, 2.5)) if projector else (2.5, 2.6))
         ax = self.figure.add_subplot()
         self.picture = ax.imshow(np.zeros((28, 28)), cmap="gray_r", vmin=0, vmax=vmax)
         ax.set(xticks=[0, 9, 18, 27], yticks=[0, 9, 18, 27], xlabel="column", ylabel="row")
         self.title = ax.set_title("label 0, index 0", fontsize=10)
-        self.figure.subplots_adjust(left=0.2, right=0.95, bottom=0.17, top=0.88)
+        if projector:
+            ax.set(xticks=[0, 14, 27], yticks=[0, 14, 27])
+            _projector_text(self.figure, ax)
+        else:
+            self.figure.subplots_adjust(left=0.2, right=0.95, bottom=0.17, top=0.88)
         self.changes(self.picture, self.title, *ax.spines.values())
 
     def render(self, image: np.ndarray, title: str) -> bytes:
@@ -34,13 +42,18 @@ class _DigitFigure(_BlitFigure):
 class _ProbabilityFigure(_BlitFigure):
     """A bar chart of the 10 class probabilities, the predicted class highlighted."""
 
-    def __init__(self) -> None:
-        super().__init__((3.2, 2.6))
+    def __init__(self, projector: bool = False) -> None:
+        super().__init__((2.2, 2.5) if projector else (3.2, 2.6))
         ax = self.figure.add_subplot()
+        self.short = projector  # the title leaves out the label (the read-out gives it)
         self.bars = ax.bar(range(10), np.zeros(10), color="lightgray")
         ax.set(xticks=range(10), ylim=(0, 1), xlabel="class", ylabel="probability")
         self.title = ax.set_title("predicted 0", fontsize=10)
-        self.figure.subplots_adjust(left=0.2, right=0.95, bottom=0.17, top=0.88)
+        if projector:
+            ax.set(yticks=[0, 0.5, 1])
+            _projector_text(self.figure, ax)
+        else:
+            self.figure.subplots_adjust(left=0.2, right=0.95, bottom=0.17, top=0.88)
         self.changes(*self.bars, self.title, *ax.spines.values())
 
     def render(self, probabilities: np.ndarray, label: int) -> bytes:
@@ -49,7 +62,7 @@ class _ProbabilityFigure(_BlitFigure):
         for k, bar in enumerate(self.bars):
             bar.set_height(probabilities[k])
             bar.set_color(hit if k == predicted else "lightgray")
-        self.title.set_text(f"predicted {predicted} (label {label})")
+        self.title.set_text(f"predicted {predicted}" + ("" if self.short else f" (label {label})"))
         return self.png()
 
 
@@ -60,8 +73,9 @@ class _HiddenFigure(_BlitFigure):
     are redrawn; each maximum is printed inside its panel, clear of the title.
     """
 
-    def __init__(self, sizes: list[int]) -> None:
-        super().__init__((3.2, 0.9 + 1.0 * len(sizes)))
+    def __init__(self, sizes: list[int], projector: bool = False) -> None:
+        width, height = (2.2, 2.5) if projector else (3.2, 0.9 + 1.0 * len(sizes))
+        super().__init__((width, height))
         self.axes = list(self.figure.subplots(len(sizes), 1, squeeze=False)[:, 0])
         self.steps, self.maxima = [], []
         for number, (ax, size) in enumerate(zip(self.axes, sizes, strict=True), start=1):
@@ -74,11 +88,19 @@ class _HiddenFigure(_BlitFigure):
             ax.set_ylabel(f"layer {number}\n({size})", fontsize=8)
             ax.tick_params(labelsize=7)
         self.axes[-1].set_xlabel("unit")
-        self.title = self.axes[0].set_title("hidden activations ÷ max", fontsize=10)
-        height = self.figure.get_figheight()
-        self.figure.subplots_adjust(
-            left=0.22, right=0.95, bottom=0.55 / height, top=1 - 0.35 / height, hspace=0.6
-        )
+        if projector:  # fewer ticks, a shorter title: room for 12 pt text
+            for ax, size in zip(self.axes, sizes, strict=True):
+                ax.set(xticks=[0, size // 2, size], yticks=[0, 1])
+            self.title = self.axes[0].set_title("activations ÷ max", fontsize=10)
+            for text in self.maxima:
+                text.set_text("max 00.00")  # the widest, for the layout
+            _projector_text(self.figure, *self.axes)
+        else:
+            self.title = self.axes[0].set_title("hidden activations ÷ max", fontsize=10)
+            height = self.figure.get_figheight()
+            self.figure.subplots_adjust(
+                left=0.22, right=0.95, bottom=0.55 / height, top=1 - 0.35 / height, hspace=0.6
+            )
         self.changes(*self.steps, *self.maxima)
 
     def render(self, hidden: list[np.ndarray]) -> bytes:
@@ -87,6 +109,15 @@ class _HiddenFigure(_BlitFigure):
             step.set_data(values / largest if largest > 0 else values)
             text.set_text(f"max {largest:.2f}")
         return self.png()
+
+
+def _projector_text(figure, *axes) -> None:
+    """Every text of ``axes`` 12 pt (ticks, labels, titles, texts); layout made to fit them."""
+    for ax in axes:
+        ax.tick_params(labelsize=_PROJECTOR_POINTS)
+        for text in (ax.title, ax.xaxis.label, ax.yaxis.label, *ax.texts):
+            text.set_fontsize(_PROJECTOR_POINTS)
+    figure.set_layout_engine("constrained", w_pad=0.02, h_pad=0.02)
 
 
 def _pixel_table(image: np.ndarray, vmax: float) -> str:

@@ -126,7 +126,6 @@ function render({ model, el }) {
   const clear = element("button", "draw-digit-clear", "Clear");
   clear.type = "button";
   clear.addEventListener("click", () => {
-    strokeEnded = performance.now();
     model.set("strokes", []);
     model.save_changes();
   });
@@ -136,7 +135,12 @@ function render({ model, el }) {
   function showDecision() {
     const best = model.get("prediction");
     decision.textContent = best < 0 ? "Draw a digit" : `Prediction: ${best}`;
-    if (strokeEnded !== null) {
+    if (best < 0) {
+      // Nothing drawn (after Clear): nothing was answered, so no time is shown.
+      timing.textContent = "";
+      delete el.dataset.latencyMs;
+      strokeEnded = null;
+    } else if (strokeEnded !== null) {
       const ms = performance.now() - strokeEnded;
       el.dataset.latencyMs = ms.toFixed(1);
       timing.textContent = `answered ${Math.round(ms)} ms after the stroke`;

@@ -11,9 +11,13 @@ function render({ model, el }) {
     url = URL.createObjectURL(new Blob([png], { type: "image/png" }));
     img.src = url;
     img.alt = model.get("alt");
+    const textPx = model.get("text_px"); // its smallest text, in the PNG's pixels
+    if (textPx > 0) img.dataset.textPx = String(textPx);
+    else delete img.dataset.textPx;
   }
   model.on("change:value", show);
   model.on("change:alt", show);
+  model.on("change:text_px", show);
   show();
   el.append(img);
 }

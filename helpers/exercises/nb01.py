@@ -112,7 +112,8 @@ def _e_cases(rng: np.random.Generator) -> dict:
     # a nearly singular covariance: correlation 0.999999, scaled
     scales = np.diag([2.0, 0.5])
     near = scales @ np.array([[1.0, 0.999999], [0.999999, 1.0]]) @ scales
-    near_mixture = (np.array([0.3, 0.7]), rng.normal(0, 1, (2, 2)), np.stack([near, _spd(rng, 2, 1)]))
+    near_means = rng.normal(0, 1, (2, 2))
+    near_mixture = (np.array([0.3, 0.7]), near_means, np.stack([near, _spd(rng, 2, 1)]))
     one = _mixture(rng, 1, 3)
     line = _mixture(rng, 3, 1)
     on_mean = _mixture(rng, 3, 3)
@@ -120,7 +121,7 @@ def _e_cases(rng: np.random.Generator) -> dict:
         f"{n} points, {d} features, {k} components": (_points(rng, mixture[1], n), *mixture),
         "a point far from every component (all its densities underflow to 0)": (far, *lesson),
         "a collapsed component: 1e-6 I on three identical points": (needle, *needle_mixture),
-        "a covariance with correlation 0.999999": (_points(rng, near_mixture[1], 25), *near_mixture),
+        "a covariance with correlation 0.999999": (_points(rng, near_means, 25), *near_mixture),
         "one component": (_points(rng, one[1], 12), *one),
         "one feature": (_points(rng, line[1], 15), *line),
         "points exactly on the means": (on_mean[1].copy(), *on_mean),

@@ -161,9 +161,79 @@ def test_scikit_learns_own_estimators_are_guarded_without_importing_scikit_learn
         covariances = sk._estimate_gaussian_covariances_diag(resp, X, nk, means, reg_covar)
         return nk / len(X), means, covariances
 
-    status, message = verdict("01.5", diagonal)
+    status, message = verdict("01.7", diagonal)
     assert status == "not yet" and "write it yourself" in message, message
     assert "_estimate_gaussian_covariances_diag" in message, message
+
+
+def _e_step_by_scikit_learn(X, weights, means, covariances):
+    from sklearn.mixture import _gaussian_mixture as sk
+
+    precisions_cholesky = sk._compute_precision_cholesky(covariances, "full")
+    log_prob = sk._estimate_log_gaussian_prob(X, means, precisions_cholesky, "full")
+    a = log_prob + np.log(weights)
+    top = a.max(axis=1, keepdims=True)
+    log_total = top + np.log(np.exp(a - top).sum(axis=1, keepdims=True))
+    return np.exp(a - log_total), log_total.mean()
+
+
+def _e_step_by_gaussian_mixture(X, weights, means, covariances):
+    from sklearn.mixture import GaussianMixture
+
+    mixture = GaussianMixture(len(weights), covariance_type="full")
+    mixture.weights_, mixture.means_, mixture.covariances_ = weights, means, covariances
+    mixture.precisions_cholesky_ = np.linalg.cholesky(np.linalg.inv(covariances))
+    return mixture.predict_proba(X), mixture.score(X)
+
+
+def _e_step_by_scipy(X, weights, means, covariances):
+    from scipy.special import logsumexp
+    from scipy.stats import multivariate_normal
+
+    pairs = zip(means, covariances, strict=True)
+    a = np.log(weights) + np.stack(
+        [multivariate_normal(m, c).logpdf(X).reshape(len(X)) for m, c in pairs], axis=1
+    )
+    log_total = logsumexp(a, axis=1, keepdims=True)
+    return np.exp(a - log_total), log_total.mean()
+
+
+def _e_step_by_logsumexp(X, weights, means, covariances):
+    from scipy.special import logsumexp
+
+    d = X.shape[1]
+    a = np.empty((len(X), len(weights)))
+    for k, (mean, cov) in enumerate(zip(means, covariances, strict=True)):
+        diff = X - mean
+        maha = np.einsum("ni,ij,nj->n", diff, np.linalg.inv(cov), diff)
+        log_det = np.linalg.slogdet(cov)[1]
+        a[:, k] = np.log(weights[k]) - 0.5 * (d * np.log(2 * np.pi) + log_det + maha)
+    log_total = logsumexp(a, axis=1, keepdims=True)
+    return np.exp(a - log_total), log_total.mean()
+
+
+def _e_step_by_fit_gmm(X, weights, means, covariances):
+    from helpers.gmm import fit_gmm
+
+    init = {"weights": weights, "means": means, "covariances": covariances}
+    fit = fit_gmm(X, len(weights), init=init, reg_covar=0.0, max_iter=1)
+    return fit.weights_, fit.log_likelihood[0]
+
+
+@pytest.mark.parametrize(
+    ("answer", "named"),
+    [
+        (_e_step_by_scikit_learn, "_estimate_log_gaussian_prob"),
+        (_e_step_by_gaussian_mixture, "sklearn.mixture._base"),
+        (_e_step_by_scipy, "_multivariate.logpdf"),
+        (_e_step_by_logsumexp, "logsumexp"),
+        (_e_step_by_fit_gmm, "helpers.gmm"),
+    ],
+)
+def test_01_e_step_refuses_the_libraries_e_steps_and_log_sum_exp(answer, named) -> None:
+    status, message = verdict("01.1", answer)
+    assert status == "not yet" and "write it yourself" in message, message
+    assert named in message, message
 
 
 def test_a_mistake_without_its_hint_is_refused() -> None:

@@ -2,6 +2,171 @@
 
 import numpy as np
 
+# --- 01.1, the E-step ------------------------------------------------------------------------
+
+
+def e_step_inverse(X, weights, means, covariances):
+    # inverse and slogdet instead of Cholesky; the log-sum-exp written out
+    d = X.shape[1]
+    a = []
+    for w, mean, cov in zip(weights, means, covariances, strict=True):
+        diff = X - mean
+        maha = np.sum(diff @ np.linalg.inv(cov) * diff, axis=1)
+        a.append(np.log(w) - 0.5 * (d * np.log(2 * np.pi) + np.linalg.slogdet(cov)[1] + maha))
+    a = np.array(a).T
+    shift = np.max(a, axis=1)[:, None]
+    norm = shift + np.log(np.sum(np.exp(a - shift), axis=1))[:, None]
+    return np.exp(a - norm), float(np.mean(norm))
+
+
+def e_step_vectorized(X, weights, means, covariances):
+    # every component at once: (K, d, d) Cholesky factors, solve per component
+    L = np.linalg.cholesky(covariances)
+    diff = X[None, :, :] - means[:, None, :]  # (K, N, d)
+    z = np.linalg.solve(L, diff.transpose(0, 2, 1))  # (K, d, N)
+    log_det = 2 * np.log(np.diagonal(L, axis1=1, axis2=2)).sum(axis=1)
+    log_dens = -0.5 * (X.shape[1] * np.log(2 * np.pi) + log_det[:, None] + (z**2).sum(axis=1))
+    a = (np.log(weights)[:, None] + log_dens).T
+    top = a.max(axis=1, keepdims=True)
+    log_total = top + np.log(np.exp(a - top).sum(axis=1, keepdims=True))
+    return np.exp(a - log_total), log_total.mean()
+
+
+def e_step_per_point(X, weights, means, covariances):
+    # a point at a time, the log-sum-exp over its row
+    precisions = [np.linalg.inv(c) for c in covariances]
+    log_dets = [np.log(np.linalg.det(c)) for c in covariances]
+    resp, total = np.empty((len(X), len(weights))), 0.0
+    for i, x in enumerate(X):
+        row = np.array([
+            np.log(w) - 0.5 * (len(x) * np.log(2 * np.pi) + ld + (x - m) @ p @ (x - m))
+            for w, m, p, ld in zip(weights, means, precisions, log_dets, strict=True)
+        ])
+        lse = row.max() + np.log(np.exp(row - row.max()).sum())
+        resp[i] = np.exp(row - lse)
+        total += lse
+    return resp, total / len(X)
+
+
+def _log_dens(X, means, covariances, log_det=lambda c: np.linalg.slogdet(c)[1], inner=None):
+    d = X.shape[1]
+    out = np.empty((len(X), len(means)))
+    for k, (mean, cov) in enumerate(zip(means, covariances, strict=True)):
+        diff = X - mean
+        form = np.linalg.inv(cov) if inner is None else inner(cov)
+        out[:, k] = -0.5 * (d * np.log(2 * np.pi) + log_det(cov)
+                            + np.einsum("ni,ij,nj->n", diff, form, diff))
+    return out
+
+
+def _normalized(a):
+    top = a.max(axis=1, keepdims=True)
+    log_total = top + np.log(np.exp(a - top).sum(axis=1, keepdims=True))
+    return np.exp(a - log_total), log_total.mean()
+
+
+def e_step_plain_exp(X, weights, means, covariances):
+    p = weights * np.exp(_log_dens(X, means, covariances))
+    return p / p.sum(axis=1, keepdims=True), np.log(p.sum(axis=1)).mean()
+
+
+def e_step_columns(X, weights, means, covariances):
+    a = np.log(weights) + _log_dens(X, means, covariances)
+    top = a.max(axis=0, keepdims=True)
+    log_total = top + np.log(np.exp(a - top).sum(axis=0, keepdims=True))
+    top_rows = a.max(axis=1, keepdims=True)
+    log_rows = top_rows + np.log(np.exp(a - top_rows).sum(axis=1))
+    return np.exp(a - log_total), log_rows.mean()
+
+
+def e_step_no_weights(X, weights, means, covariances):
+    return _normalized(_log_dens(X, means, covariances))
+
+
+def e_step_weights_not_logged(X, weights, means, covariances):
+    return _normalized(weights + _log_dens(X, means, covariances))
+
+
+def e_step_det(X, weights, means, covariances):
+    return _normalized(np.log(weights) + _log_dens(X, means, covariances, np.linalg.det))
+
+
+def _twice_log_det(cov):
+    return 2 * np.linalg.slogdet(cov)[1]
+
+
+def e_step_whole_log_det(X, weights, means, covariances):
+    return _normalized(np.log(weights) + _log_dens(X, means, covariances, _twice_log_det))
+
+
+def e_step_without_log_det(X, weights, means, covariances):
+    return _normalized(np.log(weights) + _log_dens(X, means, covariances, lambda c: 0.0))
+
+
+def e_step_covariance_in_the_form(X, weights, means, covariances):
+    inner = np.asarray  # the covariance itself where its inverse belongs
+    return _normalized(np.log(weights) + _log_dens(X, means, covariances, inner=inner))
+
+
+def e_step_no_two_pi(X, weights, means, covariances):
+    d = X.shape[1]
+    resp, mean = _normalized(np.log(weights) + _log_dens(X, means, covariances))
+    return resp, mean + 0.5 * d * np.log(2 * np.pi)
+
+
+def e_step_total(X, weights, means, covariances):
+    resp, mean = _normalized(np.log(weights) + _log_dens(X, means, covariances))
+    return resp, mean * len(X)
+
+
+# --- 01.2, the M-step with full covariances --------------------------------------------------
+
+
+def full_einsum(X, resp, reg_covar):
+    nk = resp.sum(axis=0)
+    means = np.einsum("nk,nd->kd", resp, X) / nk[:, None]
+    diff = X[:, None, :] - means[None, :, :]  # (n, K, d)
+    covariances = np.einsum("nk,nki,nkj->kij", resp, diff, diff) / nk[:, None, None]
+    return nk / nk.sum(), means, covariances + reg_covar * np.eye(X.shape[1])
+
+
+def full_weighted_cov(X, resp, reg_covar):
+    # numpy's weighted covariance (aweights), bias=True divides by the sum of the weights
+    nk = resp.sum(axis=0)
+    means = resp.T @ X / nk[:, None]
+    d = X.shape[1]
+    covariances = np.stack([
+        np.cov(X, rowvar=False, aweights=r, bias=True).reshape(d, d) for r in resp.T
+    ])
+    return nk / len(X), means, covariances + np.diag(np.full(d, reg_covar))
+
+
+def full_without_reg(X, resp, reg_covar):
+    weights, means, covariances = full_einsum(X, resp, 0.0)
+    return weights, means, covariances
+
+
+def full_reg_everywhere(X, resp, reg_covar):
+    weights, means, covariances = full_einsum(X, resp, 0.0)
+    return weights, means, covariances + reg_covar
+
+
+def full_over_n(X, resp, reg_covar):
+    nk = resp.sum(axis=0)
+    means = resp.T @ X / nk[:, None]
+    covariances = [(r * (X - m).T) @ (X - m) / len(X) for r, m in zip(resp.T, means, strict=True)]
+    return nk / len(X), means, np.array(covariances) + reg_covar * np.eye(X.shape[1])
+
+
+def full_raw_moment(X, resp, reg_covar):
+    nk = resp.sum(axis=0)
+    means = resp.T @ X / nk[:, None]
+    covariances = [(r * X.T) @ X / n for r, n in zip(resp.T, nk, strict=True)]
+    return nk / len(X), means, np.array(covariances) + reg_covar * np.eye(X.shape[1])
+
+
+# --- 01.7 and 01.8, diagonal and tied ---------------------------------------------------------
+
 
 def diagonal_einsum(X, resp, reg_covar):
     nk = resp.sum(axis=0)
@@ -92,16 +257,36 @@ def tied_mean_of_covariances(X, resp, reg_covar):
 
 
 REWRITES = {
-    "01.5": [diagonal_einsum, diagonal_loops, diagonal_moments],
-    "01.6": [tied_vectorized, tied_scikit_style],
+    "01.1": [e_step_inverse, e_step_vectorized, e_step_per_point],
+    "01.2": [full_einsum, full_weighted_cov],
+    "01.7": [diagonal_einsum, diagonal_loops, diagonal_moments],
+    "01.8": [tied_vectorized, tied_scikit_style],
 }
 MISTAKES = {
-    "01.5": [
+    "01.1": [
+        (e_step_plain_exp, "NaN (0/0)"),
+        (e_step_columns, "over the points"),
+        (e_step_no_weights, "ignore the mixture weights"),
+        (e_step_weights_not_logged, "becomes log(weight)"),
+        (e_step_det, "determinant of the covariance where its logarithm"),
+        (e_step_whole_log_det, "half of it"),
+        (e_step_without_log_det, "lacks the -1/2 log det"),
+        (e_step_covariance_in_the_form, "where its inverse belongs"),
+        (e_step_no_two_pi, "log(2 pi)"),
+        (e_step_total, "sum over the points"),
+    ],
+    "01.2": [
+        (full_without_reg, "lack reg_covar"),
+        (full_reg_everywhere, "off the diagonal too"),
+        (full_over_n, "N_k / N"),
+        (full_raw_moment, "around the origin"),
+    ],
+    "01.7": [
         (diagonal_without_reg, "lack reg_covar"),
         (diagonal_over_n, "N_k / N"),
         (diagonal_raw_moment, "around the origin"),
     ],
-    "01.6": [
+    "01.8": [
         (tied_plus_reg, "off the diagonal too"),
         (tied_total_covariance, "overall mean"),
         (tied_mean_of_covariances, "weighs every component equally"),

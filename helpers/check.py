@@ -1,6 +1,6 @@
 """Check an exercise answer without showing it: every notebook's exercises use it.
 
-``check("01.2", answer)`` prints ``Correct: <why>``, ``Not yet: <hint>`` or ``No answer yet``;
+``check("01.3", answer)`` prints ``Correct: <why>``, ``Not yet: <hint>`` or ``No answer yet``;
 ``exercises/NN.json`` declares ``kind``, ``expected`` (``rtol``, ``atol``), ``why``, ``hint``.
 """
 
@@ -59,21 +59,23 @@ def check(exercise: str, answer: object) -> None:
 
 
 @contextlib.contextmanager
-def attempt(exercise: str) -> Iterator[None]:
-    """Run a cell's use of the student's answer to ``exercise``; an error prints a Not yet line.
+def attempt(*exercises_used: str) -> Iterator[None]:
+    """Run a cell's use of the student's answers to ``exercises_used``; an error prints a line.
 
-    "Run all" never stops on a student's bug: the cell's block ends at the error, and the
-    line says which exercise to go back to (``No answer yet`` while it is still the stub).
+    "Run all" never stops on a student's bug: the cell's block ends at the error, and a
+    ``Not yet`` line says which exercise to go back to (``No answer yet`` for the stub).
     """
+    names = " and ".join(exercises_used)
+    which = f"exercise{'s' if len(exercises_used) > 1 else ''} {names}"
     try:
         yield
     except Exception as error:
         if isinstance(error, NotImplementedError) and exercises._STUB_MESSAGE in str(error):
-            message = f"No answer yet: write exercise {exercise} above, then run this cell again."
+            message = f"No answer yet: write {which} above, then run this cell again."
         else:
             first = (str(error).splitlines() or [""])[0]
             message = (
-                f"Not yet: this cell uses your answer to exercise {exercise}, which raised "
+                f"Not yet: this cell uses your answer to {which}, which raised "
                 f"{type(error).__name__}: {first}. Fix it above, then run this cell again."
             )
         print(textwrap.fill(message, 80, subsequent_indent="  ", break_long_words=False))

@@ -83,6 +83,9 @@ def test_attempt_turns_a_students_error_into_a_line(capsys: pytest.CaptureFixtur
     with attempt("06.5"):
         print("fine")
     assert capsys.readouterr().out == "fine\n"
+    with attempt("01.1", "01.2"):
+        raise NotImplementedError("your code here")
+    assert capsys.readouterr().out.startswith("No answer yet: write exercises 01.1 and 01.2")
     with pytest.raises(KeyboardInterrupt), attempt("06.5"):  # the student's stop still stops
         raise KeyboardInterrupt
 

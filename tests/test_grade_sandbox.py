@@ -412,4 +412,3 @@ def test_a_killed_run_leaves_nothing_once_the_next_starts(tmp_path: Path) -> Non
     )  # fmt: skip
     assert again.returncode == 0, again.stderr[-2000:]
     assert settled(process.pid) == []
-

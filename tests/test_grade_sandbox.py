@@ -412,3 +412,26 @@ def test_a_killed_run_leaves_nothing_once_the_next_starts(tmp_path: Path) -> Non
     )  # fmt: skip
     assert again.returncode == 0, again.stderr[-2000:]
     assert settled(process.pid) == []
+
+
+def test_without_a_cgroup_it_still_sandboxes_and_says_memory_is_per_process(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tools import grade
+    from tools.grading import bubblewrap
+    from tools.grading.discover import student_definition
+    from tools.grading.judge import judge_answer
+
+    monkeypatch.setattr(bubblewrap, "_own_cgroups", dict)  # as where no cgroup may be made
+    with bubblewrap.Jail() as jail:
+        assert not jail.tree_limited
+        assert "cgroup.procs" not in " ".join(jail.wrap(["/bin/true"]))
+    assert "memory limited per process only" in grade._safety(True)
+    notebook = students.instructor(FIRST)
+    students.with_body(
+        notebook, EXERCISE, "import socket\nsocket.create_connection(('127.0.0.1', 9))"
+    )
+    source = student_definition(notebook, EXERCISE.function).source
+    status, message = judge_answer(EXERCISE.name, source, EXERCISE.function, 1, tmp_path, 60)
+    assert status == "not yet" and "raised" in message and "Error" in message, message
+    assert "UNSANDBOXED" in grade._safety(False)

@@ -14,11 +14,15 @@ default ``feedback/`` beside the CSV file).
 
 Nothing the student's kernel printed or stored counts: each student's function
 definition is taken from the notebook and checked by :mod:`tools.grading.judge`
-in a separate, fresh process, in a working folder of its own (a copy of the
-notebook, never the original), on cases drawn from the grading seed, with at
-most ``--timeout`` seconds per exercise. Value exercises are practice (0 points)
-and get no rows. The CSV file is written to a temporary file and renamed over
-``--out`` only when every notebook has been graded.
+in a separate, fresh process inside bubblewrap (:mod:`tools.grading.bubblewrap`;
+``--no-sandbox`` runs it as you, and the summary says so), on cases drawn from
+the grading seed, with at most ``--timeout`` seconds per exercise. A hand-in is
+read without trusting it: a symlink, device or folder is refused, and so is a
+file or code cell over a size limit, before it is parsed. Value exercises are
+practice (0 points) and get no rows. The arguments are checked before any
+work. The CSV file (formula-like cells neutralized) is written to a temporary
+file and renamed over ``--out`` only when every notebook has been graded, and
+not at all when none could be.
 """
 
 from __future__ import annotations
@@ -30,9 +34,11 @@ import math
 import os
 import secrets
 import shutil
+import signal
 import stat
 import sys
 import tempfile
+import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -434,8 +440,6 @@ def _failed(student: str, name: str, graded: dict, error: BaseException) -> Resu
 
 def _die_with_parent() -> None:
     """In a pool worker: die when the grader dies (even by SIGKILL), so none is left behind."""
-    import signal
-
     try:
         import ctypes
 
@@ -527,6 +531,17 @@ def main(argv: list[str] | None = None) -> int:
         help="run the students' code without bubblewrap, as you (unsafe; the summary says so)",
     )
     args = parser.parse_args(argv)
+    if threading.current_thread() is not threading.main_thread():
+        return _main(args)
+    # SIGTERM ends the run like Ctrl+C: its temporary folder and sandboxes are removed
+    before = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        return _main(args)
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _main(args: argparse.Namespace) -> int:
     if args.feedback is None:
         args.feedback = args.out.parent / "feedback"
     seed = secrets.randbits(32) if args.seed is None else args.seed

@@ -4,14 +4,16 @@
 in this (the instructor's) process: it draws the cases from the grading seed,
 computes the expected values with the reference, compares, and names the usual
 mistake. Only the calls to the student's function go to a separate, fresh
-Python process (:mod:`tools.grading.sandbox`), started in the student's working
-folder with ``python -I`` (no current folder or PYTHON* variables on its path),
-that runs nothing of the notebook but the student's imports and function
-definitions, and gets each case whole (the exercise's ``call`` hook, when it
-has one, runs there too, with the function). Its replies are decoded without
-pickle. The whole exercise has one
-time limit; past it the process group is killed (SIGKILL: a loop may ignore
-SIGINT), and the exercise is Not yet.
+Python process (:mod:`tools.grading.sandbox`), started inside bubblewrap
+(:mod:`tools.grading.bubblewrap`: no network, a private tmpfs as working folder,
+nothing of the host but the system, Python and the course read-only, limits
+on the whole process tree) with ``python -I`` (no current folder or PYTHON*
+variables on its path), that runs nothing of the notebook but the student's
+imports and function definitions, and gets each case whole (the exercise's
+``call`` hook, when it has one, runs there too, with the function). Its
+replies are decoded without pickle. The whole exercise has one time limit;
+past it the sandbox is killed (SIGKILL: a loop may ignore SIGINT; every
+process it started goes with it), and the exercise is Not yet.
 """
 
 from __future__ import annotations

@@ -85,10 +85,28 @@ class KillingExecute(Execute):
     raise_on_iopub_timeout = Bool(False).tag(config=True)
     sandbox = Bool(True, help="run the kernel inside bubblewrap (False: as you)").tag(config=True)
 
+    max_output_bytes = Integer(
+        16 * 2**20, help="output a notebook's kernel may send; the rest is dropped"
+    ).tag(config=True)
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.sandbox:
             self.kernel_manager_class = JailedKernelManager
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._output_bytes, self._killed = 0, False
+        return super().preprocess(nb, resources, km)
+
+    def output(self, outs, msg, display_id, cell_index):
+        """Keep the kernel's output until ``max_output_bytes``, then one line saying so."""
+        self._output_bytes = getattr(self, "_output_bytes", 0) + len(str(msg.get("content")))
+        if self._output_bytes <= self.max_output_bytes:
+            return super().output(outs, msg, display_id, cell_index)
+        if not any(o.get("name") == "stderr" and "dropped" in o.get("text", "") for o in outs):
+            text = f"output past {self.max_output_bytes >> 20} MB per notebook dropped\n"
+            outs.append(NotebookNode(output_type="stream", name="stderr", text=text))
+        return None
 
     async def _async_handle_timeout(self, timeout, cell=None):
         self.log.error("A cell ran past %s s: killing the kernel (SIGKILL)", timeout)

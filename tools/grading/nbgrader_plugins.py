@@ -15,6 +15,7 @@ writes (they need nbgrader, the ``grading`` extra):
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import signal
@@ -27,7 +28,7 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Float, Integer, Unicode
 
-from tools.grading.bubblewrap import Jail, Limits, clean_environment
+from tools.grading.bubblewrap import Jail, Limits, clean_environment, clean_stale
 from tools.grading.discover import graded_exercises, student_definition
 from tools.grading.judge import judge_answer
 from tools.grading.nbgrader_course import REPO, grade_id
@@ -37,6 +38,25 @@ __all__ = ["IsolatedChecks", "JailedKernelManager", "KillingExecute"]
 
 #: What autograde's kernel may use (a notebook loads MNIST and trains a small network).
 KERNEL_LIMITS = Limits(memory=4 * 2**30, processes=128, cpu_seconds=3600)
+
+
+SOCKETS_PREFIX = "kernel-ipc-"  # kernel-ipc-<autograde's pid>-*: a kernel's socket folder
+
+
+@functools.cache
+def _clean_stale() -> None:
+    """Once per autograde: remove what a killed autograde left (socket folders, cgroups)."""
+    for folder in Path(tempfile.gettempdir()).glob(SOCKETS_PREFIX + "*"):
+        try:
+            os.kill(int(folder.name[len(SOCKETS_PREFIX) :].split("-")[0]), 0)
+        except ValueError:
+            continue
+        except ProcessLookupError:
+            if folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            pass
+    clean_stale()
 
 
 class JailedKernelManager(AsyncKernelManager):
@@ -50,7 +70,8 @@ class JailedKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._sockets = Path(tempfile.mkdtemp(prefix="kernel-ipc-"))
+        _clean_stale()
+        self._sockets = Path(tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-"))
         self.transport = "ipc"
         self.ip = str(self._sockets / "kernel")
         self.connection_file = str(self._sockets / "kernel.json")

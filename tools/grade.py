@@ -499,10 +499,12 @@ def _summary(rows: list[dict], problems: list[str], students: int, out: Path, se
         totals[r["student"]][1] += r["max_points"]
     mean = sum(t[0] for t in totals.values()) / max(len(totals), 1)
     most = max((t[1] for t in totals.values()), default=0)
+    failed = sorted({r["student"] for r in rows if r["feedback"].startswith("Could not grade")})
     return (
         f"graded {students} students, {len(notebooks)} notebook(s) ({', '.join(notebooks)}): "
-        f"mean score {mean:.2f} of {most} points, {len(problems)} problems; "
-        f"grades in {out} (seed {seed})"
+        f"mean score {mean:.2f} of {most} points, {len(problems)} problems"
+        + (f" (could not grade: {', '.join(failed)})" if failed else "")
+        + f"; grades in {out} (seed {seed})"
     )
 
 

@@ -25,10 +25,11 @@ import time
 import uuid
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from tests import grading_students as students
-from tools.grade import COLUMNS, MAX_CELL_CHARS, WORK_PREFIX, main
+from tools.grade import COLUMNS, MAX_CELL_CHARS, MAX_CELLS, WORK_PREFIX, main
 from tools.grading.bubblewrap import PREFIX, _own_cgroups, unavailable
 
 pytestmark = pytest.mark.skipif(unavailable() is not None, reason=str(unavailable()))
@@ -215,6 +216,9 @@ def hostile_class(tmp_path_factory: pytest.TempPathFactory) -> dict:
     huge = students.instructor(FIRST)
     students.cell(huge, EXERCISE.solution_id).source += "\n#" + "x" * MAX_CELL_CHARS
     students.write(hand_ins, "hugecell", FIRST.name, huge)
+    many = students.instructor(FIRST)
+    many.cells += [nbformat.v4.new_code_cell("1") for _ in range(MAX_CELLS)]
+    students.write(hand_ins, "manycells", FIRST.name, many)
     (hand_ins / "linkedfolder").symlink_to(hand_ins / "honest2")
     canary = root / "canary.txt"
     canary.write_text("the instructor's file\n")
@@ -326,6 +330,7 @@ def test_the_disk_bomb_is_bounded(hostile_class: dict) -> None:
         ("fifo", "not a regular file"),
         ("folder", "is a folder"),
         ("hugecell", "more than the"),
+        ("manycells", "cells, more than the"),
         ("linkedfolder", "is a symbolic link"),
     ],
 )

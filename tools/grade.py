@@ -57,6 +57,7 @@ FEEDBACK_MARK = ".grade-feedback"  # marks a feedback folder this command made
 WORK_PREFIX = "grade-work-"  # grade-work-<pid>-*: a run's temporary folder
 MAX_NOTEBOOK_BYTES = 32 * 2**20  # a handed-in file larger than this is refused unread
 MAX_CELL_CHARS = 200_000  # a code cell longer than this is refused before it is parsed
+MAX_CELLS = 2_000  # a notebook with more cells than this is refused before they are parsed
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP: CSV cells a spreadsheet runs
 
 __all__ = ["GradeError", "grade", "main"]
@@ -120,8 +121,8 @@ def grade_notebook(
     workdir = Path(tempfile.mkdtemp(prefix="work-", dir=workroot))
     try:
         notebook = nbformat.reads(text, as_version=4)
-        nbformat.validate(notebook)
         _check_cells(notebook)
+        nbformat.validate(notebook)
     except _Refused as refused:
         result.problem = f"refused: {student}/{instructor.name}: {refused}"
         result.rows = _rows(student, stem, graded, f"Not graded: {instructor.name} {refused}.")
@@ -194,7 +195,9 @@ def _read_hand_in(path: Path) -> str:
 
 
 def _check_cells(notebook: nbformat.NotebookNode) -> None:
-    """Refuse a notebook with a code cell longer than MAX_CELL_CHARS (before it is parsed)."""
+    """Refuse a notebook with a code cell longer than MAX_CELL_CHARS, or more than MAX_CELLS."""
+    if len(notebook.cells) > MAX_CELLS:
+        raise _Refused(f"has {len(notebook.cells):,} cells, more than the {MAX_CELLS:,} allowed")
     for number, cell in enumerate(notebook.cells, start=1):
         text = cell.get("source", "")
         size = len(text) if isinstance(text, str) else sum(map(len, text))

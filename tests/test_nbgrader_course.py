@@ -288,3 +288,23 @@ def test_autograde_keeps_a_hostile_class_in_its_sandbox(tmp_path: Path) -> None:
     assert "SQLite" not in outputs["reader"]
     assert "started" in outputs["survivor"]
     assert (course / "nbgrader_config.py").read_text().count(str(HOSTILE_SEED)) == 1
+
+
+@pytest.mark.parametrize(
+    "extra, words",
+    [
+        (["--timeout", "nan"], "--timeout must be a finite number"),
+        (["--timeout", "inf"], "--timeout must be a finite number"),
+        (["--timeout", "-1"], "--timeout must be a finite number"),
+        (["--seed", "-1"], "--seed must be a whole number >= 0"),
+    ],
+    ids=["nan", "inf", "negative timeout", "negative seed"],
+)
+def test_a_bad_argument_writes_no_course(tmp_path: Path, capsys, extra, words) -> None:
+    from tools.grading.nbgrader_course import main
+
+    course = tmp_path / "course"
+    assert main([str(course), *extra]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and words in err and err.count("\n") == 1, err
+    assert not course.exists()

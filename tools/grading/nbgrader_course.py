@@ -175,15 +175,15 @@ def write_course(
     functions inside bubblewrap, which must work here (an EditionError says how
     to install it otherwise).
     """
+    if not math.isfinite(timeout) or timeout <= 0:
+        raise EditionError(f"--timeout must be a finite number of seconds > 0, got {timeout}")
+    if seed < 0:
+        raise EditionError(f"--seed must be a whole number >= 0, got {seed}")
     if sandbox:
         from tools.grading.bubblewrap import unavailable
 
         if unavailable():
             raise EditionError(f"cannot sandbox the students' code: {unavailable()}")
-    if not math.isfinite(timeout) or timeout <= 0:
-        raise EditionError(f"--timeout must be a finite number of seconds > 0, got {timeout}")
-    if seed < 0:
-        raise EditionError(f"--seed must be a whole number >= 0, got {seed}")
     if course.exists() and not course.is_dir():
         raise EditionError(f"{course} is a file; give a folder for the course")
     if course.is_dir() and any(course.iterdir()) and not (course / MARK).exists():

@@ -444,3 +444,23 @@ def test_without_a_cgroup_it_still_sandboxes_and_says_memory_is_per_process(
     status, message = judge_answer(EXERCISE.name, source, EXERCISE.function, 1, tmp_path, 60)
     assert status == "not yet" and "raised" in message and "Error" in message, message
     assert "UNSANDBOXED" in grade._safety(False)
+
+
+def test_without_bubblewrap_it_refuses_unless_told_no_sandbox(tmp_path: Path) -> None:
+    hand_ins = tmp_path / "submissions"
+    students.write(hand_ins, "ann", FIRST.name, students.instructor(FIRST))
+    out = tmp_path / "grades.csv"
+    env = dict(os.environ, PATH=str(tmp_path / "no-bwrap-here"))  # as where it is not installed
+    command = [sys.executable, "-m", "tools.grade", str(hand_ins), "--out", str(out)]
+    run = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1 and run.stderr.count("\n") == 1, run.stderr
+    assert run.stderr.startswith("error: ") and "apt install bubblewrap" in run.stderr
+    assert not out.exists() and not (tmp_path / "feedback").exists()
+    run = subprocess.run(
+        [*command, "--no-sandbox", "--jobs", "1"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "UNSANDBOXED (--no-sandbox)" in run.stdout.strip().splitlines()[-1]
+    (row,) = csv.DictReader(out.open())
+    assert row["points"] == row["max_points"] != "0", row

@@ -79,8 +79,10 @@ def unavailable() -> str | None:
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         return f"bubblewrap (bwrap) is not installed: {FIX}"
-    trial = [bwrap, "--unshare-all", "--die-with-parent", "--new-session"]
-    trial += _system_binds() + ["--proc", "/proc", "--dev", "/dev", "--", "/bin/true"]
+    trial = [bwrap, "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534"]
+    trial += ["--cap-drop", "ALL", "--die-with-parent", "--new-session", *_system_binds()]
+    trial += ["--proc", "/proc", "--dev", "/dev", "--size", "1000000", "--tmpfs", "/tmp"]
+    trial += ["--remount-ro", "/", "--chdir", "/tmp", "--clearenv", "--", "/bin/true"]
     try:
         run = subprocess.run(trial, capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as error:

@@ -21,6 +21,7 @@ import pytest
 
 from tests import grading_students as students
 from tools.grade import COLUMNS, main
+from tools.grading.bubblewrap import unavailable
 from tools.grading.discover import student_definition
 from tools.grading.judge import decode, grading_seed
 from tools.grading.points import DEFAULT_POINTS, POINTS, points_of
@@ -39,8 +40,13 @@ def tampered_notebook(number: int) -> Path:
     return list(GRADED)[number % len(GRADED)]
 
 
+NEEDS_BWRAP = pytest.mark.skipif(unavailable() is not None, reason=str(unavailable()))
+
+
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    if unavailable():
+        pytest.skip(unavailable())
     root = tmp_path_factory.mktemp("class")
     hand_ins = root / "submissions"
     for path, graded in GRADED.items():
@@ -235,6 +241,7 @@ BODIES = {
 }
 
 
+@NEEDS_BWRAP
 @pytest.mark.parametrize("body, words", BODIES.values(), ids=BODIES)
 def test_the_judge_survives_what_a_function_does(tmp_path: Path, body: str, words: str) -> None:
     from tools.grading.judge import judge_answer

@@ -174,3 +174,137 @@ def test_nbgrader_generates_and_autogrades_the_course(course: Path) -> None:
     assert scores[FIRST.stem, "deleted"][0] == 0.0
     assert scores[FIRST.stem, "loop"][0] == rest  # only the looping exercise is lost
     shutil.rmtree(course / "autograded")
+
+
+HOSTILE_SEED = 918273645  # must appear in nothing a student's kernel can print
+
+
+def hostile_cells(course: Path, mark: str) -> dict[str, str]:
+    """Cells a hostile student adds: each prints what it got (autograde stores the output)."""
+    survivor = (
+        "import sqlite3, time\n"
+        f"for _ in range(100):  # {mark}\n"
+        "    try:\n"
+        f"        db = sqlite3.connect({str(course / 'gradebook.db')!r})\n"
+        "        db.execute('update grade set manual_score = 6')\n"
+        "        db.commit()\n"
+        "    except Exception:\n"
+        "        pass\n"
+        "    time.sleep(0.1)\n"
+    )
+    return {
+        "reader": (
+            "import glob\n"
+            "got = []\n"
+            f"for pattern in ({str(course / 'nbgrader_config.py')!r}, '/proc/*/cmdline',\n"
+            f"                '/proc/*/environ', {str(course / 'gradebook.db')!r}):\n"
+            "    for path in glob.glob(pattern)[:50]:\n"
+            "        try:\n"
+            "            got.append(open(path, 'rb').read(3000).decode('latin-1'))\n"
+            "        except OSError as error:\n"
+            "            got.append(type(error).__name__)\n"
+            "print('read', ' | '.join(got).replace(chr(0), ' '))"
+        ),
+        "survivor": (
+            "import subprocess, sys\n"
+            f"subprocess.Popen([sys.executable, '-c', {survivor!r}], start_new_session=True)\n"
+            "print('started')"
+        ),
+        "killer": (
+            "import os, signal\n"
+            "for pid in (os.getppid(), -1):\n"
+            "    try:\n"
+            "        os.kill(pid, signal.SIGKILL)\n"
+            "    except OSError as error:\n"
+            "        print(type(error).__name__)"
+        ),
+    }
+
+
+def marked_processes(mark: str) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if entry.name.isdigit() and mark.encode() in cmdline:
+            found.append(cmdline[:200].decode(errors="replace"))
+    return found
+
+
+@pytest.mark.nbgrader
+def test_autograde_keeps_a_hostile_class_in_its_sandbox(tmp_path: Path) -> None:
+    pytest.importorskip("nbgrader", reason="the grading extra: requirements/grading.txt")
+    from tools.grading.bubblewrap import unavailable
+
+    if unavailable():
+        pytest.skip(unavailable())
+    import time
+    import uuid
+
+    mark = f"hostile-{uuid.uuid4().hex}"
+    course = tmp_path / "course"
+    write_course(course, [FIRST], seed=HOSTILE_SEED, timeout=60)
+    run = nbgrader(course, "generate_assignment", FIRST.stem)
+    assert run.returncode == 0, run.stderr[-3000:]
+    release = course / "release" / FIRST.stem / FIRST.name
+    honest = ["honest1", "honest2"]
+    hand_ins = {name: students.instructor(FIRST) for name in honest}
+    ids = {}
+    for name, code in hostile_cells(course, mark).items():
+        notebook = students.instructor(FIRST)
+        notebook.cells.insert(1, nbformat.v4.new_code_cell(code))
+        ids[name] = notebook.cells[1].id
+        hand_ins[name] = notebook
+    for student, notebook in hand_ins.items():
+        notebook = as_released(notebook, release)
+        students.write(course / "submitted", student, f"{FIRST.stem}/{FIRST.name}", notebook)
+    run = nbgrader(course, "autograde", FIRST.stem)
+    assert run.returncode == 0, run.stderr[-3000:]
+    time.sleep(3)  # a surviving process would edit the gradebook now
+    assert marked_processes(mark) == []
+    run = nbgrader(course, "export", "--to", "grades.csv")
+    assert run.returncode == 0, run.stderr[-3000:]
+    scores = {
+        r["student_id"]: (float(r["score"]), float(r["max_score"]))
+        for r in csv.DictReader((course / "grades.csv").open())
+    }
+    most = float(sum(g.points for g in GRADED[FIRST]))
+    assert {student: scores[student] for student in hand_ins} == {
+        student: (most, most) for student in hand_ins
+    }  # the attackers' functions are the instructor's: full points, nothing more
+    outputs = {}
+    for student in hand_ins:
+        graded = course / "autograded" / student / FIRST.stem / FIRST.name
+        notebook = nbformat.read(graded, as_version=4)
+        (cell,) = [c for c in notebook.cells if c.get("id") == ids.get(student)] or [None]
+        outputs[student] = "".join(
+            str(o.get("text", "")) + str(o.get("evalue", ""))
+            for o in (cell or {}).get("outputs", [])
+        )
+    assert outputs["reader"].startswith("read"), outputs
+    assert str(HOSTILE_SEED) not in outputs["reader"] and "IsolatedChecks" not in outputs["reader"]
+    assert "SQLite" not in outputs["reader"]
+    assert "started" in outputs["survivor"]
+    assert (course / "nbgrader_config.py").read_text().count(str(HOSTILE_SEED)) == 1
+
+
+@pytest.mark.parametrize(
+    "extra, words",
+    [
+        (["--timeout", "nan"], "--timeout must be a finite number"),
+        (["--timeout", "inf"], "--timeout must be a finite number"),
+        (["--timeout", "-1"], "--timeout must be a finite number"),
+        (["--seed", "-1"], "--seed must be a whole number >= 0"),
+    ],
+    ids=["nan", "inf", "negative timeout", "negative seed"],
+)
+def test_a_bad_argument_writes_no_course(tmp_path: Path, capsys, extra, words) -> None:
+    from tools.grading.nbgrader_course import main
+
+    course = tmp_path / "course"
+    assert main([str(course), *extra]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and words in err and err.count("\n") == 1, err
+    assert not course.exists()

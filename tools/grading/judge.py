@@ -4,14 +4,16 @@
 in this (the instructor's) process: it draws the cases from the grading seed,
 computes the expected values with the reference, compares, and names the usual
 mistake. Only the calls to the student's function go to a separate, fresh
-Python process (:mod:`tools.grading.sandbox`), started in the student's working
-folder with ``python -I`` (no current folder or PYTHON* variables on its path),
-that runs nothing of the notebook but the student's imports and function
-definitions, and gets each case whole (the exercise's ``call`` hook, when it
-has one, runs there too, with the function). Its replies are decoded without
-pickle. The whole exercise has one
-time limit; past it the process group is killed (SIGKILL: a loop may ignore
-SIGINT), and the exercise is Not yet.
+Python process (:mod:`tools.grading.sandbox`), started inside bubblewrap
+(:mod:`tools.grading.bubblewrap`: no network, a private tmpfs as working folder,
+nothing of the host but the system, Python and the course read-only, limits
+on the whole process tree) with ``python -I`` (no current folder or PYTHON*
+variables on its path), that runs nothing of the notebook but the student's
+imports and function definitions, and gets each case whole (the exercise's
+``call`` hook, when it has one, runs there too, with the function). Its
+replies are decoded without pickle. The whole exercise has one time limit;
+past it the sandbox is killed (SIGKILL: a loop may ignore SIGINT; every
+process it started goes with it), and the exercise is Not yet.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from helpers import exercises
+from tools.grading.bubblewrap import Jail, Limits, clean_environment
 
 __all__ = ["decode", "grading_seed", "judge_answer"]
 
@@ -107,7 +110,15 @@ def _put_back(originals: list, changed: list) -> None:
 class _Sandbox:
     """The student's function, living in its own process; calling this object calls it there."""
 
-    def __init__(self, source: str, function: str, exercise: str, workdir: Path, timeout: float):
+    def __init__(
+        self,
+        source: str,
+        function: str,
+        exercise: str,
+        workdir: Path,
+        timeout: float,
+        sandboxed: bool = True,
+    ) -> None:
         # Starting Python and importing helpers is not the student's time: a busy
         # machine may take long, so the limit starts once the sandbox says it started.
         self.deadline = time.monotonic() + max(timeout, STARTUP_SECONDS)
@@ -124,15 +135,26 @@ class _Sandbox:
             MPLBACKEND="Agg",
             TMPDIR=str(workdir),
         )
-        self.process = subprocess.Popen(
-            [sys.executable, "-I", str(SANDBOX)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            cwd=workdir,
-            env=env,
-            start_new_session=True,  # its own process group: killed as a whole
-        )
+        command = [sys.executable, "-I", str(SANDBOX)]
+        self.jail = None
+        if sandboxed:  # bubblewrap: no network, no files but its own, limits on the tree
+            limits = Limits(cpu_seconds=int(max(timeout, STARTUP_SECONDS)) + 10)
+            self.jail = Jail(limits)
+            command, env = self.jail.wrap(command), clean_environment()
+        try:
+            self.process = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                cwd=workdir,
+                env=env,
+                start_new_session=True,  # its own process group: killed as a whole
+            )
+        except BaseException:
+            if self.jail is not None:
+                self.jail.close()
+            raise
         helpers_path = str(Path(exercises.__file__).resolve().parents[2])
         self._send(
             {
@@ -210,6 +232,8 @@ class _Sandbox:
             except ProcessLookupError:
                 pass
         self.process.wait()
+        if self.jail is not None:
+            self.jail.close()  # whatever the student's code started ends with it
         for stream in (self.process.stdin, self.process.stdout):
             try:
                 stream.close()
@@ -218,19 +242,32 @@ class _Sandbox:
 
 
 def judge_answer(
-    exercise: str, source: str, function: str, seed: int, workdir: Path, timeout: float
+    exercise: str,
+    source: str,
+    function: str,
+    seed: int,
+    workdir: Path,
+    timeout: float,
+    sandboxed: bool = True,
 ) -> tuple[str, str]:
     """``(status, message)`` of the student's ``function`` defined by ``source``.
 
     ``status`` is "correct", "not yet" or "no answer", as from
     :func:`helpers.check.verdict`; the cases are drawn with
     :func:`grading_seed` ``(seed, exercise)``. The student's code runs in
-    ``workdir`` with at most ``timeout`` seconds for the whole exercise.
+    ``workdir`` with at most ``timeout`` seconds for the whole exercise, inside
+    bubblewrap (:mod:`tools.grading.bubblewrap`: its working folder is then a private
+    tmpfs, not ``workdir``) unless ``sandboxed`` is False.
+
+    Raises
+    ------
+    tools.grading.bubblewrap.SandboxUnavailable
+        If ``sandboxed`` and bubblewrap cannot run here.
     """
     ex = exercises.find(exercise)
     if ex is None:
         raise ValueError(f"{exercise} is not a programming exercise")
-    sandbox = _Sandbox(source, function, exercise, workdir, timeout)
+    sandbox = _Sandbox(source, function, exercise, workdir, timeout, sandboxed)
     try:
         try:
             sandbox.receive()  # "started": helpers imported, no student code run yet

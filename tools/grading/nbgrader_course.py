@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import math
 import secrets
 import shutil
 import sys
@@ -78,6 +79,9 @@ c.Execute.timeout = {timeout!r}
 c.IsolatedChecks.seed = {seed!r}
 c.IsolatedChecks.timeout = {timeout!r}
 c.IsolatedChecks.notebooks = {notebooks!r}
+# The kernel and the checked functions run inside bubblewrap (False: as you; unsafe).
+c.KillingExecute.sandbox = {sandbox!r}
+c.IsolatedChecks.sandbox = {sandbox!r}
 c.Autograde.autograde_preprocessors = [
     KillingExecute, IsolatedChecks, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
     SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
@@ -160,12 +164,26 @@ def nbgrader_notebook(path: Path, graded: list[Graded]) -> nbformat.NotebookNode
     return notebook
 
 
-def write_course(course: Path, notebooks: list[Path], seed: int, timeout: float) -> list[str]:
+def write_course(
+    course: Path, notebooks: list[Path], seed: int, timeout: float, sandbox: bool = True
+) -> list[str]:
     """Write the nbgrader source folder and configuration into ``course``; return the assignments.
 
     ``course`` must be new, empty or made by this function before; it replaces
     only ``source/<assignment>/`` of the notebooks given and ``nbgrader_config.py``.
+    With ``sandbox`` (the default) autograde runs the students' kernels and
+    functions inside bubblewrap, which must work here (an EditionError says how
+    to install it otherwise).
     """
+    if not math.isfinite(timeout) or timeout <= 0:
+        raise EditionError(f"--timeout must be a finite number of seconds > 0, got {timeout}")
+    if seed < 0:
+        raise EditionError(f"--seed must be a whole number >= 0, got {seed}")
+    if sandbox:
+        from tools.grading.bubblewrap import unavailable
+
+        if unavailable():
+            raise EditionError(f"cannot sandbox the students' code: {unavailable()}")
     if course.exists() and not course.is_dir():
         raise EditionError(f"{course} is a file; give a folder for the course")
     if course.is_dir() and any(course.iterdir()) and not (course / MARK).exists():
@@ -190,7 +208,12 @@ def write_course(course: Path, notebooks: list[Path], seed: int, timeout: float)
         target.parent.mkdir(exist_ok=True)
         building.rename(target)
     config = CONFIG.format(
-        repo=str(REPO), stub=STUB, seed=seed, timeout=timeout, notebooks=str(notebooks[0].parent)
+        repo=str(REPO),
+        stub=STUB,
+        seed=seed,
+        timeout=timeout,
+        notebooks=str(notebooks[0].parent),
+        sandbox=sandbox,
     )
     (course / "nbgrader_config.py").write_text(config)
     return [path.stem for path, _ in converted]
@@ -204,11 +227,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, help="draws the hidden cases (default: a new one)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per cell/exercise")
     parser.add_argument("--notebooks", type=Path, default=REPO / "notebooks")
+    parser.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="autograde runs the students' code without bubblewrap, as you (unsafe)",
+    )
     args = parser.parse_args(argv)
     seed = secrets.randbits(32) if args.seed is None else args.seed
 
     def build(notebooks: list[Path]) -> str:
-        assignments = write_course(args.course, notebooks, seed, args.timeout)
+        assignments = write_course(
+            args.course, notebooks, seed, args.timeout, sandbox=not args.no_sandbox
+        )
         return f"nbgrader course in {args.course}: assignments {', '.join(assignments)}"
 
     return run_on_notebooks(args.notebooks, build, EditionError)

@@ -3,7 +3,8 @@
 Named in the ``nbgrader_config.py`` that :mod:`tools.grading.nbgrader_course`
 writes (they need nbgrader, the ``grading`` extra):
 
-* :class:`KillingExecute`: nbgrader's Execute, but a cell past its time limit gets
+* :class:`KillingExecute`: nbgrader's Execute, with the kernel inside bubblewrap
+  (:class:`JailedKernelManager`), and a cell past its time limit gets
   the kernel killed (SIGKILL) and restarted instead of interrupted (SIGINT, which
   a student's loop may ignore: autograde then failed for that student);
 * :class:`IsolatedChecks`: replaces the output of every test cell of a programming
@@ -14,22 +15,85 @@ writes (they need nbgrader, the ``grading`` extra):
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
 import signal
 import tempfile
 from pathlib import Path
 
+from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Float, Integer, Unicode
 
+from tools.grading.bubblewrap import Jail, Limits, clean_environment, clean_stale
 from tools.grading.discover import graded_exercises, student_definition
 from tools.grading.judge import judge_answer
 from tools.grading.nbgrader_course import REPO, grade_id
 from tools.notebooks import course_notebooks
 
-__all__ = ["IsolatedChecks", "KillingExecute"]
+__all__ = ["IsolatedChecks", "JailedKernelManager", "KillingExecute"]
+
+#: What autograde's kernel may use (a notebook loads MNIST and trains a small network).
+KERNEL_LIMITS = Limits(memory=4 * 2**30, processes=128, cpu_seconds=3600)
+
+
+SOCKETS_PREFIX = "kernel-ipc-"  # kernel-ipc-<autograde's pid>-*: a kernel's socket folder
+
+
+@functools.cache
+def _clean_stale() -> None:
+    """Once per autograde: remove what a killed autograde left (socket folders, cgroups)."""
+    for folder in Path(tempfile.gettempdir()).glob(SOCKETS_PREFIX + "*"):
+        try:
+            os.kill(int(folder.name[len(SOCKETS_PREFIX) :].split("-")[0]), 0)
+        except ValueError:
+            continue
+        except ProcessLookupError:
+            if folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            pass
+    clean_stale()
+
+
+class JailedKernelManager(AsyncKernelManager):
+    """A kernel that runs inside bubblewrap (:mod:`tools.grading.bubblewrap`).
+
+    It talks to autograde over unix sockets (``transport="ipc"``: a kernel without
+    a network cannot use TCP) in a private folder, the only folder of the host it
+    may write; its working folder is a size-limited tmpfs holding a copy of the
+    hand-in's folder, so nothing it writes reaches the course folder.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        _clean_stale()
+        self._sockets = Path(tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-"))
+        self.transport = "ipc"
+        self.ip = str(self._sockets / "kernel")
+        self.connection_file = str(self._sockets / "kernel.json")
+        self._jail: Jail | None = None
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        cwd = Path(kw.pop("cwd", None) or os.getcwd()).resolve()
+        if self._jail is not None:
+            self._jail.close()
+        env = {"PYTHONPATH": str(REPO), "JPY_SESSION_NAME": str(cwd)}
+        shared = (self._sockets,)
+        self._jail = Jail(KERNEL_LIMITS, shared=shared, copy_in=cwd, cwd=str(cwd), env=env)
+        kw.update(cwd=str(self._sockets), env=clean_environment())
+        await super()._async_launch_kernel(self._jail.wrap(kernel_cmd), **kw)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if self._jail is not None:
+            self._jail.close()  # whatever the notebook started ends with its kernel
+            self._jail = None
+        if not restart:
+            shutil.rmtree(self._sockets, ignore_errors=True)
 
 
 class KillingExecute(Execute):
@@ -40,6 +104,30 @@ class KillingExecute(Execute):
     """
 
     raise_on_iopub_timeout = Bool(False).tag(config=True)
+    sandbox = Bool(True, help="run the kernel inside bubblewrap (False: as you)").tag(config=True)
+
+    max_output_bytes = Integer(
+        16 * 2**20, help="output a notebook's kernel may send; the rest is dropped"
+    ).tag(config=True)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.sandbox:
+            self.kernel_manager_class = JailedKernelManager
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._output_bytes, self._killed = 0, False
+        return super().preprocess(nb, resources, km)
+
+    def output(self, outs, msg, display_id, cell_index):
+        """Keep the kernel's output until ``max_output_bytes``, then one line saying so."""
+        self._output_bytes = getattr(self, "_output_bytes", 0) + len(str(msg.get("content")))
+        if self._output_bytes <= self.max_output_bytes:
+            return super().output(outs, msg, display_id, cell_index)
+        if not any(o.get("name") == "stderr" and "dropped" in o.get("text", "") for o in outs):
+            text = f"output past {self.max_output_bytes >> 20} MB per notebook dropped\n"
+            outs.append(NotebookNode(output_type="stream", name="stderr", text=text))
+        return None
 
     async def _async_handle_timeout(self, timeout, cell=None):
         self.log.error("A cell ran past %s s: killing the kernel (SIGKILL)", timeout)
@@ -72,6 +160,7 @@ class IsolatedChecks(NbGraderPreprocessor):
     seed = Integer(0, help="draws the hidden cases of every exercise").tag(config=True)
     timeout = Float(60.0, help="seconds per exercise").tag(config=True)
     notebooks = Unicode(str(REPO / "notebooks"), help="the course notebooks").tag(config=True)
+    sandbox = Bool(True, help="call the functions inside bubblewrap").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         graded = {
@@ -90,7 +179,13 @@ class IsolatedChecks(NbGraderPreprocessor):
                     status, message = "not yet", definition.problem
                 else:
                     status, message = judge_answer(
-                        g.name, definition.source, g.function, self.seed, Path(work), self.timeout
+                        g.name,
+                        definition.source,
+                        g.function,
+                        self.seed,
+                        Path(work),
+                        self.timeout,
+                        self.sandbox,
                     )
                 self.log.info("%s: %s", g.name, message)
                 if status == "correct":

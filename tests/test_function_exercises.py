@@ -166,3 +166,47 @@ def test_scikit_learns_own_estimators_are_guarded_without_importing_scikit_learn
 def test_a_mistake_without_its_hint_is_refused() -> None:
     with pytest.raises(ValueError, match="need hints in its JSON"):
         exercises._exercise("00.3", mistakes={"typo": abs}, reference=abs, cases=dict)
+
+
+# --- notebook 06 ---------------------------------------------------------------------------
+
+
+def test_06_1_needs_the_relu_mask() -> None:
+    """Exercise 1 of 06 goes through a unit that is off: forgetting its mask is Not yet."""
+    assert verdict("06.1", np.array([0.0, 4.0]))[0] == "correct"
+    assert verdict("06.1", np.array([-8.0, 4.0]))[0] == "not yet"  # the mask of unit 1 forgotten
+    assert verdict("06.1", 4.0)[0] == "not yet"  # the old exercise's one number
+
+
+def test_06_uses_the_students_functions_only_inside_attempt() -> None:
+    """Run all never stops in 06: every lesson cell that calls a student's function after its
+    exercise calls it inside `with attempt(...)`."""
+    path = ROOT / "notebooks" / "06_backpropagation.ipynb"
+    functions = {function for name, function, _ in CHECKS if name.startswith("06.")}
+    assert {"backward", "train_epoch", "tanh_backward", "momentum_step"} <= functions
+    for cell in _cells(path):
+        if "solution" in cell.get("metadata", {}).get("tags", []):
+            continue
+        tree = ast.parse(cell["source"])
+        guarded = {
+            id(node)
+            for block in ast.walk(tree)
+            if isinstance(block, ast.With)
+            and any("attempt" in ast.unparse(item.context_expr) for item in block.items)
+            for node in ast.walk(block)
+        }
+        for node in ast.walk(tree):
+            used = isinstance(node, ast.Name) and node.id in functions
+            is_check = isinstance(node, ast.Call) and getattr(node.func, "id", "") == "check"
+            if is_check:
+                guarded |= {id(n) for n in ast.walk(node)}
+            if used and id(node) not in guarded and not _inside_a_def(tree, node):
+                raise AssertionError(f"{node.id} used outside attempt: {cell['source'][:80]}")
+
+
+def _inside_a_def(tree: ast.AST, target: ast.AST) -> bool:
+    """Whether ``target`` is in the body of a function (run only when called)."""
+    return any(
+        isinstance(f, ast.FunctionDef | ast.Lambda) and any(n is target for n in ast.walk(f))
+        for f in ast.walk(tree)
+    )

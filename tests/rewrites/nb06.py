@@ -226,6 +226,12 @@ def tanh_backward_in_place_on_a_copy(a, upstream):
     return grad
 
 
+def tanh_rows_and_columns(a, upstream):
+    # works for a batch (N, n) only: the prose promises any shape
+    return np.array([[g * (1 - x * x) for x, g in zip(r, u, strict=True)]
+                     for r, u in zip(a, upstream, strict=True)])
+
+
 def tanh_forgetting_upstream(a, upstream):
     return 1.0 - np.square(a)
 
@@ -319,6 +325,7 @@ MISTAKES = {
         (tanh_slope_not_squared, "reaches 2 where A is near -1"),
         (tanh_of_the_output, "you applied tanh to A again"),
         (tanh_changing_upstream, "changed its input in place"),
+        (tanh_rows_and_columns, "case '1-D: one layer's output for one input"),
     ],
     "06.8": [
         (momentum_descending_velocity, "velocities point uphill"),

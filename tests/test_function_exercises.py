@@ -210,3 +210,28 @@ def _inside_a_def(tree: ast.AST, target: ast.AST) -> bool:
         isinstance(f, ast.FunctionDef | ast.Lambda) and any(n is target for n in ast.walk(f))
         for f in ast.walk(tree)
     )
+
+
+def test_06_refuses_the_packages_backward_pass_and_training_loop() -> None:
+    import helpers.backprop
+
+    def backward(weights, zs, activations, y):
+        return helpers.backprop.backward(weights, activations, y)
+
+    def backward_via_a_copy(weights, zs, activations, y):
+        return helpers.backprop.backward(list(weights), list(activations), y.copy())
+
+    for answer in (backward, backward_via_a_copy):
+        status, message = verdict("06.2", answer)
+        assert status == "not yet" and "helpers.backprop.backward" in message, message
+
+    def train_epoch(weights, biases, X, y, order, batch_size, lr, gradients):
+        import contextlib
+
+        from helpers.training import train
+
+        with contextlib.suppress(TypeError):  # it is called, whatever comes of it
+            train(None, X, y, epochs=1)
+
+    status, message = verdict("06.3", train_epoch)
+    assert status == "not yet" and "helpers.training.train" in message, message

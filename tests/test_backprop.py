@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.backprop import cross_entropy, gradients
+from helpers.backprop import backward, cross_entropy, gradients
 from helpers.mlp import MLP
 
 
@@ -87,6 +87,28 @@ def test_gradients_agree_with_pytorch_autograd():
     assert loss == pytest.approx(torch_loss.item(), rel=1e-5)
     for p, g in zip(params, grad_w + grad_b, strict=True):
         np.testing.assert_allclose(g, p.grad.numpy(), rtol=1e-4, atol=1e-6)
+
+
+def test_backward_from_the_activations_is_the_gradients_backward_pass():
+    """backward (notebook 06's reference) on float64 activations: gradients' values, any
+    activation_backward in the hidden layers, and a clear error for a short activation list."""
+    model, X, y = small_network(3, [5, 4])
+    _, grad_w, grad_b = gradients(model, X.astype(np.float32), y)
+    probs, hidden = model.forward(X.astype(np.float32), return_hidden=True)
+    activations = [a.astype(np.float64) for a in [X.astype(np.float32), *hidden, probs]]
+    weights = [W.astype(np.float64) for W in model.weights]
+    ours_w, ours_b = backward(weights, activations, y)
+    for ours, theirs in zip(ours_w + ours_b, grad_w + grad_b, strict=True):
+        assert ours.dtype == np.float64
+        np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-7)
+    relu_step = backward(weights, activations, y, lambda A, upstream: upstream * (A > 0))
+    no_mask = backward(weights, activations, y, lambda A, upstream: upstream)
+    np.testing.assert_array_equal(relu_step[0][0], ours_w[0])
+    assert (hidden[-1] == 0).any() and not np.allclose(no_mask[0][0], ours_w[0])
+    np.testing.assert_array_equal(no_mask[0][-1], ours_w[-1])  # the top layer has no mask
+    assert activations[-1].dtype == np.float64 and np.allclose(activations[-1].sum(axis=1), 1)
+    with pytest.raises(ValueError, match=r"activations must be \[X, A_1, ..., P\]: 4 arrays"):
+        backward(weights, activations[1:], y)
 
 
 def test_uint8_images_are_scaled_like_floats():

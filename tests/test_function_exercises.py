@@ -404,3 +404,72 @@ def test_refused_declares_a_library_equivalent_by_name_without_importing_it() ->
     code = "import sys, helpers.exercises.nb04; print('scipy' in sys.modules)"
     imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert imported.stdout.strip() == "False", imported.stderr
+
+
+# --- notebook 06 ---------------------------------------------------------------------------
+
+
+def test_06_1_needs_the_relu_mask() -> None:
+    """Exercise 1 of 06 goes through a unit that is off: forgetting its mask is Not yet."""
+    assert verdict("06.1", np.array([0.0, 4.0]))[0] == "correct"
+    assert verdict("06.1", np.array([-8.0, 4.0]))[0] == "not yet"  # the mask of unit 1 forgotten
+    assert verdict("06.1", 4.0)[0] == "not yet"  # the old exercise's one number
+
+
+def test_06_uses_the_students_functions_only_inside_attempt() -> None:
+    """Run all never stops in 06: every lesson cell that calls a student's function after its
+    exercise calls it inside `with attempt(...)`."""
+    path = ROOT / "notebooks" / "06_backpropagation.ipynb"
+    functions = {function for name, function, _ in CHECKS if name.startswith("06.")}
+    assert {"backward", "train_epoch", "tanh_backward", "momentum_step"} <= functions
+    for cell in _cells(path):
+        if "solution" in cell.get("metadata", {}).get("tags", []):
+            continue
+        tree = ast.parse(cell["source"])
+        guarded = {
+            id(node)
+            for block in ast.walk(tree)
+            if isinstance(block, ast.With)
+            and any("attempt" in ast.unparse(item.context_expr) for item in block.items)
+            for node in ast.walk(block)
+        }
+        for node in ast.walk(tree):
+            used = isinstance(node, ast.Name) and node.id in functions
+            is_check = isinstance(node, ast.Call) and getattr(node.func, "id", "") == "check"
+            if is_check:
+                guarded |= {id(n) for n in ast.walk(node)}
+            if used and id(node) not in guarded and not _inside_a_def(tree, node):
+                raise AssertionError(f"{node.id} used outside attempt: {cell['source'][:80]}")
+
+
+def _inside_a_def(tree: ast.AST, target: ast.AST) -> bool:
+    """Whether ``target`` is in the body of a function (run only when called)."""
+    return any(
+        isinstance(f, ast.FunctionDef | ast.Lambda) and any(n is target for n in ast.walk(f))
+        for f in ast.walk(tree)
+    )
+
+
+def test_06_refuses_the_packages_backward_pass_and_training_loop() -> None:
+    import helpers.backprop
+
+    def backward(weights, zs, activations, y):
+        return helpers.backprop.backward(weights, activations, y)
+
+    def backward_via_a_copy(weights, zs, activations, y):
+        return helpers.backprop.backward(list(weights), list(activations), y.copy())
+
+    for answer in (backward, backward_via_a_copy):
+        status, message = verdict("06.2", answer)
+        assert status == "not yet" and "helpers.backprop.backward" in message, message
+
+    def train_epoch(weights, biases, X, y, order, batch_size, lr, gradients):
+        import contextlib
+
+        from helpers.training import train
+
+        with contextlib.suppress(TypeError):  # it is called, whatever comes of it
+            train(None, X, y, epochs=1)
+
+    status, message = verdict("06.3", train_epoch)
+    assert status == "not yet" and "helpers.training.train" in message, message

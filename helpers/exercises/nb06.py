@@ -1,19 +1,202 @@
-"""The programming exercises of notebook 06: tanh's backward pass and a momentum step."""
+"""The programming exercises of notebook 06: the backward pass of a whole network, an epoch of
+mini-batch gradient descent, and two warm-ups (tanh's backward step, a momentum step)."""
+
+from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
-from helpers.exercises import _exercise
+from helpers import backprop, training
+from helpers.exercises import _Case, _exercise
+from helpers.mlp import MLP, softmax
+
+
+def _network(rng: np.random.Generator, sizes: list[int], n: int) -> tuple:
+    """Random float64 ``weights, biases``, ``n`` rows of inputs and labels of every class."""
+    pairs = zip(sizes[:-1], sizes[1:], strict=True)
+    weights = [rng.normal(0, np.sqrt(2 / n_in), size=(n_out, n_in)) for n_in, n_out in pairs]
+    biases = [rng.normal(0, 0.3, size=n_out) for n_out in sizes[1:]]
+    return weights, biases, rng.random((n, sizes[0])), rng.integers(0, sizes[-1], size=n)
+
+
+def _forward(weights: list, biases: list, X: np.ndarray) -> tuple[list, list]:
+    """``zs`` (every layer before its activation) and ``activations`` ``[X, A_1, ..., P]``."""
+    zs, activations = [], [X]
+    for i, (W, b) in enumerate(zip(weights, biases, strict=True)):
+        zs.append(activations[-1] @ W.T + b)
+        last = i == len(weights) - 1
+        activations.append(softmax(zs[-1], axis=1) if last else np.maximum(zs[-1], 0))
+    return zs, activations
+
+
+# --- 06.2: the backward pass -----------------------------------------------------------------
+
+
+def _backward(weights, zs, activations, y):
+    return backprop.backward(weights, activations, y)
+
+
+def _backprop(weights, zs, activations, y, *, scale=True, mask="below", transposed=False,
+              summed=True, inputs="A"):
+    """The backward pass with one usual mistake switched on (the defaults: none)."""
+    D = activations[-1].copy()
+    D[np.arange(len(y)), y] -= 1
+    D = D / len(y) if scale else D
+    grad_w, grad_b = [None] * len(weights), [None] * len(weights)
+    for i in reversed(range(len(weights))):
+        below = activations[i] if inputs == "A" or i == 0 else zs[i - 1]
+        grad_w[i] = below.T @ D if transposed else D.T @ below
+        grad_b[i] = D.sum(axis=0) if summed else D
+        if i > 0 and mask == "below":
+            D = (D @ weights[i]) * (activations[i] > 0)
+        elif i > 0 and mask == "above":  # the layer's own output, before going through W_i
+            D = (D * (activations[i + 1] > 0)) @ weights[i]
+        elif i > 0:
+            D = D @ weights[i]
+    return grad_w, grad_b
+
+
+def _backward_cases(rng: np.random.Generator) -> dict:
+    def case(sizes: list[int], n: int, dead: bool = False) -> tuple:
+        weights, biases, X, y = _network(rng, sizes, n)
+        if dead:  # hidden unit 0 of every layer: Z = 0 exactly (a tie), another always off
+            for W, b in zip(weights[:-1], biases[:-1], strict=True):
+                W[0], b[0] = 0.0, 0.0
+                W[-1], b[-1] = -np.abs(W[-1]), -1.0
+        zs, activations = _forward(weights, biases, X)
+        return weights, zs, activations, y
+
+    def sizes(n_layers: int) -> list[int]:  # every size differs: a transposed W is seen
+        return [int(s) for s in rng.choice(np.arange(2, 12), size=n_layers + 1, replace=False)]
+
+    three, n = sizes(3), int(rng.integers(4, 9))
+    return {
+        f"three layers {'-'.join(map(str, three))}, {n} rows": case(three, n),
+        "two layers (one hidden), 5 rows": case(sizes(2), 5),
+        "four layers, 6 rows": case(sizes(4), 6),
+        "one row, three layers": case(sizes(3), 1),
+        "ties: a hidden unit at Z = 0 exactly and one that is off, three layers": case(
+            [6, 5, 4, 3], 7, dead=True
+        ),
+    }
+
+
+def _call_backward(function: Callable, case: _Case) -> object:
+    """Run ``function``; a ValueError (shapes that do not fit) says how the shapes go."""
+    try:
+        return function(*case.args)
+    except ValueError as error:
+        if not any(word in str(error) for word in ("broadcast", "mismatch")):
+            raise
+        shapes = (
+            "D_i has the shape of Z_i, (N, n_i); D_i @ W_i has the shape of A_(i-1), the "
+            "layer below, so its ReLU mask is that layer's"
+        )
+        raise ValueError(f"{str(error).splitlines()[0]}; in this exercise {shapes}") from error
+
+
+_exercise(
+    "06.2",
+    reference=_backward,
+    cases=_backward_cases,
+    call=_call_backward,
+    names=("grad_w", "grad_b"),
+    guarded=(_backward, backprop.backward, backprop.gradients, MLP._forward_rows),
+    mistakes={
+        "no_mean": partial(_backprop, scale=False),
+        "mask_above": partial(_backprop, mask="above"),
+        "no_mask": partial(_backprop, mask="none"),
+        "transposed": partial(_backprop, transposed=True),
+        "bias_rows": partial(_backprop, summed=False),
+        "z_for_a": partial(_backprop, inputs="Z"),
+    },
+)
+
+
+# --- 06.3: an epoch of mini-batch gradient descent -----------------------------------------
+
+
+def _gradients(weights, biases, X, y):
+    """The gradients the epoch is given: a forward pass, then the package's backward pass."""
+    return backprop.backward(weights, _forward(weights, biases, X)[1], y)
+
+
+def _epoch(weights, biases, X, y, order, batch_size, lr, gradients, *, rows=None, sign=-1,
+           last=True, in_place=True):
+    """An epoch with one usual mistake switched on (the defaults: none)."""
+    rows = order if rows is None else rows
+    stop = len(rows) if last else len(rows) - len(rows) % batch_size
+    for start in range(0, stop, batch_size):
+        batch = rows[start : start + batch_size]
+        grad_w, grad_b = gradients(weights, biases, X[batch], y[batch])
+        for param, grad in zip(weights + biases, grad_w + grad_b, strict=True):
+            if in_place:
+                param += sign * lr * grad
+
+
+def _train_epoch(weights, biases, X, y, order, batch_size, lr, gradients):
+    _epoch(weights, biases, X, y, order, batch_size, lr, gradients)
+
+
+def _epoch_cases(rng: np.random.Generator) -> dict:
+    def case(sizes: list[int], n: int, batch_size: int, lr: float = 0.5) -> tuple:
+        weights, biases, X, y = _network(rng, sizes, n)
+        order = rng.permutation(n)
+        while (order == np.arange(n)).all():  # a shuffle that changes nothing shows nothing
+            order = rng.permutation(n)
+        return weights, biases, X, y, order, batch_size, lr, _gradients
+
+    n, batch = int(rng.integers(9, 15)), int(rng.integers(3, 5))
+    n += n % batch == 0  # a last, shorter batch
+    return {
+        f"{n} rows in batches of {batch} (the last one shorter), 5-4-3-3": case([5, 4, 3, 3], n,
+                                                                             batch),
+        "8 rows in batches of 4, 4-6-3": case([4, 6, 3], 8, 4),
+        "batches of 1 row, 6 rows, 3-5-4-2": case([3, 5, 4, 2], 6, 1, lr=0.2),
+        "one batch of all 5 rows (batch_size 8), 6-3-2": case([6, 3, 2], 5, 8),
+    }
+
+
+def _call_epoch(function: Callable, case: _Case) -> tuple[list, list]:
+    """The weights and biases after ``function`` ran on copies of them (changed in place)."""
+    weights, biases, *rest = case.args
+    weights, biases = [W.copy() for W in weights], [b.copy() for b in biases]
+    function(weights, biases, *rest)
+    return weights, biases
+
+
+_exercise(
+    "06.3",
+    reference=_train_epoch,
+    cases=_epoch_cases,
+    call=_call_epoch,
+    names=("weights after the epoch", "biases after the epoch"),
+    guarded=(_train_epoch, training.train, training.Adam.step, backprop.gradients),
+    mistakes={
+        "no_order": lambda W, b, X, y, order, *rest: _epoch(
+            W, b, X, y, order, *rest, rows=np.arange(len(y))
+        ),
+        "last_batch": partial(_epoch, last=False),
+        "uphill": partial(_epoch, sign=1),
+        "not_in_place": partial(_epoch, in_place=False),
+    },
+)
+
+
+# --- 06.7 and 06.8: the warm-ups -----------------------------------------------------------
 
 
 def _tanh_cases(rng: np.random.Generator) -> dict:
-    def layer(n: int, units: int, scale: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
-        return np.tanh(rng.normal(0, scale, size=(n, units))), rng.normal(0, 1, size=(n, units))
+    def layer(*shape: int, scale: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+        return np.tanh(rng.normal(0, scale, size=shape)), rng.normal(0, 1, size=shape)
 
     n, units = int(rng.integers(3, 9)), int(rng.integers(2, 7))
     return {
         f"a batch of {n} rows, {units} units": layer(n, units),
         "one row": layer(1, int(rng.integers(2, 7))),
         "one unit": layer(int(rng.integers(2, 6)), 1),
+        "1-D: one layer's output for one input, shape (5,)": layer(5),
+        "3-D: shape (2, 3, 4)": layer(2, 3, 4),
         "A = 0 (Z = 0, where tanh is steepest)": (np.zeros((2, 3)), rng.normal(0, 1, (2, 3))),
         "saturated: A near -1 and +1": (np.tanh([[-20.0, -3, 0, 3, 20]]), rng.normal(0, 1, (1, 5))),
         "an upstream gradient of 0": (layer(2, 4)[0], np.zeros((2, 4))),
@@ -51,7 +234,7 @@ def _momentum_cases(rng: np.random.Generator) -> dict:
 
 
 _exercise(
-    "06.5",
+    "06.7",
     reference=lambda A, upstream: upstream * (1 - A**2),
     cases=_tanh_cases,
     mistakes={
@@ -63,7 +246,7 @@ _exercise(
 )
 
 _exercise(
-    "06.6",
+    "06.8",
     reference=_momentum_step,
     cases=_momentum_cases,
     names=("new params", "new velocities"),

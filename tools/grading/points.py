@@ -16,6 +16,8 @@ DEFAULT_POINTS = 1
 #: exercise -> points, for the programming exercises that weigh more (or less) than the default.
 POINTS: dict[str, int] = {
     "00.3": 1,  # the warm-up
+    "06.2": 3,  # the backward pass of a whole network: notebook 06's central algorithm
+    "06.3": 2,  # an epoch of mini-batch gradient descent
 }
 
 

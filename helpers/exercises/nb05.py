@@ -39,8 +39,9 @@ def _blocks(pixels, weights, biases, block_rows, scale=255.0, stop=0, per_block=
         for W, b in zip(weights[:-1], biases[:-1], strict=True):
             z = np.maximum(z @ W.T + b, 0)
         z = z @ weights[-1].T + biases[-1]
-        flat = softmax(z.ravel()).reshape(z.shape) if per_block else None
-        blocks.append(_shifted_softmax(z, shift) if flat is None else flat)
+        if per_block:  # one softmax over the whole block
+            z = z.reshape(1, -1)
+        blocks.append(_shifted_softmax(z, shift).reshape(-1, weights[-1].shape[0]))
     return np.concatenate(blocks)
 
 

@@ -166,3 +166,24 @@ def test_scikit_learns_own_estimators_are_guarded_without_importing_scikit_learn
 def test_a_mistake_without_its_hint_is_refused() -> None:
     with pytest.raises(ValueError, match="need hints in its JSON"):
         exercises._exercise("00.3", mistakes={"typo": abs}, reference=abs, cases=dict)
+
+
+def test_05_1_measures_memory_also_while_tracemalloc_already_traces() -> None:
+    """A student's notebook (05 measures with tracemalloc) or a grader may trace already:
+    the check still tells blocks from all rows at once, and leaves the tracing on."""
+    import tracemalloc
+
+    from tests.rewrites.nb05 import forward_blocks_all_rows_at_once, forward_blocks_list
+
+    tracemalloc.start()
+    try:
+        kept = np.zeros(1_000_000)  # memory traced before the check: not the student's
+        assert verdict("05.1", forward_blocks_list)[0] == "correct"
+        status, message = verdict("05.1", forward_blocks_all_rows_at_once)
+        assert status == "not yet" and "holds every row at once" in message, message
+        assert tracemalloc.is_tracing()
+        del kept
+    finally:
+        tracemalloc.stop()
+    assert verdict("05.1", forward_blocks_list)[0] == "correct"
+    assert not tracemalloc.is_tracing()

@@ -71,6 +71,8 @@ def _centre_cases(rng: np.random.Generator) -> dict:
     edge[27, 27] = 40  # ... and faint ink in the far corner, which the move pushes out
     faint[8:21, 3:7] = 255  # bright ink on the left, faint ink on the right: the weighted
     faint[8:21, 18:26] = 20  # centre (column 6.8) is far from the unweighted one (15.8)
+    odd = np.zeros((27, 25), np.uint8)  # odd sizes: H // 2 is not H / 2
+    odd[5, 20], odd[6, 21] = 100, 200  # centre of mass (5.67, 20.67)
     return {
         "a random blob, 28 x 28": (blob(28, 28),),
         "one lit pixel at row 3, column 20": (dot,),
@@ -78,6 +80,7 @@ def _centre_cases(rng: np.random.Generator) -> dict:
         "an image of 9 x 12 pixels": (blob(9, 12),),
         "ink in the far corner that the move pushes out": (edge,),
         "bright ink on the left, faint ink on the right": (faint,),
+        "odd sizes, 27 x 25: two pixels of different ink": (odd,),
     }
 
 

@@ -135,7 +135,7 @@ def test_raising_stub_and_package_calls_are_not_correct(name, function, source) 
 
 
 def test_integers_are_compared_exactly() -> None:
-    big = 131_441_742_944_978_760  # 04.1's product of six sizes: beyond float's 2**53
+    big = 131_441_742_944_978_760  # a product of six layer sizes: beyond float's 2**53
     assert exercises._differ(big, big, 1e-6, 1e-9) == ""
     assert exercises._differ(big, big + 1, 1e-6, 1e-9) != ""
     assert exercises._differ(178_110, np.int64(178_110), 1e-6, 1e-9) == ""

@@ -86,12 +86,20 @@ def softmax_one_shift(logits):
     return e / e.sum(axis=1)[:, None]
 
 
+def skip_count_as_float(sizes):
+    total = 0.0  # a float, although a count is a whole number
+    for i in range(1, len(sizes)):
+        total += sizes[i] * (sizes[i - 1] + (sizes[0] if i > 1 else 0)) + sizes[i]
+    return total
+
+
 REWRITES = {
     "04.1": [skip_count_by_index, skip_count_numpy],
     "04.2": [softmax_loops, softmax_transposed, softmax_log_sum_exp],
 }
 MISTAKES = {
     "04.1": [
+        (skip_count_as_float, "expected 'an integer', got 'float'"),
         (skip_count_plain_network, "without skip connections"),
         (skip_count_first_layer_twice, "the inputs twice"),
         (skip_count_weights_only, "also has a bias"),

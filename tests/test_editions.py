@@ -9,6 +9,7 @@ kind) and on every course notebook.
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -390,3 +391,62 @@ def test_student_edition_runs_and_answers_every_check(path: Path, student_folder
                 assert "Traceback" not in printed
                 assert len(verdicts(trial)) == len(calls), printed
                 assert all(v.startswith("Not yet: ") for v in verdicts(trial)), printed
+
+
+# --- no exercise is answered by copying a lesson cell (issue 29) ------------------------
+
+
+def _statements(text: str) -> set[str]:
+    """The statements of ``text`` as ast writes them (spaces and comments do not count): each
+    simple statement whole, a loop, ``if`` or ``with`` by its header; definitions, imports,
+    docstrings and statements too short to hold an idea (``total = 0``) left out."""
+    found = set()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.For | ast.AsyncFor):
+            found.add(f"for {ast.unparse(node.target)} in {ast.unparse(node.iter)}:")
+        elif isinstance(node, ast.While | ast.If):
+            found.add(f"{type(node).__name__.lower()} {ast.unparse(node.test)}:")
+        elif isinstance(node, ast.With):
+            found.add(f"with {', '.join(ast.unparse(item) for item in node.items)}:")
+        elif isinstance(node, ast.stmt) and not isinstance(
+            node, ast.FunctionDef | ast.ClassDef | ast.Import | ast.ImportFrom | ast.Expr
+            | ast.Try | ast.Match | ast.AsyncFunctionDef | ast.AsyncWith
+        ):
+            found.add(ast.unparse(node))
+    return {statement for statement in found if len(statement.replace(" ", "")) >= 12}
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except SyntaxError:  # IPython syntax (%magic, !shell) in a lesson cell
+        return False
+    return True
+
+
+def test_statements_are_compared_by_code_not_by_spelling() -> None:
+    solution = "def f(sizes):\n    total = 0\n    for n_in, n_out in zip(sizes[:-1], sizes[1:]):\n"
+    solution += "        total += n_out * n_in + n_out  # weights, biases\n    return total\n"
+    lesson = "for n_in,n_out in zip(sizes[:-1],sizes[1:]):\n    print(n_out*n_in+n_out)\n"
+    assert _statements(solution) & _statements(lesson) == {
+        "for (n_in, n_out) in zip(sizes[:-1], sizes[1:]):"
+    }
+    assert "total = 0" not in _statements(solution)  # too short to give anything away
+    assert "total += n_out * n_in + n_out" in _statements(solution)
+
+
+@pytest.mark.parametrize("path", course_notebooks(), ids=[p.stem for p in course_notebooks()])
+def test_no_solution_statement_appears_in_a_lesson_cell_of_the_student_edition(
+    path: Path,
+) -> None:
+    """An exercise that a lesson cell answers is answered by copying: none of a solution
+    cell's statements may stand in a code cell the student edition shows filled in."""
+    instructor = read(path)
+    solutions = [source(c) for c in instructor.cells if c.cell_type == "code" and is_solution(c)]
+    stubs = {stub(text) for text in solutions}
+    lesson = set()
+    for cell in student_notebook(instructor, path.name).cells:
+        if cell.cell_type == "code" and source(cell) not in stubs and _parses(source(cell)):
+            lesson |= _statements(source(cell))
+    copied = {s for text in solutions for s in _statements(text) if s in lesson}
+    assert not copied, f"{path.name}: lesson cells of the student edition hold {sorted(copied)}"

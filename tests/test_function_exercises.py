@@ -138,7 +138,7 @@ def test_raising_stub_and_package_calls_are_not_correct(name, function, source) 
 
 
 def test_integers_are_compared_exactly() -> None:
-    big = 131_441_742_944_978_760  # 04.1's product of six sizes: beyond float's 2**53
+    big = 131_441_742_944_978_760  # a product of six layer sizes: beyond float's 2**53
     assert exercises._differ(big, big, 1e-6, 1e-9) == ""
     assert exercises._differ(big, big + 1, 1e-6, 1e-9) != ""
     assert exercises._differ(178_110, np.int64(178_110), 1e-6, 1e-9) == ""
@@ -473,3 +473,24 @@ def test_06_refuses_the_packages_backward_pass_and_training_loop() -> None:
 
     status, message = verdict("06.3", train_epoch)
     assert status == "not yet" and "helpers.training.train" in message, message
+
+
+def test_05_1_measures_memory_also_while_tracemalloc_already_traces() -> None:
+    """A student's notebook (05 measures with tracemalloc) or a grader may trace already:
+    the check still tells blocks from all rows at once, and leaves the tracing on."""
+    import tracemalloc
+
+    from tests.rewrites.nb05 import forward_blocks_all_rows_at_once, forward_blocks_list
+
+    tracemalloc.start()
+    try:
+        kept = np.zeros(1_000_000)  # memory traced before the check: not the student's
+        assert verdict("05.1", forward_blocks_list)[0] == "correct"
+        status, message = verdict("05.1", forward_blocks_all_rows_at_once)
+        assert status == "not yet" and "holds every row at once" in message, message
+        assert tracemalloc.is_tracing()
+        del kept
+    finally:
+        tracemalloc.stop()
+    assert verdict("05.1", forward_blocks_list)[0] == "correct"
+    assert not tracemalloc.is_tracing()

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from helpers.exercises import _exercise
+from helpers.exercises import _Case, _exercise
 
 
 def _cases(rng: np.random.Generator) -> dict:
@@ -17,10 +17,21 @@ def _cases(rng: np.random.Generator) -> dict:
     }
 
 
+def _counts(function, case: _Case) -> dict:
+    """``function``'s counts, and whether they are whole numbers (the prose promises counts)."""
+    counts = function(*case.args)
+    try:
+        dtype = np.asarray(counts).dtype
+    except (TypeError, ValueError):  # ragged: the comparison of the counts says what is wrong
+        dtype = np.dtype(object)
+    return {"counts": counts, "dtype": "integers" if dtype.kind in "iu" else str(dtype)}
+
+
 _exercise(
     "00.3",
     reference=lambda images, threshold: (images > threshold).sum(axis=(1, 2)),
     cases=_cases,
+    call=_counts,
     mistakes={
         "at_threshold": lambda images, threshold: (images >= threshold).sum(axis=(1, 2)),
         "one_for_all": lambda images, threshold: (images > threshold).sum(),

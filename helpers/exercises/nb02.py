@@ -74,7 +74,9 @@ def _read_from_file(function, case: _Case) -> dict:
         with _CountingFile(path) as raw, h5py.File(raw, "r") as f:
             raw.bytes_read = 0
             rows = function(f["data"], indices)
-    return {"rows": rows, "reads only the chunks it needs": raw.bytes_read <= array.nbytes / 2}
+    read_little = raw.bytes_read <= array.nbytes / 2
+    dtype = str(getattr(rows, "dtype", type(rows).__name__))  # the dataset's, as numpy gives
+    return {"rows": rows, "dtype": dtype, "reads only the chunks it needs": read_little}
 
 
 def _rows_cases(rng: np.random.Generator) -> dict:

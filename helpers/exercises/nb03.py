@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from helpers.exercises import _exercise
+from helpers.exercises import _Case, _exercise
 from helpers.plotting.digits import class_means
 
 
@@ -31,10 +31,13 @@ def _mean_images(images, labels):
     return _per_class(lambda x: x.mean(axis=0) / 255)(images, labels)
 
 
-def _offsets(image: np.ndarray, dtype: type = float, swapped: bool = False) -> np.ndarray:
+def _offsets(
+    image: np.ndarray, dtype: type = float, swapped: bool = False, weighted: bool = True
+) -> np.ndarray:
     """(rows down, columns right) from the centre of mass to the centre pixel, or a mistake."""
     rows, columns = np.indices(image.shape, dtype=dtype)
-    mass = np.array([(image * rows).sum(), (image * columns).sum()]) / image.sum()
+    ink = image if weighted else (image > 0).astype(int)  # unweighted: every lit pixel alike
+    mass = np.array([(ink * rows).sum(), (ink * columns).sum()]) / ink.sum()
     return np.array(image.shape) // 2 - (mass[::-1] if swapped else mass)
 
 
@@ -61,24 +64,53 @@ def _centre_cases(rng: np.random.Generator) -> dict:
                 return image  # clear of half pixels, where rounding conventions disagree
         raise RuntimeError("no blob clear of half pixels in 100 draws")
 
-    dot, plus, edge = np.zeros((3, 28, 28), np.uint8)
+    dot, plus, edge, faint = np.zeros((4, 28, 28), np.uint8)
     dot[3, 20] = 200
     plus[14, 11:18] = plus[11:18, 14] = 255
     edge[2:8, 1:9] = 255  # a bright block up and to the left ...
     edge[27, 27] = 40  # ... and faint ink in the far corner, which the move pushes out
+    faint[8:21, 3:7] = 255  # bright ink on the left, faint ink on the right: the weighted
+    faint[8:21, 18:26] = 20  # centre (column 6.8) is far from the unweighted one (15.8)
+    odd = np.zeros((27, 25), np.uint8)  # odd sizes: H // 2 is not H / 2
+    odd[5, 20], odd[6, 21] = 100, 200  # centre of mass (5.67, 20.67)
     return {
         "a random blob, 28 x 28": (blob(28, 28),),
         "one lit pixel at row 3, column 20": (dot,),
         "already centred (a plus sign around (14, 14))": (plus,),
         "an image of 9 x 12 pixels": (blob(9, 12),),
         "ink in the far corner that the move pushes out": (edge,),
+        "bright ink on the left, faint ink on the right": (faint,),
+        "odd sizes, 27 x 25: two pixels of different ink": (odd,),
     }
+
+
+def _dtype_name(array: object) -> str:
+    try:
+        return str(np.asarray(array).dtype)
+    except (TypeError, ValueError):
+        return f"a {type(array).__name__} without one dtype"
+
+
+def _with_dtype(function, case: _Case) -> dict:
+    """``function``'s image and its dtype, which must be the input's (the exercise says so)."""
+    image = function(*case.args)
+    return {"image": image, "dtype": _dtype_name(image)}
+
+
+def _float_means(function, case: _Case) -> dict:
+    """``function``'s means, first whether they are floats precise enough (32 or 64 bits)."""
+    means = function(*case.args)
+    name = _dtype_name(means)
+    ok = name in ("float32", "float64")
+    return {"dtype (float16 keeps only 3 digits)": "float32 or float64" if ok else name,
+            "means": means}
 
 
 _exercise(
     "03.2",
     reference=_mean_images,
     cases=_mean_cases,
+    call=_float_means,
     guarded=(_mean_images, class_means),
     rtol=1e-5,
     mistakes={
@@ -93,7 +125,9 @@ _exercise(
     "03.4",
     reference=_centre_by_mass,
     cases=_centre_cases,
+    call=_with_dtype,
     mistakes={
+        "unweighted": lambda image: _moved(image, *_offsets(image, weighted=False)),
         "swapped": lambda image: _moved(image, *_offsets(image, swapped=True)),
         "wrong_way": lambda image: _moved(image, *-_offsets(image)),
         "rolled": lambda image: np.roll(image, np.round(_offsets(image)).astype(int), axis=(0, 1)),

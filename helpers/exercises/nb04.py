@@ -1,11 +1,16 @@
-"""The programming exercises of notebook 04: count a network's parameters, a stable softmax."""
+"""The programming exercises of notebook 04: parameters with skip connections, a stable softmax."""
 
+from functools import partial
 from itertools import pairwise
 
 import numpy as np
 
-from helpers.exercises import _exercise
+from helpers.exercises import _Case, _exercise
 from helpers.mlp import MLP, softmax
+
+#: scipy's softmax (and log_softmax) already do what exercise 2 asks: ``(file, prefix)``.
+_SCIPY_SOFTMAX = (("scipy/special/_logsumexp.py", "softmax"),
+                  ("scipy/special/_logsumexp.py", "log_softmax"))
 
 
 def _weights(sizes: list[int]) -> int:
@@ -16,6 +21,16 @@ def _count_parameters(sizes: list[int]) -> int:
     return _weights(sizes) + sum(sizes[1:])
 
 
+def _with_skip(sizes: list[int], first_too: bool = False, biases: bool = True) -> int:
+    """Every layer after the first also receives the inputs (``first_too``: the first twice)."""
+    skips = sizes[0] * sum(sizes[1 if first_too else 2 :])
+    return _weights(sizes) + skips + (sum(sizes[1:]) if biases else 0)
+
+
+def _count_with_skip(sizes: list[int]) -> int:
+    return _with_skip(sizes)
+
+
 def _sizes_cases(rng: np.random.Generator) -> dict:
     return {
         "the network of this collection, [784, 200, 100, 10]": ([784, 200, 100, 10],),
@@ -23,6 +38,7 @@ def _sizes_cases(rng: np.random.Generator) -> dict:
         "four hidden layers of random sizes": (rng.integers(1, 1000, 6).tolist(),),
         "layers of one unit, [1, 1, 1]": ([1, 1, 1],),
         "a wide first layer, [3, 500, 2]": ([3, 500, 2],),
+        "two hidden layers of random sizes": (rng.integers(1, 300, 4).tolist(),),
     }
 
 
@@ -33,6 +49,7 @@ def _softmax_cases(rng: np.random.Generator) -> dict:
         "one row of 10 logits": (rng.normal(0, 3, size=(1, 10)),),
         "large logits, as in the lesson": (np.array([[1000.0, 999, 990], [2, 1, 0]]),),
         "a row far below the other": (np.array([[0.0, 1, 2], [-1000, -999, -998]]),),
+        "the lesson's row [-1000, 0, 1000]": (np.array([[-1000.0, 0, 1000], [1, 2, 3]]),),
         "a zero row and a tie": (np.array([[0.0, 0, 0, 0], [5, 5, 1, 0]]),),
         "3 rows of 2 logits (more rows than columns)": (rng.normal(0, 3, size=(3, 2)),),
     }
@@ -43,15 +60,23 @@ def _exp_over_sum(z: np.ndarray, shift: np.ndarray | float, axis: int = 1) -> np
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def _whole_number(function, case: _Case) -> dict:
+    """``function``'s count, and whether it is an integer (the prose promises one)."""
+    count = function(*case.args)
+    whole = isinstance(count, int | np.integer) and not isinstance(count, bool)
+    return {"count": count, "type": "an integer" if whole else type(count).__name__}
+
+
 _exercise(
     "04.1",
-    reference=_count_parameters,
+    reference=_count_with_skip,
     cases=_sizes_cases,
-    guarded=(_count_parameters, MLP.n_parameters.fget, MLP.initialized.__func__),
+    call=_whole_number,
+    guarded=(_count_with_skip, MLP.n_parameters.fget, MLP.initialized.__func__),
     mistakes={
-        "no_biases": _weights,
-        "input_biases": lambda sizes: _weights(sizes) + sum(sizes),
-        "product": lambda sizes: int(np.prod(sizes)),
+        "no_skip": _count_parameters,
+        "first_layer_too": partial(_with_skip, first_too=True),
+        "no_biases": partial(_with_skip, biases=False),
     },
 )
 
@@ -59,8 +84,10 @@ _exercise(
     "04.2",
     reference=softmax,
     cases=_softmax_cases,
+    guarded=(softmax, *_SCIPY_SOFTMAX),
     mistakes={
         "no_shift": lambda z: _exp_over_sum(z, 0),
+        "min_shift": lambda z: _exp_over_sum(z, z.min(axis=1, keepdims=True)),
         "columns": lambda z: _exp_over_sum(z, z.max(axis=0), axis=0),
         "one_shift": lambda z: _exp_over_sum(z, z.max()),
     },

@@ -2,25 +2,47 @@
 
 import json
 import re
+import tracemalloc
 from collections.abc import Callable
 from functools import partial
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from helpers.exercises import _Case, _exercise
 from helpers.mlp import MLP, softmax
 from helpers.predictions import make_records
 
+_LARGE_ROWS = 20_000  # images of the case that measures the memory a function holds
 
-def _blocks(pixels, weights, biases, block_rows, scale=255.0, stop=0, per_block=False):
+#: scipy's softmax (and log_softmax) already do what the exercises ask: ``(file, prefix)``.
+_SCIPY_SOFTMAX = (("scipy/special/_logsumexp.py", "softmax"),
+                  ("scipy/special/_logsumexp.py", "log_softmax"))
+
+
+def _shifted_softmax(z: np.ndarray, shift: str = "max", axis: int = 1) -> np.ndarray:
+    """Softmax along ``axis``, the logits shifted by their ``shift`` ("max", "min", "none")."""
+    if shift == "max":
+        z = z - z.max(axis=axis, keepdims=True)
+    elif shift == "min":
+        z = z - z.min(axis=axis, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _blocks(pixels, weights, biases, block_rows, scale=255.0, stop=0, per_block=False,
+            shift="max", whole=False):
     """Probabilities of uint8 ``pixels``, ``block_rows`` at a time; the options: usual mistakes."""
+    step = len(pixels) if whole else block_rows
     blocks = []
-    for start in range(0, len(pixels) - stop, block_rows):
-        z = pixels[start : start + block_rows] / scale
+    for start in range(0, len(pixels) - stop, step):
+        z = pixels[start : start + step] / scale
         for W, b in zip(weights[:-1], biases[:-1], strict=True):
             z = np.maximum(z @ W.T + b, 0)
         z = z @ weights[-1].T + biases[-1]
-        blocks.append(softmax(z.ravel()).reshape(z.shape) if per_block else softmax(z))
+        if per_block:  # one softmax over the whole block
+            z = z.reshape(1, -1)
+        blocks.append(_shifted_softmax(z, shift).reshape(-1, weights[-1].shape[0]))
     return np.concatenate(blocks)
 
 
@@ -28,34 +50,70 @@ def _forward_blocks(pixels, weights, biases, block_rows):
     return _blocks(pixels, weights, biases, block_rows)
 
 
+def _network(rng: np.random.Generator, n: int, sizes: list[int]) -> tuple:
+    pairs = zip(sizes[:-1], sizes[1:], strict=True)
+    weights = [rng.normal(0, 1 / np.sqrt(n_in), size=(n_out, n_in)) for n_in, n_out in pairs]
+    biases = [rng.normal(0, 0.5, size=n) for n in sizes[1:]]
+    return rng.integers(0, 256, size=(n, sizes[0]), dtype=np.uint8), weights, biases
+
+
 def _blocks_cases(rng: np.random.Generator) -> dict:
     def case(n: int, block: int, n_hidden: int = 2) -> tuple:  # layer sizes that all differ
         sizes = [int(s) for s in rng.choice(np.arange(3, 30), size=n_hidden + 2, replace=False)]
-        pairs = zip(sizes[:-1], sizes[1:], strict=True)
-        weights = [rng.normal(0, 1 / np.sqrt(n_in), size=(n_out, n_in)) for n_in, n_out in pairs]
-        biases = [rng.normal(0, 0.5, size=n) for n in sizes[1:]]
-        return rng.integers(0, 256, size=(n, sizes[0]), dtype=np.uint8), weights, biases, block
+        return (*_network(rng, n, sizes), block)
 
     block = int(rng.integers(3, 8))
     n = block * int(rng.integers(2, 5)) + int(rng.integers(1, block))  # a last, shorter block
     edges = case(5, 2)
     edges[0][:2], edges[0][-1] = 0, 255
+    lesson_row = _network(rng, 4, [12, 7, 3])  # every image's logits: the lesson's row
+    lesson_row[1][-1][...] = 0
+    lesson_row[2][-1][...] = [-1000.0, 0.0, 1000.0]
+    # two pixels, one hidden layer: logits [1000, 1001, 1002] for full ink, [0, 1, 2] for
+    # (0, 255): rows far apart, as in the lesson
+    far = np.array([[255, 255], [0, 255], [255, 255], [0, 255], [0, 0]], np.uint8)
+    far_weights = [np.eye(2), np.array([[1000.0, 0], [1000, 1], [1000, 2]])]
+    far_biases = [np.zeros(2), np.zeros(3)]
+    large = _network(rng, _LARGE_ROWS, [784, 30, 20, 10])
     return {
         f"{n} images in blocks of {block}": case(n, block),
         "one image, blocks of 1": case(1, 1),
         "one hidden layer, 10 images in blocks of 4": case(10, 4, n_hidden=1),
         "three hidden layers, 7 images in blocks of 1": case(7, 1, n_hidden=3),
         "blank images and one of full ink, blocks of 2": edges,
+        "logits [-1000, 0, 1000] (the lesson's row), blocks of 3": (*lesson_row, 3),
+        "rows of logits far apart ([1000, 1001, 1002] and [0, 1, 2]), blocks of 2": (
+            far, far_weights, far_biases, 2),
+        f"{_LARGE_ROWS:,} images of 784 pixels in blocks of 50": (*large, 50),
     }
 
 
-def _call_blocks(function: Callable, case: _Case) -> np.ndarray:
-    """Run ``function``; a ValueError (shapes that do not fit) says which shapes to use."""
-    try:
-        return function(*case.args)
+
+def _call_blocks(function: Callable, case: _Case) -> dict:
+    """``function``'s probabilities, and whether the memory it held at its peak stayed that of
+    a few blocks (tracemalloc); a ValueError (shapes that do not fit) says which shapes to use."""
+    pixels, weights, biases, block_rows = case.args
+    started = not tracemalloc.is_tracing()
+    if started:
+        tracemalloc.start()
+    try:  # one BLAS thread: blocks of 50 rows gain nothing from more, and lose on a busy CPU
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        with threadpool_limits(limits=1, user_api="blas"):
+            probabilities = function(*case.args)
+        peak = tracemalloc.get_traced_memory()[1] - before
     except ValueError as error:
         shapes = "each W has shape (outputs, inputs) and each row of a block is one image's inputs"
         raise ValueError(f"{str(error).splitlines()[0]}; in this exercise {shapes}") from error
+    finally:
+        if started:
+            tracemalloc.stop()
+    # the results 8 times over as float64 (room for lists of Python floats), 16 float64
+    # copies of one block's arrays and 1 MiB for Python's own: the 20,000 images of 784
+    # pixels at once, even in float32, are 3 times more
+    widths = sum(sum(W.shape) for W in weights)
+    allowed = 8 * 8 * len(pixels) * len(biases[-1]) + 16 * 8 * block_rows * widths + 2**20
+    return {"probabilities": probabilities, "memory of a few blocks at a time": peak <= allowed}
 
 
 def _json_line(record: object) -> tuple[str, object]:
@@ -100,13 +158,16 @@ _exercise(
     reference=_forward_blocks,
     cases=_blocks_cases,
     call=_call_blocks,
-    guarded=(_forward_blocks, MLP.forward, MLP._forward_rows),
+    guarded=(_forward_blocks, MLP.forward, MLP._forward_rows, softmax, *_SCIPY_SOFTMAX),
     rtol=1e-4,
     atol=1e-6,
     mistakes={
         "unscaled": partial(_blocks, scale=1.0),
         "last_block": lambda pixels, w, b, rows: _blocks(pixels, w, b, rows, stop=rows - 1),
         "per_block": partial(_blocks, per_block=True),
+        "no_shift": partial(_blocks, shift="none"),
+        "min_shift": partial(_blocks, shift="min"),
+        "one_block": partial(_blocks, whole=True),
     },
 )
 

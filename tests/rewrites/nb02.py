@@ -95,6 +95,12 @@ def rows_from_everything(dataset, indices):
     return np.asarray(dataset)[indices]
 
 
+def rows_as_floats(dataset, indices):
+    rows = np.where(indices < 0, indices + len(dataset), indices)
+    unique, inverse = np.unique(rows, return_inverse=True)
+    return dataset[unique][inverse].astype(float)  # not the dataset's dtype
+
+
 REWRITES = {
     "02.2": [save_digits_atomically, save_digits_with_extras],
     "02.3": [rows_one_at_a_time, rows_through_a_dict],
@@ -109,5 +115,6 @@ MISTAKES = {
         (rows_sorted, "sorted by row number"),
         (rows_without_repeats, "comes back only once"),
         (rows_from_everything, "reads the whole dataset"),
+        (rows_as_floats, "the result['dtype']: expected 'uint8', got 'float64'"),
     ],
 }

@@ -104,6 +104,30 @@ def centre_row_products_in_bytes(image):
     return padded[h - down : 2 * h - down, w - right : 2 * w - right]
 
 
+def mean_images_float16(images, labels):
+    # half the memory of float32, but only about 3 significant digits
+    scaled = images.astype(np.float16) / np.float16(255)
+    return np.stack([scaled[labels == k].mean(axis=0, dtype=np.float16) for k in range(10)])
+
+
+def centre_of_lit_pixels(image):
+    # the plain mean position of the lit pixels, every pixel counted alike
+    h, w = image.shape
+    rows, cols = np.nonzero(image)
+    down, right = round(h // 2 - rows.mean()), round(w // 2 - cols.mean())
+    padded = np.pad(image, ((h, h), (w, w)))
+    return padded[h - down : 2 * h - down, w - right : 2 * w - right]
+
+
+def centre_as_floats(image):
+    h, w = image.shape
+    rows, cols = np.indices(image.shape)
+    mass = image / image.sum()
+    down, right = round(h // 2 - (rows * mass).sum()), round(w // 2 - (cols * mass).sum())
+    padded = np.pad(image.astype(float), ((h, h), (w, w)))  # float64, not the image's dtype
+    return padded[h - down : 2 * h - down, w - right : 2 * w - right]
+
+
 REWRITES = {
     "03.2": [mean_images_loops, mean_images_float32],
     "03.4": [centre_with_loops, centre_by_padding],
@@ -113,11 +137,14 @@ MISTAKES = {
         (mean_images_uint8_total, "wrapped around past 255"),
         (mean_images_unscaled, "0-255 scale"),
         (mean_images_one_number, "averaged over the pixels too"),
+        (mean_images_float16, "expected 'float32 or float64', got 'float16'"),
     ],
     "03.4": [
         (centre_x_y_swapped, "rows and columns are swapped"),
         (centre_with_roll, "comes back in on the opposite side"),
         (centre_away, "moves the wrong way"),
         (centre_row_products_in_bytes, "wrapped around past 255"),
+        (centre_of_lit_pixels, "plain mean position of the lit pixels"),
+        (centre_as_floats, "expected 'uint8', got 'float64'"),
     ],
 }

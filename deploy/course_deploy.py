@@ -53,6 +53,15 @@ FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
 #: classic Notebook interface and the language-server bridge (no language server is
 #: installed) only lengthen each start.
 SKIPPED_EXTENSIONS = ("notebook", "jupyter_lsp")
+#: The single-user server, as ``jupyterhub-singleuser`` starts it, without the IRI
+#: format check that jsonschema loads when ``rfc3987_syntax`` is installed (jupyter-events
+#: asks for it): its import builds three Earley parsers, 2 s of CPU, more than half of
+#: the server's imports (docs/hub.md, start-up). The server checks no IRIs; kernels are
+#: other processes and keep it.
+SERVER = (
+    "import sys; sys.modules['rfc3987_syntax'] = None; "
+    "from jupyterhub.singleuser import main; sys.exit(main())"
+)
 
 
 class DeployError(RuntimeError):
@@ -127,11 +136,15 @@ def _post_start(repo: str, branch: str, env: Path, folder: str) -> str:
     """The shell script that starts a student's server (``"$@"``: the server's command)."""
     course = f'"$HOME"/{shlex.quote(folder)}'
     gitpuller = shlex.quote(str(env / "bin" / "gitpuller"))
+    # The times (seconds since 1970) tell where a start goes (docs/hub.md, start-up).
+    stamp = 'echo "course-start: $JUPYTERHUB_USER: gitpuller {} at $(date +%s.%N)" >&2\n'
     return (
-        f"{gitpuller} {shlex.quote(repo)} {shlex.quote(branch)} {course}"
+        stamp.format("began")
+        + f"{gitpuller} {shlex.quote(repo)} {shlex.quote(branch)} {course}"
         ' || echo "course: gitpuller failed (exit $?), the server starts with the copy'
         ' the student has" >&2\n'
-        f'export PYTHONPATH={course}"${{PYTHONPATH:+:$PYTHONPATH}}"\n'
+        + stamp.format("ended")
+        + f'export PYTHONPATH={course}"${{PYTHONPATH:+:$PYTHONPATH}}"\n'
         f'export JUPYTER_PATH={course}/share/jupyter"${{JUPYTER_PATH:+:$JUPYTER_PATH}}"\n'
         f"export JUPYTER_CONFIG_PATH={course}/etc/jupyter"
         '"${JUPYTER_CONFIG_PATH:+:$JUPYTER_CONFIG_PATH}"\n'
@@ -225,10 +238,13 @@ def configure(
         "-c",
         _post_start(repo, branch, env, folder),
         "course-start",
-        str(env / "bin" / "jupyterhub-singleuser"),
+        str(env / "bin" / "python3"),
+        "-c",
+        SERVER,
     ]
-    skipped = ", ".join(f'"{name}": false' for name in SKIPPED_EXTENSIONS)
-    c.Spawner.args.append(f"--ServerApp.jpserver_extensions={{{skipped}}}")
+    c.Spawner.args.extend(
+        f"--ServerApp.jpserver_extensions={name}=False" for name in SKIPPED_EXTENSIONS
+    )
     if allow_root:
         c.Spawner.args.append("--allow-root")
     else:  # a server as root fails at its start with the reason, not after http_timeout

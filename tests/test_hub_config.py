@@ -56,9 +56,10 @@ def guide_config(tmp_path, proxy) -> Config:
 def test_the_guides_config_sets_the_proxy_the_students_path_and_the_start(guide_config, proxy):
     c = guide_config
     assert c.ConfigurableHTTPProxy.command == [str(proxy)]
-    sh, dash_c, script, name, server = c.Spawner.cmd
-    assert (sh, dash_c, name) == ("/bin/sh", "-c", "course-start")
-    assert server == f"{sys.prefix}/bin/jupyterhub-singleuser"
+    sh, dash_c, script, name, python, dash_c2, server = c.Spawner.cmd
+    assert (sh, dash_c, name, dash_c2) == ("/bin/sh", "-c", "course-start", "-c")
+    assert python == f"{sys.prefix}/bin/python3"
+    assert "from jupyterhub.singleuser import main" in server
     assert f"{sys.prefix}/bin/gitpuller {REPO} main \"$HOME\"/mnist-course" in script
     assert "pip" not in script, "nothing is installed at a server's start"
     assert 'export PYTHONPATH="$HOME"/mnist-course' in script
@@ -80,7 +81,7 @@ def test_the_start_script_puts_the_copy_on_the_path_and_runs_the_server(tmp_path
     (env / "bin" / "gitpuller").chmod(0o755)
     c = Config()
     configure(c, REPO + ".git", "student", students_env=env, proxy=proxy)
-    sh, dash_c, script, name, _server = c.Spawner.cmd
+    sh, dash_c, script, name, *_server = c.Spawner.cmd
     show = [sys.executable, "-c", "import os; print(os.environ['PYTHONPATH'])"]
     home = tmp_path / "home"
     done = subprocess.run(

@@ -9,6 +9,7 @@ messaging protocol 5.3). Everything is on 127.0.0.1, and every wait is bounded.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import statistics
 import subprocess
@@ -29,6 +30,18 @@ REPO = Path(__file__).resolve().parents[2]
 COURSE = "mnist-course"
 #: Every student's password on the test hubs (the dummy authenticator's one password).
 PASSWORD = secrets.token_hex(12)
+#: The admins' guide that the tests follow, its example paths and its placeholders.
+GUIDE = REPO / "docs" / "hub.md"
+GUIDE_COURSE, GUIDE_ENV, GUIDE_HOMES = "/srv/course", "/srv/course-env", "/srv/trial-homes"
+GUIDE_REPO, GUIDE_PASSWORD = "https://github.com/OWNER/REPO", "a password for the trial"
+
+
+def guide_block(name: str) -> str:
+    """The code block of docs/hub.md that follows ``<!-- tests/hub: NAME -->``."""
+    text = GUIDE.read_text(encoding="utf-8")
+    found = re.search(rf"<!-- tests/hub: {re.escape(name)} -->\n```\w+\n(.*?)```", text, re.S)
+    assert found, f"docs/hub.md has no block marked <!-- tests/hub: {name} -->"
+    return found.group(1)
 
 
 class HubError(AssertionError):

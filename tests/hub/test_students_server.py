@@ -1,4 +1,4 @@
-"""A student's server on the course's hub: the postStart clones the course and installs it.
+"""A student's server on the course's hub: its start clones the course and puts it on the path.
 
 Also: every notebook runs there without reaching outside 127.0.0.1 (with each
 kernel's peak memory, the figures of the README's capacity table), and the culler
@@ -8,11 +8,12 @@ stops a server left idle.
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
 import pytest
-from hub import COURSE, REPO, Hub, MemorySampler, mib
+from hub import COURSE, REPO, Hub, HubError, MemorySampler, mib
 
 pytestmark = [pytest.mark.hub, pytest.mark.timeout(900)]
 
@@ -23,7 +24,7 @@ def course_clone(hub: Hub, user: str) -> Path:
     return hub.home / user / COURSE
 
 
-def test_server_start_clones_the_course_and_installs_helpers_from_it(hub, students):
+def test_server_start_clones_the_course_and_imports_helpers_from_it(hub, students):
     (user,) = students(["ada"])
     hub.start_server(user)
     hub.wait_until_ready(user, timeout=300)
@@ -39,6 +40,20 @@ def test_server_start_clones_the_course_and_installs_helpers_from_it(hub, studen
     assert Path(module) == clone / "helpers" / "__init__.py"
     assert Path(cwd) == clone / "notebooks"
     assert not hub.network_log.exists(), hub.network_log.read_text()
+    assert not (hub.home / user / ".local" / "lib").exists(), "nothing installed for the student"
+    assert not (hub.home / user / f"{COURSE}.git").exists(), "one copy of the course"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a hub's servers run as root only when it does")
+def test_a_server_as_root_fails_at_once_with_the_reason(start_hub):
+    """Without the trial's allow_root=True, a hub run as root refuses to start a server."""
+    hub = start_hub(allow_root=False)
+    hub.create_users(["root-trial"])
+    with pytest.raises(HubError) as error:
+        hub.start_server("root-trial")  # the hub answers within its 10 s slow_spawn_timeout
+        hub.wait_until_ready("root-trial", timeout=60)
+    assert "would run as root" in str(error.value), str(error.value)[-3000:]
+    assert "allow_root=True" in str(error.value)
 
 
 def test_network_guard_refuses_and_records_an_outside_connection(hub, students):

@@ -50,9 +50,9 @@ STUDENT_PROGRAMS = ("python3", "gitpuller", "jupyterhub-singleuser")
 #: The notebook the link opens, from the course folder.
 FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
 #: Server extensions a student's server does not load (docs/hub.md, start-up): the
-#: classic Notebook interface and the language-server bridge (no language server is
-#: installed) only lengthen each start.
-SKIPPED_EXTENSIONS = ("notebook", "jupyter_lsp")
+#: language-server bridge looks for language servers, none of which is installed, and
+#: only lengthens each start.
+SKIPPED_EXTENSIONS = ("jupyter_lsp",)
 #: The single-user server, as ``jupyterhub-singleuser`` starts it, without the IRI
 #: format check that jsonschema loads when ``rfc3987_syntax`` is installed (jupyter-events
 #: asks for it): its import builds three Earley parsers, 2 s of CPU, more than half of

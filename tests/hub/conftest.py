@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -158,6 +159,15 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Course]:
         assert not left, f"git daemon processes left running: {left}"
 
 
+def _node_20() -> bool:
+    """npm and Node 20 or newer are there (what ``npm ci --prefix deploy/proxy`` needs)."""
+    if shutil.which("npm") is None or shutil.which("node") is None:
+        return False
+    version = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=30)
+    found = re.match(r"v(\d+)\.", version.stdout)
+    return bool(found) and int(found.group(1)) >= 20
+
+
 def _install_key() -> str:
     """What the environment is made from: the guide's block, the lock, deploy/'s project.
 
@@ -174,7 +184,7 @@ def hub_env() -> Path:
     """The environment of the guide's step 1, made by running its block as written.
 
     ``cd /srv/course`` is this repository, ``/srv/course-env`` a new folder. ``npm ci``
-    runs when npm is there (else the guide's alternative: a proxy on the PATH).
+    runs when Node 20 and npm are there (else the guide's alternative: a proxy on PATH).
     """
     env = ENV_CACHE / f"hub-env-{_install_key()}"
     done = env / "made-by-docs-hub-md"
@@ -183,7 +193,7 @@ def hub_env() -> Path:
         lines = []
         for line in guide_block("install").splitlines():
             line = line.replace(GUIDE_ENV, str(env)).replace(GUIDE_COURSE, str(REPO))
-            if line.startswith("npm ") and shutil.which("npm") is None:
+            if line.startswith("npm ") and not _node_20():
                 continue  # the guide's alternative: Debian's configurable-http-proxy
             lines.append(line)
         script = "set -eux\n" + "\n".join(lines) + "\n"

@@ -107,8 +107,34 @@ class Hub:
         self.api("POST", f"users/{user}/server")
 
     def wait_until_ready(self, user: str, timeout: float) -> None:
-        """Wait until ``user``'s server is ready; fail with the hub's log if it is not."""
+        """Wait until ``user``'s server is ready; fail with the hub's log if it is not.
+
+        As the hub's spawn page does: its progress event stream, which the hub answers
+        when the server is ready or has failed (polling 20 students' servers twice a
+        second would load the hub with requests a class never makes). Then the model.
+        """
         deadline = time.monotonic() + timeout
+        request = urllib.request.Request(
+            f"{self.url}/hub/api/users/{user}/server/progress",
+            headers={"Authorization": f"token {self.token}", "Accept": "text/event-stream"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=min(60, timeout)) as stream:
+                for raw in stream:  # one line at a time; the hub sends keepalives
+                    line = raw.decode(errors="replace").strip()
+                    if line.startswith("data:"):
+                        event = json.loads(line.removeprefix("data:"))
+                        if event.get("failed"):
+                            raise HubError(
+                                f"{user}'s server failed to start: {event.get('message')}\n"
+                                f"{self.log_tail()}"
+                            )
+                        if event.get("ready"):
+                            break
+                    if time.monotonic() > deadline:
+                        break
+        except (urllib.error.HTTPError, OSError):
+            pass  # no start pending (already ready, or stopped): the model says which
         while time.monotonic() < deadline:
             model = self.api("GET", f"users/{user}")
             server = model["servers"].get("")

@@ -116,6 +116,8 @@ def _students_env(students_env: str | os.PathLike | None) -> Path:
 
 
 def _proxy(proxy: str | os.PathLike | None) -> str:
+    if proxy is not None and not isinstance(proxy, (str, os.PathLike)):
+        raise DeployError(f"proxy must be a path, False or None, got {proxy!r}")
     if proxy is not None:
         found = shutil.which(str(proxy))
         if found is None:
@@ -188,7 +190,7 @@ def configure(
     branch: str = "main",
     *,
     students_env: str | os.PathLike | None = None,
-    proxy: str | os.PathLike | None = None,
+    proxy: str | os.PathLike | None | bool = None,
     cull_timeout: int = 3600,
     allow_root: bool = False,
 ) -> None:
@@ -204,8 +206,9 @@ def configure(
         The branch students get (``student`` for the student edition).
     students_env : path, default=None
         The virtual environment students' servers run in; None: the hub's own.
-    proxy : path, default=None
-        configurable-http-proxy; None: ``deploy/proxy``'s, else the one on PATH.
+    proxy : path or False, default=None
+        configurable-http-proxy; None: ``deploy/proxy``'s, else the one on PATH;
+        False: leave the proxy alone (a hub whose proxy is another, such as TLJH's).
     cull_timeout : int, default=3600
         Seconds idle before a server is stopped (the student's files stay).
     allow_root : bool, default=False
@@ -232,7 +235,8 @@ def configure(
             " pip install -r requirements/lock.txt"
         )
 
-    c.ConfigurableHTTPProxy.command = [_proxy(proxy)]
+    if proxy is not False:  # False: the hub's proxy is another (The Littlest JupyterHub)
+        c.ConfigurableHTTPProxy.command = [_proxy(proxy)]
     c.Spawner.cmd = [
         "/bin/sh",
         "-c",

@@ -127,6 +127,7 @@ def test_the_guides_example_link_is_what_the_command_prints():
         ({"repo": REPO, "cull_timeout": 0}, "cull_timeout"),
         ({"repo": REPO, "students_env": "/nonexistent"}, "lacks python3, gitpuller"),
         ({"repo": REPO, "proxy": "/nonexistent/configurable-http-proxy"}, "proxy"),
+        ({"repo": REPO, "proxy": True}, "proxy must be a path, False or None"),
     ],
 )
 def test_what_the_hub_lacks_stops_it_with_the_reason(kwargs, message, proxy):
@@ -175,3 +176,16 @@ def test_the_guide_names_the_limits_and_the_culling(guide_config):
     assert f"`cpu_limit = {guide_config.Spawner.cpu_limit:g}`" in guide
     assert "idle for an hour" in guide and "`cull_timeout=3600`" in guide
     assert "`start_timeout`" in guide and str(guide_config.Spawner.start_timeout) in guide
+
+
+def test_proxy_false_leaves_the_hubs_own_proxy_alone(monkeypatch, tmp_path):
+    monkeypatch.setattr(course_deploy, "LOCAL_PROXY", tmp_path / "none")
+    c = Config()
+    configure(c, REPO, proxy=False)
+    assert "ConfigurableHTTPProxy" not in c
+
+
+def test_the_guide_gives_every_notebooks_memory():
+    guide = GUIDE.read_text(encoding="utf-8")
+    for notebook in sorted((ROOT / "notebooks").glob("0*.ipynb")):
+        assert f"{notebook.name}: kernel peak" in guide, f"docs/hub.md lacks {notebook.name}"

@@ -44,13 +44,27 @@ def proxy(tmp_path) -> Path:
     return path
 
 
+def load_guide_config(block: str, folder: Path, proxy: Path) -> Config:
+    """A configuration block of docs/hub.md, loaded as JupyterHub loads a config file."""
+    text = guide_block(block).replace("https://github.com/OWNER/REPO", REPO)
+    text = text.replace("configure(c, ", f"configure(c, proxy={str(proxy)!r}, ")
+    (folder / "jupyterhub_config.py").write_text(text)
+    return PyFileConfigLoader("jupyterhub_config.py", path=str(folder)).load_config()
+
+
 @pytest.fixture
 def guide_config(tmp_path, proxy) -> Config:
-    """docs/hub.md's trial configuration, loaded as JupyterHub loads a config file."""
-    text = guide_block("trial config").replace("https://github.com/OWNER/REPO", REPO)
-    text = text.replace("configure(c, ", f"configure(c, proxy={str(proxy)!r}, ")
-    (tmp_path / "jupyterhub_config.py").write_text(text)
-    return PyFileConfigLoader("jupyterhub_config.py", path=str(tmp_path)).load_config()
+    """docs/hub.md's trial configuration (the one tests/hub runs)."""
+    return load_guide_config("trial config", tmp_path, proxy)
+
+
+def test_the_guides_hub_config_refuses_servers_as_root(tmp_path, proxy):
+    """Step 2's configuration: the course's settings, and no server as root."""
+    c = load_guide_config("config", tmp_path, proxy)
+    assert c.ConfigurableHTTPProxy.command == [str(proxy)]
+    assert "--allow-root" not in c.Spawner.args.get_value([])
+    assert callable(c.Spawner.pre_spawn_hook)
+    assert c.Authenticator.allowed_users == {"student01", "student02"}
 
 
 def test_the_guides_config_sets_the_proxy_the_students_path_and_the_start(guide_config, proxy):

@@ -21,6 +21,7 @@ import threading
 import time
 import traceback
 
+import psutil
 import pytest
 import websocket
 from hub import COURSE, Hub, HubError, Kernel, MemorySampler, mib, summary
@@ -48,6 +49,7 @@ def student(hub: Hub, user: str, start: float, results: dict) -> None:
         hub.wait_until_ready(user, timeout=READY_TIMEOUT)
         result["ready"] = time.monotonic() - start
         result["ready_at"] = time.time()
+        result["start_cpu"] = start_cpu(user)
         kernel = start_kernel(hub, user, result)
         try:
             where = kernel.stdout("import helpers; print(helpers.__file__)")
@@ -75,6 +77,22 @@ def start_kernel(hub: Hub, user: str, result: dict) -> Kernel:
         for session in hub.server_api(user, "GET", "sessions"):
             hub.server_api(user, "DELETE", f"sessions/{session['id']}")
         return hub.kernel(user, NOTEBOOK)
+
+
+def start_cpu(user: str) -> float | None:
+    """CPU seconds ``user``'s start took: the server's process, which began as the start
+    script (its children's time: gitpuller and git) and became the server by ``exec``."""
+    for process in psutil.process_iter():
+        try:
+            if process.environ().get("JUPYTERHUB_USER") != user:
+                continue
+            if "jupyterhub.singleuser" not in " ".join(process.cmdline()):
+                continue
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        return times.user + times.system + times.children_user + times.children_system
+    return None
 
 
 #: The lines a kernel's death or restart leaves in the hub's log (servers write there).
@@ -149,6 +167,13 @@ def test_a_class_of_20_runs_notebook_05_at_once(hub, students, capsys):
     )
     report += " [hub: from the request to the start script; gitpuller: the clone;"
     report += " server: JupyterLab's start until the hub finds it ready]"
+    cpu = [r["start_cpu"] for r in results.values() if r.get("start_cpu") is not None]
+    if cpu:
+        report += (
+            f"\nCPU of a start (start script, gitpuller, server until ready): median"
+            f" {statistics.median(cpu):.2f} s, largest {max(cpu):.2f} s; {STUDENTS} starts"
+            f" on {os.cpu_count()} cores: {sum(cpu) / os.cpu_count():.1f} s of the cores"
+        )
     if restarts:
         report += "\nkernels started again: " + "; ".join(f"{n}: {r}" for n, r in restarts.items())
     trouble = KERNEL_TROUBLE.findall(log)

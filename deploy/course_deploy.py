@@ -146,6 +146,11 @@ def _post_start(repo: str, branch: str, env: Path, folder: str) -> str:
         ' || echo "course: gitpuller failed (exit $?), the server starts with the copy'
         ' the student has" >&2\n'
         + stamp.format("ended")
+        # Kernels talk to their server over Unix sockets in the student's own runtime
+        # folder: with TCP, servers on one machine pick their kernels' ports apart, and
+        # when a class starts at once two can pick the same one ("Address already in use").
+        + 'runtime="$HOME/.local/share/jupyter/runtime" && mkdir -p -m 700 "$runtime"\n'
+        + 'set -- "$@" --KernelManager.transport=ipc "--KernelManager.ip=$runtime/kernel"\n'
         + f'export PYTHONPATH={course}"${{PYTHONPATH:+:$PYTHONPATH}}"\n'
         f'export JUPYTER_PATH={course}/share/jupyter"${{JUPYTER_PATH:+:$JUPYTER_PATH}}"\n'
         f"export JUPYTER_CONFIG_PATH={course}/etc/jupyter"

@@ -34,8 +34,15 @@ def test_server_start_clones_the_course_and_imports_helpers_from_it(hub, student
     kernel = hub.kernel(user, f"{COURSE}/notebooks/00_start_here.ipynb")
     try:
         where = kernel.stdout("import helpers, os; print(helpers.__file__); print(os.getcwd())")
+        transport = kernel.stdout(
+            "from ipykernel.kernelapp import IPKernelApp\n"
+            "print(IPKernelApp.instance().transport, IPKernelApp.instance().ip)"
+        )
     finally:
         kernel.shutdown()
+    # Unix sockets in the student's runtime folder: no TCP port two servers could both pick.
+    runtime = hub.home / user / ".local" / "share" / "jupyter" / "runtime"
+    assert transport.split() == ["ipc", str(runtime / "kernel")], transport
     module, cwd = where.split()
     assert Path(module) == clone / "helpers" / "__init__.py"
     assert Path(cwd) == clone / "notebooks"

@@ -131,7 +131,7 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Course]:
     _git("init", "-q", "-b", "main", cwd=work)
     _git("add", "-A", cwd=work)
     _git("commit", "-q", "-m", "The course", cwd=work)
-    # The student edition on its own branch, as the README's "Student and instructor editions".
+    # The student edition on its own branch (docs/teaching.md: student and instructor editions).
     dist = root / "dist"
     subprocess.run(
         [sys.executable, "-m", "tools.editions", str(dist)], cwd=REPO, check=True, timeout=300

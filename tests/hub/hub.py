@@ -28,7 +28,7 @@ import websocket
 REPO = Path(__file__).resolve().parents[2]
 #: The course's name on the git remote, and so its folder in each student's home.
 COURSE = "mnist-course"
-#: Every student's password on the test hubs (the dummy authenticator's one password).
+#: Every student's password on the test hubs (the guide's trial: one shared password).
 PASSWORD = secrets.token_hex(12)
 #: The admins' guide that the tests follow, its example paths and its placeholders.
 GUIDE = REPO / "docs" / "hub.md"

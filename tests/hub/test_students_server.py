@@ -1,7 +1,7 @@
 """A student's server on the course's hub: its start clones the course and puts it on the path.
 
 Also: every notebook runs there without reaching outside 127.0.0.1 (with each
-kernel's peak memory, the figures of the README's capacity table), and the culler
+kernel's peak memory, the figures of docs/hub.md's capacity), and the culler
 stops a server left idle.
 """
 

@@ -1,31 +1,39 @@
-"""Fixtures for the hub tests: a real JupyterHub, its proxy, the course as a git remote.
+"""Fixtures for the hub tests: a real JupyterHub set up as docs/hub.md says.
 
 Everything runs on 127.0.0.1 in temporary folders:
 
 * the course repository, as a student sees it: the files of this working tree
   committed on ``main``, the student edition (``tools.editions``) on ``student``,
-  served by ``git daemon`` (nbgitpuller clones shallow, which git's dumb HTTP refuses);
-* the students' environment, as a hub image has it: the locked packages (those of
-  this ``.venv``) but not the course package, with the user site enabled so the
-  postStart's ``pip install --user`` works, and a network guard (``network_guard/``)
-  that refuses and records every connection outside 127.0.0.1;
-* JupyterHub with ``deploy/jupyterhub_config.py`` (the file instructors use) plus the
-  test's own settings: configurable-http-proxy from ``deploy/proxy`` (npm), the
-  dummy authenticator with a password, a home folder per student
-  (``SimpleLocalProcessSpawner``), and an admin service token for the tests.
+  served by ``git daemon`` as ``mnist-course.git`` (so its URL works with and without
+  ``.git``; nbgitpuller clones shallow, which git's dumb HTTP refuses);
+* the hub's environment, made by running the guide's install block (``<!-- tests/hub:
+  install -->`` in docs/hub.md) as written, with this repository in place of
+  ``/srv/course`` and a new folder in place of ``/srv/course-env``; then a network
+  guard (``network_guard/``) goes into it, which refuses and records every connection
+  outside 127.0.0.1 of a student's process;
+* JupyterHub started as the guide says, with the guide's trial configuration (its
+  block ``<!-- tests/hub: trial config -->``: the course's ``configure`` line, the
+  password login, a home folder per student), to which the test adds only what
+  places it on this machine: ports on 127.0.0.1, the test's password, the homes'
+  folder, an admin service token for the tests and the guard's log.
 
-Without configurable-http-proxy the tests are skipped, and fail in CI.
+The environment is made once per content of the guide's install block,
+requirements/lock.txt and deploy/pyproject.toml, in ``$COURSE_CACHE_DIR`` (else
+``~/.cache/course-helpers``; .ci/run makes a new one each run, so CI follows the
+guide from a new environment). Without configurable-http-proxy the tests are
+skipped, and fail in CI.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
+import re
 import secrets
 import shutil
 import subprocess
 import sys
-import textwrap
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -34,7 +42,18 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
-from hub import COURSE, PASSWORD, REPO, Hub  # noqa: E402
+from hub import (  # noqa: E402
+    COURSE,
+    GUIDE_COURSE,
+    GUIDE_ENV,
+    GUIDE_HOMES,
+    GUIDE_PASSWORD,
+    GUIDE_REPO,
+    PASSWORD,
+    REPO,
+    Hub,
+    guide_block,
+)
 from processes import (  # noqa: E402
     descendants,
     free_port,
@@ -46,10 +65,12 @@ from processes import (  # noqa: E402
 if importlib.util.find_spec("playwright") is None:  # the link test drives Chromium
     collect_ignore = ["test_nbgitpuller_link.py"]
 
-DEPLOY_CONFIG = REPO / "deploy" / "jupyterhub_config.py"
 GUARD = Path(__file__).resolve().parent / "network_guard"
 HUB_START_TIMEOUT = 60
+INSTALL_TIMEOUT = 1500
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+#: Where the guide's environment is kept between runs (CI: a new folder each run).
+ENV_CACHE = Path(os.environ.get("COURSE_CACHE_DIR") or "~/.cache/course-helpers").expanduser()
 
 
 def _unavailable(reason: str) -> None:
@@ -59,13 +80,11 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def proxy_command() -> Path | None:
-    """configurable-http-proxy: ``deploy/proxy`` (``npm ci --prefix deploy/proxy``) or PATH."""
-    local = REPO / "deploy" / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
-    if local.is_file():
-        return local
-    found = shutil.which("configurable-http-proxy")
-    return Path(found) if found else None
+def _clean_env() -> dict[str, str]:
+    """This process's environment less the developer's Python and Jupyter settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "PYTHON"))}
+    env.pop("VIRTUAL_ENV", None)
+    return env
 
 
 def _git(*args: str, cwd: Path) -> str:
@@ -84,10 +103,9 @@ class Course:
     def __init__(self, work: Path, remote: Path, port: int) -> None:
         self.work, self.remote, self.port = work, remote, port
 
-    @property
-    def url(self) -> str:
-        """The repository's address on the local git daemon."""
-        return f"git://127.0.0.1:{self.port}/{COURSE}"
+    def url(self, git_suffix: bool = True) -> str:
+        """The repository's address on the local git daemon, with or without ``.git``."""
+        return f"git://127.0.0.1:{self.port}/{COURSE}{'.git' if git_suffix else ''}"
 
     def commit(self, branch: str, message: str, files: dict[str, str]) -> None:
         """Commit ``files`` (path: text) on ``branch`` and push it to the remote."""
@@ -104,7 +122,7 @@ class Course:
 def course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Course]:
     """The course on ``git://127.0.0.1``: ``main`` (instructor) and ``student`` (edition)."""
     root = tmp_path_factory.mktemp("course")
-    work, remote = root / "work", root / "remote" / COURSE
+    work, remote = root / "work", root / "remote" / f"{COURSE}.git"
     tracked = _git("ls-files", "-z", cwd=REPO).split("\0")
     for name in filter(None, tracked):
         if (REPO / name).is_file():  # files deleted in the work tree are left out
@@ -113,7 +131,7 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Course]:
     _git("init", "-q", "-b", "main", cwd=work)
     _git("add", "-A", cwd=work)
     _git("commit", "-q", "-m", "The course", cwd=work)
-    # The student edition on its own branch, as the README's "Student and instructor editions".
+    # The student edition on its own branch (docs/teaching.md: student and instructor editions).
     dist = root / "dist"
     subprocess.run(
         [sys.executable, "-m", "tools.editions", str(dist)], cwd=REPO, check=True, timeout=300
@@ -141,32 +159,58 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Course]:
         assert not left, f"git daemon processes left running: {left}"
 
 
-@pytest.fixture(scope="session")
-def student_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A Python environment like a hub image's: the locked packages, not the course's.
+def _node_20() -> bool:
+    """npm and Node 20 or newer are there (what ``npm ci --prefix deploy/proxy`` needs)."""
+    if shutil.which("npm") is None or shutil.which("node") is None:
+        return False
+    version = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=30)
+    found = re.match(r"v(\d+)\.", version.stdout)
+    return bool(found) and int(found.group(1)) >= 20
 
-    A virtual environment of the same interpreter whose site-packages links to this
-    ``.venv``'s packages except the course (installed there in editable mode), with
-    the user site enabled, Jupyter's data and configuration of ``.venv``, and the
-    network guard as ``sitecustomize``.
+
+def _install_key() -> str:
+    """What the environment is made from: the guide's block, the lock, deploy/'s project.
+
+    (``course_deploy`` is installed in place: an edit of it needs no new environment.)
     """
-    venv = Path(sys.prefix)
-    env = tmp_path_factory.mktemp("student-env") / "env"
-    base = Path(sys._base_executable)  # the interpreter this venv was made from
-    subprocess.run([base, "-m", "venv", "--without-pip", "--system-site-packages", env], check=True)
+    digest = hashlib.sha256(guide_block("install").encode())
+    for path in [REPO / "requirements" / "lock.txt", REPO / "deploy" / "pyproject.toml"]:
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@pytest.fixture(scope="session")
+def hub_env() -> Path:
+    """The environment of the guide's step 1, made by running its block as written.
+
+    ``cd /srv/course`` is this repository, ``/srv/course-env`` a new folder. ``npm ci``
+    runs when Node 20 and npm are there (else the guide's alternative: a proxy on PATH).
+    """
+    env = ENV_CACHE / f"hub-env-{_install_key()}"
+    done = env / "made-by-docs-hub-md"
+    if not done.is_file():
+        shutil.rmtree(env, ignore_errors=True)
+        lines = []
+        for line in guide_block("install").splitlines():
+            line = line.replace(GUIDE_ENV, str(env)).replace(GUIDE_COURSE, str(REPO))
+            if line.startswith("npm ") and not _node_20():
+                continue  # the guide's alternative: Debian's configurable-http-proxy
+            lines.append(line)
+        script = "set -eux\n" + "\n".join(lines) + "\n"
+        log = ENV_CACHE / f"{env.name}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("wb") as out:
+            code = subprocess.run(
+                ["bash", "-c", script], env=_clean_env(), stdout=out, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, timeout=INSTALL_TIMEOUT,
+            ).returncode  # fmt: skip
+        tail = log.read_text(errors="replace")[-4000:]
+        assert code == 0, f"docs/hub.md's install block failed (exit {code}):\n{tail}"
+        done.write_text(script)
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     site = env / "lib" / version / "site-packages"
-    for item in (venv / "lib" / version / "site-packages").iterdir():
-        if "course_helpers" not in item.name:  # the editable install of this work tree
-            (site / item.name).symlink_to(item)
+    assert site.is_dir(), f"{site} missing: the guide's python3 is not Python {version}"
     shutil.copy2(GUARD / "sitecustomize.py", site / "sitecustomize.py")
-    for folder in ("share", "etc"):
-        (env / folder).mkdir(exist_ok=True)
-        (env / folder / "jupyter").symlink_to(venv / folder / "jupyter")
-    for script in ("jupyterhub-singleuser", "gitpuller", "jupyter"):
-        text = (venv / "bin" / script).read_text().split("\n", 1)[1]
-        (env / "bin" / script).write_text(f"#!{env / 'bin' / 'python'}\n{text}")
-        (env / "bin" / script).chmod(0o755)
     return env
 
 
@@ -185,74 +229,68 @@ def _wait_for_hub(hub: Hub, process: subprocess.Popen, timeout: float) -> None:
 
 @pytest.fixture(scope="session")
 def start_hub(
-    tmp_path_factory: pytest.TempPathFactory, course: Course, student_env: Path
+    tmp_path_factory: pytest.TempPathFactory, course: Course, hub_env: Path
 ) -> Iterator[Callable[..., Hub]]:
-    """``start_hub(branch="main", cull_timeout=3600)``: a JupyterHub for the course.
+    """``start_hub(branch="main", ...)``: a JupyterHub as docs/hub.md's trial sets it up.
 
-    Every hub started is stopped at the end of the session with all it started
-    (proxy, students' servers, kernels); the test fails if a process is left.
+    ``git_suffix``: the repository's URL ends in ``.git``; ``allow_root=False`` takes the
+    guide's ``allow_root=True`` out; ``cull_timeout`` is passed to ``configure``. Every
+    hub started is stopped at the end of the session with all it started (proxy,
+    students' servers, kernels); the test fails if a process is left.
     """
-    for package in ("jupyterhub", "nbgitpuller", "jupyterhub_idle_culler"):
-        if importlib.util.find_spec(package) is None:
-            _unavailable(f"{package} is not installed: pip install -r requirements/lock.txt")
-    proxy = proxy_command()
-    if proxy is None:
+    proxy = REPO / "deploy" / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
+    if not proxy.is_file() and shutil.which("configurable-http-proxy") is None:
         _unavailable(
             "no configurable-http-proxy: `npm ci --prefix deploy/proxy` (or apt-get install"
             " node-configurable-http-proxy)"
         )
     started: list[Hub] = []
 
-    def start(branch: str = "main", cull_timeout: int = 3600) -> Hub:
+    def start(
+        branch: str = "main",
+        *,
+        git_suffix: bool = True,
+        allow_root: bool = True,
+        cull_timeout: int | None = None,
+    ) -> Hub:
         folder = tmp_path_factory.mktemp(f"hub-{branch}")
         port, hub_port, api_port = free_port(), free_port(), free_port()
         token = secrets.token_hex(32)
-        config = folder / "jupyterhub_test_config.py"
-        homes = str(folder / "home" / "{username}")
+        config = folder / "jupyterhub_config.py"
         guard_log = str(folder / "network.log")
-        config.write_text(
-            textwrap.dedent(
-                f"""\
-                c = get_config()  # noqa
-                load_subconfig({str(DEPLOY_CONFIG)!r})
-                c.JupyterHub.ip = "127.0.0.1"
-                c.JupyterHub.port = {port}
-                c.JupyterHub.hub_ip = "127.0.0.1"
-                c.JupyterHub.hub_port = {hub_port}
-                c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{api_port}"
-                c.ConfigurableHTTPProxy.command = [{str(proxy)!r}]
-                c.JupyterHub.db_url = "sqlite:///{folder / "jupyterhub.sqlite"}"
-                c.JupyterHub.cookie_secret_file = {str(folder / "cookie_secret")!r}
-                c.JupyterHub.authenticator_class = "dummy"
-                c.DummyAuthenticator.password = {PASSWORD!r}
-                c.Authenticator.allow_all = True
-                c.JupyterHub.spawner_class = "simple"
-                c.SimpleLocalProcessSpawner.home_dir_template = {homes!r}
-                # The hub runs as root in CI: every student's server is root's too.
-                c.Spawner.args.append("--allow-root")
-                c.Spawner.environment.update({{"COURSE_NETWORK_GUARD_LOG": {guard_log!r}}})
-                c.JupyterHub.services.append({{"name": "course-tests", "api_token": {token!r}}})
-                c.JupyterHub.load_roles.append({{
-                    "name": "course-tests",
-                    "scopes": ["admin:users", "admin:servers", "access:servers"],
-                    "services": ["course-tests"],
-                }})
-                """
-            )
-        )
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "PYTHON"))}
-        env |= {
-            "PATH": f"{student_env / 'bin'}{os.pathsep}{os.environ['PATH']}",
-            "COURSE_REPO": course.url,
-            "COURSE_BRANCH": branch,
-            "COURSE_CULL_TIMEOUT": str(cull_timeout),
-        }
-        env.pop("VIRTUAL_ENV", None)
-        command = [sys.executable, "-m", "jupyterhub", "-f", str(config)]
+        trial = guide_block("trial config")
+        for old, new in [
+            (GUIDE_REPO, course.url(git_suffix)),
+            ('branch="main"', f"branch={branch!r}"),
+            (GUIDE_PASSWORD, PASSWORD),
+            (GUIDE_HOMES, str(folder / "home")),
+            (", allow_root=True)", ", allow_root=True)" if allow_root else ")"),
+        ]:
+            assert old in trial, f"docs/hub.md's trial config lacks {old!r}"
+            trial = trial.replace(old, new)
+        if cull_timeout is not None:
+            trial = trial.replace("configure(c, ", f"configure(c, cull_timeout={cull_timeout}, ")
+        # Only what places the trial on this machine, and the tests' own access.
+        here = f"""
+# tests/hub: ports on 127.0.0.1, the network guard's log, the tests' admin token.
+c.JupyterHub.port = {port}
+c.JupyterHub.hub_port = {hub_port}
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{api_port}"
+c.Spawner.environment.update({{"COURSE_NETWORK_GUARD_LOG": {guard_log!r}}})
+c.JupyterHub.services.append({{"name": "course-tests", "api_token": {token!r}}})
+c.JupyterHub.load_roles.append({{
+    "name": "course-tests",
+    "scopes": ["admin:users", "admin:servers", "access:servers"],
+    "services": ["course-tests"],
+}})
+"""
+        config.write_text(trial + here)
+        # The guide's step 3, from the hub's folder (its database and cookie secret).
+        command = [str(hub_env / "bin" / "jupyterhub"), "-f", str(config)]
         log = folder / "jupyterhub.log"
         with log.open("wb") as out:
             process = subprocess.Popen(
-                command, cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=out,
+                command, cwd=folder, env=_clean_env(), stdin=subprocess.DEVNULL, stdout=out,
                 stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
         hub = Hub(port, token, log, folder / "home", process, folder / "network.log")

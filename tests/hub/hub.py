@@ -9,6 +9,7 @@ messaging protocol 5.3). Everything is on 127.0.0.1, and every wait is bounded.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import statistics
 import subprocess
@@ -27,8 +28,20 @@ import websocket
 REPO = Path(__file__).resolve().parents[2]
 #: The course's name on the git remote, and so its folder in each student's home.
 COURSE = "mnist-course"
-#: Every student's password on the test hubs (the dummy authenticator's one password).
+#: Every student's password on the test hubs (the guide's trial: one shared password).
 PASSWORD = secrets.token_hex(12)
+#: The admins' guide that the tests follow, its example paths and its placeholders.
+GUIDE = REPO / "docs" / "hub.md"
+GUIDE_COURSE, GUIDE_ENV, GUIDE_HOMES = "/srv/course", "/srv/course-env", "/srv/trial-homes"
+GUIDE_REPO, GUIDE_PASSWORD = "https://github.com/OWNER/REPO", "a password for the trial"
+
+
+def guide_block(name: str) -> str:
+    """The code block of docs/hub.md that follows ``<!-- tests/hub: NAME -->``."""
+    text = GUIDE.read_text(encoding="utf-8")
+    found = re.search(rf"<!-- tests/hub: {re.escape(name)} -->\n```\w+\n(.*?)```", text, re.S)
+    assert found, f"docs/hub.md has no block marked <!-- tests/hub: {name} -->"
+    return found.group(1)
 
 
 class HubError(AssertionError):
@@ -94,8 +107,34 @@ class Hub:
         self.api("POST", f"users/{user}/server")
 
     def wait_until_ready(self, user: str, timeout: float) -> None:
-        """Wait until ``user``'s server is ready; fail with the hub's log if it is not."""
+        """Wait until ``user``'s server is ready; fail with the hub's log if it is not.
+
+        As the hub's spawn page does: its progress event stream, which the hub answers
+        when the server is ready or has failed (polling 20 students' servers twice a
+        second would load the hub with requests a class never makes). Then the model.
+        """
         deadline = time.monotonic() + timeout
+        request = urllib.request.Request(
+            f"{self.url}/hub/api/users/{user}/server/progress",
+            headers={"Authorization": f"token {self.token}", "Accept": "text/event-stream"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=min(60, timeout)) as stream:
+                for raw in stream:  # one line at a time; the hub sends keepalives
+                    line = raw.decode(errors="replace").strip()
+                    if line.startswith("data:"):
+                        event = json.loads(line.removeprefix("data:"))
+                        if event.get("failed"):
+                            raise HubError(
+                                f"{user}'s server failed to start: {event.get('message')}\n"
+                                f"{self.log_tail()}"
+                            )
+                        if event.get("ready"):
+                            break
+                    if time.monotonic() > deadline:
+                        break
+        except (urllib.error.HTTPError, OSError):
+            pass  # no start pending (already ready, or stopped): the model says which
         while time.monotonic() < deadline:
             model = self.api("GET", f"users/{user}")
             server = model["servers"].get("")

@@ -3,19 +3,25 @@
 Each student is a thread that does what JupyterLab does through the hub's proxy:
 wait for its server, open a session on notebook 05 (a new kernel) and send every
 code cell over the kernel's websocket. All traffic is on 127.0.0.1, every wait is
-bounded. The run prints the figures the README's capacity table comes from, and
-writes them to ``class-of-N.json`` in the run's scratch folder. ``COURSE_HUB_STUDENTS``
-sets the class size (default 20).
+bounded. The run prints the figures docs/hub.md quotes: the time to a ready server
+and where it goes (from the times the server's start logs: the hub until the start
+script runs, gitpuller, the single-user server until the hub finds it ready), the
+kernels started again with the cause the logs give, memory; and writes them to
+``class-of-N.json`` in the run's scratch folder. ``COURSE_HUB_STUDENTS`` sets the
+class size (default 20).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import statistics
 import threading
 import time
 import traceback
 
+import psutil
 import pytest
 import websocket
 from hub import COURSE, Hub, HubError, Kernel, MemorySampler, mib, summary
@@ -38,9 +44,12 @@ def student(hub: Hub, user: str, start: float, results: dict) -> None:
     """
     result = results[user]
     try:
+        result["asked_at"] = time.time()
         hub.start_server(user)
         hub.wait_until_ready(user, timeout=READY_TIMEOUT)
         result["ready"] = time.monotonic() - start
+        result["ready_at"] = time.time()
+        result["start_cpu"] = start_cpu(user)
         kernel = start_kernel(hub, user, result)
         try:
             where = kernel.stdout("import helpers; print(helpers.__file__)")
@@ -68,6 +77,49 @@ def start_kernel(hub: Hub, user: str, result: dict) -> Kernel:
         for session in hub.server_api(user, "GET", "sessions"):
             hub.server_api(user, "DELETE", f"sessions/{session['id']}")
         return hub.kernel(user, NOTEBOOK)
+
+
+def start_cpu(user: str) -> float | None:
+    """CPU seconds ``user``'s start took: the server's process, which began as the start
+    script (its children's time: gitpuller and git) and became the server by ``exec``."""
+    for process in psutil.process_iter():
+        try:
+            if process.environ().get("JUPYTERHUB_USER") != user:
+                continue
+            if "jupyterhub.singleuser" not in " ".join(process.cmdline()):
+                continue
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        return times.user + times.system + times.children_user + times.children_system
+    return None
+
+
+#: The lines a kernel's death or restart leaves in the hub's log (servers write there).
+KERNEL_TROUBLE = re.compile(
+    r"^.*(?:restarting kernel|Address already in use|KernelRestarter|kernel died|"
+    r"Kernel .* died).*$",
+    re.M | re.I,
+)
+
+
+def start_phases(log: str, results: dict) -> dict[str, list[float]]:
+    """Each student's start in three parts, from the start script's logged times."""
+    stamps = {
+        (user, what): float(at)
+        for user, what, at in re.findall(
+            r"course-start: (\S+): gitpuller (began|ended) at ([0-9.]+)", log
+        )
+    }
+    phases: dict[str, list[float]] = {"hub": [], "gitpuller": [], "server": []}
+    for user, result in results.items():
+        began, ended = stamps.get((user, "began")), stamps.get((user, "ended"))
+        if began is None or ended is None or "ready_at" not in result:
+            continue
+        phases["hub"].append(began - result["asked_at"])
+        phases["gitpuller"].append(ended - began)
+        phases["server"].append(result["ready_at"] - ended)
+    return phases
 
 
 def test_a_class_of_20_runs_notebook_05_at_once(hub, students, capsys):
@@ -108,14 +160,33 @@ def test_a_class_of_20_runs_notebook_05_at_once(hub, students, capsys):
             "each student's peak: " + ", ".join(f"{n} {mib(memory.peak.get(n, 0))}" for n in names),
         ]
     )
+    log = hub.log.read_text(errors="replace")
+    phases = start_phases(log, results)
+    report += "\nwhere a start goes, median (slowest): " + ", ".join(
+        f"{name} {statistics.median(t):.1f} s ({max(t):.1f} s)" for name, t in phases.items() if t
+    )
+    report += " [hub: from the request to the start script; gitpuller: the clone;"
+    report += " server: JupyterLab's start until the hub finds it ready]"
+    cpu = [r["start_cpu"] for r in results.values() if r.get("start_cpu") is not None]
+    if cpu:
+        report += (
+            f"\nCPU of a start (start script, gitpuller, server until ready): median"
+            f" {statistics.median(cpu):.2f} s, largest {max(cpu):.2f} s; {STUDENTS} starts"
+            f" on {os.cpu_count()} cores: {sum(cpu) / os.cpu_count():.1f} s of the cores"
+        )
     if restarts:
         report += "\nkernels started again: " + "; ".join(f"{n}: {r}" for n, r in restarts.items())
+    trouble = KERNEL_TROUBLE.findall(log)
+    report += f"\nkernel trouble in the hub's log: {len(trouble)} lines"
+    report += "".join(f"\n  {line.strip()[:300]}" for line in trouble[:10])
     with capsys.disabled():
         print(report)
     record = {
         "students": STUDENTS,
         "cores": os.cpu_count(),
         "results": results,
+        "start_phases": phases,
+        "kernel_trouble": trouble,
         "peak_bytes": memory.peak,
         "kernel_peak_bytes": memory.kernel_peak,
     }

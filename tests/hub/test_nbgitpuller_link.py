@@ -1,21 +1,24 @@
-"""The README's nbgitpuller link, clicked by a student in Chromium, on the course's hub.
+"""The guide's nbgitpuller link, clicked by a student in Chromium, on the course's hub.
 
-The link is read from the README and pointed at the test's hub and git remote:
-the student logs in, the hub starts their server, nbgitpuller brings the course
-into their home and JupyterLab opens notebook 00, whose cells run and whose widget
-answers the keyboard. After the instructor commits again, a second click brings
-the commit in and keeps the student's own edits. The student edition, on its own
-branch, works the same way. The browser reaches 127.0.0.1 only.
+The link is made as docs/hub.md says (``python -m course_deploy link``, its block
+``<!-- tests/hub: link -->``), for the test's hub and git remote: the student logs
+in, the hub starts their server, the course is in their home and JupyterLab opens
+notebook 00, whose cells run and whose widget answers the keyboard. After the
+instructor commits again, a second click brings the commit in and keeps the
+student's own edits, in the one copy the link opens (the repository's URL ends in
+``.git``). The student edition, on its own branch and with a URL without ``.git``,
+works the same way. The browser reaches 127.0.0.1 only.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlparse
+import subprocess
+from urllib.parse import urlparse
 
 import pytest
 from browser_steps import ACTIVE_NOTEBOOK, run_all_cells
-from hub import COURSE, PASSWORD, REPO, Hub
+from hub import COURSE, GUIDE_ENV, GUIDE_REPO, PASSWORD, Hub, guide_block
 from playwright.sync_api import expect
 from widget_checks import drive_digit_explorer
 
@@ -25,16 +28,23 @@ pytestmark = [pytest.mark.hub, pytest.mark.timeout(900)]
 OPEN_MS = 240_000
 
 
-def readme_link(hub: Hub, course, branch: str) -> str:
-    """The README's nbgitpuller link, for this hub, this git remote and ``branch``."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    (link,) = set(re.findall(r"https://HUB/hub/user-redirect/git-pull\?[^\s`<>]+", readme))
-    github = quote("https://github.com/OWNER/REPO", safe="")
-    assert github in link and "branch=main" in link, link
-    link = link.replace(github, quote(course.url, safe="")).replace(
-        "branch=main", f"branch={branch}"
+def guide_link(hub: Hub, hub_env, repo: str, branch: str) -> str:
+    """The link the guide's command prints, for this hub, this git remote and ``branch``."""
+    command = guide_block("link").strip()
+    for old, new in [
+        (GUIDE_ENV, str(hub_env)),
+        ("https://HUB", hub.url),
+        (GUIDE_REPO, repo),
+        (" main", f" {branch}"),
+    ]:
+        assert old in command, f"docs/hub.md's link command lacks {old!r}: {command}"
+        command = command.replace(old, new)
+    done = subprocess.run(
+        command, shell=True, capture_output=True, text=True, timeout=60, check=True
     )
-    return link.replace("https://HUB", hub.url).replace("%2FREPO%2F", f"%2F{COURSE}%2F")
+    (link,) = done.stdout.split()
+    assert link.startswith(f"{hub.url}/hub/user-redirect/git-pull?"), link
+    return link
 
 
 @pytest.fixture
@@ -78,9 +88,11 @@ def expect_no_outside_requests(hub: Hub, page) -> None:
     assert not network, f"a student's process tried to leave 127.0.0.1:\n{network}"
 
 
-def test_the_readme_link_opens_the_course_and_a_second_click_merges(hub, course, students, page):
+def test_the_guide_link_opens_the_course_and_a_second_click_merges(
+    hub, hub_env, course, students, page
+):
     (user,) = students(["lovelace"])
-    link = readme_link(hub, course, "main")
+    link = guide_link(hub, hub_env, course.url(git_suffix=True), "main")
     log_in_and_open(page, link, user)
     clone = hub.home / user / COURSE
     assert (clone / ".git").is_dir() and (clone / "helpers" / "__init__.py").is_file()
@@ -103,6 +115,9 @@ def test_the_readme_link_opens_the_course_and_a_second_click_merges(hub, course,
     course.commit("main", "Week 2", {"README.md": readme, "notebooks/extra_reading.md": extra})
 
     log_in_and_open(page, link, user)  # the second click
+    assert sorted(p.name for p in (hub.home / user).iterdir() if p.name.startswith(COURSE)) == [
+        COURSE
+    ], "one copy of the course, the one the link opens"
     assert (clone / "notebooks" / "extra_reading.md").read_text() == extra
     assert (clone / "README.md").read_text() == readme
     assert (
@@ -113,9 +128,9 @@ def test_the_readme_link_opens_the_course_and_a_second_click_merges(hub, course,
     expect_no_outside_requests(hub, page)
 
 
-def test_the_student_edition_link(start_hub, course, page):
-    hub = start_hub(branch="student")
-    link = readme_link(hub, course, "student")
+def test_the_student_edition_link(start_hub, hub_env, course, page):
+    hub = start_hub(branch="student", git_suffix=False)
+    link = guide_link(hub, hub_env, course.url(git_suffix=False), "student")
     log_in_and_open(page, link, "hopper")
     clone = hub.home / "hopper" / COURSE
     branch = (clone / ".git" / "HEAD").read_text().strip()

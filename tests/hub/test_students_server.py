@@ -1,18 +1,19 @@
-"""A student's server on the course's hub: the postStart clones the course and installs it.
+"""A student's server on the course's hub: its start clones the course and puts it on the path.
 
 Also: every notebook runs there without reaching outside 127.0.0.1 (with each
-kernel's peak memory, the figures of the README's capacity table), and the culler
+kernel's peak memory, the figures of docs/hub.md's capacity), and the culler
 stops a server left idle.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
 import pytest
-from hub import COURSE, REPO, Hub, MemorySampler, mib
+from hub import COURSE, REPO, Hub, HubError, MemorySampler, mib
 
 pytestmark = [pytest.mark.hub, pytest.mark.timeout(900)]
 
@@ -23,7 +24,7 @@ def course_clone(hub: Hub, user: str) -> Path:
     return hub.home / user / COURSE
 
 
-def test_server_start_clones_the_course_and_installs_helpers_from_it(hub, students):
+def test_server_start_clones_the_course_and_imports_helpers_from_it(hub, students):
     (user,) = students(["ada"])
     hub.start_server(user)
     hub.wait_until_ready(user, timeout=300)
@@ -33,12 +34,33 @@ def test_server_start_clones_the_course_and_installs_helpers_from_it(hub, studen
     kernel = hub.kernel(user, f"{COURSE}/notebooks/00_start_here.ipynb")
     try:
         where = kernel.stdout("import helpers, os; print(helpers.__file__); print(os.getcwd())")
+        transport = kernel.stdout(
+            "from ipykernel.kernelapp import IPKernelApp\n"
+            "print(IPKernelApp.instance().transport, IPKernelApp.instance().ip)"
+        )
     finally:
         kernel.shutdown()
+    # Unix sockets in the student's runtime folder: no TCP port two servers could both pick.
+    runtime = hub.home / user / ".local" / "share" / "jupyter" / "runtime"
+    assert transport.split() == ["ipc", str(runtime / "kernel")], transport
     module, cwd = where.split()
     assert Path(module) == clone / "helpers" / "__init__.py"
     assert Path(cwd) == clone / "notebooks"
     assert not hub.network_log.exists(), hub.network_log.read_text()
+    assert not (hub.home / user / ".local" / "lib").exists(), "nothing installed for the student"
+    assert not (hub.home / user / f"{COURSE}.git").exists(), "one copy of the course"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a hub's servers run as root only when it does")
+def test_a_server_as_root_fails_at_once_with_the_reason(start_hub):
+    """Without the trial's allow_root=True, a hub run as root refuses to start a server."""
+    hub = start_hub(allow_root=False)
+    hub.create_users(["root-trial"])
+    with pytest.raises(HubError) as error:
+        hub.start_server("root-trial")  # the hub answers within its 10 s slow_spawn_timeout
+        hub.wait_until_ready("root-trial", timeout=60)
+    assert "would run as root" in str(error.value), str(error.value)[-3000:]
+    assert "allow_root=True" in str(error.value)
 
 
 def test_network_guard_refuses_and_records_an_outside_connection(hub, students):

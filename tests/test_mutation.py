@@ -49,8 +49,11 @@ def test_the_operators_make_single_changes_inside_functions_only() -> None:
 
 
 def test_equivalent_mutants_are_left_out_and_changing_ones_are_counted() -> None:
-    """``* 1`` to ``/ 1`` changes no count; ``>`` to ``>=``, ``* 2`` and bad axes do."""
-    code = "def bright(images, threshold):\n    return (images > threshold).sum(axis=(1, 2)) * 1\n"
+    """``+ 0`` to ``- 0`` changes no count; ``>`` to ``>=``, ``+ 1`` and bad axes do.
+
+    (``* 1`` to ``/ 1`` changes the answer now: 00.3 wants whole-number counts.)
+    """
+    code = "def bright(images, threshold):\n    return (images > threshold).sum(axis=(1, 2)) + 0\n"
     result = score("00.3", code, "bright", seeds=1)
     assert result.mutants == 5 and result.changing == 4, result
     assert result.caught == result.changing, result.survivors

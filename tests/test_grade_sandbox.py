@@ -464,3 +464,22 @@ def test_without_bubblewrap_it_refuses_unless_told_no_sandbox(tmp_path: Path) ->
     assert "UNSANDBOXED (--no-sandbox)" in run.stdout.strip().splitlines()[-1]
     (row,) = csv.DictReader(out.open())
     assert row["points"] == row["max_points"] != "0", row
+
+
+@pytest.mark.skipif(unavailable() is not None, reason="bubblewrap cannot run here")
+def test_a_course_under_tmp_is_seen_through_the_private_tmp(tmp_path, monkeypatch) -> None:
+    """CI clones the course into a folder under /tmp: the sandbox's own tmpfs /tmp must not
+    hide the environment and course it binds read-only (it did: "did not start")."""
+    from tools.grading import bubblewrap
+    from tools.grading.bubblewrap import Jail, clean_environment
+
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "lesson.txt").write_text("seen")
+    assert str(course).startswith("/tmp/"), "pytest's tmp_path is under /tmp here"
+    monkeypatch.setattr(bubblewrap, "_read_only", lambda: [course])
+    with Jail() as jail:
+        run = subprocess.run(jail.wrap(["/bin/cat", str(course / "lesson.txt")]),
+                             env=clean_environment(), capture_output=True, text=True,
+                             timeout=60)  # fmt: skip
+    assert run.stdout == "seen", run.stderr

@@ -241,14 +241,16 @@ class Jail:
         bwrap = shutil.which("bwrap")
         inner = ["--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534"]
         inner += ["--cap-drop", "ALL", "--die-with-parent", "--new-session"]
+        # The tmpfs folders first: a course or environment under /tmp (a CI clone, a
+        # throw-away venv) is bound read-only on top of them, not hidden by them.
+        inner += ["--size", str(limits.folder_size), "--tmpfs", "/tmp"]
         inner += _system_binds()
-        for path in _read_only():
-            inner += ["--ro-bind", str(path), str(path)]
         inner += ["--proc", "/proc", "--dev", "/dev"]
         inner += ["--size", str(limits.folder_size), "--tmpfs", "/dev/shm"]
-        inner += ["--size", str(limits.folder_size), "--tmpfs", "/tmp"]
         if self.cwd != "/tmp":
             inner += ["--size", str(limits.folder_size), "--tmpfs", self.cwd]
+        for path in _read_only():
+            inner += ["--ro-bind", str(path), str(path)]
         for path in self.shared:
             inner += ["--bind", str(path), str(path)]
         if self.copy_in is not None:

@@ -5,7 +5,7 @@ by tools.grading.discover, so new exercises count as they land). A third of the
 students hand in the instructor's solutions, a third a usual mistake as a student
 writes it (tests/rewrites) for every exercise, a third the untouched student
 edition. The time is the whole command as an instructor types it (interpreter,
-workers, one fresh process per exercise and student); the README's table gives
+workers, one fresh process per exercise and student); docs/performance.md's table gives
 it per student (median / 30). Target: under 1 s per student on 2 cores.
 """
 

@@ -1,7 +1,7 @@
 """Shared data for the benchmarks, the machine in the header, and the ratio table at the end.
 
-Run all of them with ``python -m pytest benchmarks/ --benchmark-only`` (see README,
-Performance). pytest-benchmark times each function (warm-up, calibrated rounds,
+Run all of them with ``python -m pytest benchmarks/ --benchmark-only`` (see
+docs/performance.md). pytest-benchmark times each function (warm-up, calibrated rounds,
 median) and stores the machine with ``--benchmark-json``/``--benchmark-autosave``;
 this file adds what it lacks: the peer/ours ratio of each group and its target.
 """

@@ -77,7 +77,7 @@ def _time(seconds: float | None) -> str:
 
 
 def markdown(lines: list[Line]) -> str:
-    """The lines as the README's table."""
+    """The lines as docs/performance.md's table."""
     rows = [
         "| group | ours | peer | ours (median) | peer (median) | ratio | target | met |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",

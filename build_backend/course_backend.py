@@ -2,7 +2,7 @@
 
 ``pyproject.toml`` installs Voila's "offline" template into ``share/jupyter`` and a
 ``voila.json`` naming it as Voila's default into ``etc/jupyter`` of the environment
-(README: Live demos with Voila). setuptools copies such data files only for a
+(docs/teaching.md: Live demos with Voila). setuptools copies such data files only for a
 regular install (``pip install .``): its editable wheel (``pip install -e .``, the
 README's step 1) holds nothing but the import hook. This backend adds the same data
 files to the editable wheel, so both installs make the offline template Voila's

@@ -1,4 +1,4 @@
-"""Grade a folder of handed-in notebooks: points only from the instructor's checks (README).
+"""Grade handed-in notebooks: points only from the instructor's checks (docs/teaching.md).
 
 Usage, from the repository root::
 

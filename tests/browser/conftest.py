@@ -6,7 +6,7 @@ runtime folders there too (so nothing of the machine's Jupyter set-up leaks in).
 The browser may only talk to 127.0.0.1: every other request is aborted (or, with
 ``hanging_page``, left hanging, as a firewall that drops packets does). Voila
 serves with the repository's "offline" template (``share/jupyter/voila/templates``),
-as the README tells instructors to. Each fixture stops what it started and checks
+as docs/teaching.md tells instructors to. Each fixture stops what it started and checks
 that no process is left.
 """
 

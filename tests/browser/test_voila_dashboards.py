@@ -15,7 +15,7 @@ from helpers.data import load_sample
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 DASHBOARDS = Path(__file__).resolve().parents[2] / "notebooks" / "dashboards"
-#: The kernel culling the README recommends for live demos, with short times for the test.
+#: The kernel culling docs/teaching.md recommends for live demos, with short times for the test.
 #: The idle timeout must outlast the gap between the notebook's execution and the page's
 #: connection to its kernel (a few seconds on a busy machine), or the kernel is culled first.
 IDLE_S = 8
@@ -54,7 +54,7 @@ def test_prediction_explorer_dashboard(shared_voila, page):
     drive_digit_explorer(explorer, labels=load_sample()[1])
 
 
-@pytest.mark.deploy  # the README's Voila options for live demos; 20 s of waiting
+@pytest.mark.deploy  # docs/teaching.md's Voila options for live demos; 20 s of waiting
 def test_culling_stops_the_kernel_of_a_closed_dashboard(voila, page):
     server = voila("dashboards/digit_explorer.ipynb", *CULLING)
     page.goto(server.url(), wait_until="domcontentloaded")

@@ -1,4 +1,4 @@
-"""Grading handed-in notebooks (README, Grading): the one-command route and the nbgrader route.
+"""Grading handed-in notebooks (docs/teaching.md): the one-command route and the nbgrader route.
 
 * :mod:`tools.grading.points`: the points of each programming exercise, declared once;
 * :mod:`tools.grading.discover`: the graded exercises of a course notebook, and the

@@ -1,4 +1,4 @@
-"""The sandbox every process that runs student code runs in (README: What is safe and what not).
+"""The sandbox every process that runs student code runs in (docs/teaching.md: what is safe).
 
 Both grading routes build their commands here: :mod:`tools.grading.judge` (the
 process that calls a student's function) and

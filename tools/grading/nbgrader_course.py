@@ -1,4 +1,4 @@
-"""The course notebooks as an nbgrader course (README, Grading: the nbgrader route).
+"""The course notebooks as an nbgrader course (docs/teaching.md: grading with nbgrader).
 
 Usage, from the repository root::
 

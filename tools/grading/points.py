@@ -1,4 +1,4 @@
-"""The points of each exercise, declared once (both grading routes read them: README, Grading).
+"""The points of each exercise, declared once (both grading routes read them: docs/teaching.md).
 
 Programming exercises carry the points: the check runs the student's function on
 cases drawn at grading time from the instructor's seed, so a student cannot read

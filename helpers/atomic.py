@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from helpers.validation import _check_path
+from helpers.validation import check_path
 
 __all__ = ["atomic_path"]
 
@@ -59,7 +59,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     If the block raises or Ctrl+C is pressed, the temporary file is deleted and ``target``
     stays as it was. The temporary file of a process that was killed goes at the next write.
     """
-    target = _check_path(target, "target")
+    target = check_path(target, "target")
     if target.is_dir():
         raise IsADirectoryError(f"cannot write {target}: it is a folder; give a file name")
     if not target.parent.is_dir():

@@ -7,22 +7,22 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from helpers.mlp import MLP, _mlp_or_raise
-from helpers.validation import _check_labels, _check_probabilities, _to_unit_float, check_images
+from helpers.validation import check_images, check_labels, check_probabilities, to_unit_float
 
 __all__ = ["backward", "cross_entropy", "gradients"]
 
 
 def cross_entropy(probs: np.ndarray, labels: np.ndarray) -> float:
     """Mean of ``-log(probability of the true class)``; a probability of 0 counts as 2.2e-308."""
-    probs = _check_probabilities(probs)
-    return _cross_entropy(probs, _check_labels(labels, len(probs), n_classes=probs.shape[1]))
+    probs = check_probabilities(probs)
+    return _cross_entropy(probs, check_labels(labels, len(probs), n_classes=probs.shape[1]))
 
 
 def gradients(model: MLP, images: np.ndarray, labels: np.ndarray) -> tuple[float, list, list]:
     """``loss, grad_w, grad_b``: a batch's mean cross-entropy and its (float32) gradients."""
     model = _mlp_or_raise(model)
-    X = _to_unit_float(check_images(images).reshape(-1, 784))
-    labels = _check_labels(labels, len(X), n_classes=model.layer_sizes[-1])
+    X = to_unit_float(check_images(images).reshape(-1, 784))
+    labels = check_labels(labels, len(X), n_classes=model.layer_sizes[-1])
     probs, hidden = model._forward_rows(X)
     grad_w, grad_b = backward(model.weights, [X, *hidden, probs], labels)
     return _cross_entropy(probs, labels), grad_w, grad_b

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from helpers.validation import _check_covariance, check_number
+from helpers.validation import check_covariance, check_number
 
 __all__ = ["condition_number", "covariance_matrix", "diagnose", "regularize"]
 
@@ -22,7 +22,7 @@ def covariance_matrix(correlation: float, sigma1: float, sigma2: float) -> np.nd
 
 def _eigenvalues(cov: object) -> np.ndarray:
     """Ascending eigenvalues of a covariance; those within ``n * eps * largest`` of 0 are 0."""
-    eigenvalues = np.linalg.eigvalsh(_check_covariance(cov))
+    eigenvalues = np.linalg.eigvalsh(check_covariance(cov))
     rounding = len(eigenvalues) * np.finfo(np.float64).eps * np.abs(eigenvalues).max()
     if eigenvalues[0] < -rounding:
         raise ValueError(f"cov has a negative eigenvalue ({eigenvalues[0]:.3g}): not a covariance")
@@ -41,7 +41,7 @@ def condition_number(cov: np.ndarray) -> float:
 
 def regularize(cov: np.ndarray, eps: float) -> np.ndarray:
     """Return a new ``cov + eps * I`` (``eps >= 0``): every eigenvalue grows by ``eps``."""
-    cov = _check_covariance(cov)
+    cov = check_covariance(cov)
     return cov + check_number(eps, "eps", low=0) * np.eye(len(cov))
 
 
@@ -62,7 +62,7 @@ def diagnose(cov: np.ndarray, reference_variance: float | None = None) -> _Covar
     That has condition number 1; its smallest eigenvalue relative to ``reference_variance``
     reveals it, and so does its log-determinant.
     """
-    cov = _check_covariance(cov)
+    cov = check_covariance(cov)
     if reference_variance is None:
         reference_variance = np.trace(cov) / len(cov)
     name = "reference_variance (by default cov's mean variance)"

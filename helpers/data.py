@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers.validation import _check_labels, _check_path, _check_positive_int
+from helpers.validation import check_labels, check_path, check_positive_int
 
 __all__ = ["load_mnist", "load_sample", "sample_indices"]
 
@@ -56,15 +56,15 @@ def load_sample() -> tuple[np.ndarray, np.ndarray]:
 def sample_indices(train_labels: np.ndarray, per_class: int = 500) -> np.ndarray:
     """Indices into the training set of :func:`load_sample`'s digits (the first of each class):
     ``train_images[sample_indices(train_labels)]`` equals the sample's images."""
-    train_labels = _check_labels(train_labels, name="train_labels")
-    per_class = _check_positive_int(per_class, "per_class")
+    train_labels = check_labels(train_labels, name="train_labels")
+    per_class = check_positive_int(per_class, "per_class")
     return np.concatenate([np.flatnonzero(train_labels == k)[:per_class] for k in range(10)])
 
 
 def _folder(data_dir: str | os.PathLike[str] | None) -> Path:
     """The folder :func:`load_mnist` uses: ``data_dir``, ``$MNIST_DATA_DIR`` or the cache."""
     if data_dir is not None:
-        return _check_path(data_dir, "data_dir").expanduser()
+        return check_path(data_dir, "data_dir").expanduser()
     if os.environ.get("MNIST_DATA_DIR"):
         return Path(os.environ["MNIST_DATA_DIR"]).expanduser()
     if os.environ.get("COURSE_CACHE_DIR"):

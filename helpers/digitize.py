@@ -14,7 +14,7 @@ import numpy as np
 import PIL.Image
 import PIL.ImageDraw
 
-from helpers.validation import _as_real, _check_positive_int, check_number
+from helpers.validation import as_real, check_number, check_positive_int
 
 __all__: list[str] = []
 
@@ -29,14 +29,14 @@ def _paint_strokes(strokes: Sequence[_Stroke], size: int = 280, pen: float = 24)
     """Paint pen strokes in black and white, as a scanner would see them: bool (size, size).
 
     Points are (x, y) canvas pixels from the top-left corner; a one-point stroke is a dot."""
-    size = _check_positive_int(size, "size")
+    size = check_positive_int(size, "size")
     check_number(size, "size (canvas pixels)", low=1, high=4096)  # larger than any screen
     pen = check_number(pen, "pen", low=0, high=size, low_inclusive=False)
     canvas = PIL.Image.new("1", (size, size), 0)
     draw = PIL.ImageDraw.Draw(canvas)
     r = pen / 2
     for stroke in strokes:
-        points = _as_real(stroke, "stroke points")  # TypeError for text or ragged lists
+        points = as_real(stroke, "stroke points")  # TypeError for text or ragged lists
         pairs = points.ndim == 2 and points.shape[1] == 2 and np.isfinite(points).all()
         if points.size and not pairs:  # an empty stroke paints nothing
             raise ValueError(f"stroke points must be finite (x, y) pairs; got {stroke!r:.80}")
@@ -50,7 +50,7 @@ def _paint_strokes(strokes: Sequence[_Stroke], size: int = 280, pen: float = 24)
 
 def _mnist_digit(ink: np.ndarray) -> np.ndarray:
     """Ink (h, w), bool or floats in [0, 1], as an MNIST digit: uint8 (28, 28), 255 full ink."""
-    ink = _as_real(ink, "ink")
+    ink = as_real(ink, "ink")
     if ink.ndim != 2:
         raise ValueError(f"ink must be a 2-D image; got shape {ink.shape}")
     if ink.size and not (ink.min() >= 0 and ink.max() <= 1):  # also refuses NaN

@@ -9,11 +9,11 @@ from scipy.linalg import solve_triangular
 from scipy.special import logsumexp
 
 from helpers.validation import (
-    _as_real,
-    _check_covariance,
-    _check_data,
-    _check_positive_int,
+    as_real,
+    check_covariance,
+    check_data,
     check_number,
+    check_positive_int,
 )
 
 __all__ = ["SingularCovarianceError", "fit_gmm"]
@@ -45,7 +45,7 @@ class _GaussianMixtureFit:
 
     def score(self, X: np.ndarray) -> float:
         """Mean log-likelihood per sample of ``X`` under the fitted mixture."""
-        X = _check_data(X, n_features=self.means_.shape[1])
+        X = check_data(X, n_features=self.means_.shape[1])
         weighted = _log_weighted_density(X, self.weights_, self.means_, self.precisions_cholesky_)
         return float(logsumexp(weighted, axis=1).mean())
 
@@ -98,14 +98,14 @@ def _init_or_raise(init: object, K: int, d: int) -> list[np.ndarray]:
     if set(init) != {"weights", "means", "covariances"}:
         raise ValueError("init must have exactly the keys 'weights', 'means', 'covariances'")
     shapes = {"weights": (K,), "means": (K, d), "covariances": (K, d, d)}
-    weights, means, covariances = values = [_as_real(init[n], f"init['{n}']") for n in shapes]
+    weights, means, covariances = values = [as_real(init[n], f"init['{n}']") for n in shapes]
     for (name, shape), got in zip(shapes.items(), values, strict=True):
         if got.shape != shape or not np.all(np.isfinite(got)):
             raise ValueError(f"init['{name}'] must be finite, of shape {shape}; got {got.shape}")
     if np.any(weights <= 0) or abs(weights.sum() - 1) > 1e-6:
         raise ValueError(f"init['weights'] must be positive and sum to 1, got {weights}")
     for k, cov in enumerate(covariances):
-        _check_covariance(cov, f"init['covariances'][{k}]")
+        check_covariance(cov, f"init['covariances'][{k}]")
     return values
 
 
@@ -118,10 +118,10 @@ def fit_gmm(
     ``reg_covar`` is added to every covariance's diagonal (``0``: plain EM); stop after
     ``max_iter`` iterations or when the mean log-likelihood changes by less than ``tol``.
     Raises :class:`SingularCovarianceError` if a covariance becomes singular."""
-    X = _check_data(X)
-    if _check_positive_int(n_components, "n_components") > len(X):
+    X = check_data(X)
+    if check_positive_int(n_components, "n_components") > len(X):
         raise ValueError(f"n_components must be at most the {len(X)} samples, got {n_components}")
-    _check_positive_int(max_iter, "max_iter")
+    check_positive_int(max_iter, "max_iter")
     check_number(reg_covar, "reg_covar", low=0)
     check_number(tol, "tol", low=0)
     weights, means, covariances = _init_or_raise(init, n_components, X.shape[1])

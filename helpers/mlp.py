@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 
 from helpers.validation import (
-    _as_real,
-    _check_layer_sizes,
-    _check_pixels,
-    _check_positive_int,
-    _to_unit_float,
+    as_real,
+    check_layer_sizes,
+    check_pixels,
+    check_positive_int,
+    to_unit_float,
 )
 
 __all__ = ["MLP", "load_mlp", "relu", "save_mlp", "softmax"]
@@ -39,7 +39,7 @@ def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
 def _real(z: object) -> np.ndarray:
     """``z`` as a float array: float32 stays float32, other real numbers become float64."""
     z = np.asarray(z)
-    return z if z.dtype.kind == "f" else _as_real(z, "z")
+    return z if z.dtype.kind == "f" else as_real(z, "z")
 
 
 def _mlp_or_raise(model: object) -> MLP:
@@ -56,8 +56,8 @@ class MLP:
     ) -> None:
         if len(weights) != len(biases) or len(weights) == 0:
             raise ValueError(f"need a bias per weight matrix, got {len(biases)} for {len(weights)}")
-        self.weights = [_as_real(w, f"W{i}").astype(np.float32) for i, w in enumerate(weights, 1)]
-        self.biases = [_as_real(b, f"b{i}").astype(np.float32) for i, b in enumerate(biases, 1)]
+        self.weights = [as_real(w, f"W{i}").astype(np.float32) for i, w in enumerate(weights, 1)]
+        self.biases = [as_real(b, f"b{i}").astype(np.float32) for i, b in enumerate(biases, 1)]
         for i, (W, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
             chained = i == 1 or W.shape[1:] == self.weights[i - 2].shape[:1]
             if W.ndim != 2 or b.shape != W.shape[:1] or not chained:
@@ -70,7 +70,7 @@ class MLP:
     @classmethod
     def initialized(cls, layer_sizes: Sequence[int], seed: int = 0) -> MLP:
         """A new network with He-normal weights (std ``sqrt(2 / n_in)``) and zero biases."""
-        sizes = _check_layer_sizes(layer_sizes)
+        sizes = check_layer_sizes(layer_sizes)
         rng = np.random.default_rng(seed)
         pairs = zip(sizes[:-1], sizes[1:], strict=True)
         weights = [rng.normal(0, np.sqrt(2 / n_in), size=(n_out, n_in)) for n_in, n_out in pairs]
@@ -98,7 +98,7 @@ class MLP:
         """Class probabilities (float32) of one input or a batch of uint8 or [0, 1] pixels;
         ``return_hidden=True`` adds the hidden activations, and ``block_rows`` rows at a time
         keep the memory to one block's (notebook 05)."""
-        X = _check_pixels(X, name="X")
+        X = check_pixels(X, name="X")
         n_in = self.layer_sizes[0]
         single = X.ndim == 1 or (X.ndim == 2 and X.shape[1] != n_in)  # e.g. (784,), (28, 28)
         size = np.prod(X.shape if single else X.shape[1:])
@@ -107,7 +107,7 @@ class MLP:
                              f"batch (N, {n_in}) or (N, height, width), height * width = {n_in}; "
                              f"got shape {X.shape}")
         rows = X.reshape(-1, n_in)
-        step = len(rows) if block_rows is None else _check_positive_int(block_rows, "block_rows")
+        step = len(rows) if block_rows is None else check_positive_int(block_rows, "block_rows")
         blocks = []
         for start in range(0, len(rows), step):
             probs, hidden = self._forward_rows(rows[start : start + step])
@@ -118,7 +118,7 @@ class MLP:
 
     def _forward_rows(self, X: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
         """Probabilities and hidden activations of checked rows of pixels (N, n_inputs)."""
-        a, hidden = _to_unit_float(X), []  # the input's float32 copy is freed after layer 1
+        a, hidden = to_unit_float(X), []  # the input's float32 copy is freed after layer 1
         for W, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
             a = relu(a @ W.T + b)
             hidden.append(a)

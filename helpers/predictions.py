@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from helpers.atomic import atomic_path
-from helpers.validation import _check_path, _check_probabilities
+from helpers.validation import check_path, check_probabilities
 
 __all__ = ["InvalidRecordError", "load_schema", "make_records", "read_predictions",
            "validate_record", "write_predictions"]
@@ -47,7 +47,7 @@ def _validator():
 
 def make_records(probabilities: np.ndarray, indices: Sequence[int] | None = None) -> list[dict]:
     """One record per row of softmax outputs (N, 10); ``indices`` default to 0, ..., N-1."""
-    probs = _check_probabilities(probabilities, n_classes=10, name="probabilities")
+    probs = check_probabilities(probabilities, n_classes=10, name="probabilities")
     idx = np.arange(len(probs)) if indices is None else np.asarray(indices)
     if not np.issubdtype(idx.dtype, np.integer):
         raise TypeError(f"indices must be integers, got dtype {idx.dtype}")
@@ -81,7 +81,7 @@ def _describe(error) -> str:
 
 def write_predictions(path: str | os.PathLike[str], records: Iterable[dict]) -> Path:
     """Validate ``records`` and write them as JSON Lines, atomically: all or nothing."""
-    path = _check_path(path)
+    path = check_path(path)
     records = list(records)
     for n, record in enumerate(records):
         validate_record(record, where=f"record {n}")
@@ -92,7 +92,7 @@ def write_predictions(path: str | os.PathLike[str], records: Iterable[dict]) -> 
 
 def read_predictions(path: str | os.PathLike[str]) -> list[dict]:
     """Read a JSON Lines file of predictions; an :class:`InvalidRecordError` names the line."""
-    path = _check_path(path, exists=True)
+    path = check_path(path, exists=True)
     try:
         lines = path.read_text(encoding="utf-8").split("\n")
     except UnicodeDecodeError:

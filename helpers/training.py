@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from helpers.backprop import cross_entropy, gradients
 from helpers.mlp import MLP, _mlp_or_raise
-from helpers.validation import _check_labels, _check_positive_int, check_images, check_number
+from helpers.validation import check_images, check_labels, check_number, check_positive_int
 
 __all__ = ["Adam", "accuracy", "train"]
 
@@ -54,7 +54,7 @@ class Adam:
 def accuracy(model: MLP, images: np.ndarray, labels: np.ndarray) -> float:
     """Fraction of ``images`` whose most probable class is the label."""
     images = check_images(images)
-    labels = _check_labels(labels, len(images), n_classes=_mlp_or_raise(model).layer_sizes[-1])
+    labels = check_labels(labels, len(images), n_classes=_mlp_or_raise(model).layer_sizes[-1])
     return float(np.mean(model.forward(images).argmax(axis=1) == labels))
 
 
@@ -71,16 +71,16 @@ def train(
     the ``train_`` and ``held_out_`` ``loss`` and ``accuracy`` after every epoch."""
     n_classes = _mlp_or_raise(model).layer_sizes[-1]
     images = check_images(images)
-    labels = _check_labels(labels, len(images), n_classes=n_classes)
-    if _check_positive_int(epochs, "epochs") > 10**6:
+    labels = check_labels(labels, len(images), n_classes=n_classes)
+    if check_positive_int(epochs, "epochs") > 10**6:
         raise ValueError(f"epochs must be at most 1,000,000, got {epochs}")
     if not isinstance(progress, bool):
         raise TypeError(f"progress must be True or False, got {progress!r:.40}")
-    batch_size = _check_positive_int(batch_size, "batch_size")
+    batch_size = check_positive_int(batch_size, "batch_size")
     evaluated = {}  # what the history records after each epoch
     if held_out is not None:
         x = check_images(held_out[0], name="held-out images")
-        y = _check_labels(held_out[1], len(x), n_classes=n_classes, name="held-out labels")
+        y = check_labels(held_out[1], len(x), n_classes=n_classes, name="held-out labels")
         evaluated = {"train": (images, labels), "held_out": (x, y)}
     model = MLP(model.weights, model.biases)  # a copy, trained in place
     opt = optimizer(model.weights + model.biases, lr=lr)

@@ -17,10 +17,25 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["check_images", "check_number"]
+__all__ = [
+    "as_real",
+    "check_covariance",
+    "check_data",
+    "check_images",
+    "check_labels",
+    "check_layer_sizes",
+    "check_model",
+    "check_number",
+    "check_path",
+    "check_pixels",
+    "check_positive_int",
+    "check_probabilities",
+    "pixel_max",
+    "to_unit_float",
+]
 
 
-def _check_positive_int(value: object, name: str) -> int:
+def check_positive_int(value: object, name: str) -> int:
     """Return ``value`` as an int if it is an integer >= 1 (numpy integers too, bools not)."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, Integral):
         raise TypeError(f"{name} must be a positive integer, got {value!r}")
@@ -49,7 +64,7 @@ def check_number(
     return value
 
 
-def _as_real(values: object, name: str) -> np.ndarray:
+def as_real(values: object, name: str) -> np.ndarray:
     """``values`` as a float64 array; TypeError for complex, text, objects or ragged lists."""
     try:
         array = np.asarray(values)
@@ -69,10 +84,10 @@ def check_images(images: object, *, name: str = "images") -> np.ndarray:
         raise ValueError(
             f"{name} must have shape (N, 28, 28) or (N, 784) with N >= 1, got {images.shape}"
         )
-    return _check_pixels(images, name=name)
+    return check_pixels(images, name=name)
 
 
-def _check_pixels(pixels: object, *, name: str = "images") -> np.ndarray:
+def check_pixels(pixels: object, *, name: str = "images") -> np.ndarray:
     """``pixels`` (any shape) as an array: uint8, or finite floats in [0, 1] (0-255 refused)."""
     try:
         pixels = np.asarray(pixels)
@@ -92,20 +107,20 @@ def _check_pixels(pixels: object, *, name: str = "images") -> np.ndarray:
     return pixels
 
 
-def _to_unit_float(pixels: np.ndarray) -> np.ndarray:
+def to_unit_float(pixels: np.ndarray) -> np.ndarray:
     """Checked pixels as float32 in [0, 1]: the one place uint8 pixels are divided by 255."""
-    pixels = _check_pixels(pixels)
+    pixels = check_pixels(pixels)
     if pixels.dtype == np.uint8:
         return pixels.astype(np.float32) / np.float32(255)
     return pixels.astype(np.float32, copy=False)
 
 
-def _pixel_max(images: np.ndarray) -> float:
+def pixel_max(images: np.ndarray) -> float:
     """The brightest possible pixel, 255 for uint8 else 1.0: the top of a figure's gray scale."""
     return 255.0 if np.asarray(images).dtype == np.uint8 else 1.0
 
 
-def _check_labels(
+def check_labels(
     labels: object, n: int | None = None, *, n_classes: int = 10, name: str = "labels"
 ) -> np.ndarray:
     """``labels`` as a 1-D int64 array (of length ``n`` if given), classes 0..n_classes-1."""
@@ -123,7 +138,7 @@ def _check_labels(
     return labels.astype(np.int64, copy=False)
 
 
-def _check_probabilities(
+def check_probabilities(
     probs: object, *, n_classes: int | None = None, name: str = "probs", tol: float = 1e-3
 ) -> np.ndarray:
     """``probs`` (N, n_classes) as float64 if each row is >= 0 and sums to 1 within ``tol``."""
@@ -132,7 +147,7 @@ def _check_probabilities(
             f"{name} must be floating-point probabilities (a softmax output), got integers "
             f"(dtype {np.asarray(probs).dtype}); labels go in as class indices, not one-hot rows"
         )
-    probs = _as_real(probs, name)
+    probs = as_real(probs, name)
     if probs.ndim != 2 or probs.shape[0] == 0 or (n_classes and probs.shape[1] != n_classes):
         classes = n_classes or "n_classes"
         raise ValueError(f"{name} must have shape (N, {classes}) with N >= 1, got {probs.shape}")
@@ -148,11 +163,11 @@ def _check_probabilities(
     return probs
 
 
-def _check_data(
+def check_data(
     X: object, name: str = "X", n_features: int | None = None, *, square: bool = False
 ) -> np.ndarray:
     """``X`` as a finite float64 matrix, at least 1x1 (and square, or ``n_features`` wide)."""
-    X = _as_real(X, name)
+    X = as_real(X, name)
     if X.ndim != 2 or 0 in X.shape or (square and X.shape[0] != X.shape[1]):
         want = "square 2-D" if square else "2-D (n_samples, n_features)"
         hint = "" if square else f"; for one feature use {name}.reshape(-1, 1)"
@@ -164,16 +179,16 @@ def _check_data(
     return X
 
 
-def _check_covariance(cov: object, name: str = "cov") -> np.ndarray:
+def check_covariance(cov: object, name: str = "cov") -> np.ndarray:
     """``cov`` as float64 if it is a finite, non-empty, square matrix, symmetric to 1e-10."""
-    cov = _check_data(cov, name, square=True)
+    cov = check_data(cov, name, square=True)
     asymmetry = np.abs(cov - cov.T).max()
     if asymmetry > 1e-10 * max(np.abs(cov).max(), np.finfo(np.float64).tiny):
         raise ValueError(f"{name} must be symmetric, but {name}.T differs by up to {asymmetry:.3g}")
     return cov
 
 
-def _check_layer_sizes(layer_sizes: object) -> list[int]:
+def check_layer_sizes(layer_sizes: object) -> list[int]:
     """``layer_sizes`` as a list of ints: at least two (inputs, ..., outputs), each >= 1."""
     if isinstance(layer_sizes, str | bytes) or not hasattr(layer_sizes, "__len__"):
         raise TypeError(f"layer_sizes must be a list of integers, got {layer_sizes!r:.60}")
@@ -182,10 +197,10 @@ def _check_layer_sizes(layer_sizes: object) -> list[int]:
             f"layer_sizes must be at least two positive integers (inputs, ..., outputs), "
             f"got {list(layer_sizes)}"
         )
-    return [_check_positive_int(s, "each of layer_sizes") for s in layer_sizes]
+    return [check_positive_int(s, "each of layer_sizes") for s in layer_sizes]
 
 
-def _check_model(model: object) -> object:
+def check_model(model: object) -> object:
     """Return ``model`` if it has a ``forward(X)`` method (which gives probabilities (N, 10))."""
     if not callable(getattr(model, "forward", None)):
         raise TypeError(
@@ -195,7 +210,7 @@ def _check_model(model: object) -> object:
     return model
 
 
-def _check_path(path: object, name: str = "path", *, exists: bool = False) -> Path:
+def check_path(path: object, name: str = "path", *, exists: bool = False) -> Path:
     """Return ``path`` as a Path if it is a str or path-like (an existing file if ``exists``)."""
     if not isinstance(path, str | os.PathLike) or str(path) == "":
         raise TypeError(f"{name} must be a non-empty str or path-like, got {path!r:.60}")

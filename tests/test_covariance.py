@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from helpers.covariance import condition_number, diagnose, regularize
-from helpers.validation import _check_covariance
+from helpers.validation import check_covariance
 
 CLASSIC = np.array([[0.1, 0.09], [0.09, 0.1]])
 
@@ -74,7 +74,7 @@ def test_regularizing_a_singular_matrix_makes_it_well_defined():
     ],
 )
 def test_bad_matrices_raise_value_error(cov, message):
-    for fn in (condition_number, lambda c: regularize(c, 1e-3), diagnose, _check_covariance):
+    for fn in (condition_number, lambda c: regularize(c, 1e-3), diagnose, check_covariance):
         with pytest.raises(ValueError, match=message):
             fn(cov)
 

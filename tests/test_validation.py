@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from helpers.validation import (
-    _check_data,
-    _check_labels,
-    _check_path,
-    _check_positive_int,
+    check_data,
     check_images,
+    check_labels,
     check_number,
+    check_path,
+    check_positive_int,
 )
 
 
@@ -37,20 +37,20 @@ def test_images_refused(images: np.ndarray, error: type, match: str) -> None:
 
 
 def test_labels() -> None:
-    assert _check_labels(np.array([0, 9], np.uint8), 2).dtype == np.int64
+    assert check_labels(np.array([0, 9], np.uint8), 2).dtype == np.int64
     with pytest.raises(ValueError, match=r"shape \(2,\)"):
-        _check_labels(np.array([[0], [1]]), 2)
+        check_labels(np.array([[0], [1]]), 2)
     with pytest.raises(ValueError, match="between 0 and 9"):
-        _check_labels([-1, 3])
+        check_labels([-1, 3])
     with pytest.raises(TypeError, match="integers"):  # a dtype fault is a TypeError, as for pixels
-        _check_labels([0.0, 1.0])
+        check_labels([0.0, 1.0])
 
 
 def test_numbers() -> None:
-    assert _check_positive_int(np.int64(3), "n") == 3
+    assert check_positive_int(np.int64(3), "n") == 3
     for bad, error in [(True, TypeError), (0, ValueError), (2.0, TypeError)]:
         with pytest.raises(error, match="n must be a positive integer"):
-            _check_positive_int(bad, "n")
+            check_positive_int(bad, "n")
     assert check_number(np.float32(0.5), "lr", low=0, low_inclusive=False) == 0.5
     with pytest.raises(ValueError, match=r"lr must be in \(0, inf\]"):
         check_number(0, "lr", low=0, low_inclusive=False)
@@ -62,11 +62,11 @@ def test_numbers() -> None:
 
 @pytest.mark.parametrize("shape", [(784,), (5, 3), (2, 28, 28)])
 def test_pixels_of_any_shape(shape) -> None:
-    from helpers.validation import _check_pixels
+    from helpers.validation import check_pixels
 
-    assert _check_pixels(np.zeros(shape, np.uint8)).shape == shape
+    assert check_pixels(np.zeros(shape, np.uint8)).shape == shape
     with pytest.raises(ValueError, match=r"divide uint8 pixels by 255"):
-        _check_pixels(np.full(shape, 255.0), name="X")
+        check_pixels(np.full(shape, 255.0), name="X")
 
 
 def test_flat_rows_become_row_major_images_without_a_copy() -> None:
@@ -77,32 +77,32 @@ def test_flat_rows_become_row_major_images_without_a_copy() -> None:
 
 
 def test_pixel_max_follows_the_convention() -> None:
-    from helpers.validation import _pixel_max
+    from helpers.validation import pixel_max
 
-    assert _pixel_max(np.zeros(3, np.uint8)) == 255.0
-    assert _pixel_max(np.zeros(3, np.float32)) == 1.0
+    assert pixel_max(np.zeros(3, np.uint8)) == 255.0
+    assert pixel_max(np.zeros(3, np.float32)) == 1.0
 
 
 def test_data_matrix() -> None:
-    assert _check_data([[1, 2], [3, 4]]).dtype == np.float64
+    assert check_data([[1, 2], [3, 4]]).dtype == np.float64
     for bad, match in [
         (np.arange(3.0), "2-D"),
         (np.empty((0, 2)), "non-empty"),
         ([[1.0, np.nan]], "NaN or inf"),
     ]:
         with pytest.raises(ValueError, match=match):
-            _check_data(bad)
+            check_data(bad)
     with pytest.raises(ValueError, match="Y has 2 features, expected 3"):
-        _check_data(np.ones((4, 2)), "Y", n_features=3)
+        check_data(np.ones((4, 2)), "Y", n_features=3)
     with pytest.raises(TypeError, match="Y must hold real numbers"):
-        _check_data([["a"]], "Y")
+        check_data([["a"]], "Y")
 
 
 def test_path(tmp_path) -> None:
-    assert _check_path(str(tmp_path)) == tmp_path
+    assert check_path(str(tmp_path)) == tmp_path
     with pytest.raises(TypeError, match="path must be a non-empty str or path-like"):
-        _check_path(3)
+        check_path(3)
     with pytest.raises(FileNotFoundError, match="does not exist"):
-        _check_path(tmp_path / "nothing.h5", exists=True)
+        check_path(tmp_path / "nothing.h5", exists=True)
     with pytest.raises(FileNotFoundError, match="is a folder"):
-        _check_path(tmp_path, exists=True)
+        check_path(tmp_path, exists=True)

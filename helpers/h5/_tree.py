@@ -8,12 +8,12 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from helpers.validation import _check_path, _check_positive_int
+from helpers.validation import check_path, check_positive_int
 
 
 def open_file(path: object) -> h5py.File:
     """Open an existing HDF5 file read-only; the errors name the file."""
-    path = _check_path(path, exists=True)
+    path = check_path(path, exists=True)
     try:
         return h5py.File(path, "r")
     except OSError as error:
@@ -66,7 +66,7 @@ def _tree_lines(obj: h5py.HLObject, indent: str, max_children: int) -> list[str]
 def tree(source: str | os.PathLike[str] | h5py.Group, *, max_children: int = 50) -> str:
     """Print and return what an HDF5 file or open group holds: datasets with their layout and
     bytes on disk, ``@attributes``, at most ``max_children`` members per group."""
-    max_children = _check_positive_int(max_children, "max_children")
+    max_children = check_positive_int(max_children, "max_children")
     if isinstance(source, str | os.PathLike):
         with open_file(source) as f:
             return tree(f, max_children=max_children)

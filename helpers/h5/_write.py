@@ -11,7 +11,7 @@ import h5py
 import numpy as np
 
 from helpers.atomic import atomic_path
-from helpers.validation import _check_labels, _check_path, _check_positive_int, check_images
+from helpers.validation import check_images, check_labels, check_path, check_positive_int
 
 
 def _name(name: object, what: str) -> str:
@@ -80,10 +80,10 @@ def write_arrays(
     ``dataset.asstr()``). ``attrs`` maps "/" (the file), a dataset or a group to its
     attributes. Arrays that are not scalars or empty are stored in chunks of ``chunk_rows``
     rows, with ``dataset_options`` for :meth:`h5py.Group.create_dataset`."""
-    path = _check_path(path)
+    path = check_path(path)
     data, attrs = _checked(arrays, {} if attrs is None else attrs)
     if chunk_rows is not None:
-        chunk_rows = _check_positive_int(chunk_rows, "chunk_rows")
+        chunk_rows = check_positive_int(chunk_rows, "chunk_rows")
         if "chunks" in dataset_options:
             raise ValueError("give chunk_rows or chunks, not both")
     with atomic_path(path) as tmp, h5py.File(tmp, "w") as f:
@@ -125,8 +125,8 @@ def write_digits(
     images = check_images(images)
     if images.dtype != np.uint8:
         raise TypeError(f"images must be uint8 pixels (0-255), got {images.dtype}")
-    labels = _check_labels(labels, len(images))
-    chunk_images = _check_positive_int(chunk_images, "chunk_images")
+    labels = check_labels(labels, len(images))
+    chunk_images = check_positive_int(chunk_images, "chunk_images")
     file_attrs = {"source": DIGITS_SOURCE, "count": len(images)} | attrs
     return write_arrays(
         path, {"images": images, "labels": labels}, {"/": file_attrs, **_DIGITS_ATTRS},

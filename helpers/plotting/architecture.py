@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 from matplotlib.patches import Circle, FancyBboxPatch
 
-from helpers.validation import _check_layer_sizes
+from helpers.validation import check_layer_sizes
 
 __all__ = ["draw_mlp"]
 
@@ -20,7 +20,7 @@ _LABEL = {"ha": "center", "fontsize": 9}
 
 def draw_mlp(layer_sizes: Sequence[int]) -> tuple[plt.Figure, plt.Axes]:
     """Draw a network: one box per layer, arrows labelled ReLU, ..., softmax."""
-    sizes = _check_layer_sizes(layer_sizes)
+    sizes = check_layer_sizes(layer_sizes)
     n_gaps = len(sizes) - 1
     _, ax = plt.subplots(figsize=(2.2 * len(sizes), 3.4))
     xs = [i * (_WIDTH + _GAP) for i in range(len(sizes))]

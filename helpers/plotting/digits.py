@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from helpers.validation import _check_labels, _check_positive_int, _pixel_max, check_images
+from helpers.validation import check_images, check_labels, check_positive_int, pixel_max
 
 __all__ = ["class_means", "digit_grid", "show_class_means", "show_digit"]
 
@@ -30,7 +30,7 @@ def show_digit(image: np.ndarray, ax: Axes | None = None, title: str = "digit") 
     image = check_images(image.reshape(1, 28, 28))[0]
     if ax is None:
         _, ax = plt.subplots(figsize=(3, 3))
-    _draw(ax, image, _pixel_max(image), ticks=[0, 9, 18, 27])
+    _draw(ax, image, pixel_max(image), ticks=[0, 9, 18, 27])
     ax.set(title=title, xlabel="column", ylabel="row")
     return ax
 
@@ -38,8 +38,8 @@ def show_digit(image: np.ndarray, ax: Axes | None = None, title: str = "digit") 
 def digit_grid(images: np.ndarray, labels: np.ndarray, per_class: int = 8) -> Figure:
     """Draw the first ``per_class`` digits of each class in ``labels``, one row per class."""
     images = check_images(images)
-    labels = _check_labels(labels, len(images))
-    per_class = _check_positive_int(per_class, "per_class")
+    labels = check_labels(labels, len(images))
+    per_class = check_positive_int(per_class, "per_class")
     if per_class > 100:
         raise ValueError(f"per_class must be at most 100 digits per row, got {per_class}")
     classes = np.unique(labels)
@@ -49,7 +49,7 @@ def digit_grid(images: np.ndarray, labels: np.ndarray, per_class: int = 8) -> Fi
         members = np.flatnonzero(labels == k)
         for j, ax in enumerate(row):
             if j < len(members):
-                _draw(ax, images[members[j]], _pixel_max(images))
+                _draw(ax, images[members[j]], pixel_max(images))
             else:
                 ax.set(xticks=[], yticks=[], frame_on=False)
         row[0].set_ylabel(str(k), rotation=0, ha="right", va="center")
@@ -62,7 +62,7 @@ def digit_grid(images: np.ndarray, labels: np.ndarray, per_class: int = 8) -> Fi
 def class_means(images: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """The mean image of each class 0-9, float64 (10, 28, 28); every class needs an image."""
     images = check_images(images)
-    labels = _check_labels(labels, len(images))
+    labels = check_labels(labels, len(images))
     if missing := sorted(set(range(10)) - set(labels.tolist())):
         raise ValueError(f"every class 0-9 needs an image; none for {missing}")
     return np.stack([images[labels == k].mean(axis=0, dtype=np.float64) for k in range(10)])
@@ -73,7 +73,7 @@ def show_class_means(images: np.ndarray, labels: np.ndarray) -> Figure:
     means = class_means(images, labels)
     fig, axes = plt.subplots(2, 5, figsize=(7.5, 3.6), layout="constrained")
     for k, ax in enumerate(axes.flat):
-        _draw(ax, means[k], _pixel_max(images))
+        _draw(ax, means[k], pixel_max(images))
         ax.set_title(f"class {k}", fontsize=10)
     fig.suptitle("Mean image of each class")
     fig.supxlabel("column (0-27)")

@@ -21,7 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from helpers.validation import _check_probabilities
+from helpers.validation import check_probabilities
 
 __all__: list[str] = []
 
@@ -143,4 +143,4 @@ def _ask_model(
     else:
         output, layers = model.forward(digit[None]), []
     name = "model.forward's output for one image"
-    return _check_probabilities(np.atleast_2d(output), n_classes=10, name=name)[0], layers
+    return check_probabilities(np.atleast_2d(output), n_classes=10, name=name)[0], layers

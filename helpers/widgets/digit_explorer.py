@@ -14,7 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from helpers.validation import _check_labels, _check_model, check_images
+from helpers.validation import check_images, check_labels, check_model
 from helpers.widgets.base import _ask_model, _returns_hidden, _StaticView, _to_png
 from helpers.widgets.controls import _IntSlider, _Picture
 from helpers.widgets.digit_figures import (
@@ -118,8 +118,8 @@ class _DigitExplorer(_StaticView, widgets.VBox):
         projector: bool = False,
     ) -> None:
         self.images = check_images(images)
-        self.labels = _check_labels(labels, len(self.images))
-        self.model = model if model is None else _check_model(model)
+        self.labels = check_labels(labels, len(self.images))
+        self.model = model if model is None else check_model(model)
         self._selection = np.arange(len(self.images))
         self._quiet = False
         self._vmax = 255.0 if self.images.dtype == np.uint8 else 1.0

@@ -19,7 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from helpers.digitize import _paint_strokes, _strokes_to_digit
-from helpers.validation import _check_model
+from helpers.validation import check_model
 from helpers.widgets.base import _ask_model, _StaticView, _to_png
 
 __all__ = ["draw_digit"]
@@ -89,7 +89,7 @@ class _DrawDigit(_StaticView, anywidget.AnyWidget):
     prediction = traitlets.Int(-1).tag(sync=True)
 
     def __init__(self, model: Any, **kwargs: Any) -> None:
-        self.model = _check_model(model)
+        self.model = check_model(model)
         super().__init__(**kwargs)
         self._update()
 

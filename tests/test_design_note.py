@@ -70,6 +70,7 @@ def _top_level() -> frozenset[str]:
     return frozenset(p.name for p in ROOT.iterdir()) - {".git", ".venv", "scratch", "_build"}
 
 
+@functools.cache
 def _import(module: str) -> object | None:
     """Our module ``module``, or None when there is no such module."""
     if module == "course_deploy":  # installed with the hub (pip install -e deploy), not here

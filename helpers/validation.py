@@ -14,8 +14,12 @@ from __future__ import annotations
 import os
 from numbers import Integral, Real
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from helpers.mlp import MLP
 
 __all__ = [
     "as_real",
@@ -24,6 +28,7 @@ __all__ = [
     "check_images",
     "check_labels",
     "check_layer_sizes",
+    "check_mlp",
     "check_model",
     "check_number",
     "check_path",
@@ -207,6 +212,31 @@ def check_model(model: object) -> object:
             "model must have a forward(X) method returning class probabilities of shape "
             f"(N, 10); got {type(model).__name__}"
         )
+    return model
+
+
+def check_mlp(model: object) -> MLP:
+    """Return ``model`` if it is an MLP.
+
+    Parameters
+    ----------
+    model : object
+        What the caller was given as the network.
+
+    Returns
+    -------
+    MLP
+        ``model`` itself.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a :class:`helpers.mlp.MLP`.
+    """
+    from helpers.mlp import MLP  # here, not at the top: helpers.mlp imports this module
+
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an MLP (helpers.mlp.MLP), got {type(model).__name__}")
     return model
 
 

@@ -2,11 +2,14 @@
 
 Each returns the value as the caller works with it, or raises an error naming the argument
 and what was expected; pixels are ``uint8`` (0-255) or floats in [0, 1], never guessed.
-One exception type per kind of fault: ``TypeError`` for the wrong kind of thing (not a
-number, complex, text, another dtype than expected, no ``forward``, not a path);
-``ValueError`` for the right kind with a wrong value (shape, size, range, NaN or infinity,
-empty, too large, not probabilities, not symmetric, a name clash); ``OSError`` for a file
-missing (``FileNotFoundError``), not in the expected format, or damaged, naming the file.
+One exception type per kind of fault:
+
+- ``TypeError`` for the wrong kind of thing (not a number, complex, text, another dtype
+  than expected, no ``forward``, not an MLP, not a path);
+- ``ValueError`` for the right kind with a wrong value (shape, size, range, NaN or
+  infinity, empty, too large, not probabilities, not symmetric, a name clash);
+- ``OSError`` for a file missing (``FileNotFoundError``), not in the expected format, or
+  damaged, naming the file.
 """
 
 from __future__ import annotations

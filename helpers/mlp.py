@@ -174,6 +174,13 @@ class MLP:
             The probabilities (float32); each row sums to 1.
         hidden : list of numpy.ndarray
             Only with ``return_hidden=True``: each hidden layer's activations (N, size).
+
+        Notes
+        -----
+        Without ``block_rows`` the peak memory is the first layer's, ``4 * (n_inputs + 2 *
+        size_1) * N`` bytes: the float32 copy of ``X`` (none if ``X`` is float32), the
+        product ``X @ W1.T`` and its sum with ``b1``. With ``block_rows`` it is one block's,
+        plus the (N, n_outputs) result.
         """
         X = check_pixels(X, name="X")
         n_inputs = self.layer_sizes[0]

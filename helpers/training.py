@@ -36,7 +36,9 @@ class Adam:
         that gives it.
     """
 
-    beta1, beta2, eps = 0.9, 0.999, 1e-8  # the values of Kingma and Ba (2015)
+    beta1 = 0.9  # the decay of the running mean of the gradients (Kingma and Ba's value)
+    beta2 = 0.999  # the decay of the running mean of their squares
+    eps = 1e-8  # keeps the step finite where that mean is 0
 
     def __init__(self, params: Sequence[np.ndarray], lr: float | Callable[[int], float] = 1e-3):
         if isinstance(params, list | tuple):
@@ -150,7 +152,8 @@ def train(
         ``"train_loss"``, ``"train_accuracy"``, ``"held_out_loss"`` and
         ``"held_out_accuracy"`` after every epoch.
     """
-    n_classes = check_mlp(model).layer_sizes[-1]
+    model = check_mlp(model)
+    n_classes = model.layer_sizes[-1]
     images = check_images(images)
     labels = check_labels(labels, len(images), n_classes=n_classes)
     if check_positive_int(epochs, "epochs") > 10**6:

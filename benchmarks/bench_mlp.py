@@ -68,7 +68,7 @@ def test_batch(benchmark, reference_model, digits):
 def test_per_image_loop(benchmark, reference_model, digits):
     images = digits[0][:1000]
     benchmark.group = LOOP
-    benchmark(lambda: [reference_model.forward(image) for image in images])
+    benchmark(lambda: [reference_model.forward(image[None]) for image in images])  # batches of one
 
 
 # --- the practical limit: the machine's float32 matrix-multiply rate on the same shapes ---

@@ -29,7 +29,13 @@ class InvalidRecordError(ValueError):
 
 @functools.cache
 def load_schema() -> dict:
-    """The JSON Schema of one prediction record."""
+    """Load the JSON Schema of one prediction record.
+
+    Returns
+    -------
+    dict
+        The schema (``prediction_record.schema.json``), read once.
+    """
     return json.loads(Path(__file__).with_name("prediction_record.schema.json").read_text())
 
 
@@ -46,7 +52,21 @@ def _validator():
 
 
 def make_records(probabilities: np.ndarray, indices: Sequence[int] | None = None) -> list[dict]:
-    """One record per row of softmax outputs (N, 10); ``indices`` default to 0, ..., N-1."""
+    """Make one prediction record per row of softmax outputs.
+
+    Parameters
+    ----------
+    probabilities : array_like of shape (N, 10)
+        The network's outputs, e.g. ``model.forward(images)``.
+    indices : sequence of int, optional
+        Each row's index in the data set; 0, ..., N-1 by default.
+
+    Returns
+    -------
+    list of dict
+        ``{"index": ..., "activations": [...], "classification": ...}`` per row, with
+        plain Python ints and floats.
+    """
     probs = check_probabilities(probabilities, n_classes=10, name="probabilities")
     idx = np.arange(len(probs)) if indices is None else np.asarray(indices)
     if not np.issubdtype(idx.dtype, np.integer):
@@ -58,7 +78,22 @@ def make_records(probabilities: np.ndarray, indices: Sequence[int] | None = None
 
 
 def validate_record(record: object, where: str = "record") -> None:
-    """Raise :class:`InvalidRecordError`, starting with ``where``, unless ``record`` is valid."""
+    """Check one prediction record against the schema and the rules.
+
+    The rules: the activations sum to 1, and the classification is their argmax.
+
+    Parameters
+    ----------
+    record : object
+        The record, e.g. a line of a JSON Lines file read back.
+    where : str, default="record"
+        Where the record is, the start of the error message (e.g. "line 3").
+
+    Raises
+    ------
+    InvalidRecordError
+        If the record breaks the schema or a rule.
+    """
     if errors := sorted(_validator().iter_errors(record), key=lambda e: list(e.absolute_path)):
         raise InvalidRecordError(f"{where}: {_describe(errors[0])}")
     acts, best = record["activations"], max(record["activations"])
@@ -80,7 +115,22 @@ def _describe(error) -> str:
 
 
 def write_predictions(path: str | os.PathLike[str], records: Iterable[dict]) -> Path:
-    """Validate ``records`` and write them as JSON Lines, atomically: all or nothing."""
+    """Validate prediction records and write them as JSON Lines, atomically.
+
+    All or nothing: an invalid record leaves no file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file to write.
+    records : iterable of dict
+        The records, e.g. from :func:`make_records`.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     path = check_path(path)
     records = list(records)
     for n, record in enumerate(records):
@@ -91,7 +141,23 @@ def write_predictions(path: str | os.PathLike[str], records: Iterable[dict]) -> 
 
 
 def read_predictions(path: str | os.PathLike[str]) -> list[dict]:
-    """Read a JSON Lines file of predictions; an :class:`InvalidRecordError` names the line."""
+    """Read and validate a JSON Lines file of prediction records.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+
+    Returns
+    -------
+    list of dict
+        The records, one per non-empty line.
+
+    Raises
+    ------
+    InvalidRecordError
+        If a line is not JSON or not a valid record; the message names the line.
+    """
     path = check_path(path, exists=True)
     try:
         lines = path.read_text(encoding="utf-8").split("\n")

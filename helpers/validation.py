@@ -2,11 +2,14 @@
 
 Each returns the value as the caller works with it, or raises an error naming the argument
 and what was expected; pixels are ``uint8`` (0-255) or floats in [0, 1], never guessed.
-One exception type per kind of fault: ``TypeError`` for the wrong kind of thing (not a
-number, complex, text, another dtype than expected, no ``forward``, not a path);
-``ValueError`` for the right kind with a wrong value (shape, size, range, NaN or infinity,
-empty, too large, not probabilities, not symmetric, a name clash); ``OSError`` for a file
-missing (``FileNotFoundError``), not in the expected format, or damaged, naming the file.
+One exception type per kind of fault:
+
+- ``TypeError`` for the wrong kind of thing (not a number, complex, text, another dtype
+  than expected, no ``forward``, not an MLP, not a path);
+- ``ValueError`` for the right kind with a wrong value (shape, size, range, NaN or
+  infinity, empty, too large, not probabilities, not symmetric, a name clash);
+- ``OSError`` for a file missing (``FileNotFoundError``), not in the expected format, or
+  damaged, naming the file.
 """
 
 from __future__ import annotations
@@ -14,8 +17,12 @@ from __future__ import annotations
 import os
 from numbers import Integral, Real
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from helpers.mlp import MLP
 
 __all__ = [
     "as_real",
@@ -24,6 +31,7 @@ __all__ = [
     "check_images",
     "check_labels",
     "check_layer_sizes",
+    "check_mlp",
     "check_model",
     "check_number",
     "check_path",
@@ -36,7 +44,22 @@ __all__ = [
 
 
 def check_positive_int(value: object, name: str) -> int:
-    """Return ``value`` as an int if it is an integer >= 1 (numpy integers too, bools not)."""
+    """Check that a value is an integer >= 1.
+
+    Numpy integers are integers too; bools are not.
+
+    Parameters
+    ----------
+    value : object
+        The value to check.
+    name : str
+        The argument's name, for the error message.
+
+    Returns
+    -------
+    int
+        ``value`` as a Python int.
+    """
     if isinstance(value, bool | np.bool_) or not isinstance(value, Integral):
         raise TypeError(f"{name} must be a positive integer, got {value!r}")
     if value < 1:
@@ -48,7 +71,26 @@ def check_number(
     value: object, name: str, *, low: float = -np.inf, high: float = np.inf,
     low_inclusive: bool = True,
 ) -> float:
-    """``value`` as a float if it is a finite real number (not a bool) in [low, high]."""
+    """Check that a value is a finite real number in [low, high].
+
+    Bools are not numbers here.
+
+    Parameters
+    ----------
+    value : object
+        The value to check.
+    name : str
+        The argument's name, for the error message.
+    low, high : float, default=-inf, inf
+        The bounds.
+    low_inclusive : bool, default=True
+        Whether ``low`` itself is allowed.
+
+    Returns
+    -------
+    float
+        ``value`` as a float.
+    """
     if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
         raise TypeError(f"{name} must be a real number, got {value!r:.60}")
     try:
@@ -65,7 +107,22 @@ def check_number(
 
 
 def as_real(values: object, name: str) -> np.ndarray:
-    """``values`` as a float64 array; TypeError for complex, text, objects or ragged lists."""
+    """Convert real numbers to a float64 array.
+
+    Complex numbers, text, objects and ragged lists raise a TypeError.
+
+    Parameters
+    ----------
+    values : array_like
+        The numbers, of any shape.
+    name : str
+        The argument's name, for the error message.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``values`` as float64 (not copied if they already are).
+    """
     try:
         array = np.asarray(values)
     except ValueError:  # ragged nested lists
@@ -76,7 +133,20 @@ def as_real(values: object, name: str) -> np.ndarray:
 
 
 def check_images(images: object, *, name: str = "images") -> np.ndarray:
-    """``images`` (N, 28, 28) or (N, 784), N >= 1, as a view of shape (N, 28, 28)."""
+    """Check a batch of MNIST images.
+
+    Parameters
+    ----------
+    images : array_like of shape (N, 28, 28) or (N, 784)
+        N >= 1 images of uint8 pixels, or floats in [0, 1].
+    name : str, default="images"
+        The argument's name, for the error message.
+
+    Returns
+    -------
+    numpy.ndarray of shape (N, 28, 28)
+        The images; a view, not a copy.
+    """
     images = np.asarray(images)
     if images.ndim == 2 and images.shape[1] == 784:
         images = images.reshape(-1, 28, 28)
@@ -88,7 +158,22 @@ def check_images(images: object, *, name: str = "images") -> np.ndarray:
 
 
 def check_pixels(pixels: object, *, name: str = "images") -> np.ndarray:
-    """``pixels`` (any shape) as an array: uint8, or finite floats in [0, 1] (0-255 refused)."""
+    """Check pixels: uint8, or finite floats in [0, 1].
+
+    Floats in 0-255 are refused, never guessed: divide uint8 pixels by 255 first.
+
+    Parameters
+    ----------
+    pixels : array_like
+        Pixels of any shape.
+    name : str, default="images"
+        The argument's name, for the error message.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``pixels`` as an array, not converted.
+    """
     try:
         pixels = np.asarray(pixels)
     except ValueError:  # ragged nested lists
@@ -108,7 +193,20 @@ def check_pixels(pixels: object, *, name: str = "images") -> np.ndarray:
 
 
 def to_unit_float(pixels: np.ndarray) -> np.ndarray:
-    """Checked pixels as float32 in [0, 1]: the one place uint8 pixels are divided by 255."""
+    """Convert pixels to float32 in [0, 1].
+
+    This is the one place where uint8 pixels are divided by 255.
+
+    Parameters
+    ----------
+    pixels : array_like
+        uint8 pixels, or floats in [0, 1], of any shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 pixels in [0, 1]; float32 input is not copied.
+    """
     pixels = check_pixels(pixels)
     if pixels.dtype == np.uint8:
         return pixels.astype(np.float32) / np.float32(255)
@@ -116,14 +214,42 @@ def to_unit_float(pixels: np.ndarray) -> np.ndarray:
 
 
 def pixel_max(images: np.ndarray) -> float:
-    """The brightest possible pixel, 255 for uint8 else 1.0: the top of a figure's gray scale."""
+    """Give the brightest possible pixel: the top of a figure's gray scale.
+
+    Parameters
+    ----------
+    images : array_like
+        uint8 pixels, or floats in [0, 1].
+
+    Returns
+    -------
+    float
+        255.0 for uint8 pixels, else 1.0.
+    """
     return 255.0 if np.asarray(images).dtype == np.uint8 else 1.0
 
 
 def check_labels(
     labels: object, n: int | None = None, *, n_classes: int = 10, name: str = "labels"
 ) -> np.ndarray:
-    """``labels`` as a 1-D int64 array (of length ``n`` if given), classes 0..n_classes-1."""
+    """Check class labels: integers from 0 to n_classes - 1, one per image.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (n,)
+        The labels.
+    n : int, optional
+        How many labels there must be.
+    n_classes : int, default=10
+        The number of classes.
+    name : str, default="labels"
+        The argument's name, for the error message.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (n,)
+        The labels.
+    """
     labels = np.asarray(labels)
     if labels.ndim != 1 or (n is not None and len(labels) != n):
         want = f"({n},), one per image" if n is not None else "(N,)"
@@ -141,7 +267,26 @@ def check_labels(
 def check_probabilities(
     probs: object, *, n_classes: int | None = None, name: str = "probs", tol: float = 1e-3
 ) -> np.ndarray:
-    """``probs`` (N, n_classes) as float64 if each row is >= 0 and sums to 1 within ``tol``."""
+    """Check probabilities: rows of entries >= 0 that sum to 1.
+
+    Integer rows (one-hot labels) are refused with a TypeError.
+
+    Parameters
+    ----------
+    probs : array_like of shape (N, n_classes)
+        The probabilities, e.g. a softmax output; N >= 1.
+    n_classes : int, optional
+        The number of columns there must be.
+    name : str, default="probs"
+        The argument's name, for the error message.
+    tol : float, default=1e-3
+        How far from 1 a row's sum may be.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (N, n_classes)
+        The probabilities.
+    """
     if np.asarray(probs).dtype.kind in "biu":  # one-hot rows sum to 1 too, but are labels
         raise TypeError(
             f"{name} must be floating-point probabilities (a softmax output), got integers "
@@ -166,7 +311,24 @@ def check_probabilities(
 def check_data(
     X: object, name: str = "X", n_features: int | None = None, *, square: bool = False
 ) -> np.ndarray:
-    """``X`` as a finite float64 matrix, at least 1x1 (and square, or ``n_features`` wide)."""
+    """Check a data matrix: finite real numbers, at least one row and one column.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_samples, n_features)
+        The data.
+    name : str, default="X"
+        The argument's name, for the error message.
+    n_features : int, optional
+        How many columns there must be.
+    square : bool, default=False
+        Whether the matrix must be square.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        The matrix.
+    """
     X = as_real(X, name)
     if X.ndim != 2 or 0 in X.shape or (square and X.shape[0] != X.shape[1]):
         want = "square 2-D" if square else "2-D (n_samples, n_features)"
@@ -180,7 +342,22 @@ def check_data(
 
 
 def check_covariance(cov: object, name: str = "cov") -> np.ndarray:
-    """``cov`` as float64 if it is a finite, non-empty, square matrix, symmetric to 1e-10."""
+    """Check a covariance matrix: finite, non-empty, square and symmetric.
+
+    Symmetric means to within 1e-10 of its largest entry.
+
+    Parameters
+    ----------
+    cov : array_like of shape (d, d)
+        The matrix.
+    name : str, default="cov"
+        The argument's name, for the error message.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (d, d)
+        The matrix.
+    """
     cov = check_data(cov, name, square=True)
     asymmetry = np.abs(cov - cov.T).max()
     if asymmetry > 1e-10 * max(np.abs(cov).max(), np.finfo(np.float64).tiny):
@@ -189,7 +366,18 @@ def check_covariance(cov: object, name: str = "cov") -> np.ndarray:
 
 
 def check_layer_sizes(layer_sizes: object) -> list[int]:
-    """``layer_sizes`` as a list of ints: at least two (inputs, ..., outputs), each >= 1."""
+    """Check a network's layer sizes: at least two integers >= 1.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        The number of inputs, then each layer's size, e.g. ``[784, 200, 100, 10]``.
+
+    Returns
+    -------
+    list of int
+        The sizes.
+    """
     if isinstance(layer_sizes, str | bytes) or not hasattr(layer_sizes, "__len__"):
         raise TypeError(f"layer_sizes must be a list of integers, got {layer_sizes!r:.60}")
     if len(layer_sizes) < 2:
@@ -201,7 +389,20 @@ def check_layer_sizes(layer_sizes: object) -> list[int]:
 
 
 def check_model(model: object) -> object:
-    """Return ``model`` if it has a ``forward(X)`` method (which gives probabilities (N, 10))."""
+    """Check that a model has a ``forward(X)`` method.
+
+    The method must give class probabilities of shape (N, 10); only its presence is checked.
+
+    Parameters
+    ----------
+    model : object
+        The model, e.g. an MLP.
+
+    Returns
+    -------
+    object
+        ``model`` itself.
+    """
     if not callable(getattr(model, "forward", None)):
         raise TypeError(
             "model must have a forward(X) method returning class probabilities of shape "
@@ -210,8 +411,48 @@ def check_model(model: object) -> object:
     return model
 
 
+def check_mlp(model: object) -> MLP:
+    """Return ``model`` if it is an MLP.
+
+    Parameters
+    ----------
+    model : object
+        What the caller was given as the network.
+
+    Returns
+    -------
+    MLP
+        ``model`` itself.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a :class:`helpers.mlp.MLP`.
+    """
+    from helpers.mlp import MLP  # here, not at the top: helpers.mlp imports this module
+
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an MLP (helpers.mlp.MLP), got {type(model).__name__}")
+    return model
+
+
 def check_path(path: object, name: str = "path", *, exists: bool = False) -> Path:
-    """Return ``path`` as a Path if it is a str or path-like (an existing file if ``exists``)."""
+    """Check a path: a non-empty str or path-like.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The path.
+    name : str, default="path"
+        The argument's name, for the error message.
+    exists : bool, default=False
+        Whether the path must be an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The path.
+    """
     if not isinstance(path, str | os.PathLike) or str(path) == "":
         raise TypeError(f"{name} must be a non-empty str or path-like, got {path!r:.60}")
     if "\0" in os.fspath(path):

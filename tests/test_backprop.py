@@ -170,3 +170,19 @@ def test_bad_images_are_refused():
 def test_cross_entropy_refuses_what_is_not_a_probability_row(probs):
     with pytest.raises(ValueError, match="each row summing to 1|NaN or infinite"):
         cross_entropy(probs, [0, 1])
+
+
+def test_gradients_of_a_network_that_is_not_784_wide():
+    """gradients takes the network's own input width: rows (N, 30) or images (N, 5, 6)."""
+    rng = np.random.default_rng(11)
+    model = MLP.initialized([30, 6, 3], seed=11)
+    X = rng.random((8, 30)).astype(np.float32)
+    y = rng.integers(0, 3, 8)
+    loss, grad_w, grad_b = gradients(model, X, y)
+    params = [p.astype(np.float64) for p in model.weights + model.biases]
+    assert loss == pytest.approx(loss64(params[:2], params[2:], X, y), rel=1e-5)
+    assert [g.shape for g in grad_w] == [(6, 30), (3, 6)]
+    as_images = gradients(model, X.reshape(8, 5, 6), y)
+    np.testing.assert_array_equal(as_images[1][0], grad_w[0])
+    with pytest.raises(ValueError, match=r"one image is X\[None\]"):
+        gradients(model, X[0], y[:1])

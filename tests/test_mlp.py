@@ -48,16 +48,16 @@ def test_forward_large_logits_stay_finite():
     np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-6)
 
 
-def test_forward_shapes_single_batch_and_images(model):
+def test_forward_shapes_of_batches_of_rows_and_of_images(model):
     rng = np.random.default_rng(0)
     images = rng.integers(0, 256, size=(6, 28, 28), dtype=np.uint8)
     batch = model.forward(images)
     assert batch.shape == (6, 10) and batch.dtype == np.float32
     np.testing.assert_allclose(batch.sum(axis=1), 1.0, rtol=1e-5)
     np.testing.assert_allclose(model.forward(images.reshape(6, 784)), batch)
-    single = model.forward(images[2].reshape(784))
-    assert single.shape == (10,)
-    np.testing.assert_allclose(single, batch[2], rtol=1e-5, atol=1e-7)
+    one = model.forward(images[2][None])
+    assert one.shape == (1, 10)
+    np.testing.assert_allclose(one[0], batch[2], rtol=1e-5, atol=1e-7)
 
 
 def test_uint8_is_scaled_by_255(model):
@@ -74,8 +74,8 @@ def test_return_hidden(model):
     assert [h.shape for h in hidden] == [(3, 20), (3, 15)]
     assert all(np.all(h >= 0) for h in hidden)
     np.testing.assert_allclose(probs, model.forward(x))
-    one, hidden1 = model.forward(x[0], return_hidden=True)
-    assert one.shape == (10,) and [h.shape for h in hidden1] == [(20,), (15,)]
+    one, hidden1 = model.forward(x[:1], return_hidden=True)
+    assert one.shape == (1, 10) and [h.shape for h in hidden1] == [(1, 20), (1, 15)]
 
 
 def test_forward_matches_the_textbook_formula(model):
@@ -84,7 +84,7 @@ def test_forward_matches_the_textbook_formula(model):
     for i, (w, b) in enumerate(zip(model.weights, model.biases, strict=True)):
         z = w.astype(np.float64) @ a + b
         a = np.maximum(z, 0) if i < 2 else softmax(z)
-    np.testing.assert_allclose(model.forward(x), a, rtol=1e-4, atol=1e-7)
+    np.testing.assert_allclose(model.forward(x[None])[0], a, rtol=1e-4, atol=1e-7)
 
 
 @pytest.mark.parametrize("block_rows", [None, 7, np.int64(1000), 5000])
@@ -100,7 +100,7 @@ def test_blocks_match_the_formula(model, block_rows):
             np.testing.assert_allclose(hidden[i], a, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(probs, a, rtol=1e-4, atol=1e-6)
     assert probs.dtype == np.float32
-    assert model.forward(X[0], block_rows=block_rows).shape == (10,)
+    assert model.forward(X[:1], block_rows=block_rows).shape == (1, 10)
 
 
 @pytest.mark.parametrize("block_rows", [0, -1, True, 2.0, "8"])
@@ -133,18 +133,29 @@ def test_batched_forward_equals_per_image_forward(model, n, seed, as_uint8):
     else:
         X = rng.random((n, 784), dtype=np.float32)
     batch = model.forward(X)
-    loop = np.stack([model.forward(x) for x in X])
+    loop = np.stack([model.forward(x[None])[0] for x in X])
     np.testing.assert_allclose(batch, loop, rtol=1e-5, atol=1e-7)
 
 
-def test_a_single_28x28_image_gives_its_10_probabilities(model):
-    image = np.random.default_rng(6).integers(0, 256, size=(28, 28), dtype=np.uint8)
-    p = model.forward(image)
-    assert p.shape == (10,)
-    np.testing.assert_allclose(p, model.forward(image[None])[0], rtol=1e-6)
-    np.testing.assert_allclose(p, model.forward(image.reshape(784)), rtol=1e-6)
-    probs, hidden = model.forward(image, return_hidden=True)
-    assert [h.shape for h in hidden] == [(20,), (15,)]
+@pytest.mark.parametrize("shape", [(784,), (28, 28)])
+@pytest.mark.parametrize("block_rows", [None, 1])
+def test_one_image_is_refused_and_told_to_be_a_batch_of_one(model, shape, block_rows):
+    # forward used to guess one image or a batch from the shape; now it takes batches only
+    image = np.random.default_rng(6).integers(0, 256, size=shape, dtype=np.uint8)
+    message = rf"got shape \({shape[0]},( {shape[-1]})?\); one image is X\[None\]"
+    with pytest.raises(ValueError, match=message):
+        model.forward(image, block_rows=block_rows)
+    with pytest.raises(ValueError, match=message):
+        model.forward(image, return_hidden=True, block_rows=block_rows)
+    probs, hidden = model.forward(image[None], return_hidden=True, block_rows=block_rows)
+    assert probs.shape == (1, 10) and [h.shape for h in hidden] == [(1, 20), (1, 15)]
+    batch = np.stack([image, 255 - image])
+    np.testing.assert_allclose(probs[0], model.forward(batch)[0], rtol=1e-6)
+
+
+def test_a_wrong_batch_gets_no_hint_about_one_image(model):
+    with pytest.raises(ValueError, match=r"got shape \(2, 785\)$"):
+        model.forward(np.zeros((2, 785), np.uint8))
 
 
 @pytest.mark.parametrize(

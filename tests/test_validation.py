@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from helpers.mlp import MLP
 from helpers.validation import (
     check_data,
     check_images,
     check_labels,
+    check_mlp,
     check_number,
     check_path,
     check_positive_int,
@@ -106,3 +108,12 @@ def test_path(tmp_path) -> None:
         check_path(tmp_path / "nothing.h5", exists=True)
     with pytest.raises(FileNotFoundError, match="is a folder"):
         check_path(tmp_path, exists=True)
+
+
+def test_mlp() -> None:
+    model = MLP.initialized([4, 3, 2])
+    assert check_mlp(model) is model
+    for bad, name in [(None, "NoneType"), ({"W1": np.zeros((3, 4))}, "dict"), (MLP, "type")]:
+        message = rf"^model must be an MLP \(helpers.mlp.MLP\), got {name}$"
+        with pytest.raises(TypeError, match=message):
+            check_mlp(bad)

@@ -1,4 +1,4 @@
-"""The official MNIST files, for :mod:`helpers.data`: where they are, download, IDX reader.
+"""The official MNIST files behind helpers.data.load_mnist (notebook 00): download, IDX reader.
 
 The files are gzip-compressed IDX files: two zero bytes, a type code (0x08: unsigned
 bytes), the number of dimensions d, d sizes (big-endian unsigned 32-bit), then the values.

@@ -23,27 +23,58 @@ def _scratch_root() -> Path:
     """``$COURSE_SCRATCH_DIR``, else ``scratch/`` in the checkout, else in the working folder."""
     if os.environ.get(_SCRATCH_VARIABLE):
         return Path(os.environ[_SCRATCH_VARIABLE]).expanduser().resolve()
-    return (_CHECKOUT or Path.cwd().resolve()) / "scratch"
+    if _CHECKOUT is not None:
+        return _CHECKOUT / "scratch"
+    return Path.cwd().resolve() / "scratch"
 
 
 def scratch_dir(name: str | None = None) -> Path:
-    """Return (and create) the scratch folder, or its subfolder ``name`` (e.g. "05").
+    """Return (and create) the scratch folder, or its subfolder ``name``.
 
-    ``name`` must be one plain folder name (not ``"../x"``), so nothing is written outside.
+    The scratch folder is ``$COURSE_SCRATCH_DIR`` if set, else ``scratch/`` in the
+    repository, else ``scratch/`` in the working folder (an installed package).
+
+    Parameters
+    ----------
+    name : str, optional
+        One plain folder name such as ``"05"`` (not ``"../x"``), so nothing is
+        written outside the scratch folder.
+
+    Returns
+    -------
+    folder : Path
+        The folder, which now exists.
     """
     if name is not None and not isinstance(name, str):
         raise TypeError(f"name must be one plain folder name such as '05' or None, got {name!r}")
     if name is not None and (name in ("", ".", "..") or Path(name).name != name):
         raise ValueError(f"name must be one plain folder name such as '05', got {name!r}")
-    folder = _scratch_root() if name is None else _scratch_root() / name
+    folder = _scratch_root()
+    if name is not None:
+        folder = folder / name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
 def shown(path: str | Path) -> str:
-    """``path`` for printing: ``scratch/...``, relative to the repository, or its file name."""
+    """``path`` for printing, without the folders of this machine.
+
+    Parameters
+    ----------
+    path : str or Path
+        Any path.
+
+    Returns
+    -------
+    text : str
+        ``scratch/...`` inside the scratch folder, else the path relative to the
+        repository (or to the installed package's folder), else the file name.
+    """
     path = Path(path).resolve()
-    for base, prefix in ((_scratch_root(), ("scratch",)), (_CHECKOUT or _PACKAGE_DIR.parent, ())):
-        if path.is_relative_to(base):
-            return "/".join(prefix + path.relative_to(base).parts) or "."
+    scratch = _scratch_root()
+    if path.is_relative_to(scratch):
+        return "/".join(("scratch", *path.relative_to(scratch).parts))
+    repository = _CHECKOUT or _PACKAGE_DIR.parent
+    if path.is_relative_to(repository):
+        return "/".join(path.relative_to(repository).parts) or "."
     return path.name

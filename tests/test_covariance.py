@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from helpers.covariance import condition_number, diagnose, regularize
+from helpers.covariance import condition_number, diagnose, eigenvalues, regularize
 from helpers.validation import check_covariance
 
 CLASSIC = np.array([[0.1, 0.09], [0.09, 0.1]])
@@ -17,6 +17,18 @@ def test_classic_demo_epsilon_1e5_gives_18_98():
     cond = condition_number(regularize(CLASSIC, 1e-5))
     assert cond == pytest.approx((0.19 + 1e-5) / (0.01 + 1e-5), rel=1e-12)
     assert f"{cond:.1f}" == "19.0" and f"{cond:.4f}" == "18.9820"
+
+
+def test_eigenvalues_are_ascending_and_rounding_noise_is_exactly_zero():
+    v = np.array([1.0, 2.0, 3.0])
+    rank_one = np.outer(v, v) / 7  # eigvalsh gives two values of order 1e-16, not 0
+    assert np.any(np.linalg.eigvalsh(rank_one)[:2] != 0)
+    values = eigenvalues(rank_one)
+    np.testing.assert_array_equal(values[:2], [0.0, 0.0])
+    assert values[2] == pytest.approx(2.0, rel=1e-12)
+    np.testing.assert_allclose(eigenvalues(np.diag([3.0, 1.0, 2.0])), [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"cov has a negative eigenvalue \(-1\): not a covariance"):
+        eigenvalues(np.diag([1.0, -1.0]))
 
 
 def test_condition_number_matches_numpy_for_spd_matrix():

@@ -1,6 +1,7 @@
 import hashlib
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -10,8 +11,8 @@ import time
 import numpy as np
 import pytest
 
-from helpers import data
-from helpers.data import _fetch, load_mnist, load_sample, sample_indices
+from helpers._mnist_files import MNIST_FILES, fetch
+from helpers.data import load_mnist, load_sample, sample_indices
 
 
 def test_load_sample_shapes_and_classes():
@@ -58,11 +59,11 @@ def test_fetch_downloads_and_verifies(http_folder, tmp_path):
     url, root = http_folder
     sha = _serve(root, "f.bin", b"digits" * 1000)
     cache = tmp_path / "cache"
-    path = _fetch("f.bin", sha, cache, [url], progress=False)
+    path = fetch("f.bin", sha, cache, [url], progress=False)
     assert path == cache / "f.bin" and path.read_bytes() == b"digits" * 1000
     assert sorted(p.name for p in cache.iterdir()) == ["f.bin"]
     (root / "f.bin").unlink()  # a second call must not touch the network
-    assert _fetch("f.bin", sha, cache, [url], progress=False) == path
+    assert fetch("f.bin", sha, cache, [url], progress=False) == path
 
 
 def test_fetch_hash_mismatch_leaves_nothing(http_folder, tmp_path):
@@ -71,7 +72,7 @@ def test_fetch_hash_mismatch_leaves_nothing(http_folder, tmp_path):
     expected = "0" * 64
     cache = tmp_path / "cache"
     with pytest.raises(OSError, match="f.bin is not in .*nothing was saved") as info:
-        _fetch("f.bin", expected, cache, [url], progress=False)
+        fetch("f.bin", expected, cache, [url], progress=False)
     message = str(info.value)
     assert "f.bin" in message and expected in message and actual in message
     assert list(cache.iterdir()) == []
@@ -81,7 +82,7 @@ def test_fetch_server_error_leaves_nothing(http_folder, tmp_path):
     url, _ = http_folder
     cache = tmp_path / "cache"
     with pytest.raises(OSError, match="missing.bin is not in .*nothing was saved") as info:
-        _fetch("missing.bin", "0" * 64, cache, [url], progress=False)
+        fetch("missing.bin", "0" * 64, cache, [url], progress=False)
     assert "404" in str(info.value)
     assert list(cache.iterdir()) == []
 
@@ -92,28 +93,34 @@ def test_fetch_falls_back_to_next_mirror(http_folder, tmp_path):
     (root / "b").mkdir()
     (root / "a" / "f.bin").write_bytes(b"corrupt copy")
     sha = _serve(root / "b", "f.bin", b"good copy")
-    path = _fetch("f.bin", sha, tmp_path, [url + "a/", url + "b/"], progress=False)
+    path = fetch("f.bin", sha, tmp_path, [url + "a/", url + "b/"], progress=False)
     assert path.read_bytes() == b"good copy"
 
 
 def test_present_file_with_wrong_hash_is_reported(tmp_path):
     (tmp_path / "f.bin").write_bytes(b"tampered")
     with pytest.raises(OSError, match=r"corrupt or not the official file.*expected 0{64}"):
-        _fetch("f.bin", "0" * 64, tmp_path, [], progress=False)
+        fetch("f.bin", "0" * 64, tmp_path, [], progress=False)
 
 
 def test_no_mirrors_for_a_missing_file(tmp_path):
     with pytest.raises(OSError, match=r"f.bin is not in .* and no mirror of \[\] delivered it"):
-        _fetch("f.bin", "0" * 64, tmp_path, [], progress=False)
+        fetch("f.bin", "0" * 64, tmp_path, [], progress=False)
 
 
-def test_folder_precedence(monkeypatch, tmp_path):
+@pytest.mark.parametrize("where", ["data_dir", "MNIST_DATA_DIR", "COURSE_CACHE_DIR"])
+def test_the_folder_is_data_dir_then_mnist_data_dir_then_the_cache(where, monkeypatch, tmp_path):
     monkeypatch.setenv("MNIST_DATA_DIR", str(tmp_path / "env"))
     monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path / "cache"))
-    assert data._folder(tmp_path / "arg") == tmp_path / "arg"
-    assert data._folder(None) == tmp_path / "env"
-    monkeypatch.delenv("MNIST_DATA_DIR")
-    assert data._folder(None) == tmp_path / "cache" / "mnist"
+    data_dir, folder = None, tmp_path / "env"
+    if where == "data_dir":
+        data_dir = folder = tmp_path / "arg"
+    elif where == "COURSE_CACHE_DIR":
+        monkeypatch.delenv("MNIST_DATA_DIR")
+        folder = tmp_path / "cache" / "mnist"
+    expected = f"t10k-images-idx3-ubyte.gz is not in {re.escape(str(folder))} and no mirror"
+    with pytest.raises(OSError, match=expected):
+        load_mnist("test", data_dir, mirrors=[])
 
 
 class _StallingHandler(http.server.BaseHTTPRequestHandler):
@@ -137,8 +144,8 @@ def test_a_killed_download_leaves_nothing_the_next_run_trips_over(http_folder, t
     threading.Thread(target=stall.serve_forever, daemon=True).start()
     cache = tmp_path / "cache"
     script = (
-        "import sys; from pathlib import Path; from helpers.data import _fetch; "
-        "_fetch('f.bin', '0' * 64, Path(sys.argv[1]), [sys.argv[2]], progress=False)"
+        "import sys; from pathlib import Path; from helpers._mnist_files import fetch; "
+        "fetch('f.bin', '0' * 64, Path(sys.argv[1]), [sys.argv[2]], progress=False)"
     )
     stalled_url = f"http://127.0.0.1:{stall.server_address[1]}/"
     env = os.environ | {"PYTHONPATH": os.pathsep.join(sys.path)}
@@ -156,7 +163,7 @@ def test_a_killed_download_leaves_nothing_the_next_run_trips_over(http_folder, t
     (leftover,) = cache.iterdir()  # pooch's temporary file, not the file it was to become
     url, root = http_folder
     sha = _serve(root, "f.bin", b"the real file")
-    assert _fetch("f.bin", sha, cache, [url], progress=False).read_bytes() == b"the real file"
+    assert fetch("f.bin", sha, cache, [url], progress=False).read_bytes() == b"the real file"
     assert sorted(p.name for p in cache.iterdir()) == sorted(["f.bin", leftover.name])
 
 
@@ -165,7 +172,7 @@ def test_load_mnist_downloads_real_files_from_a_local_mirror(
     http_folder, tmp_path, mnist_data_dir, monkeypatch
 ):
     url, root = http_folder
-    for name in data._MNIST_FILES["test"]:
+    for name in MNIST_FILES["test"]:
         shutil.copy(mnist_data_dir / name, root / name)
     monkeypatch.delenv("MNIST_DATA_DIR")
     monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path / "cache"))
@@ -173,12 +180,12 @@ def test_load_mnist_downloads_real_files_from_a_local_mirror(
     assert images.shape == (10000, 28, 28)
     np.testing.assert_array_equal(labels[:10], [7, 2, 1, 0, 4, 1, 4, 9, 5, 9])
     cached = sorted(p.name for p in (tmp_path / "cache" / "mnist").iterdir())
-    assert cached == sorted(data._MNIST_FILES["test"])
+    assert cached == sorted(MNIST_FILES["test"])
 
 
 @pytest.mark.real_mnist
 def test_load_mnist_rejects_a_truncated_official_file(tmp_path, mnist_data_dir):
-    for name in data._MNIST_FILES["test"]:
+    for name in MNIST_FILES["test"]:
         shutil.copy(mnist_data_dir / name, tmp_path / name)
     labels = tmp_path / "t10k-labels-idx1-ubyte.gz"
     labels.write_bytes(labels.read_bytes()[:-100])

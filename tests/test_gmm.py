@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
-from helpers.gmm import SingularCovarianceError, fit_gmm
+from helpers.gmm import SingularCovarianceError, fit_gmm, m_step
 
 
 def blobs(seed, n_per=200, n_features=2, n_components=3, spread=4.0):
@@ -69,6 +69,22 @@ def test_matches_sklearn_from_the_same_start(n_features, n_components, reg_covar
     np.testing.assert_allclose(ours.means_, ref.means_, atol=1e-6)
     np.testing.assert_allclose(ours.covariances_, ref.covariances_, atol=1e-6)
     assert ours.score(X) == pytest.approx(ref.score(X), rel=1e-8)
+
+
+def test_m_step_with_hard_assignments_gives_each_groups_share_mean_and_covariance():
+    X = blobs(2, n_per=30, n_features=3, n_components=2)
+    labels = np.repeat([0, 1], 30)
+    labels[:5] = 1  # groups of 25 and 35
+    resp = np.eye(2)[labels]
+    weights, means, covariances, nk = m_step(X, resp, reg_covar=0.1)
+    np.testing.assert_allclose(nk, [25, 35])
+    np.testing.assert_allclose(weights, [25 / 60, 35 / 60])
+    for k in (0, 1):
+        group = X[labels == k]
+        np.testing.assert_allclose(means[k], group.mean(axis=0))
+        expected = np.cov(group.T, bias=True) + 0.1 * np.eye(3)
+        np.testing.assert_allclose(covariances[k], expected, rtol=1e-12)
+        np.testing.assert_array_equal(covariances[k], covariances[k].T)
 
 
 def test_converging_case_stops_before_max_iter_like_sklearn():

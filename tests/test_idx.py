@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis.extra import numpy as hnp
 
-from helpers.data import _read_idx
+from helpers._mnist_files import read_idx
 
 
 def write_idx(path, array: np.ndarray, *, compress: bool = True) -> None:
@@ -25,7 +25,7 @@ def write_idx(path, array: np.ndarray, *, compress: bool = True) -> None:
 def test_round_trip(tmp_path_factory, array):
     path = tmp_path_factory.mktemp("idx") / "a.idx.gz"
     write_idx(path, array)
-    back = _read_idx(path)
+    back = read_idx(path)
     assert back.dtype == np.uint8 and back.flags.writeable
     np.testing.assert_array_equal(back, array, strict=True)
 
@@ -52,7 +52,7 @@ def test_not_an_idx_file(tmp_path, header):
     path.write_bytes(gzip.compress(bytes.fromhex(header)))
     expected = f"bad.idx.gz is not an IDX file: it starts with {header[:16]},"
     with pytest.raises(OSError, match=expected):
-        _read_idx(path)
+        read_idx(path)
 
 
 def test_truncated_payload(tmp_path):
@@ -60,14 +60,14 @@ def test_truncated_payload(tmp_path):
     raw = bytes.fromhex("00000803000000020000000200000002") + bytes(7)  # needs 8
     path.write_bytes(gzip.compress(raw))
     with pytest.raises(OSError, match=r"images.idx.gz: its values are 7 bytes but shape \(2, 2,"):
-        _read_idx(path)
+        read_idx(path)
 
 
 def test_not_gzip(tmp_path):
     path = tmp_path / "raw.idx"
     write_idx(path, np.arange(10, dtype=np.uint8), compress=False)
     with pytest.raises(OSError, match="raw.idx is not a complete gzip file"):
-        _read_idx(path)
+        read_idx(path)
 
 
 def test_truncated_gzip(tmp_path):
@@ -75,7 +75,7 @@ def test_truncated_gzip(tmp_path):
     write_idx(path, np.arange(1000, dtype=np.int32), compress=True)
     path.write_bytes(path.read_bytes()[:-20])
     with pytest.raises(OSError, match="cut.idx.gz is not a complete gzip file"):
-        _read_idx(path)
+        read_idx(path)
 
 
 def test_corrupt_gzip(tmp_path):
@@ -85,10 +85,10 @@ def test_corrupt_gzip(tmp_path):
     data[40] ^= 0xFF
     path.write_bytes(bytes(data))
     with pytest.raises(OSError, match="flipped.idx.gz is not a complete gzip file"):
-        _read_idx(path)
+        read_idx(path)
 
 
 def test_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="nothing.idx"):
-        _read_idx(tmp_path / "nothing.idx")
+        read_idx(tmp_path / "nothing.idx")
 

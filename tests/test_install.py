@@ -66,7 +66,8 @@ def _env(site: Path) -> dict[str, str]:
 
 def test_installed_package_has_the_weights_and_no_checkout(installed, tmp_path):
     code = (
-        "import helpers.paths as p; print(p.__file__, p.REFERENCE_WEIGHTS.is_file(), p._CHECKOUT)"
+        "from helpers import paths as p; "
+        "print(p.__file__, p.REFERENCE_WEIGHTS.is_file(), p.scratch_dir())"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -76,8 +77,9 @@ def test_installed_package_has_the_weights_and_no_checkout(installed, tmp_path):
         env=_env(installed),
     )
     assert out.returncode == 0, out.stderr
-    where, found, checkout = out.stdout.split()
-    assert Path(where).is_relative_to(installed) and found == "True" and checkout == "None"
+    where, found, scratch = out.stdout.split()
+    assert Path(where).is_relative_to(installed) and found == "True"
+    assert Path(scratch) == (tmp_path / "scratch").resolve()  # not a checkout: the working folder
 
 
 def test_notebook_05_runs_against_the_installed_package(installed, tmp_path):

@@ -23,6 +23,7 @@ def open_file(path: object) -> h5py.File:
 
 
 def _format_value(value: object, width: int = 100) -> str:
+    """An attribute's value as one short line of text."""
     if isinstance(value, bytes):
         value = value.decode("utf-8", errors="replace")
     if isinstance(value, np.ndarray) and value.size > 8:
@@ -32,6 +33,7 @@ def _format_value(value: object, width: int = 100) -> str:
 
 
 def _layout(dset: h5py.Dataset) -> str:
+    """A dataset's shape, dtype, storage and bytes on disk, as text."""
     string = h5py.check_string_dtype(dset.dtype)
     parts = [f"{dset.shape} " + (f"str ({string.encoding})" if string else str(dset.dtype))]
     parts.append("contiguous" if dset.chunks is None else f"chunks {dset.chunks}")
@@ -45,6 +47,7 @@ def _layout(dset: h5py.Dataset) -> str:
 
 
 def _tree_lines(obj: h5py.HLObject, indent: str, max_children: int) -> list[str]:
+    """The lines :func:`tree` prints for ``obj``'s attributes and members, recursively."""
     lines = [f"{indent}@{key} = {_format_value(value)}" for key, value in obj.attrs.items()]
     names = list(obj) if isinstance(obj, h5py.Group) else []
     for name in names[:max_children]:
@@ -64,8 +67,23 @@ def _tree_lines(obj: h5py.HLObject, indent: str, max_children: int) -> list[str]
 
 
 def tree(source: str | os.PathLike[str] | h5py.Group, *, max_children: int = 50) -> str:
-    """Print and return what an HDF5 file or open group holds: datasets with their layout and
-    bytes on disk, ``@attributes``, at most ``max_children`` members per group."""
+    """Print and return what an HDF5 file or open group holds.
+
+    Every dataset is shown with its shape, dtype, layout and bytes on disk, every
+    attribute as ``@name = value``, groups indented below their parent.
+
+    Parameters
+    ----------
+    source : str, path-like or h5py.Group
+        A file name, or an open ``h5py.File`` or group.
+    max_children : int, default=50
+        At most this many members are shown per group.
+
+    Returns
+    -------
+    text : str
+        The text printed.
+    """
     max_children = check_positive_int(max_children, "max_children")
     if isinstance(source, str | os.PathLike):
         with open_file(source) as f:
@@ -81,9 +99,23 @@ def tree(source: str | os.PathLike[str] | h5py.Group, *, max_children: int = 50)
 
 
 def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
-    """``dataset[()][indices]`` for 1-D integer ``indices`` in any order, with repeats: h5py
-    reads rows only in increasing order without repeats, so the indices are sorted and
-    de-duplicated, read in one go, then put back in the order asked for."""
+    """Read the rows ``indices`` of a dataset, in any order and with repeats.
+
+    h5py reads rows only in increasing order without repeats, so the indices are
+    sorted and de-duplicated, read in one go, then put back in the order asked for.
+
+    Parameters
+    ----------
+    dataset : h5py.Dataset
+        An open dataset with at least one dimension.
+    indices : array-like of int, shape (k,)
+        Row numbers; negative ones count from the end, as in numpy.
+
+    Returns
+    -------
+    rows : ndarray of shape (k, ...)
+        ``dataset[()][indices]``, without reading the whole dataset.
+    """
     if not isinstance(dataset, h5py.Dataset):
         raise TypeError(f"dataset must be an h5py.Dataset, got {type(dataset).__name__}")
     if dataset.ndim == 0:
@@ -103,8 +135,11 @@ def read_rows(dataset: h5py.Dataset, indices: object) -> np.ndarray:
 
 
 def _read_sorted(dataset: h5py.Dataset, rows: np.ndarray) -> np.ndarray:
-    """``dataset[rows]`` for increasing, distinct ``rows``: row by row if whole-row chunks fit
-    HDF5's chunk cache (faster than h5py's selection there: ``benchmarks/bench_h5.py``)."""
+    """``dataset[rows]`` for increasing, distinct ``rows``.
+
+    Read row by row if whole-row chunks fit HDF5's chunk cache: faster than h5py's
+    selection there (``benchmarks/bench_h5.py``).
+    """
     chunks = dataset.chunks
     whole_rows = chunks is not None and chunks[1:] == dataset.shape[1:]
     cache_bytes = dataset.id.get_access_plist().get_chunk_cache()[1]

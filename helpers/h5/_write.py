@@ -15,6 +15,7 @@ from helpers.validation import check_images, check_labels, check_path, check_pos
 
 
 def _name(name: object, what: str) -> str:
+    """``name`` if it is a non-empty str, else a clear error."""
     if not isinstance(name, str) or not name.strip("/"):
         error = ValueError if isinstance(name, str) else TypeError
         raise error(f"{what} names must be non-empty str, got {name!r}")
@@ -75,11 +76,31 @@ def write_arrays(
     attrs: Mapping[str, Mapping[str, object]] | None = None, *,
     chunk_rows: int | None = None, **dataset_options: object,
 ) -> Path:
-    """Write named arrays and attributes to a new HDF5 file atomically; return ``path``.
-    A "/" in a name makes groups ("net/W"); numpy str is stored as UTF-8 (read it with
-    ``dataset.asstr()``). ``attrs`` maps "/" (the file), a dataset or a group to its
-    attributes. Arrays that are not scalars or empty are stored in chunks of ``chunk_rows``
-    rows, with ``dataset_options`` for :meth:`h5py.Group.create_dataset`."""
+    """Write named arrays and attributes to a new HDF5 file, atomically.
+
+    The file is written under a temporary name and renamed over ``path`` only when
+    complete. A "/" in a name makes groups ("net/W"). numpy str is stored as UTF-8:
+    read it with ``dataset.asstr()``.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file to write.
+    arrays : mapping of str to array-like
+        Dataset name -> its values.
+    attrs : mapping of str to mapping, optional
+        "/" (the file), a dataset's or a group's name -> its attributes.
+    chunk_rows : int, optional
+        Store each array that is not a scalar or empty in chunks of this many rows.
+    **dataset_options
+        Passed to :meth:`h5py.Group.create_dataset` for those arrays,
+        e.g. ``compression="gzip"``.
+
+    Returns
+    -------
+    path : Path
+        The file written.
+    """
     path = check_path(path)
     data, attrs = _checked(arrays, {} if attrs is None else attrs)
     if chunk_rows is not None:
@@ -120,8 +141,31 @@ def write_digits(
     path: str | os.PathLike[str], images: np.ndarray, labels: np.ndarray, *,
     chunk_images: int = 100, compression: str | None = "gzip", **attrs: object,
 ) -> Path:
-    """Write uint8 ``images`` (N, 28, 28) and ``labels`` 0-9 to HDF5 atomically, in chunks of
-    ``chunk_images`` images; ``attrs`` are more file attributes, e.g. ``split="train"``."""
+    """Write digits and their labels to a new HDF5 file, atomically.
+
+    Each dataset gets attributes that say what its values mean, and the file its
+    ``source`` and ``count``.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file to write.
+    images : ndarray of shape (N, 28, 28), dtype uint8
+        The digits, pixel values 0 to 255.
+    labels : array-like of shape (N,)
+        The class of each digit, 0 to 9.
+    chunk_images : int, default=100
+        Store the data in chunks of this many images.
+    compression : str or None, default="gzip"
+        h5py's compression filter for both datasets.
+    **attrs
+        More file attributes, e.g. ``split="train"``.
+
+    Returns
+    -------
+    path : Path
+        The file written.
+    """
     images = check_images(images)
     if images.dtype != np.uint8:
         raise TypeError(f"images must be uint8 pixels (0-255), got {images.dtype}")

@@ -15,14 +15,14 @@ import ipywidgets as widgets
 import numpy as np
 
 from helpers.validation import check_images, check_labels, check_model
-from helpers.widgets.base import _ask_model, _returns_hidden, _StaticView, _to_png
-from helpers.widgets.controls import _IntSlider, _Picture
-from helpers.widgets.digit_figures import (
-    _DigitFigure,
-    _HiddenFigure,
-    _pixel_table,
-    _ProbabilityFigure,
+from helpers.widgets._figures import (
+    DigitFigure,
+    HiddenFigure,
+    ProbabilityFigure,
+    pixel_table_html,
+    to_png,
 )
+from helpers.widgets._parts import IntSlider, Picture, StaticView, ask_model, returns_hidden
 
 __all__ = ["digit_explorer"]
 
@@ -89,18 +89,18 @@ def digit_explorer(
     return _DigitExplorer(images, labels, model, pixel_table, projector)
 
 
-class _DigitExplorer(_StaticView, widgets.VBox):
+class _DigitExplorer(StaticView, widgets.VBox):
     """The digit explorer widget; build it with :func:`digit_explorer`.
 
     Attributes
     ----------
     dropdown : ipywidgets.Dropdown
         The class filter: "all" or a class 0-9.
-    slider : helpers.widgets.controls._IntSlider
+    slider : helpers.widgets._parts.IntSlider
         The data-set index (class "all") or the position within the chosen class.
     readout : ipywidgets.HTML
         "index <i> · label <l>" and, for a class, the position within it.
-    image : helpers.widgets.controls._Picture
+    image : helpers.widgets._parts.Picture
         The digit as a PNG; its ``alt`` text describes it.
     pixels : ipywidgets.HTML or None
         The digit's pixel values as a table (None if ``pixel_table=False``).
@@ -124,14 +124,14 @@ class _DigitExplorer(_StaticView, widgets.VBox):
         self._quiet = False
         self._vmax = 255.0 if self.images.dtype == np.uint8 else 1.0
         self._projector = projector
-        self._digit_figure = _DigitFigure(self._vmax, projector, alone=model is None)
+        self._digit_figure = DigitFigure(self._vmax, projector, alone=model is None)
         self._figures = [self._digit_figure]  # the static picture shows these, left to right
 
         classes = [(str(k), int(k)) for k in np.unique(self.labels)]
         self.dropdown = widgets.Dropdown(options=[("all", "all"), *classes], description="class")
-        self.slider = _IntSlider(description="index", min=0, max=len(self.images) - 1)
+        self.slider = IntSlider(description="index", min=0, max=len(self.images) - 1)
         self.readout = widgets.HTML().add_class("digit-explorer-readout")
-        self.image = _Picture().add_class("digit-explorer-image")
+        self.image = Picture().add_class("digit-explorer-image")
         self.pixels = widgets.HTML().add_class("digit-explorer-pixels") if pixel_table else None
         shown = [self.image] + ([self.pixels] if pixel_table else [])
         if projector:  # both on one line of 683 CSS px
@@ -153,17 +153,17 @@ class _DigitExplorer(_StaticView, widgets.VBox):
 
     def _model_widgets(self) -> list[widgets.Widget]:
         """Check the model's output on the first image; make the prediction and its charts."""
-        self._with_hidden = _returns_hidden(self.model)
-        _, hidden = _ask_model(self.model, self.images[0], hidden=self._with_hidden)
-        self._probability_figure = _ProbabilityFigure(self._projector)
+        self._with_hidden = returns_hidden(self.model)
+        _, hidden = ask_model(self.model, self.images[0], hidden=self._with_hidden)
+        self._probability_figure = ProbabilityFigure(self._projector)
         self._figures.append(self._probability_figure)
         self.prediction = widgets.HTML().add_class("digit-explorer-prediction")
-        self.probabilities = _Picture().add_class("digit-explorer-probabilities")
+        self.probabilities = Picture().add_class("digit-explorer-probabilities")
         charts = [self.probabilities]
         if hidden:
-            self._hidden_figure = _HiddenFigure([h.shape[-1] for h in hidden], self._projector)
+            self._hidden_figure = HiddenFigure([h.shape[-1] for h in hidden], self._projector)
             self._figures.append(self._hidden_figure)
-            self.hidden = _Picture(alt=_HIDDEN_ALT).add_class("digit-explorer-hidden")
+            self.hidden = Picture(alt=_HIDDEN_ALT).add_class("digit-explorer-hidden")
             charts.append(self.hidden)
         return charts
 
@@ -217,7 +217,7 @@ class _DigitExplorer(_StaticView, widgets.VBox):
         self.image.alt = f"Figure: digit {index} of the data set, labelled {label}"
         self.image.text_px = self._digit_figure.text_px
         if self.pixels is not None:
-            self.pixels.value = _pixel_table(image, self._vmax)
+            self.pixels.value = pixel_table_html(image, self._vmax)
         if self.model is not None:
             self._show_prediction(index, label)
         where = f"index {index} &middot; label {label}"
@@ -227,7 +227,7 @@ class _DigitExplorer(_StaticView, widgets.VBox):
         self.readout.value = where
 
     def _show_prediction(self, index: int, label: int) -> None:
-        probabilities, hidden = _ask_model(self.model, self.images[index], hidden=self._with_hidden)
+        probabilities, hidden = ask_model(self.model, self.images[index], hidden=self._with_hidden)
         self._predicted = int(np.argmax(probabilities))
         verdict = "correct" if self._predicted == label else f"wrong: the label is {label}"
         listed = " ".join(f"{k}:&nbsp;{p:.3f}" for k, p in enumerate(probabilities))
@@ -250,4 +250,4 @@ class _DigitExplorer(_StaticView, widgets.VBox):
         padded = [
             np.pad(p, [(0, height - len(p)), (0, 0), (0, 0)], constant_values=255) for p in shown
         ]
-        return _to_png(np.hstack(padded))
+        return to_png(np.hstack(padded))

@@ -25,10 +25,7 @@ PROJECTOR_POINTS = 12.0
 
 
 def to_png(pixels: np.ndarray, *, fast: bool = False) -> bytes:
-    """RGB(A) pixels, shape (rows, columns, 3 or 4), as PNG bytes; alpha is dropped.
-
-    ``fast`` compresses less, for the pictures a widget sends at every change.
-    """
+    """RGB(A) pixels (rows, columns, 3 or 4) as PNG bytes, alpha dropped; ``fast`` packs less."""
     buffer = io.BytesIO()
     image = PIL.Image.fromarray(np.ascontiguousarray(pixels[..., :3], dtype=np.uint8))
     image.save(buffer, format="png", compress_level=1 if fast else 6)
@@ -81,10 +78,7 @@ class BlitFigure:
 
 
 def smallest_text_px(figure: Figure) -> float:
-    """The smallest font of the figure's drawn text (ticks, labels, titles, legends), in pixels.
-
-    Call it after a draw: tick labels get their text then. 0 if the figure has no text.
-    """
+    """The smallest font of the drawn text, in pixels (0 if none); call it after a draw."""
     sizes = [
         text.get_fontsize()
         for text in figure.findobj(Text)
@@ -113,6 +107,7 @@ class DigitFigure(BlitFigure):
         self.changes(self.picture, self.title, *ax.spines.values())
 
     def render(self, image: np.ndarray, title: str) -> bytes:
+        """The digit under its title, as PNG bytes."""
         self.picture.set_data(image)
         self.title.set_text(title)
         return self.png()
@@ -136,6 +131,7 @@ class ProbabilityFigure(BlitFigure):
         self.changes(*self.bars, self.title, *ax.spines.values())
 
     def render(self, probabilities: np.ndarray, label: int) -> bytes:
+        """The bar chart of ``probabilities``, as PNG bytes."""
         predicted = int(np.argmax(probabilities))
         hit = "tab:green" if predicted == label else "tab:red"
         for k, bar in enumerate(self.bars):
@@ -183,6 +179,7 @@ class HiddenFigure(BlitFigure):
         self.changes(*self.steps, *self.maxima)
 
     def render(self, hidden: list[np.ndarray]) -> bytes:
+        """Each layer's activations divided by its largest, as PNG bytes."""
         for step, text, values in zip(self.steps, self.maxima, hidden, strict=True):
             largest = float(values.max())
             step.set_data(values / largest if largest > 0 else values)

@@ -49,11 +49,6 @@ class Slider(anywidget.AnyWidget):
         The position and its range; ``value`` is clipped into [min, max].
     decimals : int, default=0
         Decimals shown in the read-out beside the slider.
-
-    Examples
-    --------
-    >>> slider = Slider(description="index", value=3, min=0, max=9, step=1)
-    >>> slider.value = 4
     """
 
     _esm = _HERE / "slider.js"
@@ -67,10 +62,12 @@ class Slider(anywidget.AnyWidget):
 
     @traitlets.validate("value")
     def _within_range(self, proposal: dict) -> float:
+        """Clip a new value into [min, max]."""
         return min(max(proposal["value"], self.min), self.max)
 
     @traitlets.observe("min", "max")
     def _keep_value_in_range(self, _change: dict) -> None:
+        """Clip the value into a new range."""
         self.value = min(max(self.value, self.min), self.max)
 
 
@@ -84,12 +81,10 @@ class IntSlider(Slider):
 
 
 class StaticView:
-    """Mixin (first in the bases) for a widget with ``picture()`` (PNG) and ``summary()``.
-
-    The widget's output then holds both beside the live view.
-    """
+    """Mixin (first in the bases): the output also holds ``picture()`` (PNG) and ``summary()``."""
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict | None:
+        """The live view's bundle, with the summary and the picture added."""
         bundle = super()._repr_mimebundle_(**kwargs)
         if isinstance(bundle, tuple):  # (data, metadata)
             bundle = bundle[0]

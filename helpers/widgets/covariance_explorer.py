@@ -65,6 +65,7 @@ class _CovarianceFigure(BlitFigure):
         self.changes(self.before, self.after, self.dots_before, self.dots_after, self.eps_line)
 
     def render(self, cov: np.ndarray, regularized: np.ndarray, eps: float) -> bytes:
+        """Both ellipses, both spectra and the line at ``eps``, as PNG bytes."""
         for patch, matrix in [(self.before, cov), (self.after, regularized)]:
             patch.width, patch.height, patch.angle = ellipse_geometry(matrix)
         for dots, matrix, x in [(self.dots_before, cov, 0), (self.dots_after, regularized, 1)]:
@@ -92,29 +93,39 @@ def covariance_explorer(
     log10_eps: float = -2.0,
     projector: bool = False,
 ) -> _CovarianceExplorer:
-    """An interactive view of ``cov`` and ``cov + eps * I`` for a 2x2 covariance.
+    """Return an interactive view of ``cov`` and ``cov + eps * I`` for a 2x2 covariance.
 
     Parameters
     ----------
     correlation : float, default=0.99
         Starting correlation, in [-1, 1].
-    sigma1, sigma2 : float, default=1.0
-        Starting standard deviations, in [0.1, 3].
+    sigma1 : float, default=1.0
+        Starting standard deviation of feature 1, in [0.1, 3].
+    sigma2 : float, default=1.0
+        Starting standard deviation of feature 2, in [0.1, 3].
     log10_eps : float, default=-2.0
         Starting log10 of epsilon, in [-8, 1].
     projector : bool, default=False
-        Lay it out for a projector, as the dashboard does: every text of the figure
-        12 pt (16.7 CSS px at its natural size, 640 px wide), the sliders two by two.
+        Lay it out for a projector, as the dashboard does. Every text of the figure
+        is then 12 pt (16.7 CSS px at its natural size, 640 px wide), and the
+        sliders stand two by two.
 
     Returns
     -------
     CovarianceExplorer
-        An ``ipywidgets.VBox`` (CSS class ``covariance-explorer``): the sliders
-        ("correlation", "σ₁", "σ₂", "log10 ε"), the read-out (class
-        ``covariance-explorer-readout``) with the eigenvalues, "cond before" and
-        "cond after", and the figure (class ``covariance-explorer-image``).
-        Changing a slider's ``.value`` (in the browser or from Python) redraws
-        the figure and the read-out.
+        An ``ipywidgets.VBox`` (CSS class ``covariance-explorer``). It holds the
+        sliders ("correlation", "σ₁", "σ₂", "log10 ε"), the read-out (class
+        ``covariance-explorer-readout``) and the figure (class
+        ``covariance-explorer-image``). The read-out gives the eigenvalues,
+        "cond before" and "cond after". Changing a slider's ``.value`` (in the
+        browser or from Python) redraws the figure and the read-out.
+
+    Raises
+    ------
+    ValueError
+        If a starting value is outside its slider's range.
+    TypeError
+        If a starting value is not a real number.
     """
     return _CovarianceExplorer(correlation, sigma1, sigma2, log10_eps, projector)
 

@@ -38,11 +38,12 @@ def digit_explorer(
 ) -> _DigitExplorer:
     """Return an interactive explorer of ``images`` and their ``labels``.
 
-    A **class** dropdown ("all", or one class) and an **index** slider (with a
-    class chosen: the position among its digits) pick the digit; a read-out
-    ("index 1503 · label 3"), the digit as an image and its pixel values follow.
-    With a ``model``: the predicted class, the probabilities as a bar chart and
-    the hidden layers' activations. Without a kernel it shows a PNG of its state.
+    A **class** dropdown ("all", or one class) and an **index** slider pick the
+    digit. With a class chosen, the slider gives the position among its digits.
+    A read-out ("index 1503 · label 3"), the digit as an image and its pixel
+    values follow. With a ``model`` it also shows the predicted class, the
+    probabilities as a bar chart and the hidden layers' activations. Without a
+    kernel it shows a PNG of its state.
 
     Parameters
     ----------
@@ -53,15 +54,15 @@ def digit_explorer(
     model : object, optional
         Anything with ``forward(X)`` taking an (n, 28, 28) batch of ``images``
         and returning class probabilities of shape (n, 10). If ``forward``
-        accepts ``return_hidden=True`` it must then return
-        ``(probabilities, hidden)``, ``hidden`` a list of (n, size) arrays.
+        accepts ``return_hidden=True``, it must then return
+        ``(probabilities, hidden)``, where ``hidden`` is a list of (n, size) arrays.
     pixel_table : bool, default=True
-        Show the 28 x 28 pixel values beside the image (too small to read on a
-        projector: the dashboards leave it out).
+        Show the 28 x 28 pixel values beside the image. They are too small to
+        read on a projector, so the dashboards leave them out.
     projector : bool, default=False
-        Lay it out for a projector, as the dashboards do: the pictures side by side
-        in 683 x 512 CSS px (a 1024 x 768 projector at 150%), every text in them
-        12 pt (16.7 CSS px), the controls on one line.
+        Lay it out for a projector, as the dashboards do. The pictures stand side
+        by side in 683 x 512 CSS px (a 1024 x 768 projector at 150%). Every text
+        in them is 12 pt (16.7 CSS px), and the controls stand on one line.
 
     Returns
     -------
@@ -194,6 +195,7 @@ class _DigitExplorer(StaticView, widgets.VBox):
         self.update()
 
     def _on_slider(self, _change: dict) -> None:
+        """Redraw, unless the class filter is moving the slider."""
         if not self._quiet:
             self.update()
 
@@ -227,6 +229,7 @@ class _DigitExplorer(StaticView, widgets.VBox):
         self.readout.value = where
 
     def _show_prediction(self, index: int, label: int) -> None:
+        """Ask the model about the digit; show its answer and charts."""
         probabilities, hidden = ask_model(self.model, self.images[index], hidden=self._with_hidden)
         self._predicted = int(np.argmax(probabilities))
         verdict = "correct" if self._predicted == label else f"wrong: the label is {label}"

@@ -101,6 +101,7 @@ class _DrawDigit(StaticView, anywidget.AnyWidget):
 
     @traitlets.observe("strokes")
     def _on_strokes(self, _change: dict) -> None:
+        """Answer each new drawing."""
         self._update()
 
     def _update(self) -> None:

@@ -3,8 +3,10 @@
 MNIST's authors scaled each black-and-white scan of a handwritten digit to fit a
 20 x 20 pixel box, keeping its aspect ratio (the scaling turns it into grey levels),
 then put it in a 28 x 28 image with its centre of mass (the mean position of the ink,
-weighted by how dark each pixel is) on the pixel (14, 14). The drawing dashboard does
-the same to the strokes drawn on its canvas."""
+weighted by how dark each pixel is) on the pixel (14, 14). The drawing widget does the
+same to the strokes drawn on its canvas: :func:`paint_strokes` paints them in black and
+white, :func:`mnist_digit` makes the digit.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import PIL.ImageDraw
 
 from helpers.validation import as_real, check_number, check_positive_int
 
-__all__: list[str] = []
+__all__ = ["mnist_digit", "paint_strokes"]
 
 _BOX = 20  #: the ink is scaled to fit a BOX x BOX square ...
 _SIDE = 28  #: ... inside a SIDE x SIDE image,
@@ -25,10 +27,31 @@ _CENTRE = 14  #: with its centre of mass on pixel (CENTRE, CENTRE).
 _Stroke = Sequence[Sequence[float]]  # the (x, y) points of one pen stroke
 
 
-def _paint_strokes(strokes: Sequence[_Stroke], size: int = 280, pen: float = 24) -> np.ndarray:
-    """Paint pen strokes in black and white, as a scanner would see them: bool (size, size).
+def paint_strokes(strokes: Sequence[_Stroke], size: int = 280, pen: float = 24) -> np.ndarray:
+    """Paint pen strokes in black and white, as a scanner would see them.
 
-    Points are (x, y) canvas pixels from the top-left corner; a one-point stroke is a dot."""
+    Parameters
+    ----------
+    strokes : list of strokes
+        Each stroke a list of (x, y) canvas pixels, (0, 0) at the top left.
+        A one-point stroke is a dot; an empty stroke paints nothing.
+    size : int, default=280
+        The side of the square canvas, in pixels (at most 4096).
+    pen : float, default=24
+        The pen's width, in pixels (more than 0, at most ``size``).
+
+    Returns
+    -------
+    ink : ndarray of bool, shape (size, size)
+        True where the pen went.
+
+    Raises
+    ------
+    ValueError
+        If a stroke is not finite (x, y) pairs, or ``size`` or ``pen`` is out of range.
+    TypeError
+        If a stroke's points are not numbers.
+    """
     size = check_positive_int(size, "size")
     check_number(size, "size (canvas pixels)", low=1, high=4096)  # larger than any screen
     pen = check_number(pen, "pen", low=0, high=size, low_inclusive=False)
@@ -48,8 +71,29 @@ def _paint_strokes(strokes: Sequence[_Stroke], size: int = 280, pen: float = 24)
     return np.asarray(canvas, dtype=bool)
 
 
-def _mnist_digit(ink: np.ndarray) -> np.ndarray:
-    """Ink (h, w), bool or floats in [0, 1], as an MNIST digit: uint8 (28, 28), 255 full ink."""
+def mnist_digit(ink: np.ndarray) -> np.ndarray:
+    """Make an MNIST digit of an image of ink, as MNIST's authors did.
+
+    The ink is cut to its bounding box, scaled to fit 20 x 20 pixels and put in a
+    28 x 28 image with its centre of mass on pixel (14, 14).
+
+    Parameters
+    ----------
+    ink : array_like of bool or float, shape (h, w)
+        How dark each pixel is: 0 paper, 1 full ink.
+
+    Returns
+    -------
+    digit : ndarray of uint8, shape (28, 28)
+        The digit, 0 background and 255 full ink; all 0 if there is no ink.
+
+    Raises
+    ------
+    ValueError
+        If ``ink`` is not 2-D or holds values outside [0, 1].
+    TypeError
+        If ``ink`` is not real numbers.
+    """
     ink = as_real(ink, "ink")
     if ink.ndim != 2:
         raise ValueError(f"ink must be a 2-D image; got shape {ink.shape}")
@@ -74,8 +118,3 @@ def _mnist_digit(ink: np.ndarray) -> np.ndarray:
     left = min(max(round(_CENTRE - col), 0), _SIDE - w)
     digit[top : top + h, left : left + w] = patch
     return digit
-
-
-def _strokes_to_digit(strokes: Sequence[_Stroke], size: int = 280, pen: float = 24) -> np.ndarray:
-    """The MNIST digit (28, 28) uint8 of pen strokes drawn on a ``size`` x ``size`` canvas."""
-    return _mnist_digit(_paint_strokes(strokes, size, pen))

@@ -8,8 +8,8 @@ import pytest
 from matplotlib.text import Text
 
 from helpers.covariance import condition_number, covariance_matrix, regularize
-from helpers.plotting.ellipses import _ellipse_geometry, covariance_ellipse
-from helpers.widgets.controls import _Picture
+from helpers.plotting.ellipses import covariance_ellipse, ellipse_geometry
+from helpers.widgets._parts import Picture
 from helpers.widgets.covariance_explorer import covariance_explorer
 
 
@@ -33,7 +33,7 @@ def test_container_classes_and_slider_names():
     assert "covariance-explorer" in container._dom_classes
     sliders, readout, image = parts(container)
     assert list(sliders) == ["correlation", "σ₁", "σ₂", "log10 ε"]
-    assert isinstance(readout, widgets.HTML) and isinstance(image, _Picture)
+    assert isinstance(readout, widgets.HTML) and isinstance(image, Picture)
     assert image.alt.startswith("Figure: the 2-σ ellipses")
     assert image.value[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -84,17 +84,17 @@ def test_covariance_matrix_validates(args, message):
 
 
 def test_ellipse_geometry_axes_are_the_standard_deviations():
-    width, height, angle = _ellipse_geometry(np.diag([4.0, 1.0]), n_std=2)
+    width, height, angle = ellipse_geometry(np.diag([4.0, 1.0]), n_std=2)
     assert (width, height) == pytest.approx((8.0, 4.0)) and angle % 180 == pytest.approx(0.0)
-    width, height, angle = _ellipse_geometry(covariance_matrix(0.9, 1, 1), n_std=1)
+    width, height, angle = ellipse_geometry(covariance_matrix(0.9, 1, 1), n_std=1)
     assert (width, height) == pytest.approx((2 * np.sqrt(1.9), 2 * np.sqrt(0.1)))
     assert angle % 180 == pytest.approx(45.0)
 
 
 def test_a_matrix_with_a_negative_eigenvalue_has_no_ellipse():
     with pytest.raises(ValueError, match="negative eigenvalue"):
-        _ellipse_geometry(np.array([[1.0, 2.0], [2.0, 1.0]]))  # eigenvalues 3 and -1
-    width, height, _ = _ellipse_geometry(np.ones((2, 2)))  # singular: rounding, not negative
+        ellipse_geometry(np.array([[1.0, 2.0], [2.0, 1.0]]))  # eigenvalues 3 and -1
+    width, height, _ = ellipse_geometry(np.ones((2, 2)))  # singular: rounding, not negative
     assert width == pytest.approx(4 * np.sqrt(2)) and height == pytest.approx(0, abs=1e-6)
 
 

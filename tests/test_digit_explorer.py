@@ -14,8 +14,8 @@ from matplotlib.text import Text
 from sklearn.linear_model import LogisticRegression
 
 from helpers.data import load_sample
+from helpers.widgets._figures import pixel_table_html
 from helpers.widgets.digit_explorer import digit_explorer
-from helpers.widgets.digit_figures import _pixel_table
 
 
 @pytest.fixture(scope="module")
@@ -291,7 +291,7 @@ def test_pixel_table_text_contrast_is_at_least_4_5():
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
     image = np.arange(1, 256, dtype=np.uint8)[: 28 * 9].reshape(9, 28)
-    for gray, ink in re.findall(r"rgb\((\d+),\d+,\d+\);color:(#\w+)", _pixel_table(image, 255)):
+    for gray, ink in re.findall(r"rgb\((\d+),\d+,\d+\);color:(#\w+)", pixel_table_html(image, 255)):
         background = luminance(int(gray))
         text = 1.0 if ink == "#fff" else 0.0
         ratio = (max(background, text) + 0.05) / (min(background, text) + 0.05)

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers.data import load_sample
-from helpers.digitize import _mnist_digit, _paint_strokes, _strokes_to_digit
+from helpers.digitize import mnist_digit, paint_strokes
 
 
 def centre_of_mass(digit):
@@ -24,7 +24,7 @@ def test_real_mnist_digits_keep_their_size_and_centre():
     """MNIST's own digits, put through the same steps, come out as MNIST has them."""
     images = load_sample()[0][::50]
     for image in images:
-        digit = _mnist_digit(image / 255)
+        digit = mnist_digit(image / 255)
         assert max(ink_box(digit)) == 20
         row, col = centre_of_mass(digit)
         assert abs(row - 14) <= 0.5 and abs(col - 14) <= 0.5
@@ -33,21 +33,21 @@ def test_real_mnist_digits_keep_their_size_and_centre():
 def test_a_vertical_bar_keeps_its_aspect_ratio():
     bar = np.zeros((100, 100), dtype=bool)
     bar[10:90, 45:55] = True  # 80 x 10: scaled by 1/4 to 20 x 2.5
-    digit = _mnist_digit(bar)
+    digit = mnist_digit(bar)
     height, width = ink_box(digit)
     assert height == 20 and width in (2, 3)
     assert digit.dtype == np.uint8 and digit.max() == 255
 
 
 def test_scaling_makes_grey_levels():
-    diagonal = _paint_strokes([[(20, 20), (260, 200)]])  # black and white only
-    grey = set(np.unique(_mnist_digit(diagonal))) - {0, 255}
+    diagonal = paint_strokes([[(20, 20), (260, 200)]])  # black and white only
+    grey = set(np.unique(mnist_digit(diagonal))) - {0, 255}
     assert len(grey) > 10, "the pixels the edge of the stroke covers in part must be grey"
 
 
 def test_blank_drawing_gives_a_blank_digit():
-    assert not _mnist_digit(np.zeros((50, 50))).any()
-    assert not _strokes_to_digit([]).any()
+    assert not mnist_digit(np.zeros((50, 50))).any()
+    assert not mnist_digit(paint_strokes([])).any()
 
 
 @settings(deadline=None, max_examples=40)
@@ -59,7 +59,7 @@ def test_blank_drawing_gives_a_blank_digit():
     )
 )
 def test_any_drawing_fits_20_by_20_and_is_centred(strokes):
-    digit = _strokes_to_digit(strokes)
+    digit = mnist_digit(paint_strokes(strokes))
     assert digit.shape == (28, 28) and max(ink_box(digit)) == 20
     row, col = centre_of_mass(digit)
     # Whole-pixel shifts put the centre within half a pixel of (14, 14), unless the
@@ -68,7 +68,7 @@ def test_any_drawing_fits_20_by_20_and_is_centred(strokes):
 
 
 def test_a_straight_stroke_is_painted_with_the_pen_width():
-    ink = _paint_strokes([[(50, 100), (150, 100)]], size=200, pen=20)
+    ink = paint_strokes([[(50, 100), (150, 100)]], size=200, pen=20)
     column = ink[:, 100]
     assert 19 <= column.sum() <= 21 and ink[100, 40] and not ink[100, 20]
 
@@ -83,18 +83,18 @@ def test_a_straight_stroke_is_painted_with_the_pen_width():
 )
 def test_bad_ink_is_refused(ink, message):
     with pytest.raises(ValueError, match=message):
-        _mnist_digit(ink)
+        mnist_digit(ink)
 
 
 def test_bad_points_are_refused():
     with pytest.raises(ValueError, match="finite"):
-        _paint_strokes([[(1.0, float("nan"))]])
+        paint_strokes([[(1.0, float("nan"))]])
 
 
 @pytest.mark.parametrize("stroke", [[1, 2, 3], [(1, 2, 3)], 5])
 def test_points_that_are_not_pairs_are_refused(stroke):
     with pytest.raises(ValueError, match=r"\(x, y\) pairs"):
-        _paint_strokes([stroke])
+        paint_strokes([stroke])
 
 
 @pytest.mark.parametrize(
@@ -103,21 +103,21 @@ def test_points_that_are_not_pairs_are_refused(stroke):
 )
 def test_points_that_are_not_numbers_are_a_type_error(stroke, message):
     with pytest.raises(TypeError, match="stroke points must .*" + message):
-        _paint_strokes([stroke])
+        paint_strokes([stroke])
 
 
 def test_ink_that_is_not_numbers_is_a_type_error():
     with pytest.raises(TypeError, match="ink must hold real numbers, got dtype complex128"):
-        _mnist_digit(np.ones((3, 3)) * 0.5j)
+        mnist_digit(np.ones((3, 3)) * 0.5j)
 
 
 def test_canvas_size_and_pen_are_checked():
-    assert not _paint_strokes([[]], size=np.int64(28)).any()  # an empty stroke paints nothing
+    assert not paint_strokes([[]], size=np.int64(28)).any()  # an empty stroke paints nothing
     with pytest.raises(ValueError, match="size must be a positive integer"):
-        _paint_strokes([], size=0)
+        paint_strokes([], size=0)
     with pytest.raises(ValueError, match="pen must be in"):
-        _paint_strokes([], pen=0)
+        paint_strokes([], pen=0)
     with pytest.raises(ValueError, match=r"size \(canvas pixels\) must be in \[1, 4096\]"):
-        _paint_strokes([[(1, 1)]], size=10**6)  # a 10**12-pixel canvas: MemoryError before
+        paint_strokes([[(1, 1)]], size=10**6)  # a 10**12-pixel canvas: MemoryError before
     with pytest.raises(ValueError, match="pen must be in"):
-        _paint_strokes([[(1, 1)]], size=28, pen=1e9)
+        paint_strokes([[(1, 1)]], size=28, pen=1e9)

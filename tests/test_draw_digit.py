@@ -7,7 +7,7 @@ import numpy as np
 import PIL.Image
 import pytest
 
-from helpers.digitize import _strokes_to_digit
+from helpers.digitize import mnist_digit, paint_strokes
 from helpers.mlp import load_mlp
 from helpers.paths import REFERENCE_WEIGHTS
 from helpers.widgets.digit_explorer import digit_explorer
@@ -24,7 +24,7 @@ def model():
 
 def test_strokes_give_the_digit_and_the_models_answer(model):
     widget = draw_digit(model, strokes=SEVEN)
-    digit = _strokes_to_digit(SEVEN)
+    digit = mnist_digit(paint_strokes(SEVEN))
     np.testing.assert_array_equal(widget.digit, digit)
     expected = np.asarray(model.forward(digit[None]), dtype=float).reshape(10)
     np.testing.assert_allclose(widget.probabilities, expected, rtol=1e-6)

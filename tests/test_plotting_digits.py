@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from helpers.data import load_sample
-from helpers.plotting.digits import _CMAP, class_means, digit_grid, show_class_means, show_digit
+from helpers.plotting.digits import class_means, digit_grid, show_class_means, show_digit
 
 NOTEBOOK_03 = Path(__file__).parents[1] / "notebooks" / "03_mnist_digits.ipynb"
 
@@ -110,6 +110,7 @@ def test_notebook_03_draws_with_gray_r_as_its_prose_says():
     ]
     assert calls, "notebook 03 has no imshow call left to check"
     cmaps = [next((k.value.value for k in c.keywords if k.arg == "cmap"), None) for c in calls]
-    assert cmaps == [_CMAP] * len(calls) == ["gray_r"] * len(calls), cmaps
+    helpers_cmap = show_digit(np.zeros((28, 28), np.uint8)).images[0].get_cmap().name
+    assert cmaps == [helpers_cmap] * len(calls) == ["gray_r"] * len(calls), cmaps
     prose = "".join(c.source for c in cells if c.cell_type == "markdown")
     assert "Every figure of this notebook draws digits that way" in prose

@@ -7,19 +7,13 @@ import numpy as np
 import PIL.Image
 import pytest
 
-from helpers.widgets.base import (
-    _ask_model,
-    _BlitFigure,
-    _returns_hidden,
-    _smallest_text_px,
-    _to_png,
-)
-from helpers.widgets.controls import _IntSlider, _Picture, _Slider
+from helpers.widgets._figures import BlitFigure, smallest_text_px, to_png
+from helpers.widgets._parts import IntSlider, Picture, Slider, ask_model, returns_hidden
 from helpers.widgets.covariance_explorer import covariance_explorer
 
 
 def test_slider_clips_its_value_into_the_range():
-    slider = _Slider(description="ε", value=0.5, min=0, max=1, step=0.1, decimals=1)
+    slider = Slider(description="ε", value=0.5, min=0, max=1, step=0.1, decimals=1)
     slider.value = 3
     assert slider.value == 1.0
     slider.max = 0.2
@@ -27,13 +21,13 @@ def test_slider_clips_its_value_into_the_range():
 
 
 def test_int_slider_holds_whole_numbers():
-    slider = _IntSlider(description="index", max=9)
+    slider = IntSlider(description="index", max=9)
     slider.value = 12
     assert slider.value == 9 and isinstance(slider.value, int)
 
 
 def test_picture_holds_png_bytes_and_alt_text():
-    picture = _Picture(value=b"\x89PNG", alt="Figure: nothing")
+    picture = Picture(value=b"\x89PNG", alt="Figure: nothing")
     assert picture.value == b"\x89PNG" and picture.alt == "Figure: nothing"
 
 
@@ -41,14 +35,14 @@ def test_picture_holds_png_bytes_and_alt_text():
 def test_to_png_keeps_the_pixels_and_drops_alpha(fast):
     rng = np.random.default_rng(0)
     rgba = rng.integers(0, 256, (5, 7, 4), dtype=np.uint8)
-    png = _to_png(rgba, fast=fast)
+    png = to_png(rgba, fast=fast)
     decoded = PIL.Image.open(io.BytesIO(png))
     assert decoded.mode == "RGB" and decoded.size == (7, 5)
     np.testing.assert_array_equal(np.asarray(decoded), rgba[..., :3])
 
 
 def test_blit_figure_redraws_only_what_changes_and_keeps_its_pixels():
-    figure = _BlitFigure((1.0, 0.5))
+    figure = BlitFigure((1.0, 0.5))
     (line,) = figure.figure.add_subplot().plot([0, 1], [0, 0])
     figure.changes(line)
     first = figure.png()
@@ -82,13 +76,13 @@ class Softmax:
 def test_ask_model_accepts_one_row_or_a_flat_vector_and_returns_hidden_layers():
     p = np.full(10, 0.1)
     for output in (p, p[None]):
-        probabilities, hidden = _ask_model(Softmax(output), np.zeros((28, 28), np.uint8))
+        probabilities, hidden = ask_model(Softmax(output), np.zeros((28, 28), np.uint8))
         np.testing.assert_allclose(probabilities, p)
         assert hidden == []
     plain = type("Plain", (), {"forward": lambda self, X: p[None]})()
-    assert _returns_hidden(Softmax(p)) and not _returns_hidden(plain)
-    assert not _returns_hidden(type("Builtin", (), {"forward": max})())  # no signature
-    _, hidden = _ask_model(Softmax(p), np.zeros((28, 28), np.uint8), hidden=True)
+    assert returns_hidden(Softmax(p)) and not returns_hidden(plain)
+    assert not returns_hidden(type("Builtin", (), {"forward": max})())  # no signature
+    _, hidden = ask_model(Softmax(p), np.zeros((28, 28), np.uint8), hidden=True)
     np.testing.assert_array_equal(hidden[0], np.full(3, 0.5))
 
 
@@ -102,11 +96,11 @@ def test_ask_model_accepts_one_row_or_a_flat_vector_and_returns_hidden_layers():
 )
 def test_ask_model_refuses_what_is_not_ten_probabilities(output, error, message):
     with pytest.raises(error, match=message):
-        _ask_model(Softmax(output), np.zeros((28, 28), np.uint8))
+        ask_model(Softmax(output), np.zeros((28, 28), np.uint8))
 
 
 def test_blit_figure_measures_its_smallest_text_in_pixels():
-    figure = _BlitFigure((2.0, 2.0))
+    figure = BlitFigure((2.0, 2.0))
     assert figure.text_px == 0  # not drawn yet
     ax = figure.figure.add_subplot()
     ax.set_title("title", fontsize=20)
@@ -114,9 +108,9 @@ def test_blit_figure_measures_its_smallest_text_in_pixels():
     figure.png()
     assert figure.text_px == pytest.approx(9 * 100 / 72)
     ax.tick_params(labelbottom=False, labelleft=False)  # no tick labels drawn: the title
-    assert _smallest_text_px(figure.figure) == pytest.approx(20 * 100 / 72)
+    assert smallest_text_px(figure.figure) == pytest.approx(20 * 100 / 72)
 
 
 def test_picture_carries_the_size_of_its_text():
-    picture = _Picture(value=b"\x89PNG", text_px=16.7)
-    assert picture.text_px == 16.7 and _Picture().text_px == 0
+    picture = Picture(value=b"\x89PNG", text_px=16.7)
+    assert picture.text_px == 16.7 and Picture().text_px == 0

@@ -19,7 +19,23 @@ _LABEL = {"ha": "center", "fontsize": 9}
 
 
 def draw_mlp(layer_sizes: Sequence[int]) -> tuple[plt.Figure, plt.Axes]:
-    """Draw a network: one box per layer, arrows labelled ReLU, ..., softmax."""
+    """Draw a fully connected network: one box per layer.
+
+    The arrows between layers are labelled ReLU, and softmax for the last one.
+    At most 4 units are drawn per layer; a "⋮" stands for the rest.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        The number of units of each layer, input first; at least two layers.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        The new figure.
+    ax : matplotlib.axes.Axes
+        Its axes, titled "MLP 784-200-100-10" for those sizes.
+    """
     sizes = check_layer_sizes(layer_sizes)
     n_gaps = len(sizes) - 1
     _, ax = plt.subplots(figsize=(2.2 * len(sizes), 3.4))
@@ -38,6 +54,7 @@ def draw_mlp(layer_sizes: Sequence[int]) -> tuple[plt.Figure, plt.Axes]:
 
 
 def _layer_box(ax: plt.Axes, x: float, size: int, name: str) -> None:
+    """Draw one layer at ``x``: its box, its nodes and its label."""
     top, bottom, middle = _HEIGHT / 2, -_HEIGHT / 2, x + _WIDTH / 2
     ax.add_patch(FancyBboxPatch((x, bottom), _WIDTH, _HEIGHT, ec=_EDGE, gid="layer-box", **_BOX))
     ys = [top - 0.4 - i * 0.5 for i in range(min(size, _MAX_NODES))]

@@ -1,7 +1,8 @@
 """Figures of MNIST digits: one digit, a grid per class, the mean digit per class (notebook 03).
 
 Digits are drawn as on paper: 0 (the background) white, the brightest possible pixel
-(255, or 1.0 for floats) black, so a faint digit stays faint."""
+(255, or 1.0 for floats) black, so a faint digit stays faint.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +19,33 @@ _CMAP = "gray_r"  #: the colormap of every digit: 0 white (paper), the largest v
 
 
 def _draw(ax: Axes, image: np.ndarray, vmax: float, ticks: list[int] | None = None) -> None:
+    """Draw one digit on ``ax`` with the digits' colormap."""
     ax.imshow(image, cmap=_CMAP, vmin=0, vmax=vmax)
     ax.set(xticks=ticks or [], yticks=ticks or [])
 
 
 def show_digit(image: np.ndarray, ax: Axes | None = None, title: str = "digit") -> Axes:
-    """Draw one digit, (28, 28) or (784,), with labelled rows and columns."""
+    """Draw one digit, with labelled rows and columns.
+
+    Parameters
+    ----------
+    image : array_like, shape (28, 28) or (784,)
+        uint8 pixels 0-255, or floats in [0, 1].
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; by default a new 3 x 3 inch figure.
+    title : str, default="digit"
+        The title of the axes.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``image`` is not 28 x 28 or 784 pixels.
+    """
     image = np.asarray(image)
     if image.shape not in ((28, 28), (784,)):
         raise ValueError(f"image must have shape (28, 28) or (784,), got {image.shape}")
@@ -36,7 +58,22 @@ def show_digit(image: np.ndarray, ax: Axes | None = None, title: str = "digit") 
 
 
 def digit_grid(images: np.ndarray, labels: np.ndarray, per_class: int = 8) -> Figure:
-    """Draw the first ``per_class`` digits of each class in ``labels``, one row per class."""
+    """Draw the first digits of each class, one row per class.
+
+    Parameters
+    ----------
+    images : array_like, shape (N, 28, 28) or (N, 784)
+        uint8 pixels 0-255, or floats in [0, 1].
+    labels : array_like of int, shape (N,)
+        The class of each image, 0-9.
+    per_class : int, default=8
+        How many digits each row shows, 1 to 100.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The grid; a class with fewer digits leaves its row's end blank.
+    """
     images = check_images(images)
     labels = check_labels(labels, len(images))
     per_class = check_positive_int(per_class, "per_class")
@@ -60,7 +97,25 @@ def digit_grid(images: np.ndarray, labels: np.ndarray, per_class: int = 8) -> Fi
 
 
 def class_means(images: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """The mean image of each class 0-9, float64 (10, 28, 28); every class needs an image."""
+    """Compute the mean image of each class 0-9.
+
+    Parameters
+    ----------
+    images : array_like, shape (N, 28, 28) or (N, 784)
+        uint8 pixels 0-255, or floats in [0, 1].
+    labels : array_like of int, shape (N,)
+        The class of each image, 0-9; every class needs an image.
+
+    Returns
+    -------
+    ndarray of float64, shape (10, 28, 28)
+        Row k is the mean of the images of class k.
+
+    Raises
+    ------
+    ValueError
+        If a class 0-9 has no image.
+    """
     images = check_images(images)
     labels = check_labels(labels, len(images))
     if missing := sorted(set(range(10)) - set(labels.tolist())):
@@ -69,7 +124,22 @@ def class_means(images: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 
 def show_class_means(images: np.ndarray, labels: np.ndarray) -> Figure:
-    """Draw :func:`class_means` as a 2 x 5 grid, on the pixels' own scale; ``fig.axes[k]`` is k."""
+    """Draw the mean image of each class as a 2 x 5 grid.
+
+    The means (:func:`class_means`) are drawn on the pixels' own scale.
+
+    Parameters
+    ----------
+    images : array_like, shape (N, 28, 28) or (N, 784)
+        uint8 pixels 0-255, or floats in [0, 1].
+    labels : array_like of int, shape (N,)
+        The class of each image, 0-9; every class needs an image.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The grid; ``fig.axes[k]`` shows class k.
+    """
     means = class_means(images, labels)
     fig, axes = plt.subplots(2, 5, figsize=(7.5, 3.6), layout="constrained")
     for k, ax in enumerate(axes.flat):

@@ -12,10 +12,10 @@ import ipywidgets as widgets
 import numpy as np
 
 from helpers.covariance import condition_number, covariance_matrix, regularize
-from helpers.plotting.ellipses import _ellipse_geometry, covariance_ellipse
+from helpers.plotting.ellipses import covariance_ellipse, ellipse_geometry
 from helpers.validation import check_number
-from helpers.widgets.base import _PROJECTOR_POINTS, _BlitFigure, _StaticView, _to_png
-from helpers.widgets.controls import _Picture, _Slider
+from helpers.widgets._figures import PROJECTOR_POINTS, BlitFigure, to_png
+from helpers.widgets._parts import Picture, Slider, StaticView
 
 __all__ = ["covariance_explorer"]
 
@@ -23,7 +23,7 @@ _LIMIT = 6.5  # fixed axis limits, so that moving a slider changes only the elli
 _FLOOR = 1e-12  # a zero eigenvalue is drawn at the bottom of the log axis
 
 
-class _CovarianceFigure(_BlitFigure):
+class _CovarianceFigure(BlitFigure):
     """Ellipses of cov and cov + εI (left), their eigenvalues on a log scale (right)."""
 
     def __init__(self, projector: bool = False) -> None:
@@ -48,15 +48,15 @@ class _CovarianceFigure(_BlitFigure):
         spectrum.set(ylabel="eigenvalue (log scale)", title="eigenvalues")
         if projector:  # every text 12 pt (16.7 CSS px), fewer ticks to make room for them
             for ax in (ellipses, spectrum):
-                ax.tick_params(labelsize=_PROJECTOR_POINTS)
+                ax.tick_params(labelsize=PROJECTOR_POINTS)
                 for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
-                    text.set_fontsize(_PROJECTOR_POINTS)
+                    text.set_fontsize(PROJECTOR_POINTS)
             ellipses.set(xticks=[-5, 0, 5], yticks=[-5, 0, 5])
             spectrum.set(yticks=[1e-12, 1e-8, 1e-4, 1], ylabel="eigenvalue")
             spectrum.set_yticklabels(["1e-12", "1e-8", "1e-4", "1"])  # no smaller exponents
             spectrum.minorticks_off()
-            ellipses.legend(loc="upper left", fontsize=_PROJECTOR_POINTS, handlelength=1.5)
-            spectrum.legend(loc="lower right", fontsize=_PROJECTOR_POINTS, handlelength=1)
+            ellipses.legend(loc="upper left", fontsize=PROJECTOR_POINTS, handlelength=1.5)
+            spectrum.legend(loc="lower right", fontsize=PROJECTOR_POINTS, handlelength=1)
             self.figure.set_layout_engine("constrained", w_pad=0.02, h_pad=0.02)
         else:
             ellipses.legend(loc="upper left", fontsize="small")
@@ -65,8 +65,9 @@ class _CovarianceFigure(_BlitFigure):
         self.changes(self.before, self.after, self.dots_before, self.dots_after, self.eps_line)
 
     def render(self, cov: np.ndarray, regularized: np.ndarray, eps: float) -> bytes:
+        """Both ellipses, both spectra and the line at ``eps``, as PNG bytes."""
         for patch, matrix in [(self.before, cov), (self.after, regularized)]:
-            patch.width, patch.height, patch.angle = _ellipse_geometry(matrix)
+            patch.width, patch.height, patch.angle = ellipse_geometry(matrix)
         for dots, matrix, x in [(self.dots_before, cov, 0), (self.dots_after, regularized, 1)]:
             eigenvalues = np.maximum(np.linalg.eigvalsh(matrix), _FLOOR)
             dots.set_offsets(np.column_stack([[x, x], eigenvalues]))
@@ -92,29 +93,39 @@ def covariance_explorer(
     log10_eps: float = -2.0,
     projector: bool = False,
 ) -> _CovarianceExplorer:
-    """An interactive view of ``cov`` and ``cov + eps * I`` for a 2x2 covariance.
+    """Return an interactive view of ``cov`` and ``cov + eps * I`` for a 2x2 covariance.
 
     Parameters
     ----------
     correlation : float, default=0.99
         Starting correlation, in [-1, 1].
-    sigma1, sigma2 : float, default=1.0
-        Starting standard deviations, in [0.1, 3].
+    sigma1 : float, default=1.0
+        Starting standard deviation of feature 1, in [0.1, 3].
+    sigma2 : float, default=1.0
+        Starting standard deviation of feature 2, in [0.1, 3].
     log10_eps : float, default=-2.0
         Starting log10 of epsilon, in [-8, 1].
     projector : bool, default=False
-        Lay it out for a projector, as the dashboard does: every text of the figure
-        12 pt (16.7 CSS px at its natural size, 640 px wide), the sliders two by two.
+        Lay it out for a projector, as the dashboard does. Every text of the figure
+        is then 12 pt (16.7 CSS px at its natural size, 640 px wide), and the
+        sliders stand two by two.
 
     Returns
     -------
     CovarianceExplorer
-        An ``ipywidgets.VBox`` (CSS class ``covariance-explorer``): the sliders
-        ("correlation", "σ₁", "σ₂", "log10 ε"), the read-out (class
-        ``covariance-explorer-readout``) with the eigenvalues, "cond before" and
-        "cond after", and the figure (class ``covariance-explorer-image``).
-        Changing a slider's ``.value`` (in the browser or from Python) redraws
-        the figure and the read-out.
+        An ``ipywidgets.VBox`` (CSS class ``covariance-explorer``). It holds the
+        sliders ("correlation", "σ₁", "σ₂", "log10 ε"), the read-out (class
+        ``covariance-explorer-readout``) and the figure (class
+        ``covariance-explorer-image``). The read-out gives the eigenvalues,
+        "cond before" and "cond after". Changing a slider's ``.value`` (in the
+        browser or from Python) redraws the figure and the read-out.
+
+    Raises
+    ------
+    ValueError
+        If a starting value is outside its slider's range.
+    TypeError
+        If a starting value is not a real number.
     """
     return _CovarianceExplorer(correlation, sigma1, sigma2, log10_eps, projector)
 
@@ -128,7 +139,7 @@ _SLIDERS = {
 }
 
 
-class _CovarianceExplorer(_StaticView, widgets.VBox):
+class _CovarianceExplorer(StaticView, widgets.VBox):
     """The covariance explorer widget; build it with :func:`covariance_explorer`."""
 
     def __init__(
@@ -143,11 +154,11 @@ class _CovarianceExplorer(_StaticView, widgets.VBox):
         self.sliders = {}
         for name, (label, low, high, step, decimals) in _SLIDERS.items():
             value = check_number(start[name], name, low=low, high=high)
-            self.sliders[name] = _Slider(
+            self.sliders[name] = Slider(
                 description=label, value=value, min=low, max=high, step=step, decimals=decimals
             )
         self._figure = _CovarianceFigure(projector)
-        self.image = _Picture().add_class("covariance-explorer-image")
+        self.image = Picture().add_class("covariance-explorer-image")
         self.readout = widgets.HTML().add_class("covariance-explorer-readout")
         for slider in self.sliders.values():
             slider.observe(self.update, names="value")
@@ -182,4 +193,4 @@ class _CovarianceExplorer(_StaticView, widgets.VBox):
 
     def picture(self) -> bytes:
         """A PNG of the figure shown."""
-        return _to_png(self._figure.pixels)
+        return to_png(self._figure.pixels)

@@ -15,14 +15,14 @@ import ipywidgets as widgets
 import numpy as np
 
 from helpers.validation import check_images, check_labels, check_model
-from helpers.widgets.base import _ask_model, _returns_hidden, _StaticView, _to_png
-from helpers.widgets.controls import _IntSlider, _Picture
-from helpers.widgets.digit_figures import (
-    _DigitFigure,
-    _HiddenFigure,
-    _pixel_table,
-    _ProbabilityFigure,
+from helpers.widgets._figures import (
+    DigitFigure,
+    HiddenFigure,
+    ProbabilityFigure,
+    pixel_table_html,
+    to_png,
 )
+from helpers.widgets._parts import IntSlider, Picture, StaticView, ask_model, returns_hidden
 
 __all__ = ["digit_explorer"]
 
@@ -38,11 +38,12 @@ def digit_explorer(
 ) -> _DigitExplorer:
     """Return an interactive explorer of ``images`` and their ``labels``.
 
-    A **class** dropdown ("all", or one class) and an **index** slider (with a
-    class chosen: the position among its digits) pick the digit; a read-out
-    ("index 1503 · label 3"), the digit as an image and its pixel values follow.
-    With a ``model``: the predicted class, the probabilities as a bar chart and
-    the hidden layers' activations. Without a kernel it shows a PNG of its state.
+    A **class** dropdown ("all", or one class) and an **index** slider pick the
+    digit. With a class chosen, the slider gives the position among its digits.
+    A read-out ("index 1503 · label 3"), the digit as an image and its pixel
+    values follow. With a ``model`` it also shows the predicted class, the
+    probabilities as a bar chart and the hidden layers' activations. Without a
+    kernel it shows a PNG of its state.
 
     Parameters
     ----------
@@ -53,15 +54,15 @@ def digit_explorer(
     model : object, optional
         Anything with ``forward(X)`` taking an (n, 28, 28) batch of ``images``
         and returning class probabilities of shape (n, 10). If ``forward``
-        accepts ``return_hidden=True`` it must then return
-        ``(probabilities, hidden)``, ``hidden`` a list of (n, size) arrays.
+        accepts ``return_hidden=True``, it must then return
+        ``(probabilities, hidden)``, where ``hidden`` is a list of (n, size) arrays.
     pixel_table : bool, default=True
-        Show the 28 x 28 pixel values beside the image (too small to read on a
-        projector: the dashboards leave it out).
+        Show the 28 x 28 pixel values beside the image. They are too small to
+        read on a projector, so the dashboards leave them out.
     projector : bool, default=False
-        Lay it out for a projector, as the dashboards do: the pictures side by side
-        in 683 x 512 CSS px (a 1024 x 768 projector at 150%), every text in them
-        12 pt (16.7 CSS px), the controls on one line.
+        Lay it out for a projector, as the dashboards do. The pictures stand side
+        by side in 683 x 512 CSS px (a 1024 x 768 projector at 150%). Every text
+        in them is 12 pt (16.7 CSS px), and the controls stand on one line.
 
     Returns
     -------
@@ -89,18 +90,18 @@ def digit_explorer(
     return _DigitExplorer(images, labels, model, pixel_table, projector)
 
 
-class _DigitExplorer(_StaticView, widgets.VBox):
+class _DigitExplorer(StaticView, widgets.VBox):
     """The digit explorer widget; build it with :func:`digit_explorer`.
 
     Attributes
     ----------
     dropdown : ipywidgets.Dropdown
         The class filter: "all" or a class 0-9.
-    slider : helpers.widgets.controls._IntSlider
+    slider : helpers.widgets._parts.IntSlider
         The data-set index (class "all") or the position within the chosen class.
     readout : ipywidgets.HTML
         "index <i> · label <l>" and, for a class, the position within it.
-    image : helpers.widgets.controls._Picture
+    image : helpers.widgets._parts.Picture
         The digit as a PNG; its ``alt`` text describes it.
     pixels : ipywidgets.HTML or None
         The digit's pixel values as a table (None if ``pixel_table=False``).
@@ -124,14 +125,14 @@ class _DigitExplorer(_StaticView, widgets.VBox):
         self._quiet = False
         self._vmax = 255.0 if self.images.dtype == np.uint8 else 1.0
         self._projector = projector
-        self._digit_figure = _DigitFigure(self._vmax, projector, alone=model is None)
+        self._digit_figure = DigitFigure(self._vmax, projector, alone=model is None)
         self._figures = [self._digit_figure]  # the static picture shows these, left to right
 
         classes = [(str(k), int(k)) for k in np.unique(self.labels)]
         self.dropdown = widgets.Dropdown(options=[("all", "all"), *classes], description="class")
-        self.slider = _IntSlider(description="index", min=0, max=len(self.images) - 1)
+        self.slider = IntSlider(description="index", min=0, max=len(self.images) - 1)
         self.readout = widgets.HTML().add_class("digit-explorer-readout")
-        self.image = _Picture().add_class("digit-explorer-image")
+        self.image = Picture().add_class("digit-explorer-image")
         self.pixels = widgets.HTML().add_class("digit-explorer-pixels") if pixel_table else None
         shown = [self.image] + ([self.pixels] if pixel_table else [])
         if projector:  # both on one line of 683 CSS px
@@ -153,17 +154,17 @@ class _DigitExplorer(_StaticView, widgets.VBox):
 
     def _model_widgets(self) -> list[widgets.Widget]:
         """Check the model's output on the first image; make the prediction and its charts."""
-        self._with_hidden = _returns_hidden(self.model)
-        _, hidden = _ask_model(self.model, self.images[0], hidden=self._with_hidden)
-        self._probability_figure = _ProbabilityFigure(self._projector)
+        self._with_hidden = returns_hidden(self.model)
+        _, hidden = ask_model(self.model, self.images[0], hidden=self._with_hidden)
+        self._probability_figure = ProbabilityFigure(self._projector)
         self._figures.append(self._probability_figure)
         self.prediction = widgets.HTML().add_class("digit-explorer-prediction")
-        self.probabilities = _Picture().add_class("digit-explorer-probabilities")
+        self.probabilities = Picture().add_class("digit-explorer-probabilities")
         charts = [self.probabilities]
         if hidden:
-            self._hidden_figure = _HiddenFigure([h.shape[-1] for h in hidden], self._projector)
+            self._hidden_figure = HiddenFigure([h.shape[-1] for h in hidden], self._projector)
             self._figures.append(self._hidden_figure)
-            self.hidden = _Picture(alt=_HIDDEN_ALT).add_class("digit-explorer-hidden")
+            self.hidden = Picture(alt=_HIDDEN_ALT).add_class("digit-explorer-hidden")
             charts.append(self.hidden)
         return charts
 
@@ -194,6 +195,7 @@ class _DigitExplorer(_StaticView, widgets.VBox):
         self.update()
 
     def _on_slider(self, _change: dict) -> None:
+        """Redraw, unless the class filter is moving the slider."""
         if not self._quiet:
             self.update()
 
@@ -217,7 +219,7 @@ class _DigitExplorer(_StaticView, widgets.VBox):
         self.image.alt = f"Figure: digit {index} of the data set, labelled {label}"
         self.image.text_px = self._digit_figure.text_px
         if self.pixels is not None:
-            self.pixels.value = _pixel_table(image, self._vmax)
+            self.pixels.value = pixel_table_html(image, self._vmax)
         if self.model is not None:
             self._show_prediction(index, label)
         where = f"index {index} &middot; label {label}"
@@ -227,7 +229,8 @@ class _DigitExplorer(_StaticView, widgets.VBox):
         self.readout.value = where
 
     def _show_prediction(self, index: int, label: int) -> None:
-        probabilities, hidden = _ask_model(self.model, self.images[index], hidden=self._with_hidden)
+        """Ask the model about the digit; show its answer and charts."""
+        probabilities, hidden = ask_model(self.model, self.images[index], hidden=self._with_hidden)
         self._predicted = int(np.argmax(probabilities))
         verdict = "correct" if self._predicted == label else f"wrong: the label is {label}"
         listed = " ".join(f"{k}:&nbsp;{p:.3f}" for k, p in enumerate(probabilities))
@@ -250,4 +253,4 @@ class _DigitExplorer(_StaticView, widgets.VBox):
         padded = [
             np.pad(p, [(0, height - len(p)), (0, 0), (0, 0)], constant_values=255) for p in shown
         ]
-        return _to_png(np.hstack(padded))
+        return to_png(np.hstack(padded))

@@ -18,9 +18,10 @@ import traitlets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from helpers.digitize import _paint_strokes, _strokes_to_digit
+from helpers.digitize import mnist_digit, paint_strokes
 from helpers.validation import check_model
-from helpers.widgets.base import _ask_model, _StaticView, _to_png
+from helpers.widgets._figures import to_png
+from helpers.widgets._parts import StaticView, ask_model
 
 __all__ = ["draw_digit"]
 
@@ -63,7 +64,7 @@ def draw_digit(model: Any, strokes: list | None = None) -> _DrawDigit:
     return _DrawDigit(model, strokes=strokes or [])
 
 
-class _DrawDigit(_StaticView, anywidget.AnyWidget):
+class _DrawDigit(StaticView, anywidget.AnyWidget):
     """The drawing widget; build it with :func:`draw_digit`.
 
     Attributes
@@ -100,14 +101,15 @@ class _DrawDigit(_StaticView, anywidget.AnyWidget):
 
     @traitlets.observe("strokes")
     def _on_strokes(self, _change: dict) -> None:
+        """Answer each new drawing."""
         self._update()
 
     def _update(self) -> None:
         """Digitize the strokes, run the network, send all three results in one message."""
-        digit = _strokes_to_digit(self.strokes, self.size, self.pen)
+        digit = mnist_digit(paint_strokes(self.strokes, self.size, self.pen))
         probabilities, prediction = [], -1
         if digit.any():
-            probabilities = _ask_model(self.model, digit)[0].tolist()
+            probabilities = ask_model(self.model, digit)[0].tolist()
             prediction = int(np.argmax(probabilities))
         with self.hold_sync():
             self.pixels = digit.ravel().tolist()
@@ -127,7 +129,7 @@ class _DrawDigit(_StaticView, anywidget.AnyWidget):
         """A PNG of what the widget shows: the drawing, the digit and the probabilities."""
         figure = Figure(figsize=(8.4, 2.8), dpi=100, layout="constrained")
         drawing, seen, bars = figure.subplots(1, 3, width_ratios=[1, 1, 1.3])
-        drawing.imshow(_paint_strokes(self.strokes, self.size, self.pen), cmap="gray_r")
+        drawing.imshow(paint_strokes(self.strokes, self.size, self.pen), cmap="gray_r")
         drawing.set(title="drawing", xticks=[], yticks=[])
         seen.imshow(self.digit, cmap="gray_r", vmin=0, vmax=255)
         seen.set(title="what the network sees", xticks=[0, 14, 27], yticks=[0, 14, 27])
@@ -140,4 +142,4 @@ class _DrawDigit(_StaticView, anywidget.AnyWidget):
         bars.set_title(decision)
         canvas = FigureCanvasAgg(figure)
         canvas.draw()
-        return _to_png(np.asarray(canvas.buffer_rgba()))
+        return to_png(np.asarray(canvas.buffer_rgba()))

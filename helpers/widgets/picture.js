@@ -1,4 +1,4 @@
-// The front end of Picture (helpers/widgets/controls.py): a PNG at its natural size, with alt text.
+// The front end of Picture (helpers/widgets/_parts.py): a PNG at its natural size, with alt text.
 
 function render({ model, el }) {
   const img = document.createElement("img");

@@ -1,4 +1,4 @@
-// The front end of Slider (helpers/widgets/controls.py): the browser's range input with a label.
+// The front end of Slider (helpers/widgets/_parts.py): the browser's range input with a label.
 
 let count = 0;
 

@@ -1,20 +1,93 @@
-"""The digit explorer's pictures (notebooks 03, 05): a digit, its probabilities, hidden layers.
+"""The widgets' pictures (notebooks 01, 03, 05): PNG bytes, blitted figures, digit figures.
 
-Each is a :class:`~helpers.widgets.base._BlitFigure`; :func:`pixel_table` writes a
-digit's pixel values as an HTML table. With ``projector=True`` a figure is smaller
-(the three fit side by side in 683 x 512 CSS px) and every text in it is 12 pt.
+:func:`to_png` encodes every picture. A :class:`BlitFigure` is drawn in full once,
+then redrawn only where it changes (matplotlib's blitting). The digit explorer's
+figures show a digit, its probabilities and the hidden layers; :func:`pixel_table_html`
+writes a digit's pixel values as an HTML table. With ``projector=True`` a figure is
+smaller (the three fit side by side in 683 x 512 CSS px) and every text in it is 12 pt.
 """
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
+import PIL.Image
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
 
-from helpers.widgets.base import _PROJECTOR_POINTS, _BlitFigure
+#: Text size in points of the figures laid out for a projector (``projector=True``): at
+#: 100 dots per inch, shown at their natural size, 12 pt is 16.7 CSS px, readable from
+#: the back of a room (tests/browser/test_projector.py).
+PROJECTOR_POINTS = 12.0
 
-__all__: list[str] = []
+
+def to_png(pixels: np.ndarray, *, fast: bool = False) -> bytes:
+    """RGB(A) pixels (rows, columns, 3 or 4) as PNG bytes, alpha dropped; ``fast`` packs less."""
+    buffer = io.BytesIO()
+    image = PIL.Image.fromarray(np.ascontiguousarray(pixels[..., :3], dtype=np.uint8))
+    image.save(buffer, format="png", compress_level=1 if fast else 6)
+    return buffer.getvalue()
 
 
-class _DigitFigure(_BlitFigure):
+class BlitFigure:
+    """A figure whose later pictures redraw only the artists marked as changing.
+
+    Parameters
+    ----------
+    figsize : (float, float)
+        Width and height in inches; at 100 dots per inch the PNG is 100 times as many pixels.
+
+    Attributes
+    ----------
+    pixels : ndarray of uint8, shape (rows, columns, 3)
+        The last picture made by :meth:`png`.
+    text_px : float
+        The height of the smallest font in the figure, in the PNG's pixels (points x
+        dpi / 72), measured at the first :meth:`png`; 0 before it.
+    """
+
+    def __init__(self, figsize: tuple[float, float]) -> None:
+        self.figure = Figure(figsize=figsize, dpi=100)
+        self.canvas = FigureCanvasAgg(self.figure)
+        self._changing: list[Artist] = []
+        self._background = None
+        self.pixels: np.ndarray | None = None
+        self.text_px = 0.0
+
+    def changes(self, *artists: Artist) -> None:
+        """Mark artists as changing: they are left out of the saved background."""
+        for artist in artists:
+            artist.set_animated(True)
+        self._changing.extend(artists)
+
+    def png(self) -> bytes:
+        """The figure with the current state of the changing artists, as PNG bytes."""
+        if self._background is None:
+            self.canvas.draw()  # everything except the changing artists
+            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+            self.text_px = smallest_text_px(self.figure)
+        else:
+            self.canvas.restore_region(self._background)
+        for artist in self._changing:
+            self.figure.draw_artist(artist)
+        self.pixels = np.array(self.canvas.buffer_rgba())[..., :3]
+        return to_png(self.pixels, fast=True)
+
+
+def smallest_text_px(figure: Figure) -> float:
+    """The smallest font of the drawn text, in pixels (0 if none); call it after a draw."""
+    sizes = [
+        text.get_fontsize()
+        for text in figure.findobj(Text)
+        if text.get_visible() and text.get_text().strip()
+    ]
+    return min(sizes) * figure.dpi / 72 if sizes else 0.0
+
+
+class DigitFigure(BlitFigure):
     """A titled 28 x 28 gray image whose pixels and title are replaced on each update.
 
     On a projector it is larger when ``alone`` (no probabilities beside it).
@@ -34,12 +107,13 @@ class _DigitFigure(_BlitFigure):
         self.changes(self.picture, self.title, *ax.spines.values())
 
     def render(self, image: np.ndarray, title: str) -> bytes:
+        """The digit under its title, as PNG bytes."""
         self.picture.set_data(image)
         self.title.set_text(title)
         return self.png()
 
 
-class _ProbabilityFigure(_BlitFigure):
+class ProbabilityFigure(BlitFigure):
     """A bar chart of the 10 class probabilities, the predicted class highlighted."""
 
     def __init__(self, projector: bool = False) -> None:
@@ -57,6 +131,7 @@ class _ProbabilityFigure(_BlitFigure):
         self.changes(*self.bars, self.title, *ax.spines.values())
 
     def render(self, probabilities: np.ndarray, label: int) -> bytes:
+        """The bar chart of ``probabilities``, as PNG bytes."""
         predicted = int(np.argmax(probabilities))
         hit = "tab:green" if predicted == label else "tab:red"
         for k, bar in enumerate(self.bars):
@@ -66,7 +141,7 @@ class _ProbabilityFigure(_BlitFigure):
         return self.png()
 
 
-class _HiddenFigure(_BlitFigure):
+class HiddenFigure(BlitFigure):
     """One panel per hidden layer: each unit's activation, scaled by the layer's largest.
 
     The y axes stay fixed (0 to 1) so that only the curves and the printed maxima
@@ -104,6 +179,7 @@ class _HiddenFigure(_BlitFigure):
         self.changes(*self.steps, *self.maxima)
 
     def render(self, hidden: list[np.ndarray]) -> bytes:
+        """Each layer's activations divided by its largest, as PNG bytes."""
         for step, text, values in zip(self.steps, self.maxima, hidden, strict=True):
             largest = float(values.max())
             step.set_data(values / largest if largest > 0 else values)
@@ -114,13 +190,13 @@ class _HiddenFigure(_BlitFigure):
 def _projector_text(figure, *axes) -> None:
     """Every text of ``axes`` 12 pt (ticks, labels, titles, texts); layout made to fit them."""
     for ax in axes:
-        ax.tick_params(labelsize=_PROJECTOR_POINTS)
+        ax.tick_params(labelsize=PROJECTOR_POINTS)
         for text in (ax.title, ax.xaxis.label, ax.yaxis.label, *ax.texts):
-            text.set_fontsize(_PROJECTOR_POINTS)
+            text.set_fontsize(PROJECTOR_POINTS)
     figure.set_layout_engine("constrained", w_pad=0.02, h_pad=0.02)
 
 
-def _pixel_table(image: np.ndarray, vmax: float) -> str:
+def pixel_table_html(image: np.ndarray, vmax: float) -> str:
     """The 28 x 28 pixel values as an HTML table, each cell shaded as ``gray_r`` does.
 
     The text is black on light cells and white on dark ones; the switch at gray

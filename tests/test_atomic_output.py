@@ -6,11 +6,15 @@ folder is swapped in whole or not at all.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from tools._output import MARKER, REPO, check_folder, made_by, mark, replacing
+from tools._output import MARKER, REPO, check_folder, made_by, mark, remove_stale, replacing
 from tools.grading.nbgrader_course import main as nbgrader_course_main
 from tools.site import main as site_main
 
@@ -116,12 +120,27 @@ def test_a_failed_build_leaves_the_old_folder_as_it_was(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
-def test_the_tools_refuse_home_as_they_are_typed(
-    home: Path, capsys: pytest.CaptureFixture
-) -> None:
+def test_the_tools_refuse_home_as_they_are_typed(home: Path, capsys: pytest.CaptureFixture) -> None:
     before = snapshot(home)
     assert site_main(["--out", str(home)]) == 1
     assert "is your home folder" in capsys.readouterr().err
     assert nbgrader_course_main([str(home), "--no-sandbox"]) == 1
     assert "is your home folder" in capsys.readouterr().err
     assert snapshot(home) == before
+
+
+def test_only_the_scratch_folders_of_runs_that_are_gone_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    gone, live = int(ended.stdout), os.getpid()
+    for name in [f"run-{gone}-a", f"run-{live}-b", "run-notes", f"other-{gone}-c"]:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "data").write_text("x", encoding="utf-8")
+    (tmp_path / f"run-{gone}-link").symlink_to(tmp_path / "run-notes")
+    remove_stale("run-")
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted([f"run-{live}-b", "run-notes", f"other-{gone}-c", f"run-{gone}-link"])
+    assert (tmp_path / "run-notes" / "data").is_file()

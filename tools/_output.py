@@ -7,12 +7,15 @@ refuses anything else, saying why, before any work: a folder of other files, a
 file, the checkout or a folder holding it, the home folder, ``/``.
 :func:`replacing` builds a folder beside its target and renames it into place,
 so a failed build leaves the old one as it was. Files are written with
-:func:`helpers.atomic.atomic_path` (a temporary file, then a rename).
+:func:`helpers.atomic.atomic_path` (a temporary file, then a rename). A run's
+scratch folder carries its process id, so :func:`remove_stale` deletes only
+those of runs that are gone.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -105,3 +108,29 @@ def replacing(target: Path, command: str | None = None) -> Iterator[Path]:
         swap(building, target)
     finally:
         shutil.rmtree(building, ignore_errors=True)
+
+
+def alive(pid: int) -> bool:
+    """Whether the process ``pid`` runs (another user's counts)."""
+    try:
+        os.kill(pid, 0)  # signal 0 only asks
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(prefix: str) -> None:
+    """Delete the scratch folders ``<tmp>/<prefix><pid>-*`` of runs whose process is gone.
+
+    A folder of another name, a symbolic link, and the folder of a live
+    process (another user's too) are left alone.
+    """
+    for folder in Path(tempfile.gettempdir()).glob(prefix + "*"):
+        try:
+            owner = int(folder.name[len(prefix) :].split("-")[0])
+        except ValueError:
+            continue  # not one of ours
+        if not alive(owner) and folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)

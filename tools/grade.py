@@ -500,19 +500,10 @@ def _die_with_parent() -> None:
 
 def _clean_stale() -> None:
     """Remove what graders that were killed left: their working folders and sandbox cgroups."""
+    from tools._output import remove_stale
     from tools.grading.bubblewrap import clean_stale
 
-    for folder in Path(tempfile.gettempdir()).glob(WORK_PREFIX + "*"):
-        try:
-            owner = int(folder.name[len(WORK_PREFIX) :].split("-")[0])
-            os.kill(owner, 0)
-        except ValueError:
-            continue  # not one of ours
-        except ProcessLookupError:
-            if folder.is_dir() and not folder.is_symlink():
-                shutil.rmtree(folder, ignore_errors=True)
-        except PermissionError:
-            pass  # another user's live run
+    remove_stale(WORK_PREFIX)
     clean_stale()
 
 

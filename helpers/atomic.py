@@ -20,6 +20,7 @@ __all__ = ["atomic_path"]
 
 
 def _process_exists(pid: int) -> bool:
+    """Whether a process ``pid`` runs."""
     try:
         os.kill(pid, 0)  # signal 0 only asks whether the process exists
     except ProcessLookupError:
@@ -56,8 +57,20 @@ def _ctrl_c_noted() -> Iterator[list]:
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path next to ``target``; on success it replaces ``target`` at once.
 
-    If the block raises or Ctrl+C is pressed, the temporary file is deleted and ``target``
-    stays as it was. The temporary file of a process that was killed goes at the next write.
+    Write the file at the yielded path inside the ``with`` block. If the block
+    raises or Ctrl+C is pressed, the temporary file is deleted and ``target``
+    stays as it was. The temporary file of a process that was killed goes at
+    the next write.
+
+    Parameters
+    ----------
+    target : str or os.PathLike
+        The file to write. Its folder must exist; it may not be a folder.
+
+    Yields
+    ------
+    pathlib.Path
+        The temporary file to write, ``.NAME.PID.HEX.tmp`` beside ``target``.
     """
     target = check_path(target, "target")
     if target.is_dir():

@@ -18,8 +18,8 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from tools._output import MARKER
 from tools.editions import (
-    EDITION_MARKER,
     EditionError,
     main,
     stub,
@@ -178,21 +178,21 @@ def test_command_writes_student_folder_atomically(tmp_path: Path, capsys) -> Non
     assert main([str(tmp_path / "out"), "--notebooks", str(notebooks)]) == 0
     assert "1 notebooks" in capsys.readouterr().out
     student = tmp_path / "out" / "student"
-    assert sorted(p.name for p in student.iterdir()) == [EDITION_MARKER, FIXTURE.name]
+    assert sorted(p.name for p in student.iterdir()) == [MARKER, FIXTURE.name]
 
     # A broken notebook: a clear error, and the edition written before stays whole.
     (notebooks / "zz_broken.ipynb").write_text("{not json", encoding="utf-8")
     assert main([str(tmp_path / "out"), "--notebooks", str(notebooks)]) == 1
     assert "zz_broken.ipynb is not a valid notebook" in capsys.readouterr().err
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["student"]
-    assert sorted(p.name for p in student.iterdir()) == [EDITION_MARKER, FIXTURE.name]
+    assert sorted(p.name for p in student.iterdir()) == [MARKER, FIXTURE.name]
 
     # Rebuilding replaces the old edition.
     (notebooks / "zz_broken.ipynb").unlink()
     (student / "stale.ipynb").write_text("{}", encoding="utf-8")
     assert main([str(tmp_path / "out"), "--notebooks", str(notebooks)]) == 0
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["student"]
-    assert sorted(p.name for p in student.iterdir()) == [EDITION_MARKER, FIXTURE.name]
+    assert sorted(p.name for p in student.iterdir()) == [MARKER, FIXTURE.name]
 
 
 def test_a_folder_of_the_users_is_never_replaced(tmp_path: Path, capsys) -> None:
@@ -203,7 +203,7 @@ def test_a_folder_of_the_users_is_never_replaced(tmp_path: Path, capsys) -> None
     theirs.mkdir(parents=True)
     (theirs / "thesis.txt").write_text("precious", encoding="utf-8")
     assert main([str(tmp_path / "mine"), "--notebooks", str(notebooks)]) == 1
-    assert "was not written by this tool" in capsys.readouterr().err
+    assert "did not write" in capsys.readouterr().err
     assert [p.name for p in theirs.iterdir()] == ["thesis.txt"]
     assert (theirs / "thesis.txt").read_text(encoding="utf-8") == "precious"
     a_file = tmp_path / "afile"
@@ -409,8 +409,16 @@ def _statements(text: str) -> set[str]:
         elif isinstance(node, ast.With):
             found.add(f"with {', '.join(ast.unparse(item) for item in node.items)}:")
         elif isinstance(node, ast.stmt) and not isinstance(
-            node, ast.FunctionDef | ast.ClassDef | ast.Import | ast.ImportFrom | ast.Expr
-            | ast.Try | ast.Match | ast.AsyncFunctionDef | ast.AsyncWith
+            node,
+            ast.FunctionDef
+            | ast.ClassDef
+            | ast.Import
+            | ast.ImportFrom
+            | ast.Expr
+            | ast.Try
+            | ast.Match
+            | ast.AsyncFunctionDef
+            | ast.AsyncWith,
         ):
             found.add(ast.unparse(node))
     return {statement for statement in found if len(statement.replace(" ", "")) >= 12}

@@ -206,6 +206,11 @@ def test_feedback_never_lands_in_a_folder_of_other_files(tmp_path, capsys) -> No
     assert main([str(hand_ins), "--out", str(tmp_path / "grades.csv")]) == 1
     assert "did not write" in capsys.readouterr().err
     assert [p.name for p in (tmp_path / "feedback").iterdir()] == ["mine.txt"]
+    inside = hand_ins / "feedback"  # the next run would grade it as a student's folder
+    argv = [str(hand_ins), "--out", str(tmp_path / "grades.csv"), "--feedback", str(inside)]
+    assert main(argv) == 1
+    assert "is inside SUBMISSIONS" in capsys.readouterr().err
+    assert not inside.exists()
 
 
 def test_only_the_imports_and_functions_of_the_students_cells_are_taken() -> None:

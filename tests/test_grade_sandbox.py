@@ -29,8 +29,9 @@ import nbformat
 import pytest
 
 from tests import grading_students as students
+from tests.support.processes import marked_processes
 from tools.grade import COLUMNS, MAX_CELL_CHARS, MAX_CELLS, WORK_PREFIX, main
-from tools.grading.bubblewrap import PREFIX, _own_cgroups, unavailable
+from tools.grading.bubblewrap import PREFIX, own_cgroups, unavailable
 
 pytestmark = pytest.mark.skipif(unavailable() is not None, reason=str(unavailable()))
 
@@ -148,18 +149,8 @@ def attacks(root: Path, port: int) -> dict[str, str]:
 
 def leftovers(grader_pid: int) -> list[str]:
     """Processes of ours still running: the attackers' children, and anything of the grader's."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes()
-            environ = (entry / "environ").read_bytes()
-        except OSError:
-            continue
-        if MARK.encode() in cmdline or MARK.encode() in environ:
-            found.append(cmdline.replace(b"\0", b" ").decode(errors="replace")[:200])
-    for folder in _own_cgroups().values():
+    found = marked_processes(MARK)
+    for folder in own_cgroups().values():
         found += [str(p) for p in folder.glob(f"{PREFIX}*") if p.is_dir()]
     found += [str(p) for p in Path("/tmp").glob(f"{WORK_PREFIX}{grader_pid}-*")]
     return found
@@ -404,7 +395,7 @@ def test_a_killed_run_leaves_nothing_once_the_next_starts(tmp_path: Path) -> Non
     )  # fmt: skip
     sandboxes = []
     for _ in range(600):  # until the student's code runs in its sandbox: at most 120 s
-        sandboxes = [p for f in _own_cgroups().values() for p in f.glob(f"{PREFIX}*")]
+        sandboxes = [p for f in own_cgroups().values() for p in f.glob(f"{PREFIX}*")]
         if sandboxes or process.poll() is not None:
             break
         time.sleep(0.2)
@@ -431,11 +422,11 @@ def test_without_a_cgroup_it_still_sandboxes_and_says_memory_is_per_process(
     from tools.grading.discover import student_definition
     from tools.grading.judge import judge_answer
 
-    monkeypatch.setattr(bubblewrap, "_own_cgroups", dict)  # as where no cgroup may be made
+    monkeypatch.setattr(bubblewrap, "own_cgroups", dict)  # as where no cgroup may be made
     with bubblewrap.Jail() as jail:
         assert not jail.tree_limited
         assert "cgroup.procs" not in " ".join(jail.wrap(["/bin/true"]))
-    assert "memory limited per process only" in grade._safety(True)
+    assert "memory limited per process only" in grade.safety(True)
     notebook = students.instructor(FIRST)
     students.with_body(
         notebook, EXERCISE, "import socket\nsocket.create_connection(('127.0.0.1', 9))"
@@ -443,7 +434,7 @@ def test_without_a_cgroup_it_still_sandboxes_and_says_memory_is_per_process(
     source = student_definition(notebook, EXERCISE.function).source
     status, message = judge_answer(EXERCISE.name, source, EXERCISE.function, 1, tmp_path, 60)
     assert status == "not yet" and "raised" in message and "Error" in message, message
-    assert "UNSANDBOXED" in grade._safety(False)
+    assert "UNSANDBOXED" in grade.safety(False)
 
 
 def test_without_bubblewrap_it_refuses_unless_told_no_sandbox(tmp_path: Path) -> None:

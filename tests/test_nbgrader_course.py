@@ -23,6 +23,7 @@ import nbformat
 import pytest
 
 from tests import grading_students as students
+from tests.support.processes import marked_processes
 from tools.editions import EditionError
 from tools.grading.nbgrader_course import BEGIN, END, STUB, grade_id, write_course
 
@@ -219,18 +220,6 @@ def hostile_cells(course: Path, mark: str) -> dict[str, str]:
             "        print(type(error).__name__)"
         ),
     }
-
-
-def marked_processes(mark: str) -> list[str]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if entry.name.isdigit() and mark.encode() in cmdline:
-            found.append(cmdline[:200].decode(errors="replace"))
-    return found
 
 
 @pytest.mark.nbgrader

@@ -12,8 +12,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tools._output import check_folder, mark
 from tools.notebooks import calls_check
-from tools.site import MARKER, REPO, SiteError, _check_out, build, main, stage
+from tools.site import COMMAND, REPO, SiteError, build, main, stage
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -45,7 +46,7 @@ def test_a_folder_of_the_users_and_its_sibling_are_left_alone(
         (folder / "chapter").mkdir(parents=True)
         (folder / "chapter" / "one.tex").write_text("my work", encoding="utf-8")
     before = _snapshot(tmp_path)
-    assert "did not build" in _refused(["--out", str(thesis)], capsys)
+    assert "did not write" in _refused(["--out", str(thesis)], capsys)
     assert _snapshot(tmp_path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["thesis", "thesis-src"]
 
@@ -59,17 +60,23 @@ def test_a_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture) -> Non
 
 
 def test_new_empty_and_earlier_outputs_are_accepted(tmp_path: Path) -> None:
-    assert _check_out(tmp_path / "new" / "site") == (tmp_path / "new" / "site").resolve()
+    def check_out(out: Path) -> Path:
+        return check_folder(out, COMMAND, SiteError)
+
+    assert check_out(tmp_path / "new" / "site") == (tmp_path / "new" / "site").resolve()
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert _check_out(empty) == empty.resolve()
+    assert check_out(empty) == empty.resolve()
     earlier = tmp_path / "earlier"
     earlier.mkdir()
     (earlier / "index.html").write_text("<html></html>", encoding="utf-8")
-    with pytest.raises(SiteError, match="did not build"):
-        _check_out(earlier)
-    (earlier / MARKER).write_text("", encoding="utf-8")
-    assert _check_out(earlier) == earlier.resolve()
+    with pytest.raises(SiteError, match="did not write"):
+        check_out(earlier)
+    mark(earlier, "python -m tools.grade")
+    with pytest.raises(SiteError, match="python -m tools.grade wrote it"):
+        check_out(earlier)
+    mark(earlier, COMMAND)
+    assert check_out(earlier) == earlier.resolve()
 
 
 def test_the_student_edition_site_shows_stubs_and_no_solution(tmp_path: Path) -> None:

@@ -32,25 +32,24 @@ from __future__ import annotations
 import argparse
 import ast
 import json
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
 
+from tools._output import check_folder, replacing
 from tools.notebooks import (
     EXERCISES_HEADING,
     NOTEBOOKS,
     SOLUTION_TAG,
     calls_check,
     is_solution,
-    replace_folder,
     run_on_notebooks,
     source,
     tags,
 )
 
+COMMAND = "python -m tools.editions"
 ANSWER_PREFIXES = ("answer", "prediction")
 STUB_MESSAGE = "your code here"  # helpers.exercises._STUB_MESSAGE: the check's "No answer yet"
 
@@ -196,16 +195,13 @@ def _read(path: Path) -> nbformat.NotebookNode:
     return notebook
 
 
-#: The file that marks a student edition this tool wrote (and may replace).
-EDITION_MARKER = ".student-edition"
-
-
 def write_student_edition(notebooks: list[Path], outdir: Path) -> Path:
     """Write the student edition of ``notebooks`` to ``outdir/student/``; return that folder.
 
     Every notebook is converted before anything is written; the edition is built
     in a temporary folder beside the target and renamed into place, replacing an
-    older edition (one that holds :data:`EDITION_MARKER`), never a folder of the user's.
+    older edition (one this command wrote), never a folder of the user's
+    (:func:`tools._output.check_folder`).
     """
     target = outdir / "student"
     sources = {path.resolve().parent for path in notebooks}
@@ -217,21 +213,11 @@ def write_student_edition(notebooks: list[Path], outdir: Path) -> Path:
         )
     if outdir.exists() and not outdir.is_dir():
         raise EditionError(f"OUTDIR {outdir} is a file, not a folder; choose a folder, e.g. dist")
-    if target.exists() and not (target / EDITION_MARKER).is_file():
-        raise EditionError(
-            f"{target} exists and was not written by this tool (it has no {EDITION_MARKER}); "
-            "it is left as it is: move it away or choose another OUTDIR"
-        )
+    target = check_folder(target, COMMAND, EditionError)
     editions = [(path.name, student_notebook(_read(path), path.name)) for path in notebooks]
-    outdir.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=".student-", dir=outdir))
-    try:
-        (building / EDITION_MARKER).write_text("written by python -m tools.editions\n")
+    with replacing(target, COMMAND) as building:
         for name, notebook in editions:
             nbformat.write(notebook, building / name)
-        replace_folder(building, target)
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
     return target
 
 

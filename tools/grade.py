@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[1]
 COLUMNS = ("student", "notebook", "exercise", "points", "max_points", "feedback")
-FEEDBACK_MARK = ".grade-feedback"  # marks a feedback folder this command made
+COMMAND = "python -m tools.grade"
 REPORT = "class.html"  # the class report, beside the grades file (tools.grading.report)
 NO_ANSWER = (
     'No answer yet: the function still raises NotImplementedError("your code here"), '
@@ -233,6 +233,7 @@ def _writable_folder(folder: Path, what: str) -> None:
 
 def _check_arguments(args: argparse.Namespace) -> list[Path]:
     """The student folders; a GradeError for anything wrong, before any work is done."""
+    from tools._output import check_folder
     from tools.grading.report import is_report
 
     submissions: Path = args.submissions
@@ -278,12 +279,11 @@ def _check_arguments(args: argparse.Namespace) -> list[Path]:
             "it is: write the grades into another folder"
         )
     feedback: Path = args.feedback
-    if feedback.exists() and not feedback.is_dir():
-        raise GradeError(f"--feedback {feedback} is a file; give a folder")
-    if feedback.is_dir() and any(feedback.iterdir()) and not (feedback / FEEDBACK_MARK).exists():
+    check_folder(feedback, COMMAND, GradeError, f"--feedback {feedback}")
+    if feedback.resolve().is_relative_to(submissions.resolve()):
         raise GradeError(
-            f"--feedback {feedback} holds files this command did not write; give a new or "
-            "empty folder (or one an earlier run wrote)"
+            f"--feedback {feedback} is inside SUBMISSIONS, where it would be read as a "
+            "student's folder; write the feedback elsewhere"
         )
     if out.exists() and not os.access(out, os.W_OK):
         raise GradeError(f"--out {out} is not writable")
@@ -325,7 +325,7 @@ def _is_grades_file(path: Path) -> bool:
         return False
 
 
-def _feedback_page(
+def feedback_page(
     student: str, rows: list[dict], problems: list[str], titles: dict[str, str]
 ) -> str:
     """A student's feedback: each exercise's title, verdict, hint and points, as an HTML page."""
@@ -383,6 +383,7 @@ def grade(
     from tqdm.auto import tqdm
 
     from helpers.atomic import atomic_path
+    from tools._output import mark
     from tools.grading.discover import graded_exercises
     from tools.grading.report import exercise_titles, write_report
 
@@ -462,12 +463,11 @@ def grade(
 
     if all(r["feedback"].startswith("Could not grade") for r in rows):
         return rows, problems  # nothing graded: the old grades and pages stay as they are
-    feedback.mkdir(parents=True, exist_ok=True)
-    (feedback / FEEDBACK_MARK).write_text("written by python -m tools.grade\n")
+    mark(feedback, COMMAND)
     titles = exercise_titles([path for path, _ in graded.values()])
     for student, (student_rows, student_problems) in by_student.items():
         with atomic_path(feedback / f"{student}.html") as page:
-            page.write_text(_feedback_page(student, student_rows, student_problems, titles))
+            page.write_text(feedback_page(student, student_rows, student_problems, titles))
     with atomic_path(out) as temporary:
         with open(temporary, "w", newline="", encoding="utf-8") as file:
             writer = csv.DictWriter(file, fieldnames=COLUMNS)
@@ -500,23 +500,14 @@ def _die_with_parent() -> None:
 
 def _clean_stale() -> None:
     """Remove what graders that were killed left: their working folders and sandbox cgroups."""
+    from tools._output import remove_stale
     from tools.grading.bubblewrap import clean_stale
 
-    for folder in Path(tempfile.gettempdir()).glob(WORK_PREFIX + "*"):
-        try:
-            owner = int(folder.name[len(WORK_PREFIX) :].split("-")[0])
-            os.kill(owner, 0)
-        except ValueError:
-            continue  # not one of ours
-        except ProcessLookupError:
-            if folder.is_dir() and not folder.is_symlink():
-                shutil.rmtree(folder, ignore_errors=True)
-        except PermissionError:
-            pass  # another user's live run
+    remove_stale(WORK_PREFIX)
     clean_stale()
 
 
-def _safety(sandboxed: bool) -> str:
+def safety(sandboxed: bool) -> str:
     """The summary's words on how the students' code ran."""
     if not sandboxed:
         return "UNSANDBOXED (--no-sandbox): the students' code ran as you"
@@ -619,7 +610,7 @@ def _main(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    print(_summary(rows, problems, len(students), args.out, seed) + "; " + _safety(sandboxed))
+    print(_summary(rows, problems, len(students), args.out, seed) + "; " + safety(sandboxed))
     return 0
 
 

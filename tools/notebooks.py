@@ -2,7 +2,7 @@
 
 One place for what they all need: which notebooks there are, a notebook's
 cells and the exercise convention, running a notebook with nbclient, and
-writing a notebook or replacing a folder in one step.
+writing a notebook in one step.
 
 The convention: a course notebook ends with a ``## Exercises`` section; an
 answer cell carries the tag ``solution``; a check cell calls
@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import ast
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
+
+from helpers.atomic import atomic_path
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
@@ -39,7 +39,6 @@ __all__ = [
     "execute",
     "exercise_cells",
     "is_solution",
-    "replace_folder",
     "run_on_notebooks",
     "source",
     "tags",
@@ -139,27 +138,8 @@ def execute(
 
 def write_notebook(notebook: nbformat.NotebookNode, path: Path) -> None:
     """Write ``notebook`` to ``path`` in one step: never a half-written notebook."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
+    with atomic_path(path) as temporary:
         nbformat.write(notebook, temporary)
-        temporary.replace(path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def replace_folder(building: Path, target: Path) -> None:
-    """Rename the finished folder ``building`` onto ``target``, replacing an older one.
-
-    Both must be in the same parent folder. The older ``target`` is renamed
-    aside first and deleted only once the new one is in place.
-    """
-    if not target.exists():
-        building.rename(target)
-        return
-    aside = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
-    target.rename(aside / target.name)
-    building.rename(target)
-    shutil.rmtree(aside)
 
 
 def run_on_notebooks(

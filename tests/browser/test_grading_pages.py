@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tools.grade import _feedback_page
+from tools.grade import feedback_page as _feedback_page
 from tools.grading.report import report_html
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]

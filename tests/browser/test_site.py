@@ -23,7 +23,8 @@ from urllib.parse import urljoin, urlparse
 import nbformat
 import pytest
 
-from tools.site import WIDGET_MIME, _binder_url, build, warnings_file
+from tools.site import WIDGET_MIME, build, warnings_file
+from tools.site import binder_url as _binder_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.deploy]  # README step 2 leaves it out
 

@@ -111,7 +111,7 @@ def _read_only() -> list[Path]:
     return [p for p in dict.fromkeys(paths) if p.exists()]
 
 
-def _own_cgroups() -> dict[str, Path]:
+def own_cgroups() -> dict[str, Path]:
     """The grader's own cgroup folder per controller ("unified" for cgroup v2)."""
     found = {}
     try:
@@ -153,20 +153,12 @@ def _kill_cgroup(folder: Path) -> None:
             time.sleep(0.02)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def clean_stale() -> int:
     """Remove the cgroups (and end their processes) of graders that were killed; how many."""
+    from tools._output import alive
+
     removed = 0
-    for folder in set(_own_cgroups().values()):
+    for folder in set(own_cgroups().values()):
         try:
             children = list(folder.glob(PREFIX + "*"))
         except OSError:
@@ -176,7 +168,7 @@ def clean_stale() -> int:
                 owner = int(child.name[len(PREFIX) :].split("-")[0])
             except ValueError:
                 continue
-            if owner != os.getpid() and not _alive(owner):
+            if owner != os.getpid() and not alive(owner):
                 _kill_cgroup(child)
                 removed += 1
     return removed
@@ -212,7 +204,7 @@ class Jail:
         self.cgroups: list[Path] = []
         _made += 1
         name = f"{PREFIX}{os.getpid()}-{_made}"
-        own = _own_cgroups()
+        own = own_cgroups()
         try:
             if "unified" in own and "memory" not in own:
                 folder = own["unified"] / name

@@ -36,20 +36,20 @@ import argparse
 import ast
 import math
 import secrets
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
 
+from helpers.atomic import atomic_path
 from helpers.check import verdict
+from tools._output import check_folder, mark, replacing
 from tools.editions import EditionError, stub
 from tools.grading.discover import Graded, graded_exercises
 from tools.notebooks import is_solution, run_on_notebooks, source
 
 REPO = Path(__file__).resolve().parents[2]
-MARK = ".course-nbgrader"  # marks a course folder this tool made
+COMMAND = "python -m tools.grading.nbgrader_course"
 STUB = 'raise NotImplementedError("your code here")'
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 
@@ -184,12 +184,7 @@ def write_course(
 
         if unavailable():
             raise EditionError(f"cannot sandbox the students' code: {unavailable()}")
-    if course.exists() and not course.is_dir():
-        raise EditionError(f"{course} is a file; give a folder for the course")
-    if course.is_dir() and any(course.iterdir()) and not (course / MARK).exists():
-        raise EditionError(
-            f"{course} holds files this tool did not write; give a new or empty folder"
-        )
+    course = check_folder(course, COMMAND, EditionError)
     converted = []
     for path in notebooks:
         graded = graded_exercises(path)
@@ -197,16 +192,10 @@ def write_course(
             converted.append((path, nbgrader_notebook(path, graded)))
     if not converted:
         raise EditionError("none of the notebooks has a programming exercise to grade")
-    course.mkdir(parents=True, exist_ok=True)
-    (course / MARK).write_text("written by python -m tools.grading.nbgrader_course\n")
+    mark(course, COMMAND)
     for path, notebook in converted:
-        target = course / "source" / path.stem
-        building = Path(tempfile.mkdtemp(prefix=".source-", dir=course))
-        nbformat.write(notebook, building / path.name)
-        if target.exists():
-            shutil.rmtree(target)
-        target.parent.mkdir(exist_ok=True)
-        building.rename(target)
+        with replacing(course / "source" / path.stem) as building:
+            nbformat.write(notebook, building / path.name)
     config = CONFIG.format(
         repo=str(REPO),
         stub=STUB,
@@ -215,7 +204,8 @@ def write_course(
         notebooks=str(notebooks[0].parent),
         sandbox=sandbox,
     )
-    (course / "nbgrader_config.py").write_text(config)
+    with atomic_path(course / "nbgrader_config.py") as temporary:
+        temporary.write_text(config, encoding="utf-8")
     return [path.stem for path, _ in converted]
 
 

@@ -28,6 +28,7 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Float, Integer, Unicode
 
+from tools._output import remove_stale
 from tools.grading.bubblewrap import Jail, Limits, clean_environment, clean_stale
 from tools.grading.discover import graded_exercises, student_definition
 from tools.grading.judge import judge_answer
@@ -46,16 +47,7 @@ SOCKETS_PREFIX = "kernel-ipc-"  # kernel-ipc-<autograde's pid>-*: a kernel's soc
 @functools.cache
 def _clean_stale() -> None:
     """Once per autograde: remove what a killed autograde left (socket folders, cgroups)."""
-    for folder in Path(tempfile.gettempdir()).glob(SOCKETS_PREFIX + "*"):
-        try:
-            os.kill(int(folder.name[len(SOCKETS_PREFIX) :].split("-")[0]), 0)
-        except ValueError:
-            continue
-        except ProcessLookupError:
-            if folder.is_dir() and not folder.is_symlink():
-                shutil.rmtree(folder, ignore_errors=True)
-        except PermissionError:
-            pass
+    remove_stale(SOCKETS_PREFIX)
     clean_stale()
 
 

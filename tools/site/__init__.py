@@ -16,10 +16,10 @@ and ``docs/design.md`` (:data:`GUIDES` and :data:`PAGES`): the instructor editio
 3. runs ``jupyter-book build`` on it and renames the HTML into place
    (``_build/site/``, entry page ``_build/site/index.html``).
 
-The output folder gets a marker file (:data:`MARKER`). A later build replaces
-only a folder that carries it, or an empty one: ``--out`` naming anything else
-(the repository, a folder of yours, a file) is refused before any work, and
-nothing beside the output folder is touched.
+The output folder is marked as this command's (:mod:`tools._output`). A later
+build replaces only a folder so marked, or an empty one: ``--out`` naming
+anything else (the repository, a folder of yours, a file) is refused before any
+work, and nothing beside the output folder is touched.
 
 
 Everything a page needs is served by the site itself: MathJax comes from the
@@ -43,6 +43,7 @@ from urllib.parse import quote
 import nbformat
 import yaml
 
+from tools._output import check_folder, replacing
 from tools.editions import student_notebook
 from tools.notebooks import REPO, course_notebooks, dashboards, is_solution, tags
 
@@ -61,8 +62,9 @@ PAGES = GUIDES + [
     Path("CONTRIBUTING.md"),
     Path("docs") / "design.md",
 ]
-#: The file that marks a folder as built by this tool (it also lists Sphinx's warnings).
-MARKER = ".course-site-warnings.txt"
+COMMAND = "python -m tools.site"
+#: The file in the site's folder that lists Sphinx's warnings.
+WARNINGS = ".course-site-warnings.txt"
 #: Markdown links and images whose target is a relative path: ``[text](target)``.
 #: Images from other sites (such as the README's Binder badge): the site shows their alt text.
 REMOTE_IMAGE = re.compile(r"!\[([^\]]*)\]\(https?://[^)\s]+\)")
@@ -76,7 +78,7 @@ class SiteError(ValueError):
     """The output folder cannot be used (the message says why); nothing was changed."""
 
 
-def _binder_url(notebook: str) -> str | None:
+def binder_url(notebook: str) -> str | None:
     """The Binder link that opens ``notebook`` (a repository path) in JupyterLab.
 
     None while ``_config.yml`` names no GitHub repository (before publication).
@@ -122,7 +124,7 @@ def _note(notebook: str) -> nbformat.NotebookNode:
     """The markdown cell at the top of a notebook page: download it, run it live."""
     name = Path(notebook).name
     up = "../" * (notebook.count("/"))
-    binder = _binder_url(notebook)
+    binder = binder_url(notebook)
     live = f", or [open it live on Binder]({binder}), nothing to install" if binder else ""
     return nbformat.v4.new_markdown_cell(
         ":::{admonition} Run this notebook\n"
@@ -193,27 +195,8 @@ def stage(folder: Path, edition: str = "instructor") -> list[Path]:
 
 
 def warnings_file(out: Path) -> Path:
-    """Where :func:`build` lists Sphinx's warnings (broken references, ...): the marker file."""
-    return out / MARKER
-
-
-def _check_out(out: Path) -> Path:
-    """``out`` resolved, if :func:`build` may (re)place it; else :class:`SiteError`.
-
-    Allowed: a folder that does not exist yet (its parent may be missing), an
-    empty folder, or a folder this tool built (it holds :data:`MARKER`).
-    """
-    resolved = out.resolve()
-    if resolved == REPO or REPO.is_relative_to(resolved):
-        raise SiteError(f"--out {out} would replace the repository; choose a new folder")
-    if resolved.is_file() or (resolved.exists() and not resolved.is_dir()):
-        raise SiteError(f"--out {out} is a file, not a folder; choose a new folder")
-    if resolved.is_dir() and any(resolved.iterdir()) and not (resolved / MARKER).is_file():
-        raise SiteError(
-            f"--out {out} is a folder that python -m tools.site did not build (it has no "
-            f"{MARKER}); it is left as it is: choose a new or empty folder"
-        )
-    return resolved
+    """Where :func:`build` lists Sphinx's warnings (broken references, ...)."""
+    return out / WARNINGS
 
 
 def build(out: Path = DEFAULT_OUT, quiet: bool = True, edition: str = "instructor") -> Path:
@@ -228,15 +211,16 @@ def build(out: Path = DEFAULT_OUT, quiet: bool = True, edition: str = "instructo
     """
     if edition not in EDITIONS:
         raise SiteError(f"edition must be one of {', '.join(EDITIONS)}, got {edition!r}")
-    out = _check_out(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
-    try:
-        source = work / "src"
+    out = check_folder(out, COMMAND, SiteError, f"--out {out}")
+    with (
+        replacing(out, COMMAND) as new,
+        tempfile.TemporaryDirectory(prefix=f".{out.name}-building-", dir=out.parent) as work,
+    ):
+        source = Path(work) / "src"
         stage(source, edition)
         command = [
             str(Path(sys.executable).with_name("jupyter-book")), "build", str(source),
-            "--path-output", str(work), "--builder", "html", "--keep-going",
+            "--path-output", work, "--builder", "html", "--keep-going",
         ]  # fmt: skip
         result = subprocess.run(command + (["--quiet"] if quiet else []), capture_output=True)
         log = ANSI_COLOUR.sub("", (result.stdout + result.stderr).decode(errors="replace"))
@@ -244,14 +228,10 @@ def build(out: Path = DEFAULT_OUT, quiet: bool = True, edition: str = "instructo
             print(log)
         if result.returncode != 0:
             raise RuntimeError(f"jupyter-book build failed (exit {result.returncode}):\n{log}")
-        html = work / "_build" / "html"
+        for item in (Path(work) / "_build" / "html").iterdir():
+            item.rename(new / item.name)
         warnings = [line for line in log.splitlines() if "WARNING" in line]
-        warnings_file(html).write_text("".join(f"{w}\n" for w in warnings), encoding="utf-8")
-        if out.exists():
-            out.rename(work / "old")
-        html.rename(out)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        warnings_file(new).write_text("".join(f"{w}\n" for w in warnings), encoding="utf-8")
     return out / "index.html"
 
 

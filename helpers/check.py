@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from helpers import exercises
+from helpers.exercises._framework import STUB_MESSAGE, declared
 
 __all__ = ["attempt", "check", "verdict"]
 
@@ -40,7 +41,7 @@ def verdict(exercise: str, answer: object, seed: int | None = None) -> tuple[str
     """``(status, message)``: "correct", "not yet" or "no answer"; ``seed`` draws grading cases."""
     if not isinstance(exercise, str):
         raise TypeError(f"exercise names are text like '04.2', got {type(exercise).__name__}")
-    spec = exercises._declared(exercise.split(".")[0]).get(exercise)
+    spec = declared(exercise.split(".")[0]).get(exercise)
     if spec is None:
         raise ValueError(f"no exercise {exercise!r}; names look like '01.2'")
     if answer is None:
@@ -70,7 +71,7 @@ def attempt(*exercises_used: str) -> Iterator[None]:
     try:
         yield
     except Exception as error:
-        if isinstance(error, NotImplementedError) and exercises._STUB_MESSAGE in str(error):
+        if isinstance(error, NotImplementedError) and STUB_MESSAGE in str(error):
             message = f"No answer yet: write {which} above, then run this cell again."
         else:
             first = (str(error).splitlines() or [""])[0]

@@ -22,8 +22,10 @@ import pytest
 
 from helpers import exercises
 from helpers.check import verdict
+from helpers.exercises._framework import REGISTRY, declared, differ, exercise
+from helpers.exercises._framework import lesson_keys as framework_lesson_keys
 from tools.editions import stub
-from tools.grading.discover import _python
+from tools.grading.discover import as_python
 from tools.notebooks import course_notebooks
 
 ROOT = Path(__file__).parents[1]
@@ -77,7 +79,7 @@ def test_every_declared_exercise_is_in_a_notebook() -> None:
     declared = set()
     for path in (ROOT / "helpers" / "exercises").glob("nb*.py"):
         importlib.import_module(f"helpers.exercises.{path.stem}")
-    declared = set(exercises._REGISTRY)
+    declared = set(REGISTRY)
     assert declared == set(IDS), "declared in helpers/exercises but checked by no notebook cell"
     per_notebook = {p.name[:2]: sum(i.startswith(p.name[:2]) for i in IDS) for p in NOTEBOOKS}
     assert per_notebook.get("00", 0) >= 1
@@ -139,10 +141,10 @@ def test_raising_stub_and_package_calls_are_not_correct(name, function, source) 
 
 def test_integers_are_compared_exactly() -> None:
     big = 131_441_742_944_978_760  # a product of six layer sizes: beyond float's 2**53
-    assert exercises._differ(big, big, 1e-6, 1e-9) == ""
-    assert exercises._differ(big, big + 1, 1e-6, 1e-9) != ""
-    assert exercises._differ(178_110, np.int64(178_110), 1e-6, 1e-9) == ""
-    assert "should have the keys" in exercises._differ({"a": 1}, {1: 1, "b": 2}, 1e-6, 1e-9)
+    assert differ(big, big, 1e-6, 1e-9) == ""
+    assert differ(big, big + 1, 1e-6, 1e-9) != ""
+    assert differ(178_110, np.int64(178_110), 1e-6, 1e-9) == ""
+    assert "should have the keys" in differ({"a": 1}, {1: 1, "b": 2}, 1e-6, 1e-9)
 
 
 def test_scikit_learns_own_estimators_are_guarded_without_importing_scikit_learn() -> None:
@@ -238,7 +240,7 @@ def test_01_e_step_refuses_the_libraries_e_steps_and_log_sum_exp(answer, named) 
 
 def test_a_mistake_without_its_hint_is_refused() -> None:
     with pytest.raises(ValueError, match="need hints in its JSON"):
-        exercises._exercise("00.3", mistakes={"typo": abs}, reference=abs, cases=dict)
+        exercise("00.3", mistakes={"typo": abs}, reference=abs, cases=dict)
 
 
 def _roads_around_the_guard(ex) -> dict:
@@ -328,10 +330,10 @@ def test_lessons_json_lists_every_lesson_cells_function() -> None:
             node.name
             for cell in _cells(notebook)
             if "solution" not in cell.get("metadata", {}).get("tags", [])
-            for node in ast.parse(_python(cell["source"])).body
+            for node in ast.parse(as_python(cell["source"])).body
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
         }
-        assert set(exercises._lesson_keys(notebook.name[:2])) == names, notebook.name
+        assert set(framework_lesson_keys(notebook.name[:2])) == names, notebook.name
 
 
 def test_a_lesson_function_is_refused_and_a_students_own_of_that_name_is_not() -> None:
@@ -344,7 +346,7 @@ def test_a_lesson_function_is_refused_and_a_students_own_of_that_name_is_not() -
         if any(i.startswith(path.name[:2]) for i in IDS)
         for cell in _cells(path)
         if "solution" not in cell.get("metadata", {}).get("tags", [])
-        for node in ast.parse(_python(cell["source"])).body
+        for node in ast.parse(as_python(cell["source"])).body
         if isinstance(node, ast.FunctionDef)
     ]
     assert found, "no notebook with exercises has a lesson function"
@@ -354,7 +356,7 @@ def test_a_lesson_function_is_refused_and_a_students_own_of_that_name_is_not() -
     calls = f"{name}(*[None] * {required})"
     answer = f"def answer(*args, **kwargs):\n    {calls}\n    return ref(*args)\n"
     own = f"def {name}(*args, **kwargs):\n    return None\n"
-    lesson = ast.get_source_segment(_python(code), node)
+    lesson = ast.get_source_segment(as_python(code), node)
     for definition, words in [(lesson, f"calls {name}, a function of"), (own, "calls helpers")]:
         space = {"ref": exercises.find(exercise).reference, "np": np}
         for number, text in enumerate([definition, answer]):  # cells, as IPython keeps them
@@ -388,11 +390,11 @@ def test_refused_declares_a_library_equivalent_by_name_without_importing_it() ->
     import subprocess
     import sys
 
-    exercises._exercise(
+    exercise(
         "00.3",
         reference=lambda images, threshold: (images > threshold).sum(axis=(1, 2)),
         cases=lambda rng: {"one": (np.arange(8).reshape(2, 2, 2), 3)},
-        mistakes=dict.fromkeys(exercises._declared("00")["00.3"]["hints"], abs),
+        mistakes=dict.fromkeys(declared("00")["00.3"]["hints"], abs),
         refused=("numpy._core.numeric:count_nonzero",),
     )
     try:

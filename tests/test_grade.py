@@ -268,12 +268,12 @@ def test_replies_are_decoded_without_pickle() -> None:
 
 
 def test_points_are_declared_once_and_the_grading_seed_is_not_the_students() -> None:
-    from helpers.exercises import _seed_for
+    from helpers.exercises._framework import seed_for
 
     assert points_of("00.3") == POINTS["00.3"]
     assert points_of("99.9") == DEFAULT_POINTS
     for path, graded in GRADED.items():
         for g in graded:
             assert g.points == points_of(g.name) and g.notebook == path.name
-            assert grading_seed(2026, g.name) != _seed_for(g.name)
+            assert grading_seed(2026, g.name) != seed_for(g.name)
             assert grading_seed(2026, g.name) != grading_seed(2027, g.name)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from helpers.exercises import _Case, _exercise
+from helpers.exercises._framework import Case, exercise
 
 
 def _cases(rng: np.random.Generator) -> dict:
@@ -17,7 +17,7 @@ def _cases(rng: np.random.Generator) -> dict:
     }
 
 
-def _counts(function, case: _Case) -> dict:
+def _counts(function, case: Case) -> dict:
     """``function``'s counts, and whether they are whole numbers (the prose promises counts)."""
     counts = function(*case.args)
     try:
@@ -27,7 +27,7 @@ def _counts(function, case: _Case) -> dict:
     return {"counts": counts, "dtype": "integers" if dtype.kind in "iu" else str(dtype)}
 
 
-_exercise(
+exercise(
     "00.3",
     reference=lambda images, threshold: (images > threshold).sum(axis=(1, 2)),
     cases=_cases,

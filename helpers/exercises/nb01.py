@@ -5,7 +5,7 @@ import numpy as np
 from scipy.linalg import solve_triangular
 
 from helpers import gmm
-from helpers.exercises import _exercise
+from helpers.exercises._framework import exercise
 
 # scikit-learn's own estimators and E-step, guarded by file (importing scikit-learn takes a
 # second), and every function of helpers/gmm.py (fit_gmm, its E- and M-step, score)
@@ -128,7 +128,7 @@ def _e_cases(rng: np.random.Generator) -> dict:
     }
 
 
-_exercise(
+exercise(
     "01.1",
     reference=_e_step,
     cases=_e_cases,
@@ -208,7 +208,7 @@ def _outer(means):
     return means[:, :, None] * means[:, None, :]
 
 
-_exercise(
+exercise(
     "01.2",
     reference=_full,
     cases=_cases,
@@ -218,11 +218,11 @@ _exercise(
         "over_all_points": _m_step(lambda X, R, w, m, c: c * w[:, None, None] + R),
         "around_origin": _m_step(lambda X, R, w, m, c: c + R + _outer(m)),
     },
-    guarded=(_full, gmm._m_step, _SKLEARN, _GMM),
+    guarded=(_full, gmm.m_step, _SKLEARN, _GMM),
     names=("weights", "means", "covariances"),
 )
 
-_exercise(
+exercise(
     "01.7",
     reference=_diagonal,
     cases=_cases,
@@ -231,11 +231,11 @@ _exercise(
         "over_all_points": _m_step(lambda X, R, w, m, c: np.einsum("kii,k->ki", c, w) + R[0, 0]),
         "around_origin": _m_step(lambda X, R, w, m, c: np.einsum("kii->ki", c + R) + m**2),
     },
-    guarded=(_diagonal, gmm._m_step, _SKLEARN, _GMM),
+    guarded=(_diagonal, gmm.m_step, _SKLEARN, _GMM),
     names=("weights", "means", "variances"),
 )
 
-_exercise(
+exercise(
     "01.8",
     reference=_tied,
     cases=_cases,
@@ -244,6 +244,6 @@ _exercise(
         "overall_mean": _m_step(lambda X, R, w, m, c: np.cov(X.T, bias=True) + R),
         "equal_weights": _m_step(lambda X, R, w, m, c: c.mean(axis=0) + R),
     },
-    guarded=(_tied, gmm._m_step, _SKLEARN, _GMM),
+    guarded=(_tied, gmm.m_step, _SKLEARN, _GMM),
     names=("weights", "means", "covariance"),
 )

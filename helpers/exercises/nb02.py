@@ -8,7 +8,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from helpers.exercises import _Case, _exercise
+from helpers.exercises._framework import Case, exercise
 from helpers.h5 import read_rows, write_arrays, write_digits
 from helpers.paths import scratch_dir
 
@@ -26,7 +26,7 @@ def _save_digits(path, images, labels, source, chunk_images):
     _write(path, images, labels, source, chunk_images)
 
 
-def _write_and_read(function, case: _Case) -> dict:
+def _write_and_read(function, case: Case) -> dict:
     """What the file holds after ``function(path, *case.args)`` over an older file."""
     with tempfile.TemporaryDirectory(dir=scratch_dir("checks")) as folder:
         path = Path(folder) / "digits.h5"
@@ -63,7 +63,7 @@ class _CountingFile(io.FileIO):
         return count
 
 
-def _read_from_file(function, case: _Case) -> dict:
+def _read_from_file(function, case: Case) -> dict:
     """Run ``function(dataset, indices)`` on a chunked dataset; count the bytes it reads."""
     array, indices = case.args
     rows_per_chunk = max(1, 4096 // (array.itemsize * (array.size // len(array))))
@@ -99,7 +99,7 @@ def _drops_repeats(dataset, indices):
     return dataset[unique][np.argsort(first)]  # each row once, in the order first asked
 
 
-_exercise(
+exercise(
     "02.2",
     reference=_save_digits,
     cases=_save_cases,
@@ -112,7 +112,7 @@ _exercise(
     },
 )
 
-_exercise(
+exercise(
     "02.3",
     reference=read_rows,
     cases=_rows_cases,

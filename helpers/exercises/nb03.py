@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from helpers.exercises import _Case, _exercise
+from helpers.exercises._framework import Case, exercise
 from helpers.plotting.digits import class_means
 
 
@@ -91,13 +91,13 @@ def _dtype_name(array: object) -> str:
         return f"a {type(array).__name__} without one dtype"
 
 
-def _with_dtype(function, case: _Case) -> dict:
+def _with_dtype(function, case: Case) -> dict:
     """``function``'s image and its dtype, which must be the input's (the exercise says so)."""
     image = function(*case.args)
     return {"image": image, "dtype": _dtype_name(image)}
 
 
-def _float_means(function, case: _Case) -> dict:
+def _float_means(function, case: Case) -> dict:
     """``function``'s means, first whether they are floats precise enough (32 or 64 bits)."""
     means = function(*case.args)
     name = _dtype_name(means)
@@ -106,7 +106,7 @@ def _float_means(function, case: _Case) -> dict:
             "means": means}
 
 
-_exercise(
+exercise(
     "03.2",
     reference=_mean_images,
     cases=_mean_cases,
@@ -121,7 +121,7 @@ _exercise(
     },
 )
 
-_exercise(
+exercise(
     "03.4",
     reference=_centre_by_mass,
     cases=_centre_cases,

@@ -5,7 +5,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from helpers.exercises import _Case, _exercise
+from helpers.exercises._framework import Case, exercise
 from helpers.mlp import MLP, softmax
 
 #: scipy's softmax (and log_softmax) already do what exercise 2 asks: ``(file, prefix)``.
@@ -60,14 +60,14 @@ def _exp_over_sum(z: np.ndarray, shift: np.ndarray | float, axis: int = 1) -> np
     return e / e.sum(axis=axis, keepdims=True)
 
 
-def _whole_number(function, case: _Case) -> dict:
+def _whole_number(function, case: Case) -> dict:
     """``function``'s count, and whether it is an integer (the prose promises one)."""
     count = function(*case.args)
     whole = isinstance(count, int | np.integer) and not isinstance(count, bool)
     return {"count": count, "type": "an integer" if whole else type(count).__name__}
 
 
-_exercise(
+exercise(
     "04.1",
     reference=_count_with_skip,
     cases=_sizes_cases,
@@ -80,7 +80,7 @@ _exercise(
     },
 )
 
-_exercise(
+exercise(
     "04.2",
     reference=softmax,
     cases=_softmax_cases,

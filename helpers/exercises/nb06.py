@@ -7,7 +7,7 @@ from functools import partial
 import numpy as np
 
 from helpers import backprop, training
-from helpers.exercises import _Case, _exercise
+from helpers.exercises._framework import Case, exercise
 from helpers.mlp import MLP, softmax
 
 
@@ -81,7 +81,7 @@ def _backward_cases(rng: np.random.Generator) -> dict:
     }
 
 
-def _call_backward(function: Callable, case: _Case) -> object:
+def _call_backward(function: Callable, case: Case) -> object:
     """Run ``function``; a ValueError (shapes that do not fit) says how the shapes go."""
     try:
         return function(*case.args)
@@ -95,13 +95,14 @@ def _call_backward(function: Callable, case: _Case) -> object:
         raise ValueError(f"{str(error).splitlines()[0]}; in this exercise {shapes}") from error
 
 
-_exercise(
+exercise(
     "06.2",
     reference=_backward,
     cases=_backward_cases,
     call=_call_backward,
     names=("grad_w", "grad_b"),
-    guarded=(_backward, backprop.backward, backprop.gradients, MLP._forward_rows),
+    guarded=(_backward, backprop.backward, backprop.gradients, MLP.forward),
+    refused=("helpers.mlp:_forward_rows",),
     mistakes={
         "no_mean": partial(_backprop, scale=False),
         "mask_above": partial(_backprop, mask="above"),
@@ -157,7 +158,7 @@ def _epoch_cases(rng: np.random.Generator) -> dict:
     }
 
 
-def _call_epoch(function: Callable, case: _Case) -> tuple[list, list]:
+def _call_epoch(function: Callable, case: Case) -> tuple[list, list]:
     """The weights and biases after ``function`` ran on copies of them (changed in place)."""
     weights, biases, *rest = case.args
     weights, biases = [W.copy() for W in weights], [b.copy() for b in biases]
@@ -165,7 +166,7 @@ def _call_epoch(function: Callable, case: _Case) -> tuple[list, list]:
     return weights, biases
 
 
-_exercise(
+exercise(
     "06.3",
     reference=_train_epoch,
     cases=_epoch_cases,
@@ -233,7 +234,7 @@ def _momentum_cases(rng: np.random.Generator) -> dict:
     }
 
 
-_exercise(
+exercise(
     "06.7",
     reference=lambda A, upstream: upstream * (1 - A**2),
     cases=_tanh_cases,
@@ -245,7 +246,7 @@ _exercise(
     },
 )
 
-_exercise(
+exercise(
     "06.8",
     reference=_momentum_step,
     cases=_momentum_cases,

@@ -1,7 +1,8 @@
 """Check an exercise answer without showing it: every notebook's exercises use it.
 
-``check("01.3", answer)`` prints ``Correct: <why>``, ``Not yet: <hint>`` or ``No answer yet``;
-``exercises/NN.json`` declares ``kind``, ``expected`` (``rtol``, ``atol``), ``why``, ``hint``.
+``check("01.3", answer)`` prints ``Correct: <why>``, ``Not yet: <hint>`` or ``No answer yet``.
+A value exercise is declared in ``exercises/NN.json`` (``kind``, ``expected``, ``rtol``,
+``atol``, ``why``, ``hint``); a programming exercise in ``exercises/nbNN.py``.
 """
 
 import contextlib
@@ -38,16 +39,32 @@ def _problem(spec: dict, answer: object) -> str:
 
 
 def verdict(exercise: str, answer: object, seed: int | None = None) -> tuple[str, str]:
-    """``(status, message)``: "correct", "not yet" or "no answer"; ``seed`` draws grading cases."""
+    """Judge an answer, as :func:`check` prints it and the grading tools record it.
+
+    Parameters
+    ----------
+    exercise : str
+        The exercise, like ``"01.2"``.
+    answer : object
+        The student's value, or their function for a programming exercise.
+    seed : int or None, optional
+        Draws a programming exercise's hidden cases (None: the notebook's own).
+
+    Returns
+    -------
+    tuple of str
+        ``(status, message)``: status is "correct", "not yet" or "no answer".
+    """
     if not isinstance(exercise, str):
         raise TypeError(f"exercise names are text like '04.2', got {type(exercise).__name__}")
+    function = exercises.find(exercise)
     spec = declared(exercise.split(".")[0]).get(exercise)
-    if spec is None:
+    if function is None and spec is None:
         raise ValueError(f"no exercise {exercise!r}; names look like '01.2'")
     if answer is None:
         return "no answer", "No answer yet"
-    if spec["kind"] == "function":
-        return exercises.judge(exercise, exercises.find(exercise), answer, seed)
+    if function is not None:
+        return exercises.judge(exercise, function, answer, seed)
     if problem := _problem(spec, answer):
         return "not yet", f"Not yet: {problem}"
     return "correct", f"Correct: {spec['why']}"

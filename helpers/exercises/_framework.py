@@ -32,12 +32,17 @@ REGISTRY: dict[str, "Exercise"] = {}
 
 @dataclass(frozen=True)
 class Exercise:
-    """An exercise: ``cases(rng)`` gives ``{name: args}``, ``call(function, case)`` runs one."""
+    """A programming exercise, declared once by :func:`exercise` in ``nbNN.py``.
+
+    ``cases(rng)`` gives ``{name: args}``; ``call(function, case)`` runs one case.
+    """
 
     reference: Callable
     cases: Callable[[np.random.Generator], dict[str, tuple]]
-    why: str
-    mistakes: tuple[tuple[Callable, str], ...]
+    title: str  #: as the solution cell's first line says it: "# Exercise k: <title>."
+    why: str  #: the words after "Correct: "
+    mistakes: tuple[tuple[Callable, str], ...]  #: (a usual mistake, its hint)
+    points: int = 1  #: what a correct answer earns in tools.grade and nbgrader
     guarded: tuple = ()  #: what the answer must not call: the reference, the package's own
     refused: tuple = ()  #: library equivalents, as functions or "module:name prefix" strings
     call: Callable[[Callable, Case], Any] | None = None
@@ -63,26 +68,50 @@ class Exercise:
 
 @cache
 def declared(notebook: str) -> dict:
-    """The exercises' words (and the value exercises' answers) of ``NN.json``."""
+    """The value exercises of notebook ``notebook``: ``NN.json``'s answers and words."""
     path = Path(__file__).parent / f"{notebook}.json"
     exists = notebook.isdigit() and path.exists()
     return json.loads(path.read_text(encoding="utf-8")) if exists else {}
 
 
-def exercise(name: str, mistakes: dict[str, Callable], **fields: Any) -> None:
-    """Declare the programming exercise ``name``; ``mistakes`` are keyed by their hint's name."""
-    words = declared(name.split(".")[0])[name]
-    if mistakes.keys() != words["hints"].keys():
-        raise ValueError(f"{name}: the mistakes {sorted(mistakes)} need hints in its JSON")
-    pairs = tuple((wrong, words["hints"][key]) for key, wrong in mistakes.items())
+def exercise(
+    name: str, *, title: str, why: str, mistakes: dict[Callable, str], points: int = 1,
+    **fields: Any,
+) -> None:
+    """Declare the programming exercise ``name`` with its words, its mistakes and its points.
+
+    ``mistakes`` maps each usual mistake, a function defined at the top of ``nbNN.py``,
+    to its hint; ``fields`` are :class:`Exercise`'s other fields.
+    """
+    for wrong in mistakes:
+        if not isinstance(wrong, FunctionType) or wrong.__qualname__ != wrong.__name__:
+            raise ValueError(f"{name}: a usual mistake is a function of its own, got {wrong!r}")
+    if not isinstance(points, int) or isinstance(points, bool) or points < 0:
+        raise ValueError(f"points of {name} must be a whole number >= 0, got {points!r}")
+    if name in declared(name.split(".")[0]):
+        raise ValueError(f"{name} is declared twice: as a value exercise in its JSON too")
     guarded = (*(fields.pop("guarded", ()) or (fields["reference"],)), *fields.get("refused", ()))
-    REGISTRY[name] = Exercise(why=words["why"], mistakes=pairs, guarded=guarded, **fields)
+    pairs = tuple(mistakes.items())
+    REGISTRY[name] = Exercise(
+        title=title, why=why, mistakes=pairs, points=points, guarded=guarded, **fields
+    )
 
 
 def find(name: str) -> Exercise | None:
-    """The programming exercise ``name``, or None when it is not one."""
+    """Find a programming exercise.
+
+    Parameters
+    ----------
+    name : str
+        The exercise, like ``"06.2"``.
+
+    Returns
+    -------
+    Exercise or None
+        Its declaration, or None when ``name`` is not a programming exercise.
+    """
     notebook = name.split(".")[0]
-    if declared(notebook).get(name, {}).get("kind") == "function":
+    if notebook.isdigit() and Path(__file__).with_name(f"nb{notebook}.py").exists():
         importlib.import_module(f"helpers.exercises.nb{notebook}")
     return REGISTRY.get(name)
 

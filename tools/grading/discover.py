@@ -26,7 +26,6 @@ import nbformat
 
 from helpers.exercises import find
 from helpers.exercises._framework import source_key
-from tools.grading.points import points_of
 from tools.notebooks import check_calls, course_notebooks, source
 
 __all__ = [
@@ -117,7 +116,7 @@ def graded_exercises(path: Path) -> list[Graded]:
                     function,
                     defining[0].get("id", ""),
                     cell.get("id", ""),
-                    points_of(name),
+                    find(name).points,
                 )
             )
     return graded

@@ -71,17 +71,35 @@ def verdict(exercise: str, answer: object, seed: int | None = None) -> tuple[str
 
 
 def check(exercise: str, answer: object) -> None:
-    """Print whether ``answer`` to ``exercise`` (like "01.2") is right, with a hint if not."""
+    """Print whether an answer is right, with a hint if it is not.
+
+    Parameters
+    ----------
+    exercise : str
+        The exercise, like ``"01.2"``.
+    answer : object
+        The student's value, or their function for a programming exercise.
+    """
     message = verdict(exercise, answer)[1]
     print(textwrap.fill(message, 80, subsequent_indent="  ", break_long_words=False))
 
 
 @contextlib.contextmanager
 def attempt(*exercises_used: str) -> Iterator[None]:
-    """Run a cell's use of the student's answers to ``exercises_used``; an error prints a line.
+    """Run a cell's use of the student's answers; an error prints a line, not a traceback.
 
     "Run all" never stops on a student's bug: the cell's block ends at the error, and a
     ``Not yet`` line says which exercise to go back to (``No answer yet`` for the stub).
+
+    Parameters
+    ----------
+    *exercises_used : str
+        The exercises whose answers the block uses, like ``"06.2"``.
+
+    Yields
+    ------
+    None
+        The block runs once.
     """
     names = " and ".join(exercises_used)
     which = f"exercise{'s' if len(exercises_used) > 1 else ''} {names}"

@@ -178,7 +178,19 @@ def _mark_lessons(notebook: str, function: object) -> None:
 
 
 def refusal(called: str) -> str:
-    """The Not yet line for an answer whose guard noted ``called`` (see :class:`Guard`)."""
+    """Say why an answer was refused: the Not yet line of a guard's note.
+
+    Parameters
+    ----------
+    called : str
+        What the guard noted (see :class:`Guard`): a function's name, "lesson:name"
+        for a lesson cell's function, or a road around the watch such as "!switch".
+
+    Returns
+    -------
+    str
+        The line, starting with "Not yet: write it yourself".
+    """
     if called.startswith("lesson:"):
         does = f"calls {called[7:]}, a function of the notebook's lesson cells"
     else:
@@ -409,7 +421,24 @@ def seed_for(name: str) -> int:
 
 
 def judge(name: str, ex: Exercise, function: object, seed: int | None) -> tuple[str, str]:
-    """``(status, message)`` of ``function`` as the answer to ``name``; see check.verdict."""
+    """Judge a function as the answer to a programming exercise, on its hidden cases.
+
+    Parameters
+    ----------
+    name : str
+        The exercise, like ``"06.2"``.
+    ex : Exercise
+        Its declaration (:func:`find`).
+    function : object
+        The student's answer.
+    seed : int or None
+        Draws the cases; None draws the notebook's own.
+
+    Returns
+    -------
+    tuple of str
+        ``(status, message)`` as :func:`helpers.check.verdict` gives it.
+    """
     if not callable(function):
         return "not yet", f"Not yet: the answer should be a function, got {type(function).__name__}"
     rng = np.random.default_rng(seed_for(name) if seed is None else seed)

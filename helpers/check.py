@@ -76,9 +76,9 @@ def check(exercise: str, answer: object) -> None:
     Parameters
     ----------
     exercise : str
-        The exercise, like ``"01.2"``.
+        Its name, such as ``"03.4"``: the notebook's number, then the exercise's.
     answer : object
-        The student's value, or their function for a programming exercise.
+        What the student gives: a value, or a function (see :func:`verdict`).
     """
     message = verdict(exercise, answer)[1]
     print(textwrap.fill(message, 80, subsequent_indent="  ", break_long_words=False))

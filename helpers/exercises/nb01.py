@@ -54,12 +54,6 @@ def _weighted(X, weights, means, covariances):
 def _weighted_with(X, weights, means, covariances, *, log_det="half", quadratic="precision",
                    two_pi=True):
     """Log-densities plus log-weights with a changed determinant or quadratic term."""
-    terms = {
-        "half": lambda c: 0.5 * np.linalg.slogdet(c)[1],
-        "whole": lambda c: np.linalg.slogdet(c)[1],
-        "det": lambda c: 0.5 * np.linalg.det(c),
-        "none": lambda c: 0.0,
-    }
     d = X.shape[1]
     out = np.empty((len(X), len(means)))
     for k, (mean, cov) in enumerate(zip(means, covariances, strict=True)):
@@ -67,8 +61,18 @@ def _weighted_with(X, weights, means, covariances, *, log_det="half", quadratic=
         inner = cov if quadratic == "covariance" else np.linalg.inv(cov)
         maha = np.einsum("ni,ij,nj->n", diff, inner, diff)
         constant = d * np.log(2 * np.pi) if two_pi else 0.0
-        out[:, k] = -0.5 * (constant + maha) - terms[log_det](cov)
+        out[:, k] = -0.5 * (constant + maha) - _log_det_term(cov, log_det)
     return np.log(weights) + out
+
+
+def _log_det_term(cov, log_det):
+    """Half the log-determinant ("half"), or a usual mistake: "whole", "det", "none"."""
+    if log_det == "det":
+        return 0.5 * np.linalg.det(cov)
+    if log_det == "none":
+        return 0.0
+    log_abs_det = np.linalg.slogdet(cov)[1]
+    return log_abs_det if log_det == "whole" else 0.5 * log_abs_det
 
 
 def _e_step(X, weights, means, covariances):

@@ -45,10 +45,9 @@ EXERCISE_FILES = sorted(EXERCISES.glob("[0-9][0-9].json"))  # not lessons.json
 def test_every_entry_has_a_why_and_a_hint_that_does_not_give_the_answer(path: Path) -> None:
     for name, spec in json.loads(path.read_text(encoding="utf-8")).items():
         assert name.startswith(path.stem + "."), f"{name} belongs in {name.split('.')[0]}.json"
-        assert spec["kind"] in {"number", "integer", "text", "array", "shape", "function"}, name
-        hints = spec["hints"].values() if spec["kind"] == "function" else [spec["hint"]]
-        assert (spec["kind"] == "function") == (exercises.find(name) is not None), name
-        assert spec["why"].strip() and all(h.strip() for h in hints), name
+        assert spec["kind"] in {"number", "integer", "text", "array", "shape"}, name
+        assert exercises.find(name) is None, f"{name}: a value exercise, not a programming one"
+        assert spec["why"].strip() and spec["hint"].strip(), name
         if spec["kind"] == "text":
             assert isinstance(spec["expected"], list), f"{name}: expected is a list of answers"
         if spec["kind"] in ("number", "integer"):

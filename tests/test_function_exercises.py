@@ -11,9 +11,11 @@ uses only its arguments, numpy and what it imports).
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import inspect
 import json
+import sys
 import textwrap
 from pathlib import Path
 
@@ -22,8 +24,10 @@ import pytest
 
 from helpers import exercises
 from helpers.check import verdict
+from helpers.exercises._framework import REGISTRY, differ, exercise
+from helpers.exercises._framework import lesson_keys as framework_lesson_keys
 from tools.editions import stub
-from tools.grading.discover import _python
+from tools.grading.discover import as_python
 from tools.notebooks import course_notebooks
 
 ROOT = Path(__file__).parents[1]
@@ -69,19 +73,64 @@ def _define(source: str, function: str):
 
 
 def _rewrites(name: str) -> tuple[list, list]:
+    """The correct rewrites of ``name`` and its wrong answers that are no usual mistake."""
     module = importlib.import_module(f"tests.rewrites.nb{name.split('.')[0]}")
-    return module.REWRITES.get(name, []), module.MISTAKES.get(name, [])
+    return module.REWRITES.get(name, []), module.WRONG.get(name, [])
+
+
+def _as_a_student_writes(wrong):
+    """A declared usual mistake as a student's cell defines it: its source, compiled again.
+
+    Not the declaration's own function: the check must know the mistake by its output.
+    """
+    name = wrong.__name__.lstrip("_")
+    source = textwrap.dedent(inspect.getsource(wrong))
+    source = source.replace(f"def {wrong.__name__}(", f"def {name}(", 1)
+    namespace = dict(vars(sys.modules[wrong.__module__]))  # its helpers, as a cell above
+    exec(compile(source, f"<cell defining {name}>", "exec"), namespace)
+    return namespace[name]
+
+
+def _changing_its_input(correct):
+    """``correct``, then a change to every array (or list of numbers) it was given."""
+
+    def change(value, seen):
+        if id(value) in seen:
+            return
+        seen.add(id(value))
+        if isinstance(value, np.ndarray) and value.size and value.flags.writeable:
+            value.flat[0] = value.flat[0] + 1 if value.dtype != bool else not value.flat[0]
+        elif isinstance(value, list) and value and isinstance(value[0], int | float):
+            value[0] += 1  # a list of numbers, such as layer sizes
+        elif isinstance(value, list | tuple):
+            for item in value:
+                change(item, seen)
+
+    def answer(*args, **kwargs):
+        out = correct(*args, **kwargs)
+        change(args, set())
+        return out
+
+    return answer
 
 
 def test_every_declared_exercise_is_in_a_notebook() -> None:
     declared = set()
     for path in (ROOT / "helpers" / "exercises").glob("nb*.py"):
         importlib.import_module(f"helpers.exercises.{path.stem}")
-    declared = set(exercises._REGISTRY)
+    declared = set(REGISTRY)
     assert declared == set(IDS), "declared in helpers/exercises but checked by no notebook cell"
     per_notebook = {p.name[:2]: sum(i.startswith(p.name[:2]) for i in IDS) for p in NOTEBOOKS}
     assert per_notebook.get("00", 0) >= 1
     # (the other notebooks' counts are held by test_every_notebook_has_its_exercises)
+
+
+@pytest.mark.parametrize("name, function, source", CHECKS, ids=IDS)
+def test_the_notebook_says_the_declared_number_and_title(name, function, source) -> None:
+    """The solution cell (and the student's stub) opens with "# Exercise k: <title>."."""
+    first = source.splitlines()[0]
+    declared = f"# Exercise {name.split('.')[1]}: {exercises.find(name).title}."
+    assert first == declared, f"{name}: the notebook says {first!r}, nbNN.py {declared!r}"
 
 
 @pytest.mark.parametrize("name, function, source", CHECKS, ids=IDS)
@@ -102,13 +151,20 @@ def test_each_usual_mistake_gets_its_own_hint(name, function, source) -> None:
     hints = [hint for _, hint in ex.mistakes]
     assert len(set(hints)) == len(hints)
     for wrong, hint in ex.mistakes:
-        status, message = verdict(name, wrong)
-        assert status == "not yet" and hint in message, message
-    _, mistakes = _rewrites(name)
-    assert mistakes, f"tests/rewrites: no hand-written mistake for {name}"
-    for wrong, words in mistakes:
-        status, message = verdict(name, wrong)
-        assert status == "not yet" and words in message, f"{wrong.__name__}: {message}"
+        for answer in (wrong, _as_a_student_writes(wrong)):
+            status, message = verdict(name, answer)
+            assert status == "not yet" and hint in message, f"{wrong.__name__}: {message}"
+
+
+@pytest.mark.parametrize("name, function, source", CHECKS, ids=IDS)
+def test_wrong_answers_that_are_no_usual_mistake_are_not_yet(name, function, source) -> None:
+    """An input changed in place (generated), and tests/rewrites' other wrong answers."""
+    rewrites, wrong = _rewrites(name)
+    status, message = verdict(name, _changing_its_input(rewrites[0]))
+    assert status == "not yet" and "changed its input in place" in message, message
+    for answer, words in wrong:
+        status, message = verdict(name, answer)
+        assert status == "not yet" and words in message, f"{answer.__name__}: {message}"
 
 
 @pytest.mark.parametrize("name, function, source", CHECKS, ids=IDS)
@@ -139,10 +195,10 @@ def test_raising_stub_and_package_calls_are_not_correct(name, function, source) 
 
 def test_integers_are_compared_exactly() -> None:
     big = 131_441_742_944_978_760  # a product of six layer sizes: beyond float's 2**53
-    assert exercises._differ(big, big, 1e-6, 1e-9) == ""
-    assert exercises._differ(big, big + 1, 1e-6, 1e-9) != ""
-    assert exercises._differ(178_110, np.int64(178_110), 1e-6, 1e-9) == ""
-    assert "should have the keys" in exercises._differ({"a": 1}, {1: 1, "b": 2}, 1e-6, 1e-9)
+    assert differ(big, big, 1e-6, 1e-9) == ""
+    assert differ(big, big + 1, 1e-6, 1e-9) != ""
+    assert differ(178_110, np.int64(178_110), 1e-6, 1e-9) == ""
+    assert "should have the keys" in differ({"a": 1}, {1: 1, "b": 2}, 1e-6, 1e-9)
 
 
 def test_scikit_learns_own_estimators_are_guarded_without_importing_scikit_learn() -> None:
@@ -236,9 +292,17 @@ def test_01_e_step_refuses_the_libraries_e_steps_and_log_sum_exp(answer, named) 
     assert named in message, message
 
 
-def test_a_mistake_without_its_hint_is_refused() -> None:
-    with pytest.raises(ValueError, match="need hints in its JSON"):
-        exercises._exercise("00.3", mistakes={"typo": abs}, reference=abs, cases=dict)
+def test_a_usual_mistake_is_a_function_of_its_own() -> None:
+    """Not a lambda, a partial or a nested function: a def at the top of nbNN.py."""
+    ex = exercises.find("00.3")
+    for wrong in (lambda images, threshold: 0, functools.partial(abs), abs):
+        with pytest.raises(ValueError, match="a usual mistake is a function of its own"):
+            exercise("00.3", title=ex.title, why=ex.why, mistakes={wrong: "a hint"},
+                     reference=ex.reference, cases=ex.cases)
+    with pytest.raises(ValueError, match="points of 00.3 must be a whole number"):
+        exercise("00.3", title=ex.title, why=ex.why, mistakes=dict(ex.mistakes), points=1.5,
+                 reference=ex.reference, cases=ex.cases)
+    assert exercises.find("00.3") is ex
 
 
 def _roads_around_the_guard(ex) -> dict:
@@ -328,10 +392,10 @@ def test_lessons_json_lists_every_lesson_cells_function() -> None:
             node.name
             for cell in _cells(notebook)
             if "solution" not in cell.get("metadata", {}).get("tags", [])
-            for node in ast.parse(_python(cell["source"])).body
+            for node in ast.parse(as_python(cell["source"])).body
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
         }
-        assert set(exercises._lesson_keys(notebook.name[:2])) == names, notebook.name
+        assert set(framework_lesson_keys(notebook.name[:2])) == names, notebook.name
 
 
 def test_a_lesson_function_is_refused_and_a_students_own_of_that_name_is_not() -> None:
@@ -344,7 +408,7 @@ def test_a_lesson_function_is_refused_and_a_students_own_of_that_name_is_not() -
         if any(i.startswith(path.name[:2]) for i in IDS)
         for cell in _cells(path)
         if "solution" not in cell.get("metadata", {}).get("tags", [])
-        for node in ast.parse(_python(cell["source"])).body
+        for node in ast.parse(as_python(cell["source"])).body
         if isinstance(node, ast.FunctionDef)
     ]
     assert found, "no notebook with exercises has a lesson function"
@@ -354,7 +418,7 @@ def test_a_lesson_function_is_refused_and_a_students_own_of_that_name_is_not() -
     calls = f"{name}(*[None] * {required})"
     answer = f"def answer(*args, **kwargs):\n    {calls}\n    return ref(*args)\n"
     own = f"def {name}(*args, **kwargs):\n    return None\n"
-    lesson = ast.get_source_segment(_python(code), node)
+    lesson = ast.get_source_segment(as_python(code), node)
     for definition, words in [(lesson, f"calls {name}, a function of"), (own, "calls helpers")]:
         space = {"ref": exercises.find(exercise).reference, "np": np}
         for number, text in enumerate([definition, answer]):  # cells, as IPython keeps them
@@ -388,11 +452,14 @@ def test_refused_declares_a_library_equivalent_by_name_without_importing_it() ->
     import subprocess
     import sys
 
-    exercises._exercise(
+    ex = exercises.find("00.3")
+    exercise(
         "00.3",
+        title=ex.title,
+        why=ex.why,
         reference=lambda images, threshold: (images > threshold).sum(axis=(1, 2)),
         cases=lambda rng: {"one": (np.arange(8).reshape(2, 2, 2), 3)},
-        mistakes=dict.fromkeys(exercises._declared("00")["00.3"]["hints"], abs),
+        mistakes=dict(ex.mistakes),
         refused=("numpy._core.numeric:count_nonzero",),
     )
     try:
@@ -480,7 +547,11 @@ def test_05_1_measures_memory_also_while_tracemalloc_already_traces() -> None:
     the check still tells blocks from all rows at once, and leaves the tracing on."""
     import tracemalloc
 
-    from tests.rewrites.nb05 import forward_blocks_all_rows_at_once, forward_blocks_list
+    from tests.rewrites.nb05 import forward_blocks_list
+
+    hint = "holds every row at once"
+    mistake = next(wrong for wrong, words in exercises.find("05.1").mistakes if hint in words)
+    forward_blocks_all_rows_at_once = _as_a_student_writes(mistake)
 
     tracemalloc.start()
     try:

@@ -24,7 +24,6 @@ from tools.grade import COLUMNS, main
 from tools.grading.bubblewrap import unavailable
 from tools.grading.discover import student_definition
 from tools.grading.judge import decode, grading_seed
-from tools.grading.points import DEFAULT_POINTS, POINTS, points_of
 from tools.grading.sandbox import encode
 
 REPO = Path(__file__).resolve().parents[1]
@@ -273,12 +272,12 @@ def test_replies_are_decoded_without_pickle() -> None:
 
 
 def test_points_are_declared_once_and_the_grading_seed_is_not_the_students() -> None:
-    from helpers.exercises import _seed_for
+    from helpers.exercises import find
+    from helpers.exercises._framework import seed_for
 
-    assert points_of("00.3") == POINTS["00.3"]
-    assert points_of("99.9") == DEFAULT_POINTS
+    assert find("00.3").points == 1 and find("06.2").points == 3  # the default, an exception
     for path, graded in GRADED.items():
         for g in graded:
-            assert g.points == points_of(g.name) and g.notebook == path.name
-            assert grading_seed(2026, g.name) != _seed_for(g.name)
+            assert g.points == find(g.name).points and g.notebook == path.name
+            assert grading_seed(2026, g.name) != seed_for(g.name)
             assert grading_seed(2026, g.name) != grading_seed(2027, g.name)

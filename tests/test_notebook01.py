@@ -10,7 +10,7 @@ import pytest
 from helpers.check import verdict
 from helpers.covariance import condition_number, covariance_matrix, regularize
 from helpers.data import load_sample
-from helpers.exercises import _declared
+from helpers.exercises._framework import declared
 from helpers.gmm import fit_gmm
 from tools.editions import stub, student_notebook
 
@@ -30,7 +30,7 @@ def test_exercise_3_is_the_condition_number_of_classic_plus_0003():
 
 
 def test_exercise_4_accepts_three_significant_digits_and_no_wrong_derivation():
-    expected = _declared("01")["01.4"]["expected"]
+    expected = declared("01")["01.4"]["expected"]
     cov = covariance_matrix(0.999999, 1.0, 1.0)
     low, high = np.linalg.eigvalsh(cov)
     assert condition_number(regularize(cov, expected)) == pytest.approx(100, rel=1e-5)
@@ -86,7 +86,7 @@ def test_the_stated_tolerance_is_the_checked_one(exercise, stated):
     text = re.search(pattern, _markdown(), re.S).group(1)
     assert f"Checked {stated}" in " ".join(text.split())
     percent = float(stated.split()[1]) / 100
-    assert _declared("01")[exercise]["rtol"] == pytest.approx(percent)
+    assert declared("01")[exercise]["rtol"] == pytest.approx(percent)
 
 
 #: A careful read, as notebook 01's time line states it: prose at 200 words a minute,

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from helpers.check import verdict
-from helpers.exercises import _declared
+from helpers.exercises._framework import declared
 from tools.notebooks import is_solution, source
 
 NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
@@ -31,7 +31,7 @@ def test_00_2_accepts_three_significant_digits_and_its_hint_gives_no_value_away(
         assert verdict("00.2", answer)[0] == "correct", answer
     for answer in (0.13, 0.132, 0.129, 33.49, 0.1294):
         assert verdict("00.2", answer)[0] == "not yet", answer
-    hint = _declared("00")["00.2"]["hint"]
+    hint = declared("00")["00.2"]["hint"]
     assert "33" not in hint, hint  # 33 / 255 = 0.129 is not the answer
 
 
@@ -64,7 +64,7 @@ def test_03_3_names_the_right_end_of_the_middle_bar_the_lesson_draws() -> None:
     right_end = stop - 1  # a slice's stop is not drawn
     exercise = next(source(c) for c in cells if source(c).startswith("**Exercise 3.**"))
     assert f"column {right_end})" in exercise and f"columns {start}-{right_end}" in exercise
-    assert _declared("03")["03.3"]["expected"] == np.ravel_multi_index((14, right_end), (28, 28))
+    assert declared("03")["03.3"]["expected"] == np.ravel_multi_index((14, right_end), (28, 28))
 
 
 def test_03_2_names_a_float16_answer_by_its_dtype_not_by_two_equal_numbers() -> None:

@@ -36,8 +36,9 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers import exercises
 from helpers.check import verdict
+from helpers.exercises import find
+from helpers.exercises._framework import Case, Exercise, differ
 from tools.grading.discover import graded_exercises
 from tools.notebooks import course_notebooks, source
 
@@ -193,12 +194,12 @@ def _define(code: str, function: str) -> Callable:
     return namespace[function]
 
 
-def _outputs(ex: exercises._Exercise, function: Callable, seeds: list[int]) -> list:
+def _outputs(ex: Exercise, function: Callable, seeds: list[int]) -> list:
     """What ``function`` gives (and leaves of its inputs) on the cases of ``seeds``."""
     found = []
     for seed in seeds:
         for name, args in ex.cases(np.random.default_rng(seed)).items():
-            case = exercises._Case(name, copy.deepcopy(args), {})
+            case = Case(name, copy.deepcopy(args), {})
             try:
                 found.append((ex.run(function, case), case.args))
             except Exception as error:  # noqa: BLE001 (a mutant's error is an answer too)
@@ -206,16 +207,16 @@ def _outputs(ex: exercises._Exercise, function: Callable, seeds: list[int]) -> l
     return found
 
 
-def _differs(ex: exercises._Exercise, these: list, those: list) -> bool:
+def _differs(ex: Exercise, these: list, those: list) -> bool:
     return any(
-        exercises._differ(a, b, ex.rtol, ex.atol) or exercises._differ(x, y, 0, 0)
+        differ(a, b, ex.rtol, ex.atol) or differ(x, y, 0, 0)
         for (a, x), (b, y) in zip(these, those, strict=True)
     )
 
 
 def score(name: str, code: str, function: str, seeds: int = 3) -> Score:
     """The mutation score of exercise ``name`` whose solution cell is ``code``."""
-    ex, result = exercises.find(name), Score(name)
+    ex, result = find(name), Score(name)
     others = [1000 + k for k in range(seeds)]  # not the notebook's seed
     with np.errstate(all="ignore"), warnings.catch_warnings(action="ignore"):
         expected = _outputs(ex, _define(code, function), others)

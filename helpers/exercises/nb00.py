@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from helpers.exercises import _Case, _exercise
+from helpers.exercises._framework import Case, exercise
 
 
 def _cases(rng: np.random.Generator) -> dict:
@@ -17,7 +17,7 @@ def _cases(rng: np.random.Generator) -> dict:
     }
 
 
-def _counts(function, case: _Case) -> dict:
+def _counts(function, case: Case) -> dict:
     """``function``'s counts, and whether they are whole numbers (the prose promises counts)."""
     counts = function(*case.args)
     try:
@@ -27,14 +27,33 @@ def _counts(function, case: _Case) -> dict:
     return {"counts": counts, "dtype": "integers" if dtype.kind in "iu" else str(dtype)}
 
 
-_exercise(
+def _at_threshold(images, threshold):
+    return (images >= threshold).sum(axis=(1, 2))
+
+
+def _one_for_all(images, threshold):
+    return (images > threshold).sum()
+
+
+def _columns(images, threshold):
+    return (images > threshold).sum(axis=1)
+
+
+exercise(
     "00.3",
+    title="one count per image of the pixels above the threshold",
+    why="one count per image of the pixels strictly above the threshold, on images of any size.",
     reference=lambda images, threshold: (images > threshold).sum(axis=(1, 2)),
     cases=_cases,
     call=_counts,
     mistakes={
-        "at_threshold": lambda images, threshold: (images >= threshold).sum(axis=(1, 2)),
-        "one_for_all": lambda images, threshold: (images > threshold).sum(),
-        "columns": lambda images, threshold: (images > threshold).sum(axis=1),
+        _at_threshold: (
+            "your counts include the pixels equal to the threshold; 'above' means strictly "
+            "greater."
+        ),
+        _one_for_all: (
+            "you return one count for all the images together; the result needs one per image."
+        ),
+        _columns: "you count down each column of every image; sum over both pixel axes.",
     },
 )

@@ -5,7 +5,7 @@ import numpy as np
 from scipy.linalg import solve_triangular
 
 from helpers import gmm
-from helpers.exercises import _exercise
+from helpers.exercises._framework import exercise
 
 # scikit-learn's own estimators and E-step, guarded by file (importing scikit-learn takes a
 # second), and every function of helpers/gmm.py (fit_gmm, its E- and M-step, score)
@@ -38,47 +38,45 @@ def _logsumexp(a, axis, keepdims=False):
     return out if keepdims else out.squeeze(axis)
 
 
-def _e_step_from(log_weighted, *, lse=True, axis=1, total=np.mean):
-    """An E-step from ``log_weighted(X, weights, means, covariances)``, shape (N, K)."""
-
-    def e_step(X, weights, means, covariances):
-        a = log_weighted(X, weights, means, covariances)
-        if not lse:  # plain exp, then normalize
-            p = np.exp(a)
-            return p / p.sum(axis=axis, keepdims=True), total(np.log(p.sum(axis=1)))
-        log_norm = _logsumexp(a, axis, keepdims=True)
-        return np.exp(a - log_norm), total(_logsumexp(a, 1))
-
-    return e_step
+def _responsibilities(a, *, lse=True, axis=1, total=np.mean):
+    """Responsibilities and the mean log-likelihood from log-weighted densities ``a`` (N, K)."""
+    if not lse:  # plain exp, then normalize
+        p = np.exp(a)
+        return p / p.sum(axis=axis, keepdims=True), total(np.log(p.sum(axis=1)))
+    log_norm = _logsumexp(a, axis, keepdims=True)
+    return np.exp(a - log_norm), total(_logsumexp(a, 1))
 
 
 def _weighted(X, weights, means, covariances):
     return np.log(weights) + _log_densities(X, means, covariances)
 
 
-def _density_with(log_det_term, quadratic="precision", two_pi=True):
+def _weighted_with(X, weights, means, covariances, *, log_det="half", quadratic="precision",
+                   two_pi=True):
     """Log-densities plus log-weights with a changed determinant or quadratic term."""
-
-    def log_weighted(X, weights, means, covariances):
-        d = X.shape[1]
-        out = np.empty((len(X), len(means)))
-        for k, (mean, cov) in enumerate(zip(means, covariances, strict=True)):
-            diff = X - mean
-            inner = cov if quadratic == "covariance" else np.linalg.inv(cov)
-            maha = np.einsum("ni,ij,nj->n", diff, inner, diff)
-            constant = d * np.log(2 * np.pi) if two_pi else 0.0
-            out[:, k] = -0.5 * (constant + maha) - log_det_term(cov)
-        return np.log(weights) + out
-
-    return log_weighted
+    d = X.shape[1]
+    out = np.empty((len(X), len(means)))
+    for k, (mean, cov) in enumerate(zip(means, covariances, strict=True)):
+        diff = X - mean
+        inner = cov if quadratic == "covariance" else np.linalg.inv(cov)
+        maha = np.einsum("ni,ij,nj->n", diff, inner, diff)
+        constant = d * np.log(2 * np.pi) if two_pi else 0.0
+        out[:, k] = -0.5 * (constant + maha) - _log_det_term(cov, log_det)
+    return np.log(weights) + out
 
 
-def _half_log_det(cov):
-    return 0.5 * np.linalg.slogdet(cov)[1]
+def _log_det_term(cov, log_det):
+    """Half the log-determinant ("half"), or a usual mistake: "whole", "det", "none"."""
+    if log_det == "det":
+        return 0.5 * np.linalg.det(cov)
+    if log_det == "none":
+        return 0.0
+    log_abs_det = np.linalg.slogdet(cov)[1]
+    return log_abs_det if log_det == "whole" else 0.5 * log_abs_det
 
 
 def _e_step(X, weights, means, covariances):
-    return _e_step_from(_weighted)(X, weights, means, covariances)
+    return _responsibilities(_weighted(X, weights, means, covariances))
 
 
 def _spd(rng: np.random.Generator, d: int, scale: float) -> np.ndarray:
@@ -128,21 +126,99 @@ def _e_cases(rng: np.random.Generator) -> dict:
     }
 
 
-_exercise(
+def _no_log_sum_exp(X, weights, means, covariances):
+    return _responsibilities(_weighted(X, weights, means, covariances), lse=False)
+
+
+def _wrong_axis(X, weights, means, covariances):
+    return _responsibilities(_weighted(X, weights, means, covariances), axis=0)
+
+
+def _no_weights(X, weights, means, covariances):
+    return _responsibilities(_log_densities(X, means, covariances))
+
+
+def _weights_not_log(X, weights, means, covariances):
+    return _responsibilities(weights + _log_densities(X, means, covariances))
+
+
+def _det_not_log(X, weights, means, covariances):
+    return _responsibilities(_weighted_with(X, weights, means, covariances, log_det="det"))
+
+
+def _no_half_log_det(X, weights, means, covariances):
+    return _responsibilities(_weighted_with(X, weights, means, covariances, log_det="whole"))
+
+
+def _no_log_det(X, weights, means, covariances):
+    return _responsibilities(_weighted_with(X, weights, means, covariances, log_det="none"))
+
+
+def _covariance_not_inverse(X, weights, means, covariances):
+    a = _weighted_with(X, weights, means, covariances, quadratic="covariance")
+    return _responsibilities(a)
+
+
+def _no_2pi(X, weights, means, covariances):
+    return _responsibilities(_weighted_with(X, weights, means, covariances, two_pi=False))
+
+
+def _sum_not_mean(X, weights, means, covariances):
+    return _responsibilities(_weighted(X, weights, means, covariances), total=np.sum)
+
+
+exercise(
     "01.1",
+    title="the E-step, in log space",
+    why=(
+        "each point's log-densities plus the log-weights, normalized over the components by log-"
+        "sum-exp: the largest term is shifted to 0 before exp, so a point far from every component"
+        " still gets responsibilities that sum to 1, and its log-likelihood stays finite."
+    ),
     reference=_e_step,
     cases=_e_cases,
     mistakes={
-        "no_log_sum_exp": _e_step_from(_weighted, lse=False),
-        "wrong_axis": _e_step_from(_weighted, axis=0),
-        "no_weights": _e_step_from(lambda X, w, m, c: _log_densities(X, m, c)),
-        "weights_not_log": _e_step_from(lambda X, w, m, c: w + _log_densities(X, m, c)),
-        "det_not_log": _e_step_from(_density_with(lambda c: 0.5 * np.linalg.det(c))),
-        "no_half_log_det": _e_step_from(_density_with(lambda c: np.linalg.slogdet(c)[1])),
-        "no_log_det": _e_step_from(_density_with(lambda c: 0.0)),
-        "covariance_not_inverse": _e_step_from(_density_with(_half_log_det, "covariance")),
-        "no_2pi": _e_step_from(_density_with(_half_log_det, two_pi=False)),
-        "sum_not_mean": _e_step_from(_weighted, total=np.sum),
+        _no_log_sum_exp: (
+            "your responsibilities are NaN (0/0) for a point far from every component: exp of its "
+            "log-densities underflows to 0. Normalize in log space: subtract each point's log-sum-"
+            "exp before exp (section 6)."
+        ),
+        _wrong_axis: (
+            "your responsibilities sum to 1 over the points (down each column); each point's "
+            "responsibilities must sum to 1 over the components (along its row)."
+        ),
+        _no_weights: (
+            "your responsibilities ignore the mixture weights: each component's term is "
+            "log(weight) plus its log-density."
+        ),
+        _weights_not_log: (
+            "you add the weights themselves to the log-densities; in log space the factor weight "
+            "becomes log(weight)."
+        ),
+        _det_not_log: (
+            "your log-density uses the determinant of the covariance where its logarithm belongs: "
+            "the term is -1/2 log det."
+        ),
+        _no_half_log_det: (
+            "your log-density subtracts the whole log-determinant; the term is half of it, -1/2 "
+            "log det."
+        ),
+        _no_log_det: (
+            "your log-density lacks the -1/2 log det term, so a narrow component gets too little "
+            "responsibility."
+        ),
+        _covariance_not_inverse: (
+            "your quadratic form uses the covariance where its inverse belongs: (x - mean) "
+            "Sigma^-1 (x - mean), which the Cholesky factor gives as |z|^2 with L z = x - mean."
+        ),
+        _no_2pi: (
+            "your responsibilities are right, but your log-likelihood lacks the constant -d/2 "
+            "log(2 pi) of each log-density."
+        ),
+        _sum_not_mean: (
+            "your log-likelihood is the sum over the points; the exercise asks for the mean per "
+            "point."
+        ),
     },
     guarded=(_e_step, _SKLEARN, _SKLEARN_LOG_DET, _SKLEARN_E_STEP, _SCIPY_LOGSUMEXP,
              _SCIPY_LOGPDF, _GMM),
@@ -153,18 +229,13 @@ _exercise(
 # --- the M-steps ---------------------------------------------------------------------------
 
 
-def _m_step(last):
-    """An M-step with covariances ``last(X, R, weights, means, covariances)``, R = reg_covar I."""
-
-    def m_step(X, resp, reg_covar):
-        nk = resp.sum(axis=0)
-        means = resp.T @ X / nk[:, None]
-        diff = X[None] - means[:, None]
-        covariances = np.einsum("kn,kni,knj->kij", resp.T, diff, diff) / nk[:, None, None]
-        R = reg_covar * np.eye(X.shape[1])
-        return nk / len(X), means, last(X, R, nk / len(X), means, covariances)
-
-    return m_step
+def _moments(X, resp, reg_covar):
+    """Weights, means, full covariances (without reg_covar) and R = reg_covar I."""
+    nk = resp.sum(axis=0)
+    means = resp.T @ X / nk[:, None]
+    diff = X[None] - means[:, None]
+    covariances = np.einsum("kn,kni,knj->kij", resp.T, diff, diff) / nk[:, None, None]
+    return nk / len(X), means, covariances, reg_covar * np.eye(X.shape[1])
 
 
 def _cases(rng: np.random.Generator) -> dict:
@@ -193,57 +264,152 @@ def _cases(rng: np.random.Generator) -> dict:
 
 
 def _full(X, resp, reg_covar):
-    return _m_step(lambda X, R, w, m, c: c + R)(X, resp, reg_covar)
+    weights, means, covariances, R = _moments(X, resp, reg_covar)
+    return weights, means, covariances + R
 
 
 def _diagonal(X, resp, reg_covar):
-    return _m_step(lambda X, R, w, m, c: np.einsum("kii->ki", c + R))(X, resp, reg_covar)
+    weights, means, covariances, R = _moments(X, resp, reg_covar)
+    return weights, means, np.einsum("kii->ki", covariances + R)
 
 
 def _tied(X, resp, reg_covar):
-    return _m_step(lambda X, R, w, m, c: np.tensordot(w, c, axes=1) + R)(X, resp, reg_covar)
+    weights, means, covariances, R = _moments(X, resp, reg_covar)
+    return weights, means, np.tensordot(weights, covariances, axes=1) + R
 
 
 def _outer(means):
     return means[:, :, None] * means[:, None, :]
 
 
-_exercise(
+def _no_reg_covar(X, resp, reg_covar):
+    weights, means, covariances, R = _moments(X, resp, reg_covar)
+    return weights, means, covariances
+
+
+def _reg_everywhere(X, resp, reg_covar):
+    weights, means, covariances, R = _moments(X, resp, reg_covar)
+    return weights, means, covariances + reg_covar
+
+
+def _over_all_points(X, resp, reg_covar):
+    weights, means, covariances, R = _moments(X, resp, reg_covar)
+    return weights, means, covariances * weights[:, None, None] + R
+
+
+def _around_origin(X, resp, reg_covar):
+    weights, means, covariances, R = _moments(X, resp, reg_covar)
+    return weights, means, covariances + R + _outer(means)
+
+
+exercise(
     "01.2",
+    title="the M-step with full covariances and reg_covar",
+    why=(
+        "each component's weight N_k / N, its mean and its covariance around that new mean, "
+        "weighted by the responsibilities and divided by N_k, plus reg_covar on the diagonal."
+    ),
     reference=_full,
     cases=_cases,
     mistakes={
-        "no_reg_covar": _m_step(lambda X, R, w, m, c: c),
-        "reg_everywhere": _m_step(lambda X, R, w, m, c: c + R[0, 0]),
-        "over_all_points": _m_step(lambda X, R, w, m, c: c * w[:, None, None] + R),
-        "around_origin": _m_step(lambda X, R, w, m, c: c + R + _outer(m)),
+        _no_reg_covar: (
+            "your covariances lack reg_covar: with one point per component they are exactly 0, "
+            "singular."
+        ),
+        _reg_everywhere: (
+            "reg_covar is added to every entry of your covariances, off the diagonal too; it "
+            "belongs on the diagonal (reg_covar times the identity)."
+        ),
+        _over_all_points: (
+            "your covariances are too small by the factor N_k / N: average over the N_k points of "
+            "the component, not over all N."
+        ),
+        _around_origin: (
+            "your covariances measure the spread around the origin, not around the component's new"
+            " mean."
+        ),
     },
-    guarded=(_full, gmm._m_step, _SKLEARN, _GMM),
+    guarded=(_full, gmm.m_step, _SKLEARN, _GMM),
     names=("weights", "means", "covariances"),
 )
 
-_exercise(
+
+def _no_reg_covar_diagonal(X, resp, reg_covar):
+    weights, means, covariances, R = _moments(X, resp, reg_covar)
+    return weights, means, np.einsum("kii->ki", covariances)
+
+
+def _over_all_points_diagonal(X, resp, reg_covar):
+    weights, means, covariances, R = _moments(X, resp, reg_covar)
+    return weights, means, np.einsum("kii,k->ki", covariances, weights) + reg_covar
+
+
+def _around_origin_diagonal(X, resp, reg_covar):
+    weights, means, covariances, R = _moments(X, resp, reg_covar)
+    return weights, means, np.einsum("kii->ki", covariances + R) + means**2
+
+
+exercise(
     "01.7",
+    title="the M-step with diagonal covariances (one variance per feature)",
+    why=(
+        "each component's variances, feature by feature, around its new mean, weighted by the "
+        "responsibilities, plus reg_covar."
+    ),
     reference=_diagonal,
     cases=_cases,
     mistakes={
-        "no_reg_covar": _m_step(lambda X, R, w, m, c: np.einsum("kii->ki", c)),
-        "over_all_points": _m_step(lambda X, R, w, m, c: np.einsum("kii,k->ki", c, w) + R[0, 0]),
-        "around_origin": _m_step(lambda X, R, w, m, c: np.einsum("kii->ki", c + R) + m**2),
+        _no_reg_covar_diagonal: (
+            "your variances lack reg_covar: with one point per component they are exactly 0."
+        ),
+        _over_all_points_diagonal: (
+            "your variances are too small by the factor N_k / N: average over the N_k points."
+        ),
+        _around_origin_diagonal: (
+            "your variances measure the spread around the origin, not around the component's new "
+            "mean."
+        ),
     },
-    guarded=(_diagonal, gmm._m_step, _SKLEARN, _GMM),
+    guarded=(_diagonal, gmm.m_step, _SKLEARN, _GMM),
     names=("weights", "means", "variances"),
 )
 
-_exercise(
+
+def _reg_everywhere_tied(X, resp, reg_covar):
+    weights, means, covariances, R = _moments(X, resp, reg_covar)
+    return weights, means, np.tensordot(weights, covariances, axes=1) + reg_covar
+
+
+def _overall_mean(X, resp, reg_covar):
+    weights, means, covariances, R = _moments(X, resp, reg_covar)
+    return weights, means, np.cov(X.T, bias=True) + R
+
+
+def _equal_weights(X, resp, reg_covar):
+    weights, means, covariances, R = _moments(X, resp, reg_covar)
+    return weights, means, covariances.mean(axis=0) + R
+
+
+exercise(
     "01.8",
+    title="the M-step with one covariance shared by all components (tied)",
+    why=(
+        "one covariance for all components: every point's spread around its component's new mean, "
+        "weighted by the responsibilities, over all N points, plus reg_covar on the diagonal."
+    ),
     reference=_tied,
     cases=_cases,
     mistakes={
-        "reg_everywhere": _m_step(lambda X, R, w, m, c: np.tensordot(w, c, axes=1) + R[0, 0]),
-        "overall_mean": _m_step(lambda X, R, w, m, c: np.cov(X.T, bias=True) + R),
-        "equal_weights": _m_step(lambda X, R, w, m, c: c.mean(axis=0) + R),
+        _reg_everywhere_tied: (
+            "reg_covar is added to every entry of your covariance, off the diagonal too."
+        ),
+        _overall_mean: (
+            "your covariance is the spread around the data's overall mean, not each component's."
+        ),
+        _equal_weights: (
+            "your covariance weighs every component equally, even one with a tiny weight."
+        ),
     },
-    guarded=(_tied, gmm._m_step, _SKLEARN, _GMM),
+    guarded=(_tied, gmm.m_step, _SKLEARN, _GMM),
     names=("weights", "means", "covariance"),
 )

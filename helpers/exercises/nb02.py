@@ -2,13 +2,12 @@
 
 import io
 import tempfile
-from functools import partial
 from pathlib import Path
 
 import h5py
 import numpy as np
 
-from helpers.exercises import _Case, _exercise
+from helpers.exercises._framework import Case, exercise
 from helpers.h5 import read_rows, write_arrays, write_digits
 from helpers.paths import scratch_dir
 
@@ -26,7 +25,7 @@ def _save_digits(path, images, labels, source, chunk_images):
     _write(path, images, labels, source, chunk_images)
 
 
-def _write_and_read(function, case: _Case) -> dict:
+def _write_and_read(function, case: Case) -> dict:
     """What the file holds after ``function(path, *case.args)`` over an older file."""
     with tempfile.TemporaryDirectory(dir=scratch_dir("checks")) as folder:
         path = Path(folder) / "digits.h5"
@@ -63,7 +62,7 @@ class _CountingFile(io.FileIO):
         return count
 
 
-def _read_from_file(function, case: _Case) -> dict:
+def _read_from_file(function, case: Case) -> dict:
     """Run ``function(dataset, indices)`` on a chunked dataset; count the bytes it reads."""
     array, indices = case.args
     rows_per_chunk = max(1, 4096 // (array.itemsize * (array.size // len(array))))
@@ -99,27 +98,69 @@ def _drops_repeats(dataset, indices):
     return dataset[unique][np.argsort(first)]  # each row once, in the order first asked
 
 
-_exercise(
+def _attrs_on_dataset(path, images, labels, source, chunk_images):
+    return _write(path, images, labels, source, chunk_images, on="images")
+
+
+def _auto_chunks(path, images, labels, source, chunk_images):
+    return _write(path, images, labels, source, chunk_images, chunks=False)
+
+
+def _append_mode(path, images, labels, source, chunk_images):
+    return _write(path, images, labels, source, chunk_images, mode="a")
+
+
+exercise(
     "02.2",
+    title="images in chunks of whole images with gzip, labels, and the file's attributes",
+    why=(
+        "two datasets, chunks of whole images compressed with gzip, and the file's own attributes,"
+        " in a file that holds nothing else."
+    ),
     reference=_save_digits,
     cases=_save_cases,
     call=_write_and_read,
     guarded=(_save_digits, write_arrays, write_digits),
     mistakes={
-        "attrs_on_dataset": partial(_write, on="images"),
-        "auto_chunks": partial(_write, chunks=False),
-        "append_mode": partial(_write, mode="a"),
+        _attrs_on_dataset: (
+            "your attributes 'source' and 'count' are attached to a dataset, not to the file (/)."
+        ),
+        _auto_chunks: (
+            "your images are in chunks whose shape h5py chose; ask for chunk_images whole images."
+        ),
+        _append_mode: (
+            "the file still holds the datasets of the older file at that path: mind the file mode."
+        ),
     },
 )
 
-_exercise(
+
+def _sorted(dataset, indices):
+    return dataset[np.unique(indices % len(dataset))]
+
+
+def _whole_dataset(dataset, indices):
+    return dataset[()][indices]
+
+
+exercise(
     "02.3",
+    title="the rows asked for, in that order, with repeats; only those rows are read",
+    why=(
+        "the rows in the order asked for, repeats included, reading from the file only the chunks "
+        "that hold them."
+    ),
     reference=read_rows,
     cases=_rows_cases,
     call=_read_from_file,
     mistakes={
-        "sorted": lambda dataset, indices: dataset[np.unique(indices % len(dataset))],
-        "drops_repeats": _drops_repeats,
-        "whole_dataset": lambda dataset, indices: dataset[()][indices],
+        _sorted: (
+            "your rows come back sorted by row number, without repeats; keep the order asked for."
+        ),
+        _drops_repeats: "a row asked for twice comes back only once; return one row per index.",
+        _whole_dataset: (
+            "your function reads the whole dataset to pick a few rows; read only the rows asked "
+            "for."
+        ),
     },
 )

@@ -2,12 +2,8 @@
 
 import numpy as np
 
-from helpers.exercises import _Case, _exercise
+from helpers.exercises._framework import Case, exercise
 from helpers.plotting.digits import class_means
-
-
-def _per_class(mean):
-    return lambda images, labels: np.stack([mean(images[labels == k]) for k in range(10)])
 
 
 def _mean_cases(rng: np.random.Generator) -> dict:
@@ -28,7 +24,7 @@ def _mean_cases(rng: np.random.Generator) -> dict:
 
 
 def _mean_images(images, labels):
-    return _per_class(lambda x: x.mean(axis=0) / 255)(images, labels)
+    return np.stack([images[labels == k].mean(axis=0) / 255 for k in range(10)])
 
 
 def _offsets(
@@ -91,13 +87,13 @@ def _dtype_name(array: object) -> str:
         return f"a {type(array).__name__} without one dtype"
 
 
-def _with_dtype(function, case: _Case) -> dict:
+def _with_dtype(function, case: Case) -> dict:
     """``function``'s image and its dtype, which must be the input's (the exercise says so)."""
     image = function(*case.args)
     return {"image": image, "dtype": _dtype_name(image)}
 
 
-def _float_means(function, case: _Case) -> dict:
+def _float_means(function, case: Case) -> dict:
     """``function``'s means, first whether they are floats precise enough (32 or 64 bits)."""
     means = function(*case.args)
     name = _dtype_name(means)
@@ -106,31 +102,102 @@ def _float_means(function, case: _Case) -> dict:
             "means": means}
 
 
-_exercise(
+def _bytes_scale(images, labels):
+    return np.stack([images[labels == k].mean(axis=0) for k in range(10)])
+
+
+def _uint8_sum(images, labels):
+    sums = [images[labels == k].sum(axis=0, dtype=np.uint8) for k in range(10)]
+    return np.stack([total / np.sum(labels == k) / 255 for k, total in enumerate(sums)])
+
+
+def _flat(images, labels):
+    means = [images[labels == k].mean() / 255 for k in range(10)]
+    return np.stack([np.full(images.shape[1:], mean) for mean in means])
+
+
+def _over_all_images(images, labels):
+    return np.stack([images[labels == k].sum(axis=0) / len(images) / 255 for k in range(10)])
+
+
+exercise(
     "03.2",
+    title="the mean image of each class, as floats in [0, 1]",
+    why=(
+        "each class's pixels summed without wrapping around, divided by that class's count and by "
+        "255, in floats precise enough for it (float32 or float64)."
+    ),
     reference=_mean_images,
     cases=_mean_cases,
     call=_float_means,
     guarded=(_mean_images, class_means),
     rtol=1e-5,
     mistakes={
-        "bytes_scale": _per_class(lambda x: x.mean(axis=0)),
-        "uint8_sum": _per_class(lambda x: x.sum(axis=0, dtype=np.uint8) / len(x) / 255),
-        "flat": _per_class(lambda x: np.full(x.shape[1:], x.mean() / 255)),
-        "over_all_images": lambda im, y: _per_class(lambda x: x.sum(axis=0) / len(im) / 255)(im, y),
+        _bytes_scale: (
+            "your means are on the 0-255 scale of the bytes; the exercise asks for floats in [0, "
+            "1]."
+        ),
+        _uint8_sum: (
+            "some of your means are far too small: adding uint8 pixels wrapped around past 255."
+        ),
+        _flat: (
+            "your mean images are flat: you averaged over the pixels too, not only over the "
+            "images."
+        ),
+        _over_all_images: (
+            "your means are too small: divide each class's sum by that class's number of images."
+        ),
     },
 )
 
-_exercise(
+
+def _unweighted(image):
+    return _moved(image, *_offsets(image, weighted=False))
+
+
+def _swapped(image):
+    return _moved(image, *_offsets(image, swapped=True))
+
+
+def _wrong_way(image):
+    return _moved(image, *-_offsets(image))
+
+
+def _rolled(image):
+    return np.roll(image, np.round(_offsets(image)).astype(int), axis=(0, 1))
+
+
+def _uint8_rows(image):
+    return _moved(image, *_offsets(image, np.uint8))
+
+
+exercise(
     "03.4",
+    title="the image moved so that its centre of mass is nearest the centre pixel",
+    why=(
+        "the ink's weighted mean row and column, rounded to whole pixels, moved onto the centre "
+        "pixel with zeros moved in."
+    ),
     reference=_centre_by_mass,
     cases=_centre_cases,
     call=_with_dtype,
     mistakes={
-        "unweighted": lambda image: _moved(image, *_offsets(image, weighted=False)),
-        "swapped": lambda image: _moved(image, *_offsets(image, swapped=True)),
-        "wrong_way": lambda image: _moved(image, *-_offsets(image)),
-        "rolled": lambda image: np.roll(image, np.round(_offsets(image)).astype(int), axis=(0, 1)),
-        "uint8_rows": lambda image: _moved(image, *_offsets(image, np.uint8)),
+        _unweighted: (
+            "your centre is the plain mean position of the lit pixels; weight each pixel by its "
+            "value, so that faint ink counts less than dark ink."
+        ),
+        _swapped: (
+            "your move is wrong: rows and columns are swapped somewhere (rows are the first "
+            "index)."
+        ),
+        _wrong_way: (
+            "your image moves the wrong way: its centre of mass ends up farther from the centre."
+        ),
+        _rolled: (
+            "ink that leaves one side comes back in on the opposite side; move zeros in instead."
+        ),
+        _uint8_rows: (
+            "your centre of mass is off: uint8 pixels times row numbers wrapped around past 255."
+        ),
     },
 )

@@ -1,11 +1,10 @@
 """The programming exercises of notebook 04: parameters with skip connections, a stable softmax."""
 
-from functools import partial
 from itertools import pairwise
 
 import numpy as np
 
-from helpers.exercises import _Case, _exercise
+from helpers.exercises._framework import Case, exercise
 from helpers.mlp import MLP, softmax
 
 #: scipy's softmax (and log_softmax) already do what exercise 2 asks: ``(file, prefix)``.
@@ -60,35 +59,85 @@ def _exp_over_sum(z: np.ndarray, shift: np.ndarray | float, axis: int = 1) -> np
     return e / e.sum(axis=axis, keepdims=True)
 
 
-def _whole_number(function, case: _Case) -> dict:
+def _whole_number(function, case: Case) -> dict:
     """``function``'s count, and whether it is an integer (the prose promises one)."""
     count = function(*case.args)
     whole = isinstance(count, int | np.integer) and not isinstance(count, bool)
     return {"count": count, "type": "an integer" if whole else type(count).__name__}
 
 
-_exercise(
+def _first_layer_too(sizes):
+    return _with_skip(sizes, first_too=True)
+
+
+def _no_biases(sizes):
+    return _with_skip(sizes, biases=False)
+
+
+exercise(
     "04.1",
+    title="weights plus biases when every layer after the first also receives the inputs",
+    why=(
+        "each unit has one weight per value it receives and one bias; every layer after the first "
+        "receives the previous layer's outputs and the network's inputs, the first layer the "
+        "inputs once."
+    ),
     reference=_count_with_skip,
     cases=_sizes_cases,
     call=_whole_number,
     guarded=(_count_with_skip, MLP.n_parameters.fget, MLP.initialized.__func__),
     mistakes={
-        "no_skip": _count_parameters,
-        "first_layer_too": partial(_with_skip, first_too=True),
-        "no_biases": partial(_with_skip, biases=False),
+        _count_parameters: (
+            "your count is that of the network without skip connections: every layer after the "
+            "first also receives the network's inputs, one more weight per unit and input."
+        ),
+        _first_layer_too: (
+            "your count gives the first layer the inputs twice; it receives them once, as in the "
+            "plain network."
+        ),
+        _no_biases: "your count is short: every unit after the input also has a bias.",
     },
 )
 
-_exercise(
+
+def _no_shift(z):
+    return _exp_over_sum(z, 0)
+
+
+def _min_shift(z):
+    return _exp_over_sum(z, z.min(axis=1, keepdims=True))
+
+
+def _columns(z):
+    return _exp_over_sum(z, z.max(axis=0), axis=0)
+
+
+def _one_shift(z):
+    return _exp_over_sum(z, z.max())
+
+
+exercise(
     "04.2",
+    title="softmax of each row of a 2-D array of logits, without overflow",
+    why=(
+        "each row becomes probabilities that sum to 1, and shifting each row by its own largest "
+        "logit keeps every exponent at most 0, so nothing overflows or underflows to 0 / 0."
+    ),
     reference=softmax,
     cases=_softmax_cases,
     guarded=(softmax, *_SCIPY_SOFTMAX),
     mistakes={
-        "no_shift": lambda z: _exp_over_sum(z, 0),
-        "min_shift": lambda z: _exp_over_sum(z, z.min(axis=1, keepdims=True)),
-        "columns": lambda z: _exp_over_sum(z, z.max(axis=0), axis=0),
-        "one_shift": lambda z: _exp_over_sum(z, z.max()),
+        _no_shift: (
+            "your function gives nan for large logits such as 1000 (inf / inf): shift the logits."
+        ),
+        _min_shift: (
+            "your function gives nan on the lesson's row [-1000, 0, 1000]: shifting by the "
+            "smallest logit leaves exp(2000), which overflows; shift each row by its largest "
+            "logit."
+        ),
+        _columns: "your columns sum to 1, not your rows: each row holds one image's logits.",
+        _one_shift: (
+            "a row far below another comes out as nan (0 / 0). Each row needs its own shift."
+        ),
     },
 )

@@ -4,12 +4,11 @@ import json
 import re
 import tracemalloc
 from collections.abc import Callable
-from functools import partial
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from helpers.exercises import _Case, _exercise
+from helpers.exercises._framework import Case, exercise
 from helpers.mlp import MLP, softmax
 from helpers.predictions import make_records
 
@@ -30,13 +29,11 @@ def _shifted_softmax(z: np.ndarray, shift: str = "max", axis: int = 1) -> np.nda
     return e / e.sum(axis=axis, keepdims=True)
 
 
-def _blocks(pixels, weights, biases, block_rows, scale=255.0, stop=0, per_block=False,
-            shift="max", whole=False):
+def _blocks(pixels, weights, biases, block_rows, scale=255.0, per_block=False, shift="max"):
     """Probabilities of uint8 ``pixels``, ``block_rows`` at a time; the options: usual mistakes."""
-    step = len(pixels) if whole else block_rows
     blocks = []
-    for start in range(0, len(pixels) - stop, step):
-        z = pixels[start : start + step] / scale
+    for start in range(0, len(pixels), block_rows):
+        z = pixels[start : start + block_rows] / scale
         for W, b in zip(weights[:-1], biases[:-1], strict=True):
             z = np.maximum(z @ W.T + b, 0)
         z = z @ weights[-1].T + biases[-1]
@@ -89,7 +86,7 @@ def _blocks_cases(rng: np.random.Generator) -> dict:
 
 
 
-def _call_blocks(function: Callable, case: _Case) -> dict:
+def _call_blocks(function: Callable, case: Case) -> dict:
     """``function``'s probabilities, and whether the memory it held at its peak stayed that of
     a few blocks (tracemalloc); a ValueError (shapes that do not fit) says which shapes to use."""
     pixels, weights, biases, block_rows = case.args
@@ -153,34 +150,104 @@ def _plain(probabilities: np.ndarray, index: int, classify: Callable = np.argmax
     return {"index": int(index), "activations": values, "classification": int(classify(values))}
 
 
-_exercise(
+def _unscaled(pixels, weights, biases, block_rows):
+    return _blocks(pixels, weights, biases, block_rows, scale=1.0)
+
+
+def _per_block(pixels, weights, biases, block_rows):
+    return _blocks(pixels, weights, biases, block_rows, per_block=True)
+
+
+def _last_block(pixels, weights, biases, block_rows):
+    full_blocks = pixels[: len(pixels) // block_rows * block_rows]
+    return _blocks(full_blocks, weights, biases, block_rows)
+
+
+def _no_shift(pixels, weights, biases, block_rows):
+    return _blocks(pixels, weights, biases, block_rows, shift="none")
+
+
+def _min_shift(pixels, weights, biases, block_rows):
+    return _blocks(pixels, weights, biases, block_rows, shift="min")
+
+
+def _one_block(pixels, weights, biases, block_rows):
+    return _blocks(pixels, weights, biases, len(pixels))
+
+
+exercise(
     "05.1",
+    title="the network's probabilities for uint8 rows, block_rows images at a time",
+    why=(
+        "each block of rows goes through every layer as X W.T + b, the last block too, softmax "
+        "shifts each row by its own largest logit, and the memory held is that of a block, not of "
+        "all the rows."
+    ),
     reference=_forward_blocks,
     cases=_blocks_cases,
     call=_call_blocks,
-    guarded=(_forward_blocks, MLP.forward, MLP._forward_rows, softmax, *_SCIPY_SOFTMAX),
+    guarded=(_forward_blocks, MLP.forward, softmax, *_SCIPY_SOFTMAX),
+    refused=("helpers.mlp:_forward_rows",),
     rtol=1e-4,
     atol=1e-6,
     mistakes={
-        "unscaled": partial(_blocks, scale=1.0),
-        "last_block": lambda pixels, w, b, rows: _blocks(pixels, w, b, rows, stop=rows - 1),
-        "per_block": partial(_blocks, per_block=True),
-        "no_shift": partial(_blocks, shift="none"),
-        "min_shift": partial(_blocks, shift="min"),
-        "one_block": partial(_blocks, whole=True),
+        _unscaled: (
+            "your probabilities are almost all 0 or 1: the network expects pixels in [0, 1]."
+        ),
+        _last_block: (
+            "your result lacks rows: the last, shorter block must go through the network too."
+        ),
+        _per_block: (
+            "your probabilities sum to 1 over a whole block: softmax works on each row on its own."
+        ),
+        _no_shift: (
+            "your function gives nan for large logits such as 1000 (inf / inf): subtract each "
+            "row's largest logit before the exponential."
+        ),
+        _min_shift: (
+            "your function gives nan on the lesson's row [-1000, 0, 1000]: shifting by the "
+            "smallest logit leaves exp(2000), which overflows; shift by each row's largest."
+        ),
+        _one_block: (
+            "your function holds every row at once (its memory grows with N, not with block_rows):"
+            " push only block_rows images through the network at a time, from the uint8 pixels."
+        ),
     },
 )
 
-_exercise(
+
+def _numpy_values(probabilities, index):
+    return {"index": index, "activations": list(probabilities),
+            "classification": probabilities.argmax()}
+
+
+def _argmin(probabilities, index):
+    return _plain(probabilities, index, classify=np.argmin)
+
+
+def _index_plus_1(probabilities, index):
+    return _plain(probabilities, index + 1)
+
+
+exercise(
     "05.2",
+    title="one JSON-ready prediction record from a row of probabilities and an index",
+    why=(
+        "plain Python ints and floats that json.dumps writes, and the classification at the "
+        "largest activation (the first one in a tie)."
+    ),
     reference=_record,
     cases=_record_cases,
     call=lambda function, case: _json_line(function(*case.args)),
     names=("JSON", "record"),
     guarded=(_record, make_records),
     mistakes={
-        "numpy_values": lambda p, i: dict(index=i, activations=list(p), classification=p.argmax()),
-        "argmin": partial(_plain, classify=np.argmin),
-        "index_plus_1": lambda p, index: _plain(p, index + 1),
+        _numpy_values: (
+            "json.dumps refuses your record: use plain Python ints, floats and lists, not numpy's."
+        ),
+        _argmin: (
+            "your classification is the class with the smallest activation, not the most probable."
+        ),
+        _index_plus_1: "your index is one more than the index given: write it as given.",
     },
 )

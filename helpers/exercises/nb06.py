@@ -2,12 +2,11 @@
 mini-batch gradient descent, and two warm-ups (tanh's backward step, a momentum step)."""
 
 from collections.abc import Callable
-from functools import partial
 
 import numpy as np
 
 from helpers import backprop, training
-from helpers.exercises import _Case, _exercise
+from helpers.exercises._framework import Case, exercise
 from helpers.mlp import MLP, softmax
 
 
@@ -81,7 +80,7 @@ def _backward_cases(rng: np.random.Generator) -> dict:
     }
 
 
-def _call_backward(function: Callable, case: _Case) -> object:
+def _call_backward(function: Callable, case: Case) -> object:
     """Run ``function``; a ValueError (shapes that do not fit) says how the shapes go."""
     try:
         return function(*case.args)
@@ -95,20 +94,69 @@ def _call_backward(function: Callable, case: _Case) -> object:
         raise ValueError(f"{str(error).splitlines()[0]}; in this exercise {shapes}") from error
 
 
-_exercise(
+def _no_mean(weights, zs, activations, y):
+    return _backprop(weights, zs, activations, y, scale=False)
+
+
+def _mask_above(weights, zs, activations, y):
+    return _backprop(weights, zs, activations, y, mask="above")
+
+
+def _no_mask(weights, zs, activations, y):
+    return _backprop(weights, zs, activations, y, mask="none")
+
+
+def _transposed(weights, zs, activations, y):
+    return _backprop(weights, zs, activations, y, transposed=True)
+
+
+def _bias_rows(weights, zs, activations, y):
+    return _backprop(weights, zs, activations, y, summed=False)
+
+
+def _z_for_a(weights, zs, activations, y):
+    return _backprop(weights, zs, activations, y, inputs="Z")
+
+
+exercise(
     "06.2",
+    title="the backward pass, for any number of layers",
+    why=(
+        "D = (P - Y) / N at the output; for each layer from the top, dW_i = D_i^T A_(i-1) and db_i"
+        " = the sum of D_i's rows, then D_(i-1) = (D_i W_i) times the mask [A_(i-1) > 0]."
+    ),
+    points=3,  # the backward pass of a whole network: notebook 06's central algorithm
     reference=_backward,
     cases=_backward_cases,
     call=_call_backward,
     names=("grad_w", "grad_b"),
-    guarded=(_backward, backprop.backward, backprop.gradients, MLP._forward_rows),
+    guarded=(_backward, backprop.backward, backprop.gradients, MLP.forward),
+    refused=("helpers.mlp:_forward_rows",),
     mistakes={
-        "no_mean": partial(_backprop, scale=False),
-        "mask_above": partial(_backprop, mask="above"),
-        "no_mask": partial(_backprop, mask="none"),
-        "transposed": partial(_backprop, transposed=True),
-        "bias_rows": partial(_backprop, summed=False),
-        "z_for_a": partial(_backprop, inputs="Z"),
+        _no_mean: (
+            "your gradients are N times too large: the loss is a mean over the N rows, so D at the"
+            " output is (P - Y) / N."
+        ),
+        _mask_above: (
+            "the output layer's gradients are right but the lower ones are not: D_i @ W_i arrives "
+            "at the layer below, A_(i-1), so the mask is [A_(i-1) > 0], applied after the product."
+        ),
+        _no_mask: (
+            "your hidden layers' gradients are not 0 where a unit was off: going back through ReLU"
+            " multiplies by its slope, [A > 0]."
+        ),
+        _transposed: (
+            "your weight gradients are transposed: dW_i must have W_i's shape (outputs, inputs), "
+            "D_i^T A_(i-1)."
+        ),
+        _bias_rows: (
+            "your bias gradients have one row per input: db_i is the sum of D_i over the rows (the"
+            " batch), one number per unit."
+        ),
+        _z_for_a: (
+            "your weight gradients use Z where A belongs: W_i multiplies the layer below's output "
+            "A_(i-1) = ReLU(Z_(i-1)), not Z_(i-1)."
+        ),
     },
 )
 
@@ -157,7 +205,7 @@ def _epoch_cases(rng: np.random.Generator) -> dict:
     }
 
 
-def _call_epoch(function: Callable, case: _Case) -> tuple[list, list]:
+def _call_epoch(function: Callable, case: Case) -> tuple[list, list]:
     """The weights and biases after ``function`` ran on copies of them (changed in place)."""
     weights, biases, *rest = case.args
     weights, biases = [W.copy() for W in weights], [b.copy() for b in biases]
@@ -165,20 +213,52 @@ def _call_epoch(function: Callable, case: _Case) -> tuple[list, list]:
     return weights, biases
 
 
-_exercise(
+def _no_order(weights, biases, X, y, order, batch_size, lr, gradients):
+    rows = np.arange(len(y))
+    return _epoch(weights, biases, X, y, order, batch_size, lr, gradients, rows=rows)
+
+
+def _last_batch(weights, biases, X, y, order, batch_size, lr, gradients):
+    return _epoch(weights, biases, X, y, order, batch_size, lr, gradients, last=False)
+
+
+def _uphill(weights, biases, X, y, order, batch_size, lr, gradients):
+    return _epoch(weights, biases, X, y, order, batch_size, lr, gradients, sign=1)
+
+
+def _not_in_place(weights, biases, X, y, order, batch_size, lr, gradients):
+    return _epoch(weights, biases, X, y, order, batch_size, lr, gradients, in_place=False)
+
+
+exercise(
     "06.3",
+    title="one epoch of mini-batch gradient descent, in place",
+    why=(
+        "the batches follow `order`, batch_size rows at a time with a shorter last batch, and "
+        "after each batch every W and b moves by -lr times its gradient, in place."
+    ),
+    points=2,  # an epoch of mini-batch gradient descent
     reference=_train_epoch,
     cases=_epoch_cases,
     call=_call_epoch,
     names=("weights after the epoch", "biases after the epoch"),
     guarded=(_train_epoch, training.train, training.Adam.step, backprop.gradients),
     mistakes={
-        "no_order": lambda W, b, X, y, order, *rest: _epoch(
-            W, b, X, y, order, *rest, rows=np.arange(len(y))
+        _no_order: (
+            "your batches take the rows in the order 0, 1, 2, ...: take them in the order `order` "
+            "gives (X[order[start:stop]])."
         ),
-        "last_batch": partial(_epoch, last=False),
-        "uphill": partial(_epoch, sign=1),
-        "not_in_place": partial(_epoch, in_place=False),
+        _last_batch: (
+            "the rows of the last, shorter batch are never used: the last batch has what is left "
+            "of the rows."
+        ),
+        _uphill: (
+            "your parameters move uphill, along the gradient: the step is -lr times the gradient."
+        ),
+        _not_in_place: (
+            "the weights and biases you are given did not change: update each array in place (W -="
+            " ...): the caller keeps only those arrays."
+        ),
     },
 )
 
@@ -203,14 +283,9 @@ def _tanh_cases(rng: np.random.Generator) -> dict:
     }
 
 
-def _step(params, grads, velocities, velocity, move) -> tuple[list, list]:
-    """New parameters ``move(p, v)`` and velocities ``velocity(v, g)``, as new lists."""
-    new_v = [velocity(v, g) for v, g in zip(velocities, grads, strict=True)]
-    return [move(p, v) for p, v in zip(params, new_v, strict=True)], new_v
-
-
 def _momentum_step(params, grads, velocities, lr, momentum):
-    return _step(params, grads, velocities, lambda v, g: momentum * v - lr * g, np.add)
+    new_velocities = [momentum * v - lr * g for v, g in zip(velocities, grads, strict=True)]
+    return [p + v for p, v in zip(params, new_velocities, strict=True)], new_velocities
 
 
 def _momentum_cases(rng: np.random.Generator) -> dict:
@@ -233,32 +308,97 @@ def _momentum_cases(rng: np.random.Generator) -> dict:
     }
 
 
-_exercise(
+def _no_upstream(A, upstream):
+    return 1 - A**2
+
+
+def _one_sided(A, upstream):
+    return upstream * (1 - A)
+
+
+def _tanh_again(A, upstream):
+    return upstream * (1 - np.tanh(A) ** 2)
+
+
+def _sigmoid(A, upstream):
+    return upstream * A * (1 - A)
+
+
+exercise(
     "06.7",
+    title="the backward step of tanh, from its output A and the upstream gradient",
+    why=(
+        "the upstream gradient times tanh's slope 1 - A**2, read off the stored output: 1 where A "
+        "= 0, 0 where the unit is saturated."
+    ),
     reference=lambda A, upstream: upstream * (1 - A**2),
     cases=_tanh_cases,
     mistakes={
-        "no_upstream": lambda A, upstream: 1 - A**2,
-        "one_sided": lambda A, upstream: upstream * (1 - A),
-        "tanh_again": lambda A, upstream: upstream * (1 - np.tanh(A) ** 2),
-        "sigmoid": lambda A, upstream: upstream * A * (1 - A),
+        _no_upstream: (
+            "your result does not change when the upstream gradient changes: multiply by it."
+        ),
+        _one_sided: (
+            "your slope reaches 2 where A is near -1: tanh's slope is the same for A and -A."
+        ),
+        _tanh_again: (
+            "your slope is not 0 for saturated units: you applied tanh to A again (A = tanh(Z))."
+        ),
+        _sigmoid: (
+            "your gradients are 0 where A = 0: A (1 - A) is the sigmoid's slope, not tanh's."
+        ),
     },
 )
 
-_exercise(
+
+def _uphill_velocities(params, grads, velocities, lr, momentum):
+    new_velocities = [momentum * v + lr * g for v, g in zip(velocities, grads, strict=True)]
+    return [p - v for p, v in zip(params, new_velocities, strict=True)], new_velocities
+
+
+def _no_momentum(params, grads, velocities, lr, momentum):
+    new_velocities = [-lr * g for g in grads]
+    return [p + v for p, v in zip(params, new_velocities, strict=True)], new_velocities
+
+
+def _lr_twice(params, grads, velocities, lr, momentum):
+    new_velocities = [momentum * v - lr * g for v, g in zip(velocities, grads, strict=True)]
+    return [p + lr * v for p, v in zip(params, new_velocities, strict=True)], new_velocities
+
+
+def _no_lr(params, grads, velocities, lr, momentum):
+    new_velocities = [momentum * v - g for v, g in zip(velocities, grads, strict=True)]
+    return [p + v for p, v in zip(params, new_velocities, strict=True)], new_velocities
+
+
+def _old_velocities(params, grads, velocities, lr, momentum):
+    steps = [momentum * v - lr * g for v, g in zip(velocities, grads, strict=True)]
+    return [p + s for p, s in zip(params, steps, strict=True)], velocities
+
+
+exercise(
     "06.8",
+    title="one step of gradient descent with momentum",
+    why=(
+        "each velocity keeps a fraction (momentum) of the last step and adds -lr times the "
+        "gradient; each parameter moves by its new velocity."
+    ),
     reference=_momentum_step,
     cases=_momentum_cases,
     names=("new params", "new velocities"),
     mistakes={
-        "uphill": lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v + lr * g, np.subtract),
-        "no_momentum": lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: -lr * g, np.add),
-        "lr_twice": lambda P, G, V, lr, m: _step(
-            P, G, V, lambda v, g: m * v - lr * g, lambda p, v: p + lr * v
+        _uphill_velocities: (
+            "your velocities point uphill, along the gradient: the step goes downhill, -lr * g."
         ),
-        "no_lr": lambda P, G, V, lr, m: _step(P, G, V, lambda v, g: m * v - g, np.add),
-        "old_velocities": lambda P, G, V, lr, m: (
-            _step(P, G, V, lambda v, g: m * v - lr * g, np.add)[0], V
+        _no_momentum: (
+            "the velocities you are given make no difference: that is plain gradient descent."
+        ),
+        _lr_twice: "your parameters move far too little: the learning rate is applied twice.",
+        _no_lr: (
+            "your steps do not depend on the learning rate: scale the gradient in the velocity."
+        ),
+        _old_velocities: (
+            "your parameters are right but the velocities come back unchanged: return the new "
+            "ones."
         ),
     },
 )

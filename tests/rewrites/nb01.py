@@ -65,58 +65,8 @@ def _normalized(a):
     return np.exp(a - log_total), log_total.mean()
 
 
-def e_step_plain_exp(X, weights, means, covariances):
-    p = weights * np.exp(_log_dens(X, means, covariances))
-    return p / p.sum(axis=1, keepdims=True), np.log(p.sum(axis=1)).mean()
-
-
-def e_step_columns(X, weights, means, covariances):
-    a = np.log(weights) + _log_dens(X, means, covariances)
-    top = a.max(axis=0, keepdims=True)
-    log_total = top + np.log(np.exp(a - top).sum(axis=0, keepdims=True))
-    top_rows = a.max(axis=1, keepdims=True)
-    log_rows = top_rows + np.log(np.exp(a - top_rows).sum(axis=1))
-    return np.exp(a - log_total), log_rows.mean()
-
-
-def e_step_no_weights(X, weights, means, covariances):
-    return _normalized(_log_dens(X, means, covariances))
-
-
-def e_step_weights_not_logged(X, weights, means, covariances):
-    return _normalized(weights + _log_dens(X, means, covariances))
-
-
-def e_step_det(X, weights, means, covariances):
-    return _normalized(np.log(weights) + _log_dens(X, means, covariances, np.linalg.det))
-
-
 def _twice_log_det(cov):
     return 2 * np.linalg.slogdet(cov)[1]
-
-
-def e_step_whole_log_det(X, weights, means, covariances):
-    return _normalized(np.log(weights) + _log_dens(X, means, covariances, _twice_log_det))
-
-
-def e_step_without_log_det(X, weights, means, covariances):
-    return _normalized(np.log(weights) + _log_dens(X, means, covariances, lambda c: 0.0))
-
-
-def e_step_covariance_in_the_form(X, weights, means, covariances):
-    inner = np.asarray  # the covariance itself where its inverse belongs
-    return _normalized(np.log(weights) + _log_dens(X, means, covariances, inner=inner))
-
-
-def e_step_no_two_pi(X, weights, means, covariances):
-    d = X.shape[1]
-    resp, mean = _normalized(np.log(weights) + _log_dens(X, means, covariances))
-    return resp, mean + 0.5 * d * np.log(2 * np.pi)
-
-
-def e_step_total(X, weights, means, covariances):
-    resp, mean = _normalized(np.log(weights) + _log_dens(X, means, covariances))
-    return resp, mean * len(X)
 
 
 # --- 01.2, the M-step with full covariances --------------------------------------------------
@@ -139,30 +89,6 @@ def full_weighted_cov(X, resp, reg_covar):
         np.cov(X, rowvar=False, aweights=r, bias=True).reshape(d, d) for r in resp.T
     ])
     return nk / len(X), means, covariances + np.diag(np.full(d, reg_covar))
-
-
-def full_without_reg(X, resp, reg_covar):
-    weights, means, covariances = full_einsum(X, resp, 0.0)
-    return weights, means, covariances
-
-
-def full_reg_everywhere(X, resp, reg_covar):
-    weights, means, covariances = full_einsum(X, resp, 0.0)
-    return weights, means, covariances + reg_covar
-
-
-def full_over_n(X, resp, reg_covar):
-    nk = resp.sum(axis=0)
-    means = resp.T @ X / nk[:, None]
-    covariances = [(r * (X - m).T) @ (X - m) / len(X) for r, m in zip(resp.T, means, strict=True)]
-    return nk / len(X), means, np.array(covariances) + reg_covar * np.eye(X.shape[1])
-
-
-def full_raw_moment(X, resp, reg_covar):
-    nk = resp.sum(axis=0)
-    means = resp.T @ X / nk[:, None]
-    covariances = [(r * X.T) @ X / n for r, n in zip(resp.T, nk, strict=True)]
-    return nk / len(X), means, np.array(covariances) + reg_covar * np.eye(X.shape[1])
 
 
 # --- 01.7 and 01.8, diagonal and tied ---------------------------------------------------------
@@ -217,78 +143,10 @@ def tied_scikit_style(X, resp, reg_covar):
     return nk / nk.sum(), means, covariance
 
 
-def diagonal_without_reg(X, resp, reg_covar):
-    weights, means, variances = diagonal_einsum(X, resp, reg_covar)
-    return weights, means, variances - reg_covar
-
-
-def diagonal_over_n(X, resp, reg_covar):
-    nk = resp.sum(axis=0)
-    means = resp.T @ X / nk[:, None]
-    variances = np.stack([resp[:, k] @ (X - means[k]) ** 2 for k in range(len(nk))])
-    return nk / len(X), means, variances / len(X) + reg_covar
-
-
-def diagonal_raw_moment(X, resp, reg_covar):
-    nk = resp.sum(axis=0)
-    return nk / len(X), resp.T @ X / nk[:, None], resp.T @ X**2 / nk[:, None] + reg_covar
-
-
-def tied_plus_reg(X, resp, reg_covar):
-    weights, means, covariance = tied_vectorized(X, resp, 0.0)
-    return weights, means, covariance + np.full_like(covariance, reg_covar)
-
-
-def tied_total_covariance(X, resp, reg_covar):
-    nk = resp.sum(axis=0)
-    means = resp.T @ X / nk[:, None]
-    total = np.cov(X, rowvar=False, bias=True).reshape(X.shape[1], X.shape[1])
-    return nk / len(X), means, total + reg_covar * np.eye(X.shape[1])
-
-
-def tied_mean_of_covariances(X, resp, reg_covar):
-    nk = resp.sum(axis=0)
-    means = resp.T @ X / nk[:, None]
-    covariances = [
-        np.cov(X, rowvar=False, aweights=resp[:, k], bias=True).reshape(X.shape[1], -1)
-        for k in range(len(nk))
-    ]
-    return nk / len(X), means, sum(covariances) / len(nk) + reg_covar * np.eye(X.shape[1])
-
-
 REWRITES = {
     "01.1": [e_step_inverse, e_step_vectorized, e_step_per_point],
     "01.2": [full_einsum, full_weighted_cov],
     "01.7": [diagonal_einsum, diagonal_loops, diagonal_moments],
     "01.8": [tied_vectorized, tied_scikit_style],
 }
-MISTAKES = {
-    "01.1": [
-        (e_step_plain_exp, "NaN (0/0)"),
-        (e_step_columns, "over the points"),
-        (e_step_no_weights, "ignore the mixture weights"),
-        (e_step_weights_not_logged, "becomes log(weight)"),
-        (e_step_det, "determinant of the covariance where its logarithm"),
-        (e_step_whole_log_det, "half of it"),
-        (e_step_without_log_det, "lacks the -1/2 log det"),
-        (e_step_covariance_in_the_form, "where its inverse belongs"),
-        (e_step_no_two_pi, "log(2 pi)"),
-        (e_step_total, "sum over the points"),
-    ],
-    "01.2": [
-        (full_without_reg, "lack reg_covar"),
-        (full_reg_everywhere, "off the diagonal too"),
-        (full_over_n, "N_k / N"),
-        (full_raw_moment, "around the origin"),
-    ],
-    "01.7": [
-        (diagonal_without_reg, "lack reg_covar"),
-        (diagonal_over_n, "N_k / N"),
-        (diagonal_raw_moment, "around the origin"),
-    ],
-    "01.8": [
-        (tied_plus_reg, "off the diagonal too"),
-        (tied_total_covariance, "overall mean"),
-        (tied_mean_of_covariances, "weighs every component equally"),
-    ],
-}
+WRONG: dict = {}

@@ -46,76 +46,6 @@ def forward_blocks_not_transposed(pixels, weights, biases, block_rows):
     return np.concatenate(out)
 
 
-def forward_blocks_unscaled(pixels, weights, biases, block_rows):
-    out = np.empty((len(pixels), len(biases[-1])))
-    for start in range(0, len(pixels), block_rows):
-        a = pixels[start : start + block_rows].astype(float)
-        for W, b in zip(weights[:-1], biases[:-1], strict=True):
-            a = np.maximum(a @ W.T + b, 0)
-        z = a @ weights[-1].T + biases[-1]
-        e = np.exp(z - z.max(axis=1, keepdims=True))
-        out[start : start + block_rows] = e / e.sum(axis=1, keepdims=True)
-    return out
-
-
-def forward_blocks_whole_blocks_only(pixels, weights, biases, block_rows):
-    out = []
-    for k in range(len(pixels) // block_rows):
-        a = pixels[k * block_rows : (k + 1) * block_rows] / 255.0
-        for W, b in zip(weights[:-1], biases[:-1], strict=True):
-            a = np.maximum(a @ W.T + b, 0)
-        z = a @ weights[-1].T + biases[-1]
-        e = np.exp(z - z.max(axis=1, keepdims=True))
-        out.append(e / e.sum(axis=1, keepdims=True))
-    return np.concatenate(out)
-
-
-def forward_blocks_no_shift(pixels, weights, biases, block_rows):
-    out = []
-    for start in range(0, len(pixels), block_rows):
-        a = pixels[start : start + block_rows] / 255
-        for W, b in zip(weights[:-1], biases[:-1], strict=True):
-            a = np.maximum(a @ W.T + b, 0)
-        e = np.exp(a @ weights[-1].T + biases[-1])  # no shift: exp(1000) is inf
-        out.append(e / e.sum(axis=1, keepdims=True))
-    return np.concatenate(out)
-
-
-def forward_blocks_min_shift(pixels, weights, biases, block_rows):
-    out = []
-    for start in range(0, len(pixels), block_rows):
-        a = pixels[start : start + block_rows] / 255
-        for W, b in zip(weights[:-1], biases[:-1], strict=True):
-            a = np.maximum(a @ W.T + b, 0)
-        z = a @ weights[-1].T + biases[-1]
-        e = np.exp(z - z.min(axis=1, keepdims=True))
-        out.append(e / e.sum(axis=1, keepdims=True))
-    return np.concatenate(out)
-
-
-def forward_blocks_all_rows_at_once(pixels, weights, biases, block_rows):
-    a = pixels.astype(np.float32) / 255  # every row scaled at once, before the blocks
-    out = []
-    for start in range(0, len(a), block_rows):
-        z = a[start : start + block_rows]
-        for W, b in zip(weights, biases, strict=True):
-            z = z @ W.T + b
-            if W is not weights[-1]:
-                z = np.maximum(z, 0)
-        e = np.exp(z - z.max(axis=1, keepdims=True))
-        out.append(e / e.sum(axis=1, keepdims=True))
-    return np.concatenate(out)
-
-
-def forward_blocks_ignores_block_rows(pixels, weights, biases, block_rows):
-    a = pixels / 255.0
-    for W, b in zip(weights[:-1], biases[:-1], strict=True):
-        a = np.maximum(a @ W.T + b, 0)
-    z = a @ weights[-1].T + biases[-1]
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def forward_blocks_scipy(pixels, weights, biases, block_rows):
     from scipy.special import softmax
 
@@ -141,45 +71,13 @@ def record_tolist(row, i):
     return {"classification": int(row.argmax()), "index": i.item(), "activations": row.tolist()}
 
 
-def record_numpy_left_in(probabilities, index):
-    return {
-        "index": index,
-        "activations": [p for p in probabilities],
-        "classification": np.argmax(probabilities),
-    }
-
-
-def record_argmin(probabilities, index):
-    values = probabilities.tolist()
-    return {"index": int(index), "activations": values, "classification": values.index(min(values))}
-
-
-def record_counted_from_1(probabilities, index):
-    return {
-        "index": int(index + 1),
-        "activations": probabilities.tolist(),
-        "classification": int(probabilities.argmax()),
-    }
-
-
 REWRITES = {
     "05.1": [forward_blocks_list, forward_blocks_columns],
     "05.2": [record_by_hand, record_tolist],
 }
-MISTAKES = {
+WRONG = {
     "05.1": [
         (forward_blocks_not_transposed, "each W has shape (outputs, inputs)"),
-        (forward_blocks_unscaled, "pixels in [0, 1]"),
-        (forward_blocks_whole_blocks_only, "the last, shorter block"),
-        (forward_blocks_no_shift, "nan for large logits"),
-        (forward_blocks_min_shift, "the smallest logit leaves exp(2000)"),
-        (forward_blocks_all_rows_at_once, "holds every row at once"),
-        (forward_blocks_ignores_block_rows, "holds every row at once"),
         (forward_blocks_scipy, "write it yourself"),
-    ],
-    "05.2": [
-        (record_numpy_left_in, "json.dumps refuses your record"),
-        (record_argmin, "smallest activation"),
-        (record_counted_from_1, "one more than the index given"),
     ],
 }

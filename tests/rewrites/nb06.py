@@ -48,17 +48,6 @@ def backward_with_helper_lists(weights, zs, activations, y):
     return ws[::-1], bs[::-1]
 
 
-def backward_sum_not_mean(weights, zs, activations, y):
-    d = activations[-1].copy()
-    d[np.arange(len(y)), y] -= 1
-    gw, gb = [], []
-    for i in range(len(weights) - 1, -1, -1):
-        gw.insert(0, d.T @ activations[i])
-        gb.insert(0, d.sum(axis=0))
-        d = (d @ weights[i]) * (activations[i] > 0)
-    return gw, gb
-
-
 def backward_mask_of_the_own_layer(weights, zs, activations, y):
     d = activations[-1].copy()
     d[np.arange(len(y)), y] -= 1
@@ -68,62 +57,6 @@ def backward_mask_of_the_own_layer(weights, zs, activations, y):
         gw[i], gb[i] = d.T @ activations[i], d.sum(axis=0)
         if i > 0:
             d = (d @ weights[i]) * (zs[i] > 0)  # Z_(i+1): the layer above, not the one below
-    return gw, gb
-
-
-def backward_without_the_mask(weights, zs, activations, y):
-    d = activations[-1].copy()
-    d[np.arange(len(y)), y] -= 1
-    d /= len(y)
-    gw, gb = [None] * len(weights), [None] * len(weights)
-    for i in reversed(range(len(weights))):
-        gw[i], gb[i] = d.T @ activations[i], d.sum(axis=0)
-        d = d @ weights[i]
-    return gw, gb
-
-
-def backward_transposed(weights, zs, activations, y):
-    d = activations[-1].copy()
-    d[np.arange(len(y)), y] -= 1
-    d /= len(y)
-    gw, gb = [None] * len(weights), [None] * len(weights)
-    for i in reversed(range(len(weights))):
-        gw[i], gb[i] = activations[i].T @ d, d.sum(axis=0)
-        d = (d @ weights[i]) * (activations[i] > 0)
-    return gw, gb
-
-
-def backward_bias_per_row(weights, zs, activations, y):
-    d = activations[-1].copy()
-    d[np.arange(len(y)), y] -= 1
-    d /= len(y)
-    gw, gb = [None] * len(weights), [None] * len(weights)
-    for i in reversed(range(len(weights))):
-        gw[i], gb[i] = d.T @ activations[i], d.copy()
-        d = (d @ weights[i]) * (activations[i] > 0)
-    return gw, gb
-
-
-def backward_z_for_a(weights, zs, activations, y):
-    inputs = [activations[0], *zs[:-1]]  # Z_(i-1) where A_(i-1) belongs
-    d = activations[-1].copy()
-    d[np.arange(len(y)), y] -= 1
-    d /= len(y)
-    gw, gb = [None] * len(weights), [None] * len(weights)
-    for i in reversed(range(len(weights))):
-        gw[i], gb[i] = d.T @ inputs[i], d.sum(axis=0)
-        d = (d @ weights[i]) * (inputs[i] > 0)
-    return gw, gb
-
-
-def backward_changing_p(weights, zs, activations, y):
-    d = activations[-1]  # no copy: P itself changes
-    d[np.arange(len(y)), y] -= 1
-    d /= len(y)
-    gw, gb = [None] * len(weights), [None] * len(weights)
-    for i in reversed(range(len(weights))):
-        gw[i], gb[i] = d.T @ activations[i], d.sum(axis=0)
-        d = (d @ weights[i]) * (activations[i] > 0)
     return gw, gb
 
 
@@ -164,48 +97,6 @@ def train_epoch_with_a_while_loop(weights, biases, X, y, order, batch_size, lr, 
         start = stop
 
 
-def train_epoch_in_order(weights, biases, X, y, order, batch_size, lr, gradients):
-    for start in range(0, len(y), batch_size):
-        grad_w, grad_b = gradients(weights, biases, X[start : start + batch_size],
-                                   y[start : start + batch_size])
-        for p, g in zip(weights + biases, grad_w + grad_b, strict=True):
-            p -= lr * g
-
-
-def train_epoch_full_batches_only(weights, biases, X, y, order, batch_size, lr, gradients):
-    for k in range(len(order) // batch_size):
-        batch = order[k * batch_size : (k + 1) * batch_size]
-        grad_w, grad_b = gradients(weights, biases, X[batch], y[batch])
-        for p, g in zip(weights + biases, grad_w + grad_b, strict=True):
-            p -= lr * g
-
-
-def train_epoch_uphill(weights, biases, X, y, order, batch_size, lr, gradients):
-    for start in range(0, len(order), batch_size):
-        batch = order[start : start + batch_size]
-        grad_w, grad_b = gradients(weights, biases, X[batch], y[batch])
-        for p, g in zip(weights + biases, grad_w + grad_b, strict=True):
-            p += lr * g
-
-
-def train_epoch_new_lists(weights, biases, X, y, order, batch_size, lr, gradients):
-    for start in range(0, len(order), batch_size):
-        batch = order[start : start + batch_size]
-        grad_w, grad_b = gradients(weights, biases, X[batch], y[batch])
-        weights = [W - lr * g for W, g in zip(weights, grad_w, strict=True)]
-        biases = [b - lr * g for b, g in zip(biases, grad_b, strict=True)]
-    return weights, biases
-
-
-def train_epoch_shuffling_in_place(weights, biases, X, y, order, batch_size, lr, gradients):
-    np.random.default_rng(0).shuffle(order)  # a new order for the next epoch, here
-    for start in range(0, len(order), batch_size):
-        batch = order[start : start + batch_size]
-        grad_w, grad_b = gradients(weights, biases, X[batch], y[batch])
-        for p, g in zip(weights + biases, grad_w + grad_b, strict=True):
-            p -= lr * g
-
-
 # --- 06.7 and 06.8: the warm-ups -----------------------------------------------------------
 
 
@@ -232,23 +123,6 @@ def tanh_rows_and_columns(a, upstream):
                      for r, u in zip(a, upstream, strict=True)])
 
 
-def tanh_forgetting_upstream(a, upstream):
-    return 1.0 - np.square(a)
-
-
-def tanh_slope_not_squared(a, upstream):
-    return np.vectorize(lambda x, g: g * (1 - x))(a, upstream)
-
-
-def tanh_of_the_output(a, upstream):
-    return upstream / np.cosh(a) ** 2
-
-
-def tanh_changing_upstream(a, upstream):
-    upstream *= 1 - a**2
-    return upstream
-
-
 def momentum_step_loops(params, grads, velocities, lr, momentum):
     new_params, new_velocities = [], []
     for i in range(len(params)):
@@ -268,70 +142,18 @@ def momentum_step_elementwise(params, grads, velocities, lr, momentum):
     return tuple(new_p), tuple(new_v)
 
 
-def momentum_descending_velocity(params, grads, velocities, lr, momentum):
-    # velocity taken as the uphill direction, subtracted from the parameters
-    v_new = [momentum * v + lr * g for v, g in zip(velocities, grads, strict=True)]
-    return [p - v for p, v in zip(params, v_new, strict=True)], v_new
-
-
-def momentum_forgetting_velocity(params, grads, velocities, lr, momentum):
-    return [p - lr * g for p, g in zip(params, grads, strict=True)], [-lr * g for g in grads]
-
-
-def momentum_lr_twice(params, grads, velocities, lr, momentum):
-    v_new = [momentum * v - lr * g for v, g in zip(velocities, grads, strict=True)]
-    return [p + lr * v for p, v in zip(params, v_new, strict=True)], v_new
-
-
-def momentum_keeping_old_velocities(params, grads, velocities, lr, momentum):
-    steps = [momentum * v - lr * g for v, g in zip(velocities, grads, strict=True)]
-    return [p + s for p, s in zip(params, steps, strict=True)], velocities
-
-
-def momentum_in_place(params, grads, velocities, lr, momentum):
-    for p, g, v in zip(params, grads, velocities, strict=True):
-        v *= momentum
-        v -= lr * g
-        p += v
-    return params, velocities
-
-
 REWRITES = {
     "06.2": [backward_nielsen, backward_row_by_row, backward_with_helper_lists],
     "06.3": [train_epoch_batches_by_split, train_epoch_with_a_while_loop],
     "06.7": [tanh_backward_loops, tanh_backward_from_cosh, tanh_backward_in_place_on_a_copy],
     "06.8": [momentum_step_loops, momentum_step_elementwise],
 }
-MISTAKES = {
+WRONG = {
     "06.2": [
-        (backward_sum_not_mean, "N times too large"),
         (backward_mask_of_the_own_layer, "its ReLU mask is that layer's"),
-        (backward_without_the_mask, "not 0 where a unit was off"),
-        (backward_transposed, "weight gradients are transposed"),
-        (backward_bias_per_row, "one row per input"),
-        (backward_z_for_a, "use Z where A belongs"),
-        (backward_changing_p, "changed its input in place"),
         (backward_mask_at_or_above_0, "Not yet"),
     ],
-    "06.3": [
-        (train_epoch_in_order, "in the order 0, 1, 2"),
-        (train_epoch_full_batches_only, "last, shorter batch are never used"),
-        (train_epoch_uphill, "move uphill"),
-        (train_epoch_new_lists, "did not change: update each array in place"),
-        (train_epoch_shuffling_in_place, "changed its input in place"),
-    ],
     "06.7": [
-        (tanh_forgetting_upstream, "does not change when the upstream gradient changes"),
-        (tanh_slope_not_squared, "reaches 2 where A is near -1"),
-        (tanh_of_the_output, "you applied tanh to A again"),
-        (tanh_changing_upstream, "changed its input in place"),
         (tanh_rows_and_columns, "case '1-D: one layer's output for one input"),
-    ],
-    "06.8": [
-        (momentum_descending_velocity, "velocities point uphill"),
-        (momentum_forgetting_velocity, "plain gradient descent"),
-        (momentum_lr_twice, "learning rate is applied twice"),
-        (momentum_keeping_old_velocities, "velocities come back unchanged"),
-        (momentum_in_place, "changed its input in place"),
     ],
 }

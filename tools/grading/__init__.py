@@ -1,6 +1,5 @@
 """Grading handed-in notebooks (docs/teaching.md): the one-command route and the nbgrader route.
 
-* :mod:`tools.grading.points`: the points of each programming exercise, declared once;
 * :mod:`tools.grading.discover`: the graded exercises of a course notebook, and the
   student's definition of an exercise's function in a handed-in notebook;
 * :mod:`tools.grading.judge`: the verdict on one answer, with the student's function

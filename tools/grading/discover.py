@@ -24,12 +24,12 @@ from pathlib import Path
 
 import nbformat
 
-from helpers import exercises
-from tools.grading.points import points_of
+from helpers.exercises import find
+from helpers.exercises._framework import source_key
 from tools.notebooks import check_calls, course_notebooks, source
 
 __all__ = [
-    "Graded", "Definition", "belongs_to", "graded_exercises", "lesson_keys", "lessons",
+    "Graded", "Definition", "as_python", "belongs_to", "graded_exercises", "lesson_keys", "lessons",
     "student_definition",
 ]  # fmt: skip
 
@@ -56,7 +56,7 @@ class Definition:
     problem: str = ""  #: a feedback line when ``source`` is None
 
 
-def _python(source: str) -> str:
+def as_python(source: str) -> str:
     """A cell's source as plain Python (IPython magics become function calls)."""
     from IPython.core.inputtransformer2 import TransformerManager
 
@@ -72,7 +72,7 @@ def _code_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
 
 def _checks(code: str) -> list[tuple[str, str]]:
     """``(exercise, function name)`` of every ``check("NN.k", name)`` call in a cell."""
-    return [(name, answer) for name, answer in check_calls(_python(code)) if answer]
+    return [(name, answer) for name, answer in check_calls(as_python(code)) if answer]
 
 
 def _defines(tree: ast.Module, function: str) -> bool:
@@ -96,13 +96,13 @@ def graded_exercises(path: Path) -> list[Graded]:
     graded = []
     for cell in cells:
         for name, function in _checks(source(cell)):
-            if exercises.find(name) is None:
+            if find(name) is None:
                 continue  # a value exercise: practice, 0 points
             defining = [
                 c
                 for c in cells
                 if SOLUTION_TAG in c.get("metadata", {}).get("tags", [])
-                and _defines(ast.parse(_python(source(c))), function)
+                and _defines(ast.parse(as_python(source(c))), function)
             ]
             if len(defining) != 1:
                 raise ValueError(
@@ -116,7 +116,7 @@ def graded_exercises(path: Path) -> list[Graded]:
                     function,
                     defining[0].get("id", ""),
                     cell.get("id", ""),
-                    points_of(name),
+                    find(name).points,
                 )
             )
     return graded
@@ -128,7 +128,7 @@ def _statement_lines(statement: ast.stmt, lines: list[str]) -> str:
     return "\n".join(lines[first - 1 : statement.end_lineno])
 
 
-_LESSON = '@__import__("helpers.exercises").exercises._lesson'  # marks a lesson's function
+_LESSON = '@__import__("helpers.exercises._framework").exercises._framework.lesson'  # marks
 _KEPT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -165,13 +165,13 @@ def _lessons_of(path: Path, stamp: float) -> _Lessons:
         if SOLUTION_TAG in cell.get("metadata", {}).get("tags", []):
             solutions.add(cell.get("id", ""))
             continue
-        code = _python(source(cell))
+        code = as_python(source(cell))
         ids.add(cell.get("id", ""))
         sources.add(source(cell).strip())
         cells[cell.get("id", "")] = code
         if tree := _parsed(code):
             found = _functions(tree, code.splitlines())
-            keys.update({name: exercises._source_key(text) for name, text in found.items()})
+            keys.update({name: source_key(text) for name, text in found.items()})
     return _Lessons(frozenset(ids - {""}), frozenset(sources), frozenset(solutions - {""}),
                     cells, keys)  # fmt: skip
 
@@ -247,7 +247,7 @@ def student_definition(
         theirs = ident in lesson.solution_ids or SOLUTION_TAG in tagged
         if not theirs and (ident in lesson.ids or source(cell).strip() in lesson.sources):
             continue  # a lesson cell: the instructor's version is used, where it is needed
-        code = _python(source(cell))
+        code = as_python(source(cell))
         tree = _parsed(code)
         if tree is None:
             if pattern.search(code):
@@ -263,7 +263,7 @@ def student_definition(
             if isinstance(statement, _KEPT):
                 text = _statement_lines(statement, lines)
                 name = getattr(statement, "name", None)
-                if name in lesson.keys and exercises._source_key(text) == lesson.keys[name]:
+                if name in lesson.keys and source_key(text) == lesson.keys[name]:
                     text = f"{_LESSON}\n{text}"  # a copy of the lesson's function is the lesson's
                 kept.append(text)
         if _defines(tree, function):
@@ -309,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     if not parser.parse_args(argv).lessons:
         parser.print_help()
         return 2
-    target = Path(exercises.__file__).with_name("lessons.json")
+    target = Path(find.__code__.co_filename).with_name("lessons.json")
     with atomic_path(target) as path:
         path.write_text(json.dumps(lesson_keys(), indent=1, sort_keys=True) + "\n")
     print(f"wrote {target}")

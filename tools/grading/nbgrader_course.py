@@ -16,7 +16,7 @@ In the source notebooks
   so the release keeps the signature and docstring with the body
   ``raise NotImplementedError("your code here")``, as the student edition does;
 * its check cell is a locked, autograded test cell worth the exercise's points
-  (:mod:`tools.grading.points`), with a hidden test that fails unless the
+  (declared with it in ``helpers/exercises/nbNN.py``), with a hidden test that fails unless the
   check's verdict is Correct;
 * the value exercises' answer cells are already the student's stubs (practice,
   0 points) and the model answers are left out, as in the student edition.

@@ -104,11 +104,12 @@ def main() -> None:
     import numpy as np
 
     from helpers import exercises
+    from helpers.exercises._framework import Guard
 
     _write(replies, {"kind": "started"})
 
     exercise = exercises.find(setup["exercise"])
-    guard = exercises._Guard(exercise.guarded or (exercise.reference,))
+    guard = Guard(exercise.guarded or (exercise.reference,))
     namespace = {"__name__": "__student__", "__builtins__": builtins, "np": np}
     try:
         code = compile(setup["source"], "<your notebook>", "exec")
@@ -120,7 +121,7 @@ def main() -> None:
     _write(replies, {"kind": "ready"})
 
     while (request := _read(requests)) is not None:
-        case = pickle.loads(request)  # a helpers.exercises._Case
+        case = pickle.loads(request)  # a helpers.exercises._framework.Case
         before = pickle.dumps(case)
         guard.called = None
         try:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_lab_widgets import run_notebook, shown_widget
-from test_voila_dashboards import open_dashboard
+from browser_steps import open_dashboard, run_notebook, shown_widget
 from widget_checks import drive_draw_digit
 
 from helpers.mlp import load_mlp

@@ -6,7 +6,9 @@ folder a student's JupyterLab kernel is using, so the run sets
 ``COURSE_SCRATCH_DIR`` to a fresh temporary folder before anything is collected:
 the notebook kernels that nbval starts inherit it. The folder is removed at the end
 of a run that passed, and kept (its path printed) after a failure, for a look at
-what the failing notebook or browser test left there.
+what the failing notebook or browser test left there: a failed browser test's
+screenshot and Playwright trace are in its ``browser-failures`` folder (pytest-playwright's
+``--output``; pyproject.toml's ``--screenshot`` and ``--tracing`` options).
 
 The run uses two processes (pytest-xdist, ``-n 2 --dist loadgroup`` in pyproject.toml);
 each test gets xdist's public ``xdist_group`` mark: its file (a notebook's cells run in
@@ -54,6 +56,8 @@ def pytest_configure(config: pytest.Config) -> None:
     else:
         folder = tempfile.mkdtemp(prefix="course-scratch-")
     config.stash[_key] = (before, folder)
+    if config.getoption("output", None) == "test-results":  # pytest-playwright's default
+        config.option.output = os.path.join(folder, "browser-failures")  # kept: see above
     os.environ[_VARIABLE] = folder
 
 

@@ -9,7 +9,7 @@ from widget_checks import drive_draw_digit
 from helpers.mlp import load_mlp
 from helpers.paths import REFERENCE_WEIGHTS
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]  # runs all cells: see browser_steps
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 from browser_steps import run_notebook, shown_widget
 from widget_checks import drive_covariance_explorer, drive_digit_explorer, drive_prediction
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]  # runs all cells: see browser_steps
 
 
 def test_start_here_widget_answers_the_keyboard(lab, page, blocked_requests):

@@ -61,6 +61,7 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ[_VARIABLE] = folder
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Put each test into its xdist group (``--dist loadgroup``): see :func:`_group`."""
     for item in items:

@@ -36,14 +36,9 @@ START_TIMEOUT = 120
 
 
 def start_server(
-    command: list[str],
-    *,
-    cwd: Path,
-    env: dict[str, str],
-    log: Path,
-    port: int,
+    command: list[str], *, cwd: Path, env: dict[str, str], log: Path, port: int,
     timeout: float = START_TIMEOUT,
-) -> subprocess.Popen:
+) -> subprocess.Popen:  # fmt: skip
     """Run ``command`` in a new process group; return once it accepts connections on ``port``.
 
     The server's output goes to ``log``; if it exits or is not listening after

@@ -2,8 +2,8 @@
 
 The notebook is the course notebook with the most programming exercises (found
 by tools.grading.discover, so new exercises count as they land). A third of the
-students hand in the instructor's solutions, a third a usual mistake as a student
-writes it (tests/rewrites) for every exercise, a third the untouched student
+students hand in the instructor's solutions, a third the first usual mistake that
+helpers/exercises/nbNN.py declares for every exercise, a third the untouched student
 edition. The time is the whole command as an instructor types it (interpreter,
 workers, one fresh process per exercise and student); docs/performance.md's table gives
 it per student (median / 30). Target: under 1 s per student on 2 cores.
@@ -11,14 +11,15 @@ it per student (median / 30). Target: under 1 s per student on 2 cores.
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
+from helpers import exercises
 from tests import grading_students as students
 
 ROOT = Path(__file__).parents[1]
@@ -27,10 +28,21 @@ GROUP = f"grade {N_STUDENTS} students, one notebook, 2 jobs"
 
 
 def _mistake_source(name: str, function: str) -> str:
-    """The first hand-written mistake of exercise ``name``, renamed to ``function``."""
-    module = importlib.import_module(f"tests.rewrites.nb{name.split('.')[0]}")
-    wrong = module.MISTAKES[name][0][0]
-    return inspect.getsource(wrong).replace(f"def {wrong.__name__}(", f"def {function}(", 1)
+    """The first usual mistake declared for exercise ``name``, renamed to ``function``.
+
+    The functions of its module that it calls (and those they call) come first, as a
+    student's own helpers would.
+    """
+    wrong = exercises.find(name).mistakes[0][0]
+    module = sys.modules[wrong.__module__]
+    functions = [wrong]
+    for used in functions:  # grows while it runs: each new function once, so it ends
+        for found in (getattr(module, n, None) for n in used.__code__.co_names):
+            if inspect.isfunction(found) and found.__module__ == module.__name__:
+                functions += [found] if found not in functions else []
+    sources = [textwrap.dedent(inspect.getsource(f)) for f in reversed(functions)]
+    sources[-1] = sources[-1].replace(f"def {wrong.__name__}(", f"def {function}(", 1)
+    return "\n\n".join(sources)
 
 
 @pytest.fixture(scope="module")

@@ -77,7 +77,7 @@ def test_the_release_is_the_student_edition(course: Path) -> None:
 def test_the_grading_pins_change_nothing_of_the_lock() -> None:
     from packaging.requirements import Requirement
 
-    from tests.test_packaging import _lock
+    from tests.pins import read_pins
 
     command = (
         "uv pip compile pyproject.toml --extra grading -c requirements/lock.txt --universal"
@@ -85,7 +85,7 @@ def test_the_grading_pins_change_nothing_of_the_lock() -> None:
     )
     text = (REPO / "requirements" / "grading.txt").read_text()
     assert command in text, "requirements/grading.txt was not made by the documented command"
-    locked, _ = _lock()
+    locked, _ = read_pins(REPO / "requirements" / "lock.txt")
     grading = {}
     for line in text.replace("\\\n", " ").splitlines():
         line = line.split("#", 1)[0].strip()

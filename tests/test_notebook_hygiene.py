@@ -1,13 +1,15 @@
-"""Every notebook is stored as one clean, fresh, top-to-bottom run."""
+"""Every notebook (the dashboards too) is stored as one clean, fresh, top-to-bottom run."""
 
 import json
 import re
 
 import pytest
 
-from tools.notebooks import course_notebooks, exercise_cells, tags
+from tools.notebooks import course_notebooks, dashboards, exercise_cells, tags
 
 NOTEBOOKS = course_notebooks()
+#: The course notebooks and the Voila dashboards: both are stored runs.
+STORED_RUNS = NOTEBOOKS + dashboards()
 MACHINE_PATH = re.compile(r"/(root|home|tmp|work|Users|private/var)/|[A-Z]:\\\\Users")
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
@@ -20,7 +22,11 @@ def test_there_are_notebooks():
     assert NOTEBOOKS, "no notebooks found"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def _name(path):
+    return path.name if path.parent.name != "dashboards" else f"dashboards/{path.name}"
+
+
+@pytest.mark.parametrize("path", STORED_RUNS, ids=_name)
 def test_notebook_is_clean(path):
     nb = _load(path)
     assert path.stat().st_size < 1_000_000, f"{path.name} is over 1 MB"
@@ -53,7 +59,6 @@ def test_notebook_opens_with_goals_and_closes_with_exercises(path):
     assert "## summary" in headings, "no '## Summary' section"
     assert headings[-1] == "## exercises", "the last section must be '## Exercises'"
     assert headings.index("## summary") < len(headings) - 1, "the summary comes first"
-
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -89,7 +94,7 @@ def test_exercises_are_checked_and_solutions_tagged(path):
             assert tagged, "a written solution must carry the 'solution' tag: " + source[:80]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", STORED_RUNS, ids=_name)
 def test_nbval_ignore_output_only_on_widget_cells(path):
     for cell in _load(path)["cells"]:
         if "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):

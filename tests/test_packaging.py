@@ -16,6 +16,8 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
+from tests.pins import read_pins
+
 ROOT = Path(__file__).parents[1]
 LOCK = ROOT / "requirements" / "lock.txt"
 LOCK_COMMAND = (
@@ -31,22 +33,6 @@ CONDA_ONLY = {"python", "pip", "setuptools"}
 
 def _project() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-
-
-def _lock() -> tuple[dict[str, list[Requirement]], dict[str, int]]:
-    """The lock's pinned requirements by name, and how many hashes each pin has."""
-    text = LOCK.read_text().replace("\\\n", " ")
-    pins: dict[str, list[Requirement]] = {}
-    hashes: dict[str, int] = {}
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        requirement = Requirement(line.split(" --hash", 1)[0])
-        name = canonicalize_name(requirement.name)
-        pins.setdefault(name, []).append(requirement)
-        hashes[str(requirement)] = line.count("--hash=sha256:")
-    return pins, hashes
 
 
 def _pinned_version(requirement: Requirement) -> str:
@@ -76,7 +62,7 @@ def test_lock_pins_every_requirement_of_pyproject_with_hashes():
             wanted += [Requirement(r) for extra in requirement.extras for r in extras[extra]]
         else:
             wanted.append(requirement)
-    pins, hashes = _lock()
+    pins, hashes = read_pins(LOCK)
     regenerate = f"regenerate the lock: {LOCK_COMMAND}"
     for requirement in wanted:
         name = canonicalize_name(requirement.name)
@@ -99,7 +85,7 @@ def test_environment_yml_has_what_a_student_needs_at_the_locked_versions():
     missing, extra = wanted - set(conda), set(conda) - wanted - CONDA_ONLY
     assert not missing and not extra, f"environment.yml lacks {missing}, has extra {extra}"
 
-    pins, _ = _lock()
+    pins, _ = read_pins(LOCK)
     conda_to_pypi = {CONDA_NAMES.get(n, n): n for n in runtime | {"setuptools"}}
     for conda_name, spec in conda.items():
         if conda_name in {"python", "pip"}:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
-#: Executing a notebook's cells may take this long (the course target is ~12 s each).
-RUN_ALL_TIMEOUT_MS = 120_000
+#: Executing a notebook's cells may take this long (the course target is ~12 s each; a
+#: notebook beside two xdist workers on 2 cores takes several times longer).
+RUN_ALL_TIMEOUT_MS = 240_000
 
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 #: The notebook shown in JupyterLab's main area.
 ACTIVE_NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 #: Given the notebook panel's selector: "done" once every code cell has run, or
@@ -101,7 +105,7 @@ def shown_text(element: Locator) -> str:
     return element.inner_text()
 
 
-def wait_for_new_text(element: Locator, old: str, timeout: float = 30_000) -> str:
+def wait_for_new_text(element: Locator, old: str, timeout: float = 60_000) -> str:
     """Wait until the element's text (as ``inner_text()`` gives it) differs from ``old``."""
     element.page.wait_for_function(
         "([node, old]) => node.innerText !== old",
@@ -109,3 +113,34 @@ def wait_for_new_text(element: Locator, old: str, timeout: float = 30_000) -> st
         timeout=timeout,
     )
     return shown_text(element)
+
+
+def run_notebook(lab, page: Page, name: str) -> Locator:
+    """Open notebook ``name`` in JupyterLab and run all its cells; return its panel.
+
+    The workspace is reset, so only this notebook is open. Skips the test if
+    the notebook does not exist (yet).
+    """
+    if not (NOTEBOOKS / name).is_file():
+        pytest.skip(f"notebooks/{name} does not exist yet")
+    notebook = open_notebook(page, lab.url(f"lab/tree/{name}", query="reset"))
+    run_all_cells(page)
+    return notebook
+
+
+def shown_widget(widget: Locator, what: str) -> Locator:
+    """Scroll to the first ``widget`` and return it; fail clearly if the notebook has none."""
+    widget = widget.first
+    expect(widget, f"the notebook shows no {what} after running all cells").to_have_count(1)
+    widget.scroll_into_view_if_needed()
+    return widget
+
+
+def open_dashboard(voila, page: Page, name: str, widget: str) -> Locator:
+    """Serve ``dashboards/name`` with Voila, open it and return its widget (CSS class)."""
+    server = voila(f"dashboards/{name}")
+    page.goto(server.url(), wait_until="domcontentloaded")  # "load" waits for blocked fonts
+    shown = page.locator(f".{widget}")
+    expect(shown).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("from helpers")).to_have_count(0)  # Voila hides the code
+    return shown

@@ -1,4 +1,8 @@
-"""Fixtures for the browser tests: headless Chromium, a JupyterLab server, Voila servers.
+"""Fixtures for the browser tests: a JupyterLab server, Voila servers, pages that stay local.
+
+The browser, its contexts and pages are pytest-playwright's (artifacts of a failed
+test, a screenshot and a trace, go to ``--output``: see the root conftest.py), launched
+from Debian's Chromium.
 
 Every server runs on 127.0.0.1 with a token and a free port, on a copy of
 ``notebooks/`` in a temporary folder, with Jupyter's configuration, data and
@@ -15,30 +19,27 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import re
 import secrets
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
-import psutil
 import pytest
 from playwright.sync_api import expect
-from processes import Server, free_port, kernel_id, running, start_server
-
-from helpers.paths import scratch_dir
+from processes import Server, free_port, kernel_id, start_server
 
 REPO = Path(__file__).resolve().parents[2]
 # Every expect() waits up to 30 s unless it says otherwise: Playwright's 5 s default was
 # too short for a Voila listing under two xdist workers and a kernel on 2 cores.
 expect.set_options(timeout=30_000)
+#: Every other wait of a page (navigation, clicks, wait_for_*) unless it says otherwise:
+#: a dashboard's page arrives once its kernel has run the notebook, on a loaded machine.
+PAGE_TIMEOUT_MS = 60_000
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--headless",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
@@ -47,6 +48,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+#: The window of every page the tests open, unless a test says otherwise.
+VIEWPORT = {"width": 1280, "height": 900}
 #: JupyterLab user settings: no news or update checks (they would ask the internet).
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
@@ -54,37 +57,23 @@ LAB_SETTINGS = {
         "checkForUpdates": False,
     }
 }
-SERVER_START_TIMEOUT = 60
 
-if importlib.util.find_spec("playwright") is None:  # the test modules import it
-    _REASON = "the browser tests need the playwright package: pip install -e '.[test]'"
+if importlib.util.find_spec("pytest_playwright") is None:  # gives browser, page, ...
+    _REASON = "the browser tests need pytest-playwright: pip install -r requirements/lock.txt"
     if os.environ.get("CI"):
         raise ImportError(f"{_REASON} (CI is set: the browser tests must run)")
     pytest.skip(_REASON, allow_module_level=True)
 
 
-def _unavailable(reason: str) -> None:
-    """Fail in CI (the browser tests must run there), skip elsewhere."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: the browser tests must run)", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
-def browser() -> Iterator:
-    """Headless Debian Chromium driven by Playwright; checks it left no process behind."""
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """pytest-playwright's browser is Debian's headless Chromium (Playwright's is not installed)."""
     if not CHROMIUM.is_file():
-        _unavailable(f"no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium`")
-    from playwright.sync_api import sync_playwright
-
-    before = {p.pid for p in psutil.Process().children(recursive=True)}
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        started = [p for p in psutil.Process().children(recursive=True) if p.pid not in before]
-        yield chromium
-        chromium.close()
-    psutil.wait_procs(started, timeout=10)
-    assert not running(started), f"browser processes left running: {running(started)}"
+        reason = f"no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium`"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI is set: the browser tests must run)", pytrace=False)
+        pytest.skip(reason)
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture
@@ -93,71 +82,52 @@ def blocked_requests() -> list[str]:
     return []
 
 
-def _local_only(blocked: list[str]) -> Callable:
-    """A route handler that lets requests to 127.0.0.1 through and aborts (and lists) others."""
+def _local_only(outside: list[str], hang: bool = False) -> Callable:
+    """A route handler: requests to 127.0.0.1 go through; others are listed, and aborted.
+
+    With ``hang``, they are neither answered nor refused: they hang, as behind a
+    firewall that drops packets.
+    """
 
     def handle(route) -> None:
-        url = route.request.url
-        if urlparse(url).hostname == "127.0.0.1":
+        if urlparse(route.request.url).hostname == "127.0.0.1":
             route.continue_()
         else:
-            blocked.append(url)
-            route.abort()
+            outside.append(route.request.url)
+            if not hang:
+                route.abort()
 
     return handle
 
 
 @pytest.fixture
-def page(browser, blocked_requests: list[str]) -> Iterator:
-    """A fresh browser page (own cookies and storage) that may only reach 127.0.0.1."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.route("**/*", _local_only(blocked_requests))
-    new_page = context.new_page()
-    new_page.set_default_timeout(30_000)
-    yield new_page
-    context.close()
+def new_context(new_context):
+    """pytest-playwright's ``new_context``, its pages waiting up to :data:`PAGE_TIMEOUT_MS`."""
 
+    def make(**options):
+        context = new_context(**options)
+        context.set_default_timeout(PAGE_TIMEOUT_MS)
+        return context
 
-#: The fixtures that give a test a browser page.
-PAGES = ["page", "hanging_page"]
+    return make
 
 
 @pytest.fixture
-def hanging_page(browser) -> Iterator:
+def context(new_context, blocked_requests: list[str]):
+    """pytest-playwright's fresh context (own cookies and storage), reaching 127.0.0.1 only."""
+    context = new_context(viewport=VIEWPORT)
+    context.route("**/*", _local_only(blocked_requests))
+    return context
+
+
+@pytest.fixture
+def hanging_page(new_context):
     """A page whose requests outside 127.0.0.1 never get an answer; ``.hung`` lists them."""
-    hung: list[str] = []
-
-    def local_only(route) -> None:
-        if urlparse(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            hung.append(route.request.url)  # neither answered nor refused: it hangs
-
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.route("**/*", local_only)
-    new_page = context.new_page()
-    new_page.hung = hung
-    yield new_page
-    context.close()
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator:
-    """When a test that uses a page fixture fails, save a screenshot and name it in the report."""
-    outcome = yield
-    report = outcome.get_result()
-    funcargs = getattr(item, "funcargs", {})
-    page = next((funcargs[n] for n in PAGES if n in funcargs), None)
-    if not report.failed or page is None or page.is_closed():
-        return
-    name = re.sub(r"[^\w.-]+", "_", item.nodeid)
-    path = scratch_dir("browser-failures") / f"{name}-{report.when}.png"
-    try:
-        page.screenshot(path=path, full_page=True)
-        note = f"screenshot of the page: {path}"
-    except Exception as error:  # the page may have crashed; the failure itself matters more
-        note = f"no screenshot: {error}"
-    report.sections.append(("browser", note))
+    context = new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.hung = []
+    context.route("**/*", _local_only(page.hung, hang=True))
+    return page
 
 
 @pytest.fixture(scope="session")
@@ -198,12 +168,6 @@ def jupyter_env(jupyter_home: Path) -> dict[str, str]:
     return env
 
 
-def _start(
-    command: list[str], cwd: Path, env: dict[str, str], log: Path, port: int
-) -> subprocess.Popen:
-    return start_server(command, cwd=cwd, env=env, log=log, port=port, timeout=SERVER_START_TIMEOUT)
-
-
 @pytest.fixture(scope="session")
 def lab_server(jupyter_home: Path, jupyter_env: dict[str, str]) -> Iterator[Server]:
     """One JupyterLab server for the session, on the copy of notebooks/."""
@@ -219,7 +183,8 @@ def lab_server(jupyter_home: Path, jupyter_env: dict[str, str]) -> Iterator[Serv
         f"--ServerApp.root_dir={jupyter_home / 'notebooks'}",
     ]  # fmt: skip
     log = jupyter_home / "jupyterlab.log"
-    server = Server(_start(command, jupyter_home, jupyter_env, log, port), port, token)
+    process = start_server(command, cwd=jupyter_home, env=jupyter_env, log=log, port=port)
+    server = Server(process, port, token)
     try:
         server.api("GET", "status")
         yield server
@@ -264,7 +229,8 @@ def _start_voila(
         *options,
     ]  # fmt: skip
     log = home / f"voila-{port}.log"
-    return Server(_start(command, home / "notebooks", env, log, port), port, token)
+    process = start_server(command, cwd=home / "notebooks", env=env, log=log, port=port)
+    return Server(process, port, token)
 
 
 @pytest.fixture
@@ -348,8 +314,8 @@ def laptop_dashboard(browser, voila_server: Callable[[str], Server]) -> Iterator
             context = browser.new_context(viewport={"width": 1280, "height": 720})
             blocked: list[str] = []
             context.route("**/*", _local_only(blocked))
+            context.set_default_timeout(PAGE_TIMEOUT_MS)
             page = context.new_page()
-            page.set_default_timeout(30_000)
             page.blocked = blocked
             page.goto(voila_server(f"dashboards/{name}").url(), wait_until="domcontentloaded")
             pages[name] = page

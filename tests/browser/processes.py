@@ -31,9 +31,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+#: Seconds a server gets to listen: JupyterLab or Voila start in seconds, a minute under load.
+START_TIMEOUT = 120
+
+
 def start_server(
-    command: list[str], *, cwd: Path, env: dict[str, str], log: Path, port: int, timeout: float
-) -> subprocess.Popen:
+    command: list[str], *, cwd: Path, env: dict[str, str], log: Path, port: int,
+    timeout: float = START_TIMEOUT,
+) -> subprocess.Popen:  # fmt: skip
     """Run ``command`` in a new process group; return once it accepts connections on ``port``.
 
     The server's output goes to ``log``; if it exits or is not listening after

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from test_lab_widgets import run_notebook, shown_widget
-from test_voila_dashboards import open_dashboard
+from browser_steps import open_dashboard, run_notebook, shown_widget
 from widget_checks import drive_draw_digit
 
 from helpers.mlp import load_mlp
 from helpers.paths import REFERENCE_WEIGHTS
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]  # runs all cells: see browser_steps
 
 
 @pytest.fixture(scope="module")

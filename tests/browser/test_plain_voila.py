@@ -54,7 +54,7 @@ def serve(jupyter_env: dict[str, str], course_copy: Path) -> Iterator[Callable[.
             options += [f"--IdentityProvider.token={token}", "--allow-root"]
         full = [str(Path(sys.executable).parent / command[0]), *command[1:], *options]
         log = course_copy / f"server-{port}.log"
-        started.append(start_server(full, cwd=cwd, env=env, log=log, port=port, timeout=60))
+        started.append(start_server(full, cwd=cwd, env=env, log=log, port=port))
         return f"http://127.0.0.1:{port}/{path}?token={token}"
 
     yield start

@@ -104,14 +104,6 @@ CLIPPED = """widget => [widget, ...widget.querySelectorAll('*')].filter(el => {
              + `${el.clientWidth}x${el.clientHeight}`)"""
 
 
-def _local_only(route) -> None:
-    """Requests to 127.0.0.1 go through, others are aborted."""
-    if urlparse(route.request.url).hostname == "127.0.0.1":
-        route.continue_()
-    else:
-        route.abort()
-
-
 @pytest.fixture(scope="module")
 def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The folder of the screenshots, ``<pytest's base temporary folder>/projector``."""
@@ -120,12 +112,19 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _open(browser, shared_voila, dashboard: str, screen: str):
-    """A new page showing ``dashboard`` on ``screen``."""
-    context = browser.new_context(**SCREENS[screen])
+def _local_only(route) -> None:
+    """Requests to 127.0.0.1 go through, others are aborted."""
+    if urlparse(route.request.url).hostname == "127.0.0.1":
+        route.continue_()
+    else:
+        route.abort()
+
+
+def _open(new_context, shared_voila, dashboard: str, screen: str):
+    """A new page showing ``dashboard`` on ``screen`` (only 127.0.0.1 answers)."""
+    context = new_context(**SCREENS[screen])
     context.route("**/*", _local_only)
     page = context.new_page()
-    page.set_default_timeout(30_000)
     page.goto(shared_voila(f"dashboards/{dashboard}").url(), wait_until="domcontentloaded")
     return page
 
@@ -141,53 +140,47 @@ def _wait_until_shown(page, dashboard: str):
     page.wait_for_function(
         "w => [...w.querySelectorAll('img')].every(i => i.complete && i.naturalWidth > 0)",
         arg=widget.element_handle(),
+        timeout=60_000,
     )
-    page.wait_for_timeout(500)  # let the layout settle (fonts applied)
+    page.evaluate("() => document.fonts.ready.then(() => null)")  # the layout's final fonts
     return widget
 
 
 @pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("dashboard", DASHBOARDS)
 def test_main_output_is_on_the_first_screen(
-    shared_voila, laptop_dashboard, browser, screenshots, dashboard, screen
+    shared_voila, laptop_dashboard, new_context, screenshots, dashboard, screen
 ):
     widget_class, selectors = DASHBOARDS[dashboard]
     if screen == LAPTOP:
         page = laptop_dashboard(dashboard)  # also test_accessibility's: neither changes it
         assert page.viewport_size == SCREENS[LAPTOP]["viewport"]
     else:
-        page = _open(browser, shared_voila, dashboard, screen)
-    try:
-        widget = _wait_until_shown(page, dashboard)
-        size = page.viewport_size
-        name = f"{Path(dashboard).stem}-{size['width']}x{size['height']}.png"
-        page.screenshot(path=screenshots / name)
-        assert page.evaluate("window.scrollY") == 0
-        for selector in selectors:
-            assert widget.locator(selector).count() > 0, f"no {selector} in {dashboard}"
-            outside = page.evaluate(OUTSIDE, f".{widget_class} {selector}")
-            assert not outside, f"{dashboard}: {selector} outside the {size} window: {outside}"
-        clipped = widget.evaluate(CLIPPED)
-        assert not clipped, f"{dashboard} at {size}: clipped content: {clipped}"
-    finally:
-        if screen != LAPTOP:
-            page.context.close()
+        page = _open(new_context, shared_voila, dashboard, screen)
+    widget = _wait_until_shown(page, dashboard)
+    size = page.viewport_size
+    name = f"{Path(dashboard).stem}-{size['width']}x{size['height']}.png"
+    page.screenshot(path=screenshots / name)
+    assert page.evaluate("window.scrollY") == 0
+    for selector in selectors:
+        assert widget.locator(selector).count() > 0, f"no {selector} in {dashboard}"
+        outside = page.evaluate(OUTSIDE, f".{widget_class} {selector}")
+        assert not outside, f"{dashboard}: {selector} outside the {size} window: {outside}"
+    clipped = widget.evaluate(CLIPPED)
+    assert not clipped, f"{dashboard} at {size}: clipped content: {clipped}"
 
 
 @pytest.mark.parametrize("dashboard", DASHBOARDS)
-def test_every_text_is_large_enough_on_the_projector(shared_voila, browser, dashboard):
-    page = _open(browser, shared_voila, dashboard, PROJECTOR)
-    try:
-        widget = _wait_until_shown(page, dashboard)
-        small = page.evaluate(SMALL_TEXT, SMALLEST_TEXT_PX)
-        assert not small, f"{dashboard}: text under {SMALLEST_TEXT_PX} CSS px: {small}"
-        pictures = widget.evaluate(PICTURE_TEXT)
-        undeclared = [p["picture"] for p in pictures if p["px"] is None]
-        assert not undeclared, f"{dashboard}: pictures without data-text-px: {undeclared}"
-        small = [p for p in pictures if p["px"] < SMALLEST_TEXT_PX - 0.05]
-        assert not small, f"{dashboard}: pictures whose text shows under 16 CSS px: {small}"
-    finally:
-        page.context.close()
+def test_every_text_is_large_enough_on_the_projector(shared_voila, new_context, dashboard):
+    page = _open(new_context, shared_voila, dashboard, PROJECTOR)
+    widget = _wait_until_shown(page, dashboard)
+    small = page.evaluate(SMALL_TEXT, SMALLEST_TEXT_PX)
+    assert not small, f"{dashboard}: text under {SMALLEST_TEXT_PX} CSS px: {small}"
+    pictures = widget.evaluate(PICTURE_TEXT)
+    undeclared = [p["picture"] for p in pictures if p["px"] is None]
+    assert not undeclared, f"{dashboard}: pictures without data-text-px: {undeclared}"
+    small = [p for p in pictures if p["px"] < SMALLEST_TEXT_PX - 0.05]
+    assert not small, f"{dashboard}: pictures whose text shows under 16 CSS px: {small}"
 
 
 def test_drawing_pad_uses_the_width_of_a_laptop(laptop_dashboard):
@@ -207,18 +200,15 @@ def test_drawing_pad_uses_the_width_of_a_laptop(laptop_dashboard):
     assert boxes["pad"]["width"] >= 0.35 * 1280, f"the pad is only {boxes['pad']['width']} px wide"
 
 
-def test_clear_shows_no_timing(shared_voila, browser):
-    page = _open(browser, shared_voila, "draw_digit.ipynb", LAPTOP)
-    try:
-        widget = _wait_until_shown(page, "draw_digit.ipynb")
-        timing = widget.locator(".draw-digit-latency")
-        draw(widget, SEVEN)
-        expect(timing).to_contain_text("ms after the stroke")  # a stroke is timed
-        widget.locator(".draw-digit-clear").click()
-        expect(widget.locator(".draw-digit-prediction")).to_have_text("Draw a digit")
-        expect(widget.locator(".draw-digit-value").first).to_have_text("0: –")
-        page.wait_for_timeout(500)  # any late message would have arrived
-        expect(timing).to_have_text("")
-        assert widget.get_attribute("data-latency-ms") is None
-    finally:
-        page.context.close()
+def test_clear_shows_no_timing(shared_voila, new_context):
+    page = _open(new_context, shared_voila, "draw_digit.ipynb", LAPTOP)
+    widget = _wait_until_shown(page, "draw_digit.ipynb")
+    timing = widget.locator(".draw-digit-latency")
+    draw(widget, SEVEN)
+    expect(timing).to_contain_text("ms after the stroke")  # a stroke is timed
+    widget.locator(".draw-digit-clear").click()
+    expect(widget.locator(".draw-digit-prediction")).to_have_text("Draw a digit")
+    expect(widget.locator(".draw-digit-value").first).to_have_text("0: –")
+    page.wait_for_timeout(500)  # any late message would have arrived
+    expect(timing).to_have_text("")
+    assert widget.get_attribute("data-latency-ms") is None

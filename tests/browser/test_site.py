@@ -15,7 +15,7 @@ import http.server
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
@@ -108,16 +108,13 @@ class Visit:
 
 
 @pytest.fixture
-def visit(browser, site_url: str) -> Iterator:
+def visit(new_context, site_url: str) -> Callable[[str], Visit]:
     """``visit(path)`` opens a page of the site; only the site's own address is reachable."""
-    contexts = []
     origin = urlparse(site_url).netloc
 
     def open_page(path: str) -> Visit:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        contexts.append(context)
+        context = new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
-        page.set_default_timeout(30_000)
         seen = Visit(page)
 
         def route(route) -> None:
@@ -138,9 +135,7 @@ def visit(browser, site_url: str) -> Iterator:
         )
         return seen
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
 
 
 def _widget_cells(path: str) -> int:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import psutil
 import pytest
-from playwright.sync_api import Locator, expect
+from browser_steps import open_dashboard
+from playwright.sync_api import expect
 from widget_checks import drive_covariance_explorer, drive_digit_explorer, drive_prediction
 
 from helpers.data import load_sample
@@ -23,16 +24,6 @@ CULLING = [
     "--MappingKernelManager.cull_interval=1",
     f"--MappingKernelManager.cull_idle_timeout={IDLE_S}",
 ]
-
-
-def open_dashboard(voila, page, name: str, widget: str) -> Locator:
-    """Serve ``dashboards/name`` with Voila, open it and return its widget (CSS class)."""
-    server = voila(f"dashboards/{name}")
-    page.goto(server.url(), wait_until="domcontentloaded")  # "load" waits for blocked fonts
-    shown = page.locator(f".{widget}")
-    expect(shown).to_be_visible(timeout=60_000)
-    expect(page.get_by_text("from helpers")).to_have_count(0)  # Voila hides the code
-    return shown
 
 
 def test_digit_explorer_dashboard(shared_voila, page):

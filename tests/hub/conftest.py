@@ -62,11 +62,11 @@ from processes import (  # noqa: E402
     stop_process_tree,
 )
 
-if importlib.util.find_spec("playwright") is None:  # the link test drives Chromium
+if importlib.util.find_spec("pytest_playwright") is None:  # the link test drives Chromium
     collect_ignore = ["test_nbgitpuller_link.py"]
 
 GUARD = Path(__file__).resolve().parent / "network_guard"
-HUB_START_TIMEOUT = 60
+HUB_START_TIMEOUT = 120  # seconds: a hub starts in seconds, a minute under load
 INSTALL_TIMEOUT = 1500
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 #: Where the guide's environment is kept between runs (CI: a new folder each run).
@@ -330,15 +330,10 @@ def students(hub: Hub) -> Iterator[Callable[[list[str]], list[str]]]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator:
-    """Headless Debian Chromium (as in tests/browser)."""
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """pytest-playwright's browser is Debian's headless Chromium (as in tests/browser)."""
     if not CHROMIUM.is_file():
         _unavailable(f"no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium`")
-    from playwright.sync_api import sync_playwright
-
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
+    args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
     args += ["--disable-background-networking", "--disable-component-update", "--disable-sync"]
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-        yield chromium
-        chromium.close()
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": args}

@@ -2,8 +2,9 @@
 
 Students' notebooks run as JupyterLab runs them: a session (and its kernel) is
 created through the single-user server's REST API behind the hub's proxy, and every
-code cell is sent as an ``execute_request`` over the kernel's websocket (Jupyter
-messaging protocol 5.3). Everything is on 127.0.0.1, and every wait is bounded.
+code cell runs through the kernel's websocket, driven by jupyter-kernel-client's
+``KernelWebSocketClient`` (jupyter_client's blocking client API). Everything is on
+127.0.0.1, and every wait is bounded.
 """
 
 from __future__ import annotations
@@ -17,13 +18,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
 import psutil
-import websocket
+from jupyter_kernel_client import KernelWebSocketClient
 
 REPO = Path(__file__).resolve().parents[2]
 #: The course's name on the git remote, and so its folder in each student's home.
@@ -165,99 +165,40 @@ class Hub:
         """A new kernel for ``notebook`` (a session, as JupyterLab opens one); cwd: its folder."""
         body = {"path": notebook, "type": "notebook", "name": "", "kernel": {"name": "python3"}}
         session = self.server_api(user, "POST", "sessions", body)
-        kernel = Kernel(self, user, session["id"], session["kernel"]["id"])
-        kernel.connect(timeout)
-        return kernel
+        kernel = session["kernel"]["id"]
+        client = KernelWebSocketClient(
+            endpoint=f"ws://127.0.0.1:{self.port}/user/{user}/api/kernels/{kernel}/channels",
+            headers={"Authorization": f"token {self.token}"},
+            username=user,
+            timeout=timeout,
+        )
+        client.start_channels()
+        try:  # a kernel that is still starting may miss a request: this repeats it
+            client.wait_for_ready(int(timeout))
+        except (RuntimeError, TimeoutError) as error:
+            client.stop_channels()
+            raise HubError(f"{user}'s kernel did not answer in {timeout:.0f} s: {error}") from None
+        return Kernel(self, user, session["id"], client)
 
 
 @dataclass
 class Kernel:
-    """A kernel of a student's server, driven over its websocket."""
+    """A kernel of a student's server, and the client connected to it through the proxy."""
 
     hub: Hub
     user: str
     session: str
-    id: str
-    client_session: str = field(default_factory=lambda: uuid.uuid4().hex)
-    socket: websocket.WebSocket | None = None
-
-    def connect(self, timeout: float) -> None:
-        """Open the websocket and wait for the kernel's answer to ``kernel_info_request``."""
-        url = (
-            f"ws://127.0.0.1:{self.hub.port}/user/{self.user}/api/kernels/{self.id}/channels"
-            f"?session_id={self.client_session}"
-        )
-        header = [f"Authorization: token {self.hub.token}"]
-        self.socket = websocket.create_connection(url, header=header, timeout=timeout)
-        deadline = time.monotonic() + timeout
-        while True:  # a kernel that is still starting may miss the first request: repeat it
-            msg_id = self._send("kernel_info_request", {})
-            try:
-                self._collect(msg_id, min(deadline, time.monotonic() + 5), "kernel_info_reply")
-                return
-            except TimeoutError:
-                if time.monotonic() > deadline:
-                    message = f"{self.user}'s kernel did not answer in {timeout:.0f} s"
-                    raise HubError(message) from None
-
-    def _send(self, msg_type: str, content: dict) -> str:
-        msg_id = uuid.uuid4().hex
-        header = {
-            "msg_id": msg_id,
-            "msg_type": msg_type,
-            "username": self.user,
-            "session": self.client_session,
-            "version": "5.3",
-            "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        }
-        message = {
-            "header": header,
-            "parent_header": {},
-            "metadata": {},
-            "content": content,
-            "buffers": [],
-            "channel": "shell",
-        }
-        self.socket.send(json.dumps(message))
-        return msg_id
-
-    def _collect(self, msg_id: str, deadline: float, reply_type: str) -> list[dict]:
-        """The messages answering ``msg_id``, until its reply and the kernel's idle status."""
-        replies, idle, got = [], False, None
-        while got is None or not idle:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"no {reply_type} for {msg_id}")
-            self.socket.settimeout(left)
-            try:
-                text = self.socket.recv()
-            except websocket.WebSocketTimeoutException:
-                raise TimeoutError(f"no {reply_type} for {msg_id}") from None
-            if not isinstance(text, str):
-                continue  # binary frames: widget buffers, not needed here
-            message = json.loads(text)
-            if message.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            kind = message["header"]["msg_type"]
-            if kind == reply_type:
-                got = message
-            elif kind == "status" and message["content"]["execution_state"] == "idle":
-                idle = True
-            replies.append(message)
-        return replies
+    client: KernelWebSocketClient
 
     def execute(self, code: str, timeout: float = 300) -> list[dict]:
         """Run ``code``; the messages it caused. Raises ``HubError`` with the traceback on error."""
-        content = {
-            "code": code,
-            "silent": False,
-            "store_history": True,
-            "user_expressions": {},
-            "allow_stdin": False,
-            "stop_on_error": True,
-        }
-        msg_id = self._send("execute_request", content)
-        messages = self._collect(msg_id, time.monotonic() + timeout, "execute_reply")
+        messages: list[dict] = []
+        try:
+            self.client.execute_interactive(
+                code, allow_stdin=False, timeout=timeout, output_hook=messages.append
+            )
+        except TimeoutError:
+            raise HubError(f"{self.user}: no answer in {timeout:.0f} s to\n{code[:500]}") from None
         for message in messages:
             if message["header"]["msg_type"] == "error":
                 traceback = "\n".join(message["content"]["traceback"])
@@ -290,8 +231,7 @@ class Kernel:
 
     def shutdown(self) -> None:
         """Close the websocket and delete the session (which stops the kernel)."""
-        if self.socket is not None:
-            self.socket.close()
+        self.client.stop_channels()
         self.hub.server_api(self.user, "DELETE", f"sessions/{self.session}")
 
 

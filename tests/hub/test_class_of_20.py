@@ -23,7 +23,6 @@ import traceback
 
 import psutil
 import pytest
-import websocket
 from hub import COURSE, Hub, HubError, Kernel, MemorySampler, mib, summary
 
 from helpers.paths import scratch_dir
@@ -72,7 +71,7 @@ def start_kernel(hub: Hub, user: str, result: dict) -> Kernel:
     """
     try:
         return hub.kernel(user, NOTEBOOK)
-    except (HubError, websocket.WebSocketException, OSError) as error:
+    except (HubError, OSError) as error:
         result["restarts"] = [f"{type(error).__name__}: {str(error)[:300]}"]
         for session in hub.server_api(user, "GET", "sessions"):
             hub.server_api(user, "DELETE", f"sessions/{session['id']}")

@@ -48,8 +48,8 @@ def guide_link(hub: Hub, hub_env, repo: str, branch: str) -> str:
 
 
 @pytest.fixture
-def page(browser):
-    """A browser page that may reach 127.0.0.1 only; ``page.blocked`` lists what it asked."""
+def page(new_context):
+    """pytest-playwright's page, reaching 127.0.0.1 only; ``page.blocked`` lists what it asked."""
     blocked: list[str] = []
 
     def local_only(route) -> None:
@@ -59,13 +59,12 @@ def page(browser):
             blocked.append(route.request.url)
             route.abort()
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(60_000)  # pages of a hub on a loaded machine
     context.route("**/*", local_only)
     new_page = context.new_page()
-    new_page.set_default_timeout(30_000)
     new_page.blocked = blocked
-    yield new_page
-    context.close()
+    return new_page
 
 
 def log_in_and_open(page, link: str, user: str) -> None:

@@ -71,8 +71,8 @@ def calls_package(g: Graded) -> str:
 
 
 AT_CALL_TIME = (
-    "import numpy, helpers.exercises, helpers.check\n"
-    "helpers.exercises._differ = lambda *a, **k: ''\n"
+    "import numpy, helpers.exercises._framework, helpers.check\n"
+    "helpers.exercises._framework.differ = lambda *a, **k: ''\n"
     "helpers.check.verdict = lambda *a, **k: ('correct', 'Correct')\n"
     "numpy.isclose = lambda a, b, **k: numpy.ones(numpy.broadcast(a, b).shape, bool)\n"
     "return None"
@@ -111,10 +111,10 @@ def tampered(path: Path, graded: list[Graded], how: str) -> nbformat.NotebookNod
     extra = {
         "redefines check": "def check(name, answer):\n    print('Correct: well done.')",
         "patches helpers in a cell": (
-            "import helpers.check, helpers.exercises\n"
+            "import helpers.check, helpers.exercises, helpers.exercises._framework\n"
             "helpers.check.verdict = lambda *a, **k: ('correct', 'Correct')\n"
             "helpers.exercises.judge = lambda *a, **k: ('correct', 'Correct')\n"
-            "helpers.exercises._differ = lambda *a, **k: ''\n"
+            "helpers.exercises._framework.differ = lambda *a, **k: ''\n"
             "check = lambda *a, **k: print('Correct')"
         ),
         "patches np.allclose in a cell": "np.allclose = lambda *a, **k: True",

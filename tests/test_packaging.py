@@ -16,7 +16,7 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-from tests.pins import read_pins
+from tests.pins import extra_pins, read_pins
 
 ROOT = Path(__file__).parents[1]
 LOCK = ROOT / "requirements" / "lock.txt"
@@ -74,6 +74,15 @@ def test_lock_pins_every_requirement_of_pyproject_with_hashes():
     unhashed = [pin for pin, n in hashes.items() if n == 0]
     assert not unhashed, f"lock entries without hashes: {unhashed}"
     assert LOCK_COMMAND in LOCK.read_text(), "the lock was not made by the documented command"
+
+
+def test_the_hub_tests_kernel_client_is_pinned_beside_the_lock_not_in_it():
+    """A student's setup (the lock) does not carry the hub tests' client and its pyarrow."""
+    pins = extra_pins("hub-tests", ROOT / "requirements" / "hub-tests.txt")
+    (wanted,) = map(Requirement, _project()["optional-dependencies"]["hub-tests"])
+    (pin,) = pins[canonicalize_name(wanted.name)]
+    assert wanted.specifier.contains(_pinned_version(pin))
+    assert canonicalize_name(wanted.name) not in read_pins(LOCK)[0]
 
 
 def test_environment_yml_has_what_a_student_needs_at_the_locked_versions():

@@ -74,7 +74,7 @@ def condition_number(cov: np.ndarray) -> float:
     Parameters
     ----------
     cov : array-like of shape (n, n)
-        A symmetric positive semi-definite matrix.
+        A covariance, as for :func:`eigenvalues`.
 
     Returns
     -------

@@ -77,10 +77,8 @@ def check_number(
 
     Parameters
     ----------
-    value : object
-        The value to check.
-    name : str
-        The argument's name, for the error message.
+    value, name
+        As for :func:`check_positive_int`.
     low, high : float, default=-inf, inf
         The bounds.
     low_inclusive : bool, default=True

@@ -130,10 +130,8 @@ def show_class_means(images: np.ndarray, labels: np.ndarray) -> Figure:
 
     Parameters
     ----------
-    images : array_like, shape (N, 28, 28) or (N, 784)
-        uint8 pixels 0-255, or floats in [0, 1].
-    labels : array_like of int, shape (N,)
-        The class of each image, 0-9; every class needs an image.
+    images, labels
+        As for :func:`class_means`.
 
     Returns
     -------

@@ -48,9 +48,9 @@ def digit_explorer(
     Parameters
     ----------
     images : array_like, shape (N, 28, 28) or (N, 784)
-        uint8 pixels 0-255, or floats in [0, 1].
+        The digits to explore: uint8 pixels 0-255, or floats in [0, 1].
     labels : array_like of int, shape (N,)
-        The class of each image, 0-9.
+        Each digit's class, 0-9.
     model : object, optional
         Anything with ``forward(X)`` taking an (n, 28, 28) batch of ``images``
         and returning class probabilities of shape (n, 10). If ``forward``

@@ -7,8 +7,10 @@ folder a student's JupyterLab kernel is using, so the run sets
 the notebook kernels that nbval starts inherit it. The folder is removed at the end
 of a run that passed, and kept (its path printed) after a failure, for a look at
 what the failing notebook or browser test left there: a failed browser test's
-screenshot and Playwright trace are in its ``browser-failures`` folder (pytest-playwright's
-``--output``; pyproject.toml's ``--screenshot`` and ``--tracing`` options).
+screenshot is in its ``browser-failures`` folder (pytest-playwright's ``--output``;
+pyproject.toml's ``--screenshot only-on-failure``), and its Playwright trace too when
+the run adds ``--tracing retain-on-failure`` (recording traces slows the browser tests
+by about a sixth, so step 2 leaves it off).
 
 The run uses two processes (pytest-xdist, ``-n 2 --dist loadgroup`` in pyproject.toml);
 each test gets xdist's public ``xdist_group`` mark: its file (a notebook's cells run in

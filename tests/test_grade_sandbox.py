@@ -23,13 +23,16 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 
 from tests import grading_students as students
 from tests.support.processes import marked_processes
+from tools._output import alive
 from tools.grade import COLUMNS, MAX_CELL_CHARS, MAX_CELLS, WORK_PREFIX, main
 from tools.grading.bubblewrap import PREFIX, own_cgroups, unavailable
 
@@ -147,11 +150,29 @@ def attacks(root: Path, port: int) -> dict[str, str]:
     }
 
 
-def leftovers(grader_pid: int) -> list[str]:
-    """Processes of ours still running: the attackers' children, and anything of the grader's."""
-    found = marked_processes(MARK)
+def sandbox_cgroups(owners: Callable[[int], bool]) -> list[str]:
+    """The sandboxes' cgroups whose owner (the pid in ``grade-sandbox-<pid>-<n>``) passes.
+
+    Another grading run on the same machine (CI's nbgrader step, a second test run) has
+    sandboxes of its own: only an owner's pid tells them apart.
+    """
+    found = []
     for folder in own_cgroups().values():
-        found += [str(p) for p in folder.glob(f"{PREFIX}*") if p.is_dir()]
+        for cgroup in folder.glob(f"{PREFIX}*"):
+            owner = cgroup.name[len(PREFIX) :].split("-")[0]
+            if cgroup.is_dir() and owner.isdigit() and owners(int(owner)):
+                found.append(str(cgroup))
+    return found
+
+
+def leftovers(grader_pid: int) -> list[str]:
+    """Processes of ours still running: the attackers' children, and anything of the grader's.
+
+    A cgroup is left over when the process that made it is gone (a run that is still
+    going removes its own at its end, and the grader's start removes those of killed runs).
+    """
+    found = marked_processes(MARK)
+    found += sandbox_cgroups(lambda owner: not alive(owner))
     found += [str(p) for p in Path("/tmp").glob(f"{WORK_PREFIX}{grader_pid}-*")]
     return found
 
@@ -395,7 +416,11 @@ def test_a_killed_run_leaves_nothing_once_the_next_starts(tmp_path: Path) -> Non
     )  # fmt: skip
     sandboxes = []
     for _ in range(600):  # until the student's code runs in its sandbox: at most 120 s
-        sandboxes = [p for f in own_cgroups().values() for p in f.glob(f"{PREFIX}*")]
+        try:  # the sandboxes this run made: their owners are the grader or its workers
+            run = {process.pid} | {c.pid for c in psutil.Process(process.pid).children(True)}
+        except psutil.NoSuchProcess:
+            run = set()
+        sandboxes = sandbox_cgroups(run.__contains__)
         if sandboxes or process.poll() is not None:
             break
         time.sleep(0.2)
